@@ -1,0 +1,9 @@
+module github.com/yieldscript/yieldscript
+
+go 1.26.8
+
+require (
+	github.com/alecthomas/participle/v2 v2.1.4 // indirect
+	github.com/chzyer/readline v1.5.1 // indirect
+	golang.org/x/sys v0.49.0 // indirect
+)
