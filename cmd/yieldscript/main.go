@@ -1,0 +1,144 @@
+// Command yieldscript runs YieldScript programs: files, -e code, the REPL, and
+// the disassembler.
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/yieldscript/yieldscript"
+)
+
+// Version is the version the command reports.
+const Version = "0.1.0"
+
+const usage = `usage:
+  yieldscript                      interactive REPL (reads statements from stdin)
+  yieldscript FILE.ys [ARGS...]    run a script
+  yieldscript run FILE.ys [ARGS...]
+  yieldscript -e CODE [ARGS...]    run code given on the command line
+  yieldscript disasm FILE.ys       print the bytecode of a script
+  yieldscript version              print the version
+  yieldscript --help               print this help
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run executes the command line args (without the program name) and returns the exit status.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		return repl(stdin, stdout, stderr)
+	}
+	switch a := args[0]; {
+	case a == "-h" || a == "--help" || a == "help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	case a == "version" || a == "--version":
+		fmt.Fprintf(stdout, "yieldscript %s\n", Version)
+		return 0
+	case a == "-e":
+		if len(args) < 2 {
+			return usageError(stderr, "-e needs the code to run, e.g. yieldscript -e 'print(1 + 2)'")
+		}
+		return runSource(context.Background(), "<string>", []byte(args[1]), args[2:], stdout, stderr)
+	case a == "run":
+		if len(args) < 2 {
+			return usageError(stderr, "run needs a file, e.g. yieldscript run hello.ys")
+		}
+		return runFile(args[1], args[2:], stdout, stderr)
+	case a == "disasm":
+		if len(args) != 2 {
+			return usageError(stderr, "disasm needs exactly one file, e.g. yieldscript disasm hello.ys")
+		}
+		return disasm(args[1], stdout, stderr)
+	case strings.HasPrefix(a, "-") && a != "-":
+		return usageError(stderr, fmt.Sprintf("unknown option %s", a))
+	default:
+		return runFile(a, args[1:], stdout, stderr)
+	}
+}
+
+func usageError(stderr io.Writer, msg string) int {
+	fmt.Fprintf(stderr, "yieldscript: %s (see yieldscript --help)\n", msg)
+	return 2
+}
+
+func readSource(path string, stderr io.Writer) ([]byte, bool) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		fmt.Fprintf(stderr, "yieldscript: cannot read %s: %v\n", path, err)
+		return nil, false
+	}
+	return src, true
+}
+
+func runFile(path string, args []string, stdout, stderr io.Writer) int {
+	src, ok := readSource(path, stderr)
+	if !ok {
+		return 2
+	}
+	return runSource(context.Background(), path, src, args, stdout, stderr)
+}
+
+func newVM(args []string, stdout, stderr io.Writer) *yieldscript.VM {
+	return yieldscript.New(yieldscript.Options{
+		Stdout:  stdout,
+		Stderr:  stderr,
+		Args:    args,
+		Modules: yieldscript.AllModules,
+	})
+}
+
+func runSource(ctx context.Context, name string, src []byte, args []string, stdout, stderr io.Writer) int {
+	v := newVM(args, stdout, stderr)
+	return report(v.RunString(ctx, name, string(src)), stderr)
+}
+
+// report prints an error the way the command line shows it and returns the exit status.
+func report(err error, stderr io.Writer) int {
+	if err == nil {
+		return 0
+	}
+	var ce *yieldscript.CompileError
+	var re *yieldscript.Error
+	var ee *yieldscript.ExitError
+	switch {
+	case errors.As(err, &ee):
+		return ee.Code
+	case errors.As(err, &ce):
+		fmt.Fprint(stderr, ce.Pretty())
+		return 2
+	case errors.As(err, &re):
+		fmt.Fprint(stderr, re.Report())
+		return 1
+	}
+	fmt.Fprintf(stderr, "yieldscript: %v\n", err)
+	return 1
+}
+
+func disasm(path string, stdout, stderr io.Writer) int {
+	src, ok := readSource(path, stderr)
+	if !ok {
+		return 2
+	}
+	v := newVM(nil, stdout, stderr)
+	p, err := v.Compile(path, src)
+	if err != nil {
+		return report(err, stderr)
+	}
+	w := bufio.NewWriter(stdout)
+	p.Disassemble(w)
+	w.Flush()
+	return 0
+}

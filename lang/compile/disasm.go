@@ -1,0 +1,98 @@
+package compile
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+)
+
+// Disassemble writes a readable listing of the program: every function, its
+// constants and each instruction with its file:line:col.
+func Disassemble(w io.Writer, p *Program) {
+	disasmFunc(w, p.Main, p)
+}
+
+func disasmFunc(w io.Writer, f *Funcode, p *Program) {
+	kind := "fn"
+	if f.Coroutine {
+		kind = "coroutine fn"
+	}
+	fmt.Fprintf(w, "%s %s at %s:%d:%d: params=%d required=%d locals=%d stack=%d\n",
+		kind, f.Name, f.File, f.Pos.Line, f.Pos.Col, f.NumParams, f.NumRequired, f.NumLocals, f.MaxStack)
+	for i, fv := range f.Free {
+		from := "free"
+		if fv.FromLocal {
+			from = "local"
+		}
+		fmt.Fprintf(w, "  free %d: %s (from enclosing %s %d)\n", i, fv.Name, from, fv.Index)
+	}
+	if len(f.CellParams) > 0 {
+		fmt.Fprintf(w, "  cell params: %v\n", f.CellParams)
+	}
+	for pc, ins := range f.Code {
+		op, arg := Decode(ins)
+		pos := f.PosAt(pc)
+		fmt.Fprintf(w, "  %4d  %-10s %-24s %s:%d:%d\n", pc, op, operand(f, p, op, arg, ins), f.File, pos.Line, pos.Col)
+	}
+	for _, k := range f.Consts {
+		if g, ok := k.(*Funcode); ok {
+			fmt.Fprintln(w)
+			disasmFunc(w, g, p)
+		}
+	}
+}
+
+func operand(f *Funcode, p *Program, op Op, arg int, ins uint32) string {
+	name := func(i int) string {
+		if i < len(f.Names) {
+			return strconv.Quote(f.Names[i])
+		}
+		return "?"
+	}
+	local := func(i int) string {
+		if i < len(f.LocalNames) {
+			return fmt.Sprintf("%d (%s)", i, f.LocalNames[i])
+		}
+		return strconv.Itoa(i)
+	}
+	switch op {
+	case SMALLINT:
+		return strconv.FormatInt(SignedArg(ins), 10)
+	case CONST, FUNC:
+		if arg < len(f.Consts) {
+			switch k := f.Consts[arg].(type) {
+			case string:
+				return fmt.Sprintf("%d (%s)", arg, strconv.Quote(k))
+			case *Funcode:
+				return fmt.Sprintf("%d (fn %s)", arg, k.Name)
+			default:
+				return fmt.Sprintf("%d (%v)", arg, k)
+			}
+		}
+	case LOCAL, SETLOCAL, CELL, SETCELL, NEWCELL:
+		return local(arg)
+	case FREE, SETFREE:
+		if arg < len(f.Free) {
+			return fmt.Sprintf("%d (%s)", arg, f.Free[arg].Name)
+		}
+	case GLOBAL, SETGLOBAL:
+		if p != nil && arg < len(p.Globals) {
+			return fmt.Sprintf("%d (%s)", arg, p.Globals[arg])
+		}
+	case FIELD, SETFIELD, IMPORT:
+		return name(arg)
+	case CALLMETHOD:
+		return fmt.Sprintf("%s argc=%d", name(arg>>8), arg&0xff)
+	case ISSET:
+		return fmt.Sprintf("%s -> %d", local(arg&0xff), arg>>8)
+	case JUMP, JUMPFALSE, JUMPTRUE, ANDJUMP, ORJUMP, LOOP, FORITER, FORITER2, TRY:
+		return "-> " + strconv.Itoa(arg)
+	case CALL, LIST, MAP, FSTRING, SLICE, BUILTIN, YIELD:
+		return strconv.Itoa(arg)
+	default:
+		if arg == 0 {
+			return ""
+		}
+	}
+	return strconv.Itoa(arg)
+}

@@ -1,0 +1,58 @@
+package compile
+
+import "github.com/yieldscript/yieldscript/lang/parser"
+
+// Program is one compiled source file, REPL input or -e string.
+type Program struct {
+	File string
+	Main *Funcode
+	// Globals lists every module global after this program ran: the names of
+	// Env.Globals, in the same order, followed by the ones this program declares.
+	Globals []string
+}
+
+// Funcode is a compiled function.
+type Funcode struct {
+	Name string
+	File string
+	Pos  parser.Pos
+
+	Code []uint32
+	// Lines holds the source position of each instruction (same length as Code).
+	Lines []parser.Pos
+
+	// Consts holds int64, float64, string and *Funcode values.
+	Consts []any
+	// Names holds field, method, global-free names and import paths used by operands.
+	Names []string
+
+	NumParams   int
+	NumRequired int // parameters without a default
+	NumLocals   int // including the parameters
+	MaxStack    int // operand stack slots needed above the locals
+	LocalNames  []string
+	// CellParams lists the parameters that closures capture: the VM puts them in
+	// cells when the frame starts.
+	CellParams []int
+	// Free lists the variables this function captures, in the order of FREE operands.
+	Free []FreeVar
+	// Coroutine is true when the function's own body contains yield.
+	Coroutine bool
+}
+
+// FreeVar says where a closure finds a captured variable when it is made: a cell
+// in a local slot of the enclosing function, or one of the enclosing function's
+// own free variables.
+type FreeVar struct {
+	Name      string
+	FromLocal bool
+	Index     int
+}
+
+// PosAt returns the source position of the instruction at pc.
+func (f *Funcode) PosAt(pc int) parser.Pos {
+	if pc >= 0 && pc < len(f.Lines) {
+		return f.Lines[pc]
+	}
+	return f.Pos
+}

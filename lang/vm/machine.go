@@ -1,0 +1,232 @@
+package vm
+
+import (
+	"bufio"
+	"io"
+	"os"
+	"sync/atomic"
+
+	"github.com/yieldscript/yieldscript/lang/compile"
+)
+
+// DefaultMaxDepth is the default limit on nested calls in one task.
+const DefaultMaxDepth = 10000
+
+// tickInterval is how many loop iterations and calls run between checks of the
+// cancellation flag and the instruction budget.
+const tickInterval = 1024
+
+// Machine is one YieldScript interpreter: its builtins, modules and limits. A
+// Machine and its tasks belong to one goroutine at a time (the event loop's);
+// only Interrupt may be called from others.
+type Machine struct {
+	Stdout *bufio.Writer
+	Stderr io.Writer
+
+	// MaxDepth limits nested calls per task (stack_overflow beyond it).
+	MaxDepth int
+	// Budget, when positive, is the number of steps (loop iterations, calls, and
+	// the instructions of loop bodies) the machine may run before throwing kind limit.
+	Budget int64
+	steps  int64
+	tick   int64
+
+	interrupt atomic.Pointer[Error]
+
+	builtinNames []string
+	builtins     []Value
+	builtinIndex map[string]int
+
+	// Modules are the importable modules by name, built on first import.
+	Modules map[string]func(m *Machine) (Value, error)
+	loaded  map[string]Value
+	// LoadFile compiles a source module for `import "path"`; path is already
+	// resolved against the importing file. Nil forbids file imports.
+	LoadFile func(path string) (*compile.Program, error)
+	// ResolvePath turns an import path written in file `from` into the path given to
+	// LoadFile and used as the cache key.
+	ResolvePath func(from, path string) string
+
+	// Args is os.args.
+	Args []string
+	// Exit is called by os.exit; the host decides what exiting means.
+	Exit func(code int)
+}
+
+// NewMachine makes a machine with the core builtins, writing to the given streams.
+func NewMachine(stdout, stderr io.Writer) *Machine {
+	if stdout == nil {
+		stdout = os.Stdout
+	}
+	if stderr == nil {
+		stderr = os.Stderr
+	}
+	m := &Machine{
+		Stdout:       bufio.NewWriterSize(stdout, 32*1024),
+		Stderr:       stderr,
+		MaxDepth:     DefaultMaxDepth,
+		builtinIndex: map[string]int{},
+		Modules:      map[string]func(m *Machine) (Value, error){},
+		loaded:       map[string]Value{},
+		tick:         tickInterval,
+	}
+	registerCoreBuiltins(m)
+	return m
+}
+
+// SetBuiltin defines or replaces a builtin. Builtins must be set before the
+// programs that use them are compiled.
+func (m *Machine) SetBuiltin(name string, v Value) {
+	if i, ok := m.builtinIndex[name]; ok {
+		m.builtins[i] = v
+		return
+	}
+	m.builtinIndex[name] = len(m.builtins)
+	m.builtinNames = append(m.builtinNames, name)
+	m.builtins = append(m.builtins, v)
+}
+
+// Builtin returns a builtin by name.
+func (m *Machine) Builtin(name string) (Value, bool) {
+	i, ok := m.builtinIndex[name]
+	if !ok {
+		return Nil, false
+	}
+	return m.builtins[i], true
+}
+
+// BuiltinNames lists the builtins in index order, for the compiler's Env.
+func (m *Machine) BuiltinNames() []string { return m.builtinNames }
+
+// Interrupt makes every running task of the machine throw err at its next
+// check (within about a thousand loop iterations or calls). Safe from any goroutine.
+func (m *Machine) Interrupt(err *Error) { m.interrupt.Store(err) }
+
+// ClearInterrupt undoes Interrupt.
+func (m *Machine) ClearInterrupt() { m.interrupt.Store(nil) }
+
+// slowTick runs every tickInterval steps: checks interruption and the budget.
+func (m *Machine) slowTick(used int64) *Error {
+	if e := m.interrupt.Load(); e != nil {
+		m.tick = tickInterval
+		return &Error{Kind: e.Kind, Message: e.Message, Cause: e.Cause}
+	}
+	if m.Budget > 0 {
+		m.steps += used
+		if m.steps >= m.Budget {
+			m.tick = tickInterval
+			return Errorf(KindLimit, "instruction budget of %d steps exhausted", m.Budget)
+		}
+		left := m.Budget - m.steps
+		if left < tickInterval {
+			m.tick = left
+			return nil
+		}
+	}
+	m.tick = tickInterval
+	return nil
+}
+
+// Flush writes buffered output.
+func (m *Machine) Flush() { _ = m.Stdout.Flush() }
+
+// Module is a loaded script module or a native module.
+type Module struct {
+	Name    string
+	File    string
+	globals []Value
+	names   []string
+	index   map[string]int
+}
+
+// TypeName implements Object.
+func (*Module) TypeName() string { return "module" }
+
+// String implements Stringer.
+func (mod *Module) String() string { return "<module " + mod.Name + ">" }
+
+// GetAttr reads an export.
+func (mod *Module) GetAttr(_ *Task, name string) (Value, error) {
+	if i, ok := mod.index[name]; ok {
+		v := mod.globals[i]
+		if v.k == kUndef {
+			return Nil, Errorf(KindValue, "%s.%s is used before its declaration ran", mod.Name, name)
+		}
+		return v, nil
+	}
+	return Nil, Errorf(KindValue, "module %s has no member %s", mod.Name, name)
+}
+
+// Names lists the module's globals.
+func (mod *Module) Names() []string { return mod.names }
+
+// Global reads a global by name.
+func (mod *Module) Global(name string) (Value, bool) {
+	if i, ok := mod.index[name]; ok && mod.globals[i].k != kUndef {
+		return mod.globals[i], true
+	}
+	return Nil, false
+}
+
+// SetGlobal defines or assigns a global. Programs compiled afterwards see it
+// when their Env lists the module's Names.
+func (mod *Module) SetGlobal(name string, v Value) {
+	if i, ok := mod.index[name]; ok {
+		mod.globals[i] = v
+		return
+	}
+	mod.index[name] = len(mod.names)
+	mod.names = append(mod.names, name)
+	mod.globals = append(mod.globals, v)
+}
+
+// NewModule makes an empty module.
+func NewModule(name, file string) *Module {
+	return &Module{Name: name, File: file, index: map[string]int{}}
+}
+
+// NewNativeModule makes a module whose members are the given values.
+func NewNativeModule(name string, members map[string]Value) Value {
+	mod := NewModule(name, "")
+	for k, v := range members {
+		mod.SetGlobal(k, v)
+	}
+	return ObjectValue(mod)
+}
+
+// Proto is a compiled function bound to its module, with its constants as values.
+type Proto struct {
+	*compile.Funcode
+	consts []Value
+	module *Module
+}
+
+// Load binds a compiled program to a module: the program's globals are added to
+// the module (new ones start undefined) and its functions get their constants.
+// It returns the top-level function, ready to run as a task.
+func (m *Machine) Load(prog *compile.Program, mod *Module) Value {
+	for len(mod.names) < len(prog.Globals) {
+		name := prog.Globals[len(mod.names)]
+		mod.index[name] = len(mod.names)
+		mod.names = append(mod.names, name)
+		mod.globals = append(mod.globals, undef)
+	}
+	return closureValue(&Closure{proto: loadProto(prog.Main, mod)})
+}
+
+func loadProto(f *compile.Funcode, mod *Module) *Proto {
+	p := &Proto{Funcode: f, module: mod, consts: make([]Value, len(f.Consts))}
+	for i, k := range f.Consts {
+		switch k := k.(type) {
+		case int64:
+			p.consts[i] = Int(k)
+		case float64:
+			p.consts[i] = Float(k)
+		case string:
+			p.consts[i] = Str(k)
+		case *compile.Funcode:
+			p.consts[i] = Value{k: kUndef, p: unsafePointer(loadProto(k, mod))}
+		}
+	}
+	return p
+}

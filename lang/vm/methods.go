@@ -1,0 +1,323 @@
+package vm
+
+import (
+	"slices"
+	"strings"
+)
+
+var stringMethods map[string]MethodFunc
+var listMethods map[string]MethodFunc
+
+func init() {
+	stringMethods = map[string]MethodFunc{
+		"split":      strSplit,
+		"strip":      strStrip(strings.Trim, strings.TrimSpace),
+		"lstrip":     strStrip(strings.TrimLeft, func(s string) string { return strings.TrimLeft(s, " \t\n\r\v\f") }),
+		"rstrip":     strStrip(strings.TrimRight, func(s string) string { return strings.TrimRight(s, " \t\n\r\v\f") }),
+		"upper":      strNoArg("upper", strings.ToUpper),
+		"lower":      strNoArg("lower", strings.ToLower),
+		"startswith": strPred("startswith", strings.HasPrefix),
+		"endswith":   strPred("endswith", strings.HasSuffix),
+		"find":       strFind,
+		"count":      strCount,
+		"replace":    strReplace,
+		"join":       strJoin,
+	}
+	listMethods = map[string]MethodFunc{
+		"push":    listPush,
+		"pop":     listPop,
+		"insert":  listInsert,
+		"index":   listIndex,
+		"sort":    listSort,
+		"reverse": listReverse,
+		"extend":  listExtend,
+		"remove":  listRemove,
+		"copy":    listCopy,
+		"clear":   listClear,
+	}
+}
+
+func strArg(fn string, args []Value, i int) (string, error) {
+	if args[i].k != KStr {
+		return "", TypeArgError(fn, i+1, "a string", args[i])
+	}
+	return args[i].AsStr(), nil
+}
+
+func strSplit(t *Task, recv Value, args []Value) (Value, error) {
+	if err := CheckArgs("split", args, 0, 1); err != nil {
+		return Nil, err
+	}
+	s := recv.AsStr()
+	var parts []string
+	if len(args) == 0 || args[0].k == KNil {
+		parts = strings.Fields(s)
+	} else {
+		sep, err := strArg("split", args, 0)
+		if err != nil {
+			return Nil, err
+		}
+		if sep == "" {
+			return Nil, NewError(KindValue, "split() separator must not be empty")
+		}
+		parts = strings.Split(s, sep)
+	}
+	out := make([]Value, len(parts))
+	for i, p := range parts {
+		out[i] = Str(p)
+	}
+	return NewList(out), nil
+}
+
+func strStrip(withChars func(string, string) string, ws func(string) string) MethodFunc {
+	return func(t *Task, recv Value, args []Value) (Value, error) {
+		if err := CheckArgs("strip", args, 0, 1); err != nil {
+			return Nil, err
+		}
+		if len(args) == 0 || args[0].k == KNil {
+			return Str(ws(recv.AsStr())), nil
+		}
+		chars, err := strArg("strip", args, 0)
+		if err != nil {
+			return Nil, err
+		}
+		return Str(withChars(recv.AsStr(), chars)), nil
+	}
+}
+
+func strNoArg(name string, f func(string) string) MethodFunc {
+	return func(t *Task, recv Value, args []Value) (Value, error) {
+		if err := CheckArgs(name, args, 0, 0); err != nil {
+			return Nil, err
+		}
+		return Str(f(recv.AsStr())), nil
+	}
+}
+
+func strPred(name string, f func(string, string) bool) MethodFunc {
+	return func(t *Task, recv Value, args []Value) (Value, error) {
+		if err := CheckArgs(name, args, 1, 1); err != nil {
+			return Nil, err
+		}
+		a, err := strArg(name, args, 0)
+		if err != nil {
+			return Nil, err
+		}
+		return Bool(f(recv.AsStr(), a)), nil
+	}
+}
+
+func strFind(t *Task, recv Value, args []Value) (Value, error) {
+	if err := CheckArgs("find", args, 1, 1); err != nil {
+		return Nil, err
+	}
+	a, err := strArg("find", args, 0)
+	if err != nil {
+		return Nil, err
+	}
+	return Int(int64(strings.Index(recv.AsStr(), a))), nil
+}
+
+func strCount(t *Task, recv Value, args []Value) (Value, error) {
+	if err := CheckArgs("count", args, 1, 1); err != nil {
+		return Nil, err
+	}
+	a, err := strArg("count", args, 0)
+	if err != nil {
+		return Nil, err
+	}
+	if a == "" {
+		return Int(int64(len(recv.AsStr()) + 1)), nil
+	}
+	return Int(int64(strings.Count(recv.AsStr(), a))), nil
+}
+
+func strReplace(t *Task, recv Value, args []Value) (Value, error) {
+	if err := CheckArgs("replace", args, 2, 2); err != nil {
+		return Nil, err
+	}
+	old, err := strArg("replace", args, 0)
+	if err != nil {
+		return Nil, err
+	}
+	nw, err := strArg("replace", args, 1)
+	if err != nil {
+		return Nil, err
+	}
+	return Str(strings.ReplaceAll(recv.AsStr(), old, nw)), nil
+}
+
+func strJoin(t *Task, recv Value, args []Value) (Value, error) {
+	if err := CheckArgs("join", args, 1, 1); err != nil {
+		return Nil, err
+	}
+	if args[0].k != KList {
+		return Nil, TypeArgError("join", 1, "a list of strings", args[0])
+	}
+	items := args[0].AsList().Items
+	sep := recv.AsStr()
+	n := len(sep) * max(len(items)-1, 0)
+	for i, it := range items {
+		if it.k != KStr {
+			return Nil, Errorf(KindType, "join() list item %d must be a string, not %s", i, it.TypeName())
+		}
+		n += int(it.n)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for i, it := range items {
+		if i > 0 {
+			b.WriteString(sep)
+		}
+		b.WriteString(it.AsStr())
+	}
+	return Str(b.String()), nil
+}
+
+func listPush(t *Task, recv Value, args []Value) (Value, error) {
+	if len(args) != 1 {
+		return Nil, ArgError("push", 1, 1, len(args))
+	}
+	l := recv.AsList()
+	l.Items = append(l.Items, args[0])
+	return Nil, nil
+}
+
+func listPop(t *Task, recv Value, args []Value) (Value, error) {
+	if err := CheckArgs("pop", args, 0, 1); err != nil {
+		return Nil, err
+	}
+	l := recv.AsList()
+	if len(l.Items) == 0 {
+		return Nil, NewError(KindIndex, "pop from an empty list")
+	}
+	i := len(l.Items) - 1
+	if len(args) == 1 {
+		var err error
+		if i, err = normIndex(args[0], len(l.Items), "pop"); err != nil {
+			return Nil, err
+		}
+	}
+	v := l.Items[i]
+	copy(l.Items[i:], l.Items[i+1:])
+	l.Items[len(l.Items)-1] = Nil
+	l.Items = l.Items[:len(l.Items)-1]
+	return v, nil
+}
+
+func listInsert(t *Task, recv Value, args []Value) (Value, error) {
+	if err := CheckArgs("insert", args, 2, 2); err != nil {
+		return Nil, err
+	}
+	if args[0].k != KInt {
+		return Nil, TypeArgError("insert", 1, "an int", args[0])
+	}
+	l := recv.AsList()
+	i := args[0].AsInt()
+	n := int64(len(l.Items))
+	if i < 0 {
+		i += n
+		if i < 0 {
+			i = 0
+		}
+	}
+	if i > n {
+		i = n
+	}
+	l.Items = slices.Insert(l.Items, int(i), args[1])
+	return Nil, nil
+}
+
+func listIndex(t *Task, recv Value, args []Value) (Value, error) {
+	if err := CheckArgs("index", args, 1, 1); err != nil {
+		return Nil, err
+	}
+	for i, v := range recv.AsList().Items {
+		eq, err := Equal(v, args[0])
+		if err != nil {
+			return Nil, err
+		}
+		if eq {
+			return Int(int64(i)), nil
+		}
+	}
+	return Nil, Errorf(KindValue, "%s is not in the list", Repr(args[0]))
+}
+
+func listSort(t *Task, recv Value, args []Value) (Value, error) {
+	if err := CheckArgs("sort", args, 0, 0); err != nil {
+		return Nil, err
+	}
+	items := recv.AsList().Items
+	var sortErr error
+	slices.SortStableFunc(items, func(a, b Value) int {
+		if sortErr != nil {
+			return 0
+		}
+		c, ok, err := Compare(a, b)
+		if err != nil {
+			sortErr = err
+			return 0
+		}
+		if !ok { // NaN: keep it where it falls
+			return 0
+		}
+		return c
+	})
+	return Nil, sortErr
+}
+
+func listReverse(t *Task, recv Value, args []Value) (Value, error) {
+	if err := CheckArgs("reverse", args, 0, 0); err != nil {
+		return Nil, err
+	}
+	slices.Reverse(recv.AsList().Items)
+	return Nil, nil
+}
+
+func listExtend(t *Task, recv Value, args []Value) (Value, error) {
+	if err := CheckArgs("extend", args, 1, 1); err != nil {
+		return Nil, err
+	}
+	if args[0].k != KList {
+		return Nil, TypeArgError("extend", 1, "a list", args[0])
+	}
+	l := recv.AsList()
+	l.Items = append(l.Items, args[0].AsList().Items...)
+	return Nil, nil
+}
+
+func listRemove(t *Task, recv Value, args []Value) (Value, error) {
+	if err := CheckArgs("remove", args, 1, 1); err != nil {
+		return Nil, err
+	}
+	l := recv.AsList()
+	for i, v := range l.Items {
+		eq, err := Equal(v, args[0])
+		if err != nil {
+			return Nil, err
+		}
+		if eq {
+			l.Items = slices.Delete(l.Items, i, i+1)
+			return Nil, nil
+		}
+	}
+	return Nil, Errorf(KindValue, "%s is not in the list", Repr(args[0]))
+}
+
+func listCopy(t *Task, recv Value, args []Value) (Value, error) {
+	if err := CheckArgs("copy", args, 0, 0); err != nil {
+		return Nil, err
+	}
+	return NewList(slices.Clone(recv.AsList().Items)), nil
+}
+
+func listClear(t *Task, recv Value, args []Value) (Value, error) {
+	if err := CheckArgs("clear", args, 0, 0); err != nil {
+		return Nil, err
+	}
+	l := recv.AsList()
+	clear(l.Items)
+	l.Items = l.Items[:0]
+	return Nil, nil
+}

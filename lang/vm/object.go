@@ -1,0 +1,105 @@
+package vm
+
+// List is a mutable list.
+type List struct {
+	Items []Value
+}
+
+// NewList makes a list value holding items (not copied).
+func NewList(items []Value) Value { return ListValue(&List{Items: items}) }
+
+// Cell holds a local variable that a closure captured.
+type Cell struct {
+	v Value
+}
+
+// Closure is a script function: its compiled prototype and the cells it captured.
+type Closure struct {
+	proto *Proto
+	free  []*Cell
+}
+
+// Name is the function's name.
+func (c *Closure) Name() string { return c.proto.Name }
+
+// NativeFunc is a Go function callable from scripts. args is only valid during the
+// call: a function that keeps arguments must copy the slice.
+type NativeFunc func(t *Task, args []Value) (Value, error)
+
+// MethodFunc is a built-in method of a built-in type.
+type MethodFunc func(t *Task, recv Value, args []Value) (Value, error)
+
+// Native is a Go function, or a built-in method bound to its receiver.
+type Native struct {
+	Name   string
+	Fn     NativeFunc
+	method MethodFunc
+	recv   Value
+}
+
+// NewNative makes a native function value.
+func NewNative(name string, fn NativeFunc) Value {
+	return NativeValue(&Native{Name: name, Fn: fn})
+}
+
+func (n *Native) call(t *Task, args []Value) (Value, error) {
+	if n.method != nil {
+		return n.method(t, n.recv, args)
+	}
+	return n.Fn(t, args)
+}
+
+// Coroutine is what calling a coroutine function returns: the function and its
+// arguments, not yet started. It starts when a task yields it or spawns it.
+type Coroutine struct {
+	fn      *Closure
+	args    []Value
+	started bool
+}
+
+// Name is the coroutine function's name.
+func (c *Coroutine) Name() string { return c.fn.proto.Name }
+
+// Range is range(start, stop, step): lazy.
+type Range struct {
+	Start, Stop, Step int64
+}
+
+// Len is the number of values in the range.
+func (r *Range) Len() int64 {
+	if r.Step > 0 {
+		if r.Stop <= r.Start {
+			return 0
+		}
+		return (r.Stop - r.Start + r.Step - 1) / r.Step
+	}
+	if r.Stop >= r.Start {
+		return 0
+	}
+	return (r.Start - r.Stop - r.Step - 1) / -r.Step
+}
+
+// Object is a value defined outside the core: tasks, connections, modules, host types.
+type Object interface {
+	TypeName() string
+}
+
+// AttrGetter is an Object with fields or methods (`obj.name`).
+type AttrGetter interface {
+	GetAttr(t *Task, name string) (Value, error)
+}
+
+// AttrSetter is an Object whose fields can be assigned (`obj.name = v`).
+type AttrSetter interface {
+	SetAttr(t *Task, name string, v Value) error
+}
+
+// Stringer is an Object with its own str().
+type Stringer interface {
+	String() string
+}
+
+// Lener is an Object with a length (len(obj)).
+type Lener interface {
+	Len() int
+}

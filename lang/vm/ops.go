@@ -1,0 +1,491 @@
+package vm
+
+import (
+	"math"
+	"strings"
+
+	"github.com/yieldscript/yieldscript/lang/compile"
+)
+
+// maxRepeat bounds the result of string and list repetition.
+const maxRepeat = 1 << 30
+
+var opVerbs = map[compile.Op]string{
+	compile.ADD: "add", compile.SUB: "subtract", compile.MUL: "multiply", compile.DIV: "divide",
+	compile.FLOORDIV: "floor-divide", compile.MOD: "take the remainder of",
+}
+
+func opError(op compile.Op, a, b Value) *Error {
+	return Errorf(KindType, "cannot %s %s and %s", opVerbs[op], a.TypeName(), b.TypeName())
+}
+
+// Arith applies a binary arithmetic operator (ADD, SUB, MUL, DIV, FLOORDIV, MOD).
+func Arith(op compile.Op, a, b Value) (Value, error) {
+	if a.k == KInt && b.k == KInt {
+		x, y := int64(a.n), int64(b.n)
+		switch op {
+		case compile.ADD:
+			return Int(x + y), nil
+		case compile.SUB:
+			return Int(x - y), nil
+		case compile.MUL:
+			return Int(x * y), nil
+		case compile.DIV:
+			if y == 0 {
+				return Nil, NewError(KindZeroDivision, "division by zero")
+			}
+			return Float(float64(x) / float64(y)), nil
+		case compile.FLOORDIV:
+			if y == 0 {
+				return Nil, NewError(KindZeroDivision, "integer division by zero")
+			}
+			return Int(compile.FloorDiv(x, y)), nil
+		case compile.MOD:
+			if y == 0 {
+				return Nil, NewError(KindZeroDivision, "integer modulo by zero")
+			}
+			return Int(compile.FloorMod(x, y)), nil
+		}
+	}
+	if x, ok := a.ToNumber(); ok {
+		if y, ok := b.ToNumber(); ok {
+			return floatArith(op, x, y)
+		}
+	}
+	switch op {
+	case compile.ADD:
+		if a.k == KStr && b.k == KStr {
+			return Str(a.AsStr() + b.AsStr()), nil
+		}
+		if a.k == KList && b.k == KList {
+			x, y := a.AsList().Items, b.AsList().Items
+			out := make([]Value, 0, len(x)+len(y))
+			out = append(append(out, x...), y...)
+			return NewList(out), nil
+		}
+	case compile.MUL:
+		if a.k == KInt && (b.k == KStr || b.k == KList) {
+			a, b = b, a
+		}
+		if b.k == KInt {
+			n := int64(b.n)
+			if n < 0 {
+				n = 0
+			}
+			switch a.k {
+			case KStr:
+				if n > 0 && int64(a.n) > maxRepeat/n {
+					return Nil, NewError(KindLimit, "repeated string too large")
+				}
+				return Str(strings.Repeat(a.AsStr(), int(n))), nil
+			case KList:
+				items := a.AsList().Items
+				if n > 0 && int64(len(items)) > maxRepeat/n {
+					return Nil, NewError(KindLimit, "repeated list too large")
+				}
+				out := make([]Value, 0, int64(len(items))*n)
+				for range n {
+					out = append(out, items...)
+				}
+				return NewList(out), nil
+			}
+		}
+	}
+	return Nil, opError(op, a, b)
+}
+
+func floatArith(op compile.Op, x, y float64) (Value, error) {
+	switch op {
+	case compile.ADD:
+		return Float(x + y), nil
+	case compile.SUB:
+		return Float(x - y), nil
+	case compile.MUL:
+		return Float(x * y), nil
+	case compile.DIV:
+		if y == 0 {
+			return Nil, NewError(KindZeroDivision, "float division by zero")
+		}
+		return Float(x / y), nil
+	case compile.FLOORDIV:
+		if y == 0 {
+			return Nil, NewError(KindZeroDivision, "float floor division by zero")
+		}
+		return Float(math.Floor(x / y)), nil
+	case compile.MOD:
+		if y == 0 {
+			return Nil, NewError(KindZeroDivision, "float modulo by zero")
+		}
+		return Float(pyFmod(x, y)), nil
+	}
+	return Nil, NewError(KindType, "bad arithmetic operator")
+}
+
+// pyFmod is x % y with the sign of y, as Python computes it.
+func pyFmod(x, y float64) float64 {
+	r := math.Mod(x, y)
+	if r != 0 {
+		if (r < 0) != (y < 0) {
+			r += y
+		}
+	} else {
+		r = math.Copysign(0, y)
+	}
+	return r
+}
+
+// Negate is unary minus.
+func Negate(v Value) (Value, error) {
+	switch v.k {
+	case KInt:
+		return Int(-int64(v.n)), nil
+	case KFloat:
+		return Float(-v.AsFloat()), nil
+	}
+	return Nil, Errorf(KindType, "cannot negate %s", v.TypeName())
+}
+
+// maxCompareDepth bounds the recursion of structural comparison.
+const maxCompareDepth = 1000
+
+// Equal is ==: numbers by value, strings bytewise, lists and maps structurally,
+// everything else by identity.
+func Equal(a, b Value) (bool, error) { return equal(a, b, 0) }
+
+func equal(a, b Value, depth int) (bool, error) {
+	if a.k == b.k {
+		switch a.k {
+		case KNil:
+			return true, nil
+		case KBool, KInt:
+			return a.n == b.n, nil
+		case KFloat:
+			return a.AsFloat() == b.AsFloat(), nil
+		case KStr:
+			return a.n == b.n && (a.p == b.p || a.AsStr() == b.AsStr()), nil
+		case KList:
+			if a.p == b.p {
+				return true, nil
+			}
+			if depth > maxCompareDepth {
+				return false, NewError(KindValue, "comparison too deep (a container that contains itself?)")
+			}
+			x, y := a.AsList().Items, b.AsList().Items
+			if len(x) != len(y) {
+				return false, nil
+			}
+			for i := range x {
+				eq, err := equal(x[i], y[i], depth+1)
+				if err != nil || !eq {
+					return false, err
+				}
+			}
+			return true, nil
+		case KMap:
+			if a.p == b.p {
+				return true, nil
+			}
+			if depth > maxCompareDepth {
+				return false, NewError(KindValue, "comparison too deep (a container that contains itself?)")
+			}
+			x, y := a.AsMap(), b.AsMap()
+			if x.Len() != y.Len() {
+				return false, nil
+			}
+			for i := 0; i < x.Slots(); i++ {
+				k, v, ok := x.Entry(i)
+				if !ok {
+					continue
+				}
+				w, found, _ := y.Get(k)
+				if !found {
+					return false, nil
+				}
+				eq, err := equal(v, w, depth+1)
+				if err != nil || !eq {
+					return false, err
+				}
+			}
+			return true, nil
+		case KRange:
+			x, y := a.asRange(), b.asRange()
+			return *x == *y, nil
+		}
+		return a.Same(b), nil
+	}
+	if x, ok := a.ToNumber(); ok {
+		if y, ok := b.ToNumber(); ok {
+			return x == y, nil
+		}
+	}
+	return false, nil
+}
+
+// Compare orders a and b: -1, 0 or 1. Numbers, strings and lists are ordered;
+// anything else throws kind type. A NaN compares as unordered: ok is false.
+func Compare(a, b Value) (c int, ok bool, err error) { return compare(a, b, 0) }
+
+func compare(a, b Value, depth int) (int, bool, error) {
+	if a.k == KInt && b.k == KInt {
+		x, y := int64(a.n), int64(b.n)
+		switch {
+		case x < y:
+			return -1, true, nil
+		case x > y:
+			return 1, true, nil
+		}
+		return 0, true, nil
+	}
+	if x, ok := a.ToNumber(); ok {
+		if y, ok := b.ToNumber(); ok {
+			if a.k == KInt && b.k == KFloat || a.k == KFloat && b.k == KInt {
+				return compareIntFloat(a, b)
+			}
+			switch {
+			case x < y:
+				return -1, true, nil
+			case x > y:
+				return 1, true, nil
+			case x == y:
+				return 0, true, nil
+			}
+			return 0, false, nil
+		}
+	}
+	if a.k == KStr && b.k == KStr {
+		return strings.Compare(a.AsStr(), b.AsStr()), true, nil
+	}
+	if a.k == KList && b.k == KList {
+		if depth > maxCompareDepth {
+			return 0, false, NewError(KindValue, "comparison too deep (a list that contains itself?)")
+		}
+		x, y := a.AsList().Items, b.AsList().Items
+		for i := 0; i < len(x) && i < len(y); i++ {
+			eq, err := equal(x[i], y[i], depth+1)
+			if err != nil {
+				return 0, false, err
+			}
+			if !eq {
+				return compare(x[i], y[i], depth+1)
+			}
+		}
+		switch {
+		case len(x) < len(y):
+			return -1, true, nil
+		case len(x) > len(y):
+			return 1, true, nil
+		}
+		return 0, true, nil
+	}
+	return 0, false, Errorf(KindType, "cannot compare %s and %s", a.TypeName(), b.TypeName())
+}
+
+// compareIntFloat compares an int with a float exactly (no rounding of big ints).
+func compareIntFloat(a, b Value) (int, bool, error) {
+	sign := 1
+	if a.k == KFloat {
+		a, b = b, a
+		sign = -1
+	}
+	i, f := int64(a.n), b.AsFloat()
+	if math.IsNaN(f) {
+		return 0, false, nil
+	}
+	var c int
+	switch {
+	case f >= 9.223372036854775808e18:
+		c = -1
+	case f < -9.223372036854775808e18:
+		c = 1
+	default:
+		t := math.Trunc(f)
+		ti := int64(t)
+		switch {
+		case i < ti:
+			c = -1
+		case i > ti:
+			c = 1
+		case f > t:
+			c = -1
+		case f < t:
+			c = 1
+		}
+	}
+	return c * sign, true, nil
+}
+
+// Contains is `x in y`.
+func Contains(x, y Value) (bool, error) {
+	switch y.k {
+	case KList:
+		for _, v := range y.AsList().Items {
+			eq, err := Equal(x, v)
+			if err != nil {
+				return false, err
+			}
+			if eq {
+				return true, nil
+			}
+		}
+		return false, nil
+	case KMap:
+		_, ok, err := y.AsMap().Get(x)
+		return ok, err
+	case KStr:
+		if x.k != KStr {
+			return false, Errorf(KindType, "cannot look for %s in a string (need a string)", x.TypeName())
+		}
+		return strings.Contains(y.AsStr(), x.AsStr()), nil
+	case KRange:
+		if x.k != KInt {
+			if f, ok := x.ToNumber(); ok && f == math.Trunc(f) {
+				x = Int(int64(f))
+			} else {
+				return false, nil
+			}
+		}
+		r, i := y.asRange(), int64(x.n)
+		if r.Step > 0 {
+			return i >= r.Start && i < r.Stop && (i-r.Start)%r.Step == 0, nil
+		}
+		return i <= r.Start && i > r.Stop && (r.Start-i)%(-r.Step) == 0, nil
+	}
+	return false, Errorf(KindType, "cannot use 'in' on %s", y.TypeName())
+}
+
+// normIndex turns a possibly negative index into a position in [0, n).
+func normIndex(iv Value, n int, what string) (int, error) {
+	if iv.k != KInt {
+		if iv.k == KBool || iv.k == KFloat {
+			return 0, Errorf(KindType, "%s index must be an int, not %s", what, iv.TypeName())
+		}
+		return 0, Errorf(KindType, "%s index must be an int, not %s", what, iv.TypeName())
+	}
+	i := int64(iv.n)
+	if i < 0 {
+		i += int64(n)
+	}
+	if i < 0 || i >= int64(n) {
+		return 0, Errorf(KindIndex, "%s index %d out of range (length %d)", what, int64(iv.n), n)
+	}
+	return int(i), nil
+}
+
+// GetIndex is x[i].
+func GetIndex(x, i Value) (Value, error) {
+	switch x.k {
+	case KList:
+		items := x.AsList().Items
+		j, err := normIndex(i, len(items), "list")
+		if err != nil {
+			return Nil, err
+		}
+		return items[j], nil
+	case KMap:
+		v, _, err := x.AsMap().Get(i)
+		return v, err
+	case KStr:
+		s := x.AsStr()
+		j, err := normIndex(i, len(s), "string")
+		if err != nil {
+			return Nil, err
+		}
+		return Str(s[j : j+1]), nil
+	case KRange:
+		r := x.asRange()
+		j, err := normIndex(i, int(r.Len()), "range")
+		if err != nil {
+			return Nil, err
+		}
+		return Int(r.Start + int64(j)*r.Step), nil
+	}
+	return Nil, Errorf(KindType, "cannot index %s", x.TypeName())
+}
+
+// SetIndex is x[i] = v.
+func SetIndex(x, i, v Value) error {
+	switch x.k {
+	case KList:
+		items := x.AsList().Items
+		j, err := normIndex(i, len(items), "list")
+		if err != nil {
+			return err
+		}
+		items[j] = v
+		return nil
+	case KMap:
+		return x.AsMap().Set(i, v)
+	case KStr:
+		return NewError(KindType, "strings are immutable: cannot assign to a string index")
+	}
+	return Errorf(KindType, "cannot assign to an index of %s", x.TypeName())
+}
+
+func sliceBound(v Value, n int, dflt int) (int, error) {
+	if v.k == KNil || v.k == kUndef {
+		return dflt, nil
+	}
+	if v.k != KInt {
+		return 0, Errorf(KindType, "slice bound must be an int, not %s", v.TypeName())
+	}
+	i := int64(v.n)
+	if i < 0 {
+		i += int64(n)
+		if i < 0 {
+			i = 0
+		}
+	}
+	if i > int64(n) {
+		i = int64(n)
+	}
+	return int(i), nil
+}
+
+// Slice is x[lo:hi]; a missing bound is undef or nil.
+func Slice(x, lo, hi Value) (Value, error) {
+	var n int
+	switch x.k {
+	case KList:
+		n = len(x.AsList().Items)
+	case KStr:
+		n = int(x.n)
+	default:
+		return Nil, Errorf(KindType, "cannot slice %s", x.TypeName())
+	}
+	i, err := sliceBound(lo, n, 0)
+	if err != nil {
+		return Nil, err
+	}
+	j, err := sliceBound(hi, n, n)
+	if err != nil {
+		return Nil, err
+	}
+	if j < i {
+		j = i
+	}
+	if x.k == KStr {
+		return Str(x.AsStr()[i:j]), nil
+	}
+	out := make([]Value, j-i)
+	copy(out, x.AsList().Items[i:j])
+	return NewList(out), nil
+}
+
+// Len is len(v).
+func Len(v Value) (int, error) {
+	switch v.k {
+	case KStr:
+		return int(v.n), nil
+	case KList:
+		return len(v.AsList().Items), nil
+	case KMap:
+		return v.AsMap().Len(), nil
+	case KRange:
+		return int(v.asRange().Len()), nil
+	case KObject:
+		if l, ok := v.AsObject().(Lener); ok {
+			return l.Len(), nil
+		}
+	}
+	return 0, Errorf(KindType, "%s has no length", v.TypeName())
+}
