@@ -215,25 +215,21 @@ func (t *Task) run(thrown *Error) (status Status) {
 
 	var argc int
 	var (
-		fr      = &t.frames[len(t.frames)-1]
-		cl      = fr.cl
-		proto   = cl.proto
-		code    = proto.Code
-		consts  = proto.consts
-		globals = proto.module.globals
-		stack   = t.stack
-		sp      = t.sp
-		pc      = fr.pc
-		base    = fr.base
+		fr    = &t.frames[len(t.frames)-1]
+		proto = fr.cl.proto
+		code  = proto.Code
+		stack = t.stack
+		sp    = t.sp
+		pc    = fr.pc
+		base  = fr.base
 	)
 	if thrown != nil {
 		if !t.unwind(thrown) {
 			return StatusFailed
 		}
 		fr = &t.frames[len(t.frames)-1]
-		cl = fr.cl
-		proto = cl.proto
-		code, consts, globals = proto.Code, proto.consts, proto.module.globals
+		proto = fr.cl.proto
+		code = proto.Code
 		stack, sp, pc, base = t.stack, t.sp, fr.pc, fr.base
 	}
 
@@ -269,7 +265,7 @@ func (t *Task) run(thrown *Error) (status Status) {
 				stack[sp] = Value{k: KInt, n: uint64(int64(int32(ins) >> 8))}
 				sp++
 			case compile.CONST:
-				stack[sp] = consts[arg]
+				stack[sp] = proto.consts[arg]
 				sp++
 			case compile.LOCAL:
 				stack[sp] = stack[base+arg]
@@ -287,13 +283,13 @@ func (t *Task) run(thrown *Error) (status Status) {
 				sp--
 				stack[base+arg] = Value{k: kCell, p: unsafe.Pointer(&Cell{v: stack[sp]})}
 			case compile.FREE:
-				stack[sp] = cl.free[arg].v
+				stack[sp] = fr.cl.free[arg].v
 				sp++
 			case compile.SETFREE:
 				sp--
-				cl.free[arg].v = stack[sp]
+				fr.cl.free[arg].v = stack[sp]
 			case compile.GLOBAL:
-				v := globals[arg]
+				v := proto.module.globals[arg]
 				if v.k == kUndef {
 					thrown = Errorf(KindValue, "%s is used before its declaration ran", t.globalName(proto, arg))
 					goto handle
@@ -302,7 +298,7 @@ func (t *Task) run(thrown *Error) (status Status) {
 				sp++
 			case compile.SETGLOBAL:
 				sp--
-				globals[arg] = stack[sp]
+				proto.module.globals[arg] = stack[sp]
 			case compile.BUILTIN:
 				stack[sp] = m.builtins[arg]
 				sp++
@@ -542,9 +538,8 @@ func (t *Task) run(thrown *Error) (status Status) {
 				t.frames = t.frames[:fi]
 				stack[sp-1] = v
 				fr = &t.frames[fi-1]
-				cl = fr.cl
-				proto = cl.proto
-				code, consts, globals = proto.Code, proto.consts, proto.module.globals
+				proto = fr.cl.proto
+				code = proto.Code
 				pc, base = fr.pc, fr.base
 
 			case compile.LIST:
@@ -565,7 +560,7 @@ func (t *Task) run(thrown *Error) (status Status) {
 				stack[sp] = MapValue(mp)
 				sp++
 			case compile.FUNC:
-				p := (*Proto)(consts[arg].p)
+				p := (*Proto)(proto.consts[arg].p)
 				nc := &Closure{proto: p}
 				if len(p.Free) > 0 {
 					nc.free = make([]*Cell, len(p.Free))
@@ -573,7 +568,7 @@ func (t *Task) run(thrown *Error) (status Status) {
 						if fv.FromLocal {
 							nc.free[i] = stack[base+fv.Index].asCell()
 						} else {
-							nc.free[i] = cl.free[fv.Index]
+							nc.free[i] = fr.cl.free[fv.Index]
 						}
 					}
 				}
@@ -766,8 +761,7 @@ func (t *Task) run(thrown *Error) (status Status) {
 					co.args = nil
 					t.enterFrame(co.fn, sp)
 					fr = &t.frames[len(t.frames)-1]
-					cl, proto, code, consts = co.fn, p, p.Code, p.consts
-					globals = p.module.globals
+					proto, code = p, p.Code
 					base = sp
 					sp, pc = t.sp, 0
 				case KObject:
@@ -812,9 +806,8 @@ func (t *Task) run(thrown *Error) (status Status) {
 				}
 				stack = t.stack
 				fr = &t.frames[len(t.frames)-1]
-				cl = fr.cl
-				proto = cl.proto
-				code, consts, globals = proto.Code, proto.consts, proto.module.globals
+				proto = fr.cl.proto
+				code = proto.Code
 				sp, pc, base = t.sp, 0, fr.base
 			default:
 				thrown = Errorf(KindError, "internal error: bad instruction %d", ins&0xff)
@@ -868,8 +861,7 @@ func (t *Task) run(thrown *Error) (status Status) {
 				newBase := sp - p.NumParams
 				t.enterFrame(callee, newBase)
 				fr = &t.frames[len(t.frames)-1]
-				cl, proto, code, consts = callee, p, p.Code, p.consts
-				globals = p.module.globals
+				proto, code = p, p.Code
 				sp, pc, base = t.sp, 0, newBase
 			case KNative:
 				fr.pc = pc
@@ -897,9 +889,8 @@ func (t *Task) run(thrown *Error) (status Status) {
 		}
 		thrown = nil
 		fr = &t.frames[len(t.frames)-1]
-		cl = fr.cl
-		proto = cl.proto
-		code, consts, globals = proto.Code, proto.consts, proto.module.globals
+		proto = fr.cl.proto
+		code = proto.Code
 		stack, sp, pc, base = t.stack, t.sp, fr.pc, fr.base
 	}
 }
