@@ -1,0 +1,217 @@
+package vm
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/yieldscript/yieldscript/lang/compile"
+	"github.com/yieldscript/yieldscript/lang/parser"
+)
+
+// testAwaitable stands in for what the scheduler provides: an object a task can
+// yield on, which the test then resolves by hand.
+type testAwaitable struct{ name string }
+
+func (*testAwaitable) TypeName() string { return "test_awaitable" }
+func (*testAwaitable) Awaitable()       {}
+
+// newTestTask compiles src into a fresh machine and returns a task running its
+// top level, and the buffer it prints to. The builtin `wait(name)` returns a
+// testAwaitable.
+func newTestTask(t *testing.T, src string) (*Task, *bytes.Buffer) {
+	t.Helper()
+	var out bytes.Buffer
+	m := NewMachine(&out, &out)
+	m.SetBuiltin("wait", NewNative("wait", func(_ *Task, args []Value) (Value, error) {
+		return ObjectValue(&testAwaitable{name: ToStr(args[0])}), nil
+	}))
+	f, err := parser.ParseFile("t.ys", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	prog, err := compile.Compile(f, &compile.Env{Builtins: m.BuiltinNames()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	task, err := m.NewTask(m.Load(prog, NewModule("main", "t.ys")), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return task, &out
+}
+
+func flushed(task *Task, out *bytes.Buffer) string {
+	task.Machine().Flush()
+	return out.String()
+}
+
+func TestYieldSuspendsAndResumesWithValue(t *testing.T) {
+	task, out := newTestTask(t, `
+fn get(name) {
+    let v = yield wait(name)
+    return v * 2
+}
+print("start")
+let a = yield get("x")
+print("a", a)
+let b = yield wait("y")
+print("b", b)
+`)
+	if st := task.Run(); st != StatusYield {
+		t.Fatalf("first run: status %v, want StatusYield", st)
+	}
+	if got := flushed(task, out); got != "start\n" {
+		t.Fatalf("before resume printed %q", got)
+	}
+	aw, ok := task.Awaiting.AsObject().(*testAwaitable)
+	if !ok || aw.name != "x" {
+		t.Fatalf("awaiting %v, want the awaitable x", Repr(task.Awaiting))
+	}
+	// The suspended task keeps its frames: the coroutine sub-call and the top level.
+	if tr := task.Trace(); len(tr) != 2 || tr[1].Func != "get" || tr[1].Line != 3 {
+		t.Fatalf("trace while suspended: %+v", tr)
+	}
+	if st := task.Resume(Int(21)); st != StatusYield {
+		t.Fatalf("second run: status %v", st)
+	}
+	if aw := task.Awaiting.AsObject().(*testAwaitable); aw.name != "y" {
+		t.Fatalf("awaiting %s, want y", aw.name)
+	}
+	if st := task.Resume(Str("ok")); st != StatusDone {
+		t.Fatalf("third run: status %v, err %v", st, task.Err)
+	}
+	if got := flushed(task, out); got != "start\na 42\nb ok\n" {
+		t.Fatalf("output %q", got)
+	}
+}
+
+func TestResumeWithErrorInsideTryFinally(t *testing.T) {
+	task, out := newTestTask(t, `
+fn worker() {
+    try {
+        try {
+            yield wait("io")
+            print("not reached")
+        } finally {
+            print("inner finally")
+        }
+    } catch e {
+        print("caught", e.kind, e.message)
+        let v = yield wait("again")
+        print("after catch", v)
+        return "done"
+    } finally {
+        print("outer finally")
+    }
+}
+print((yield worker()))
+`)
+	if st := task.Run(); st != StatusYield {
+		t.Fatalf("status %v", st)
+	}
+	if st := task.Throw(NewError(KindTimeout, "too slow")); st != StatusYield {
+		t.Fatalf("after throw: status %v, err %v", st, task.Err)
+	}
+	if st := task.Resume(Int(7)); st != StatusDone {
+		t.Fatalf("after resume: status %v, err %v", st, task.Err)
+	}
+	want := "inner finally\ncaught timeout too slow\nafter catch 7\nouter finally\ndone\n"
+	if got := flushed(task, out); got != want {
+		t.Fatalf("output %q, want %q", got, want)
+	}
+}
+
+func TestUncaughtErrorAtYieldFailsTaskWithTraceback(t *testing.T) {
+	task, out := newTestTask(t, `
+fn inner() {
+    yield wait("a")
+}
+fn outer() {
+    try {
+        yield inner()
+    } finally {
+        print("cleanup")
+    }
+}
+yield outer()
+`)
+	if st := task.Run(); st != StatusYield {
+		t.Fatalf("status %v", st)
+	}
+	if st := task.Throw(NewError(KindCancelled, "stop")); st != StatusFailed {
+		t.Fatalf("status %v, want StatusFailed", st)
+	}
+	if got := flushed(task, out); got != "cleanup\n" {
+		t.Fatalf("output %q", got)
+	}
+	if task.Err.Kind != KindCancelled {
+		t.Fatalf("error %v", task.Err)
+	}
+	var funcs []string
+	for _, f := range task.Err.Trace {
+		funcs = append(funcs, f.Func)
+	}
+	if strings.Join(funcs, ",") != "<main>,outer,inner" {
+		t.Fatalf("trace functions %v", funcs)
+	}
+	if last := task.Err.Trace[2]; last.Line != 3 || last.Col != 5 {
+		t.Fatalf("innermost frame at %d:%d, want 3:5", last.Line, last.Col)
+	}
+}
+
+func TestBareYieldAndNonAwaitable(t *testing.T) {
+	task, out := newTestTask(t, `
+let x = yield
+print("x", x)
+try { yield 42 } catch e { print(e.kind) }
+`)
+	if st := task.Run(); st != StatusYieldBare {
+		t.Fatalf("status %v, want StatusYieldBare", st)
+	}
+	if st := task.Resume(Nil); st != StatusDone {
+		t.Fatalf("status %v, err %v", st, task.Err)
+	}
+	if got := flushed(task, out); got != "x nil\ntype\n" {
+		t.Fatalf("output %q", got)
+	}
+}
+
+func TestInterruptStopsInfiniteLoop(t *testing.T) {
+	task, _ := newTestTask(t, `
+let n = 0
+try {
+    while true { n += 1 }
+} finally {
+    print("finally ran")
+}
+`)
+	task.Machine().Interrupt(NewError(KindCancelled, "host cancelled"))
+	if st := task.Run(); st != StatusFailed || task.Err.Kind != KindCancelled {
+		t.Fatalf("status %v err %v", st, task.Err)
+	}
+}
+
+func TestBudgetThrowsLimit(t *testing.T) {
+	task, _ := newTestTask(t, `
+fn spin() { while true {} }
+spin()
+`)
+	task.Machine().Budget = 100000
+	if st := task.Run(); st != StatusFailed || task.Err.Kind != KindLimit {
+		t.Fatalf("status %v err %v", st, task.Err)
+	}
+}
+
+func TestDeepRecursionIsStackOverflow(t *testing.T) {
+	task, _ := newTestTask(t, `
+fn f(n) { return f(n + 1) + 1 }
+f(0)
+`)
+	if st := task.Run(); st != StatusFailed || task.Err.Kind != KindStackOverflow {
+		t.Fatalf("status %v err %v", st, task.Err)
+	}
+	if !strings.Contains(task.Err.Traceback(), "more frames") {
+		t.Fatalf("deep traceback not abbreviated:\n%s", task.Err.Traceback())
+	}
+}
