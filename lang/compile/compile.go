@@ -458,6 +458,7 @@ func (f *fcomp) stmt(s parser.Stmt) {
 		}
 		l := f.loops[len(f.loops)-1]
 		f.unwindTries(l.tryDepth)
+		f.pos = s.P
 		l.breaks = append(l.breaks, f.emit(JUMP, 0, 0))
 	case *parser.ContinueStmt:
 		if len(f.loops) == 0 {
@@ -465,6 +466,7 @@ func (f *fcomp) stmt(s parser.Stmt) {
 		}
 		l := f.loops[len(f.loops)-1]
 		f.unwindTries(l.tryDepth)
+		f.pos = s.P
 		l.conts = append(l.conts, f.emit(LOOP, 0, 0))
 	case *parser.ReturnStmt:
 		if f.top {
@@ -477,6 +479,7 @@ func (f *fcomp) stmt(s parser.Stmt) {
 		}
 		f.pos = s.P
 		f.unwindTries(0)
+		f.pos = s.P
 		f.emit(RETURN, 0, -1)
 	case *parser.ThrowStmt:
 		f.expr(s.Value)
