@@ -250,17 +250,36 @@ func (v *VM) wrap(err error) error {
 	return &Error{Kind: e.Kind, Message: e.Message, Traceback: tb, err: e}
 }
 
-// Eval compiles and runs one REPL input in the VM's main module; globals persist
-// between calls. It returns the value of a final expression statement as it
-// would appear inside a list, or "" when there is none or it is nil.
-func (v *VM) Eval(ctx context.Context, name, src string) (string, error) {
-	prog, err := v.compile(name, []byte(src), &compile.Env{Globals: v.main.Names(), Builtins: v.m.BuiltinNames(), ReturnLast: true})
+// Eval runs REPL input in the VM's main module, one top-level statement at a
+// time; globals persist between calls. For each expression statement whose value
+// is not nil it calls echo with the value as it would appear inside a list. It
+// stops at the first statement that fails and returns that error.
+func (v *VM) Eval(ctx context.Context, name, src string, echo func(string)) error {
+	f, err := parser.ParseFile(name, []byte(src))
 	if err != nil {
-		return "", err
+		var pe *parser.Error
+		if errors.As(err, &pe) {
+			return &CompileError{Err: pe, Source: []byte(src)}
+		}
+		return err
 	}
-	val, err := v.Run(ctx, &Program{prog: prog})
-	if err != nil || val.IsNil() {
-		return "", err
+	for _, stmt := range f.Stmts {
+		one := &parser.File{Name: f.Name, Stmts: []parser.Stmt{stmt}}
+		prog, err := compile.Compile(one, &compile.Env{Globals: v.main.Names(), Builtins: v.m.BuiltinNames(), ReturnLast: true})
+		if err != nil {
+			var pe *parser.Error
+			if errors.As(err, &pe) {
+				return &CompileError{Err: pe, Source: []byte(src)}
+			}
+			return err
+		}
+		val, err := v.Run(ctx, &Program{prog: prog})
+		if err != nil {
+			return err
+		}
+		if !val.IsNil() && echo != nil {
+			echo(vm.Repr(val))
+		}
 	}
-	return vm.Repr(val), nil
+	return nil
 }

@@ -17,6 +17,7 @@ import (
 // when any input failed.
 func repl(in io.Reader, stdout, stderr io.Writer) int {
 	v := newVM(nil, stdout, stderr)
+	echo := func(s string) { fmt.Fprintln(stdout, s) }
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
 	var pending strings.Builder
@@ -31,7 +32,7 @@ func repl(in io.Reader, stdout, stderr io.Writer) int {
 			pending.Reset()
 			continue
 		}
-		val, err := v.Eval(context.Background(), "<stdin>", src)
+		err := v.Eval(context.Background(), "<stdin>", src, echo)
 		var ce *yieldscript.CompileError
 		if errors.As(err, &ce) && parser.Incomplete(ce.Err) {
 			continue // wait for the rest of the statement
@@ -47,12 +48,9 @@ func repl(in io.Reader, stdout, stderr io.Writer) int {
 			}
 			continue
 		}
-		if val != "" {
-			fmt.Fprintln(stdout, val)
-		}
 	}
 	if pending.Len() > 0 {
-		_, err := v.Eval(context.Background(), "<stdin>", pending.String())
+		err := v.Eval(context.Background(), "<stdin>", pending.String(), echo)
 		if err != nil && report(err, stderr) != 0 {
 			status = 1
 		}
