@@ -32,8 +32,9 @@ type Error struct {
 	Kind    string
 	Message string
 	// Value is what a script threw when it threw something that is not an error
-	// value (throw "boom"); it is Nil for ordinary errors.
-	Value Value
+	// value (throw "boom"); IsValue says so (a script may throw nil).
+	Value   Value
+	IsValue bool
 	// Trace is where the error was thrown, outermost frame first; nil until thrown.
 	Trace []TraceFrame
 	// Cause is the Go error a native function returned, if any.
@@ -78,7 +79,7 @@ func Errorf(kind, format string, args ...any) *Error {
 func NewError(kind, msg string) *Error { return &Error{Kind: kind, Message: msg} }
 
 func (e *Error) Error() string {
-	if e.Value.k != KNil {
+	if e.IsValue {
 		return "thrown: " + Repr(e.Value)
 	}
 	return e.Kind + ": " + e.Message

@@ -213,10 +213,9 @@ func equal(a, b Value, depth int) (bool, error) {
 		}
 		return a.Same(b), nil
 	}
-	if x, ok := a.ToNumber(); ok {
-		if y, ok := b.ToNumber(); ok {
-			return x == y, nil
-		}
+	if a.k == KInt && b.k == KFloat || a.k == KFloat && b.k == KInt {
+		c, ok, _ := compareIntFloat(a, b)
+		return ok && c == 0, nil
 	}
 	return false, nil
 }
