@@ -117,10 +117,12 @@ func report(err error, stderr io.Writer) int {
 	case errors.As(err, &ee):
 		return ee.Code
 	case errors.As(err, &ce):
-		fmt.Fprint(stderr, ce.Pretty())
+		fmt.Fprintln(stderr, ce.Pretty())
 		return 2
 	case errors.As(err, &re):
 		fmt.Fprint(stderr, re.Report())
+		return 1
+	case errors.Is(err, yieldscript.ErrTaskFailed):
 		return 1
 	}
 	fmt.Fprintf(stderr, "yieldscript: %v\n", err)

@@ -1,0 +1,555 @@
+package parser
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/alecthomas/participle/v2/lexer"
+)
+
+// converter turns participle's parse tree into the AST. It also checks the
+// rules the grammar leaves out (see grammar.go). The first error is kept.
+type converter struct {
+	file   string
+	tokens []lexer.Token // the tokens of the tree being converted
+	err    *Error
+}
+
+func (c *converter) fail(e *Error) {
+	if c.err == nil {
+		c.err = e
+	}
+}
+
+func (c *converter) errorf(p lexer.Position, format string, args ...any) {
+	c.fail(&Error{File: c.file, Pos: toPos(p), Msg: fmt.Sprintf(format, args...)})
+}
+
+// ---- statements ----
+
+func (c *converter) stmts(list []*statement) []Stmt {
+	out := make([]Stmt, 0, len(list))
+	for _, s := range list {
+		if st := c.stmt(s); st != nil {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
+func (c *converter) block(b *block) []Stmt {
+	return c.stmts(b.Stmts)
+}
+
+func (c *converter) stmt(st *statement) Stmt {
+	if st.Simple != nil {
+		return c.simpleStmt(st.Simple)
+	}
+	s := st.Keyword
+	switch {
+	case s.Let != nil:
+		return &LetStmt{P: toPos(s.Let.Name.Pos), Name: s.Let.Name.Value, Value: c.optRHS(s.Let.Value)}
+	case s.Fn != nil:
+		fn := s.Fn
+		return &FnStmt{P: toPos(fn.Name.Pos), Func: &FuncLit{
+			P:      toPos(fn.Fn.Pos),
+			Name:   fn.Name.Value,
+			Params: c.params(fn.Params),
+			Body:   c.block(fn.Body),
+			End:    toPos(fn.Body.Close.Pos),
+		}}
+	case s.If != nil:
+		return c.ifStmt(s.If)
+	case s.While != nil:
+		return &WhileStmt{P: toPos(s.While.While.Pos), Cond: c.expr(s.While.Cond), Body: c.block(s.While.Body)}
+	case s.For != nil:
+		f := s.For
+		st := &ForStmt{
+			P:        toPos(f.For.Pos),
+			First:    f.First.Value,
+			FirstPos: toPos(f.First.Pos),
+			Iter:     c.expr(f.Iter),
+			Body:     c.block(f.Body),
+		}
+		if f.Second != nil {
+			st.Second = f.Second.Value
+			st.SecondPos = toPos(f.Second.Pos)
+			if st.Second == st.First {
+				c.errorf(f.Second.Pos, "the same name %s is used twice in a for loop", st.Second)
+			}
+		}
+		return st
+	case s.Break != nil:
+		return &BreakStmt{P: toPos(s.Break.Pos)}
+	case s.Continue != nil:
+		return &ContinueStmt{P: toPos(s.Continue.Pos)}
+	case s.Return != nil:
+		return &ReturnStmt{P: toPos(s.Return.Return.Pos), Value: c.optRHS(s.Return.Value)}
+	case s.Throw != nil:
+		return &ThrowStmt{P: toPos(s.Throw.Throw.Pos), Value: c.expr(s.Throw.Value)}
+	case s.Try != nil:
+		return c.tryStmt(s.Try)
+	case s.Import != nil:
+		return c.importStmt(s.Import)
+	}
+	return nil
+}
+
+func (c *converter) ifStmt(s *ifStmt) *IfStmt {
+	top := &IfStmt{P: toPos(s.If.Pos), Cond: c.expr(s.Cond), Then: c.block(s.Then)}
+	last := top
+	for i, e := range s.Elses {
+		if e.If == nil {
+			if i < len(s.Elses)-1 {
+				c.errorf(s.Elses[i+1].Else.Pos, `unexpected "else" after the final else block`)
+			}
+			last.Else = c.block(e.Block)
+			break
+		}
+		next := &IfStmt{P: toPos(e.If.Pos), Cond: c.expr(e.Cond), Then: c.block(e.Then)}
+		last.Else = []Stmt{next}
+		last = next
+	}
+	return top
+}
+
+func (c *converter) tryStmt(s *tryStmt) *TryStmt {
+	st := &TryStmt{P: toPos(s.Try.Pos), Body: c.block(s.Body)}
+	if s.Catch == nil && s.Finally == nil {
+		c.errorf(s.EndPos, `expected "catch" or "finally" after the try block`)
+		return st
+	}
+	if s.Catch != nil {
+		st.HasCatch = true
+		st.CatchPos = toPos(s.Catch.Catch.Pos)
+		if s.Catch.Name != nil {
+			st.CatchName = s.Catch.Name.Value
+			st.CatchPos = toPos(s.Catch.Name.Pos)
+		}
+		st.Catch = c.block(s.Catch.Body)
+	}
+	if s.Finally != nil {
+		st.HasFinally = true
+		st.Finally = c.block(s.Finally)
+	}
+	return st
+}
+
+func (c *converter) importStmt(s *importStmt) *ImportStmt {
+	st := &ImportStmt{P: toPos(s.Import.Pos)}
+	if s.Alias != nil {
+		st.Alias = s.Alias.Value
+	}
+	if s.Path != nil {
+		st.IsPath = true
+		st.Module = decodeString(s.Path.Value)
+		switch {
+		case st.Module == "":
+			c.errorf(s.Path.Pos, "empty import path")
+		case s.Alias == nil:
+			c.errorf(s.EndPos, `an import of a file needs a name: import %s as NAME`, s.Path.Value)
+		}
+		return st
+	}
+	st.Module = s.Module.Value
+	if st.Alias == "" {
+		st.Alias = st.Module
+	}
+	return st
+}
+
+func (c *converter) simpleStmt(s *simpleStmt) Stmt {
+	if s.Op == nil {
+		return &ExprStmt{P: toPos(s.Pos), X: c.rhs(s.Target)}
+	}
+	target := c.rhs(s.Target)
+	switch target.(type) {
+	case *Ident, *Index, *Field, nil:
+	default:
+		c.errorf(s.Pos, "cannot assign to %s", what(target))
+	}
+	return &AssignStmt{P: toPos(s.Op.Pos), Op: s.Op.Value, Target: target, Value: c.rhs(s.Value)}
+}
+
+// what names an expression that cannot be assigned to.
+func what(x Expr) string {
+	switch x := x.(type) {
+	case *Call:
+		return "a function call"
+	case *Slice:
+		return "a slice (only to a single element, as in xs[i] = v)"
+	case *Yield:
+		return "a yield expression"
+	case *Binary:
+		return fmt.Sprintf("the result of %q", x.Op)
+	case *Unary:
+		return fmt.Sprintf("the result of %q", x.Op)
+	case *FuncLit:
+		return "a function literal"
+	case *ListLit:
+		return "a list literal"
+	case *MapLit:
+		return "a map literal"
+	case *NilLit, *BoolLit, *IntLit, *FloatLit, *StringLit, *FString:
+		return "a literal"
+	}
+	return "this expression"
+}
+
+func (c *converter) params(pl *paramList) []Param {
+	var list []*param
+	if pl.First != nil {
+		list = append(list, pl.First)
+		for i, r := range pl.Rest {
+			if r.Param == nil {
+				if i < len(pl.Rest)-1 {
+					c.errorf(pl.Rest[i+1].Comma.Pos, `unexpected ",", expected parameter name`)
+				}
+				continue
+			}
+			list = append(list, r.Param)
+		}
+	}
+	out := make([]Param, 0, len(list))
+	seen := map[string]bool{}
+	defaulted := false
+	for _, p := range list {
+		name := p.Name.Value
+		if seen[name] {
+			c.errorf(p.Name.Pos, "duplicate parameter %s", name)
+		}
+		seen[name] = true
+		prm := Param{P: toPos(p.Name.Pos), Name: name}
+		if p.Default != nil {
+			defaulted = true
+			prm.Default = c.expr(p.Default)
+		} else if defaulted {
+			c.errorf(p.Name.Pos, "parameter %s needs a default value: it follows a parameter that has one", name)
+		}
+		out = append(out, prm)
+	}
+	return out
+}
+
+// ---- expressions ----
+
+// solePrimary returns the primary that e consists of, if e is nothing but a
+// primary (no operator, no suffix).
+func solePrimary(e *expression) *primary {
+	if e == nil || len(e.Ys) > 0 || len(e.X.Ys) > 0 {
+		return nil
+	}
+	n := e.X.X
+	if len(n.Nots) > 0 || len(n.X.Ys) > 0 {
+		return nil
+	}
+	s := n.X.X
+	if len(s.Ys) > 0 || len(s.X.Ys) > 0 {
+		return nil
+	}
+	u := s.X.X
+	if len(u.Negs) > 0 || len(u.X.Rest) > 0 {
+		return nil
+	}
+	return u.X.X
+}
+
+func (c *converter) optRHS(e *expression) Expr {
+	if e == nil {
+		return nil
+	}
+	return c.rhs(e)
+}
+
+// rhs converts an expression in a place where a yield may stand alone: a
+// statement, the right-hand side of let or of an assignment, a return value,
+// or the inside of parentheses.
+func (c *converter) rhs(e *expression) Expr {
+	if p := solePrimary(e); p != nil && p.Yield != nil {
+		return c.yield(p.Yield)
+	}
+	return c.expr(e)
+}
+
+func (c *converter) yield(y *yieldExpr) Expr {
+	out := &Yield{P: toPos(y.Yield.Pos)}
+	if y.X != nil {
+		out.X = c.expr(y.X)
+	}
+	return out
+}
+
+func (c *converter) expr(e *expression) Expr {
+	x := c.and(e.X)
+	for i, y := range e.Ys {
+		x = &Binary{P: c.opPos(y.first(c)), Op: e.Ops[i], X: x, Y: c.and(y)}
+	}
+	return x
+}
+
+func (c *converter) and(e *andExpr) Expr {
+	x := c.not(e.X)
+	for i, y := range e.Ys {
+		x = &Binary{P: c.opPos(y.first(c)), Op: e.Ops[i], X: x, Y: c.not(y)}
+	}
+	return x
+}
+
+func (c *converter) not(e *notExpr) Expr {
+	x := c.comparison(e.X)
+	first := e.first(c)
+	for i := len(e.Nots) - 1; i >= 0; i-- {
+		x = &Unary{P: c.tokenPos(first + i), Op: "not", X: x}
+	}
+	return x
+}
+
+func (c *converter) comparison(e *comparison) Expr {
+	x := c.sum(e.X)
+	for i, y := range e.Ys {
+		p := c.opPos(y.first(c))
+		if i == 1 {
+			c.fail(&Error{File: c.file, Pos: p, Msg: "comparison operators cannot be chained; use 'and', as in a < b and b < c"})
+		}
+		x = &Binary{P: p, Op: e.Ops[i], X: x, Y: c.sum(y)}
+	}
+	return x
+}
+
+func (c *converter) sum(e *sum) Expr {
+	x := c.product(e.X)
+	for i, y := range e.Ys {
+		x = &Binary{P: c.opPos(y.first(c)), Op: e.Ops[i], X: x, Y: c.product(y)}
+	}
+	return x
+}
+
+func (c *converter) product(e *product) Expr {
+	x := c.unary(e.X)
+	for i, y := range e.Ys {
+		x = &Binary{P: c.opPos(y.first(c)), Op: e.Ops[i], X: x, Y: c.unary(y)}
+	}
+	return x
+}
+
+func (c *converter) unary(e *unary) Expr {
+	var x Expr
+	n := len(e.Negs)
+	first := e.first(c)
+	// -9223372036854775808 is the one literal that is only in range negated.
+	if n > 0 && len(e.X.Rest) == 0 && e.X.X.Int != nil {
+		if v, err := parseIntLit(e.X.X.Int.Value); err == nil && v == 1<<63 {
+			x = &IntLit{P: c.tokenPos(first + n - 1), Value: math.MinInt64}
+			n--
+		}
+	}
+	if x == nil {
+		x = c.postfix(e.X)
+	}
+	for i := n - 1; i >= 0; i-- {
+		x = &Unary{P: c.tokenPos(first + i), Op: "-", X: x}
+	}
+	return x
+}
+
+// first returns the index in c.tokens of the first token of an operand.
+// The prefix operators of a notExpr or a unary are the tokens just before
+// the first token of their operand.
+
+func (e *andExpr) first(c *converter) int    { return e.X.first(c) }
+func (e *notExpr) first(c *converter) int    { return e.X.first(c) - len(e.Nots) }
+func (e *comparison) first(c *converter) int { return e.X.first(c) }
+func (e *sum) first(c *converter) int        { return e.X.first(c) }
+func (e *product) first(c *converter) int    { return e.X.first(c) }
+func (e *unary) first(c *converter) int      { return c.tokenIndex(e.X.X.start()) - len(e.Negs) }
+
+// start returns the position of the first token of a primary.
+func (p *primary) start() lexer.Position {
+	switch {
+	case p.Ident != nil:
+		return p.Ident.Pos
+	case p.Int != nil:
+		return p.Int.Pos
+	case p.String != nil:
+		return p.String.Pos
+	case p.Const != nil:
+		return p.Const.Pos
+	case p.Float != nil:
+		return p.Float.Pos
+	case p.FString != nil:
+		return p.FString.Pos
+	case p.Paren != nil:
+		return p.Paren.Open.Pos
+	case p.List != nil:
+		return p.List.Open.Pos
+	case p.Map != nil:
+		return p.Map.Open.Pos
+	case p.Func != nil:
+		return p.Func.Fn.Pos
+	case p.Yield != nil:
+		return p.Yield.Yield.Pos
+	}
+	panic("parser: empty primary")
+}
+
+// tokenIndex returns the index in c.tokens of the token at position p.
+func (c *converter) tokenIndex(p lexer.Position) int {
+	return sort.Search(len(c.tokens), func(i int) bool { return c.tokens[i].Pos.Offset >= p.Offset })
+}
+
+func (c *converter) tokenPos(i int) Pos { return toPos(c.tokens[i].Pos) }
+
+// opPos returns the position of the binary operator just before the operand
+// whose first token has index i.
+func (c *converter) opPos(i int) Pos {
+	return c.tokenPos(i - 1)
+}
+
+// exprList converts a comma-separated list of expressions.
+func (c *converter) exprList(first *expression, rest []*commaExpr) []Expr {
+	out := make([]Expr, 0, 1+len(rest))
+	if first == nil {
+		return out
+	}
+	out = append(out, c.expr(first))
+	for i, r := range rest {
+		if r.X == nil {
+			if i < len(rest)-1 {
+				c.errorf(rest[i+1].Comma.Pos, `unexpected ",", expected expression`)
+			}
+			continue
+		}
+		out = append(out, c.expr(r.X))
+	}
+	return out
+}
+
+func (c *converter) postfix(e *postfix) Expr {
+	x := c.primary(e.X)
+	for _, s := range e.Rest {
+		switch {
+		case s.Call != nil:
+			x = &Call{P: toPos(s.Call.Open.Pos), Fn: x, Args: c.exprList(s.Call.First, s.Call.Rest)}
+		case s.Index != nil:
+			ix := s.Index
+			switch {
+			case ix.Colon:
+				sl := &Slice{P: toPos(ix.Open.Pos), X: x}
+				if ix.Lo != nil {
+					sl.Lo = c.expr(ix.Lo)
+				}
+				if ix.Hi != nil {
+					sl.Hi = c.expr(ix.Hi)
+				}
+				x = sl
+			case ix.Lo == nil:
+				c.errorf(ix.Close.Pos, `unexpected "]", expected expression`)
+				x = &Index{P: toPos(ix.Open.Pos), X: x}
+			default:
+				x = &Index{P: toPos(ix.Open.Pos), X: x, Index: c.expr(ix.Lo)}
+			}
+		case s.Field != nil:
+			x = &Field{P: toPos(s.Field.Pos), X: x, Name: s.Field.Value}
+		}
+	}
+	return x
+}
+
+func (c *converter) primary(p *primary) Expr {
+	switch {
+	case p.Ident != nil:
+		return &Ident{P: toPos(p.Ident.Pos), Name: p.Ident.Value}
+	case p.Const != nil:
+		pos := toPos(p.Const.Pos)
+		switch p.Const.Value {
+		case "nil":
+			return &NilLit{P: pos}
+		case "true":
+			return &BoolLit{P: pos, Value: true}
+		}
+		return &BoolLit{P: pos, Value: false}
+	case p.Int != nil:
+		v, err := parseIntLit(p.Int.Value)
+		if err != nil || v > math.MaxInt64 {
+			c.errorf(p.Int.Pos, "integer literal out of range: %s", p.Int.Value)
+		}
+		return &IntLit{P: toPos(p.Int.Pos), Value: int64(v)}
+	case p.Float != nil:
+		return &FloatLit{P: toPos(p.Float.Pos), Value: parseFloatLit(p.Float.Value)}
+	case p.String != nil:
+		return &StringLit{P: toPos(p.String.Pos), Value: decodeString(p.String.Value)}
+	case p.FString != nil:
+		return c.fstring(p.FString)
+	case p.List != nil:
+		return &ListLit{P: toPos(p.List.Open.Pos), Elems: c.exprList(p.List.First, p.List.Rest)}
+	case p.Map != nil:
+		return c.mapLit(p.Map)
+	case p.Func != nil:
+		return &FuncLit{
+			P:      toPos(p.Func.Fn.Pos),
+			Params: c.params(p.Func.Params),
+			Body:   c.block(p.Func.Body),
+			End:    toPos(p.Func.Body.Close.Pos),
+		}
+	case p.Paren != nil:
+		return c.rhs(p.Paren.X)
+	case p.Yield != nil:
+		c.errorf(p.Yield.Yield.Pos, "yield must be in parentheses here: write (yield ...)")
+		return c.yield(p.Yield)
+	}
+	panic("parser: empty primary")
+}
+
+func (c *converter) mapLit(m *mapLit) *MapLit {
+	var list []*mapEntry
+	if m.First != nil {
+		list = append(list, m.First)
+		for i, r := range m.Rest {
+			if r.Entry == nil {
+				if i < len(m.Rest)-1 {
+					c.errorf(m.Rest[i+1].Comma.Pos, `unexpected ",", expected map key`)
+				}
+				continue
+			}
+			list = append(list, r.Entry)
+		}
+	}
+	entries := make([]MapEntry, 0, len(list))
+	for _, e := range list {
+		var key Expr
+		if k := solePrimary(e.Key); k != nil && k.Ident != nil {
+			key = &StringLit{P: toPos(k.Ident.Pos), Value: k.Ident.Value}
+		} else {
+			key = c.expr(e.Key)
+		}
+		entries = append(entries, MapEntry{Key: key, Value: c.expr(e.Value)})
+	}
+	return &MapLit{P: toPos(m.Open.Pos), Entries: entries}
+}
+
+// fstring converts an f-string token: its literal pieces become
+// *StringLit, and each {expression} is parsed where it stands.
+func (c *converter) fstring(t *lexer.Token) Expr {
+	_, parts, err := scanFString(t.Value, 0, t.Pos, 0)
+	out := &FString{P: toPos(t.Pos), Parts: []Expr{}}
+	if err != nil {
+		c.errorf(err.pos, "%s", err.msg)
+		return out
+	}
+	for _, part := range parts {
+		if !part.expr {
+			out.Parts = append(out.Parts, &StringLit{P: toPos(part.pos), Value: part.text})
+			continue
+		}
+		if strings.TrimSpace(part.text) == "" {
+			c.errorf(part.open, "empty expression in f-string")
+			continue
+		}
+		if x := c.parseExprAt(part.text, part.pos, `"}"`, false); x != nil {
+			out.Parts = append(out.Parts, x)
+		}
+	}
+	return out
+}

@@ -1,0 +1,308 @@
+package parser
+
+import (
+	"github.com/alecthomas/participle/v2"
+	"github.com/alecthomas/participle/v2/lexer"
+)
+
+// The grammar, as participle structs, one per precedence level for
+// expressions. These are the parse tree; convert.go turns them into the AST
+// of ast.go. grammar.ebnf shows the grammar as participle prints it.
+//
+// The grammar is LL(1), and the parser runs with no backtracking lookahead:
+// a branch that has consumed a token is committed, so a syntax error is
+// reported where it is found and parsing takes linear time. The lexer helps
+// by giving token types to classes of tokens (statement keywords, the
+// operators of each binary level, the tokens that start a suffix), so that
+// one token-type test picks a branch.
+//
+// Some rules are checked after parsing rather than in the grammar, where
+// they are simpler or give better messages: yield placement, chained
+// comparisons, assignment targets, bare-identifier map keys, parameter
+// defaults, an empty element between commas, a plain else that is not last,
+// a try without catch or finally, a path import without "as".
+//
+// Every statement is followed by exactly one EOL token: the lexer collapses
+// newlines and semicolons and inserts one before a block's closing "}" and
+// at the end of the input.
+
+type program struct {
+	Stmts []*statement `parser:"( @@ EOL )*"`
+}
+
+// exprInput is the root of ParseExpr and of f-string expressions.
+type exprInput struct {
+	X *expression `parser:"@@ EOL?"`
+}
+
+// statement: a statement that does not start with a statement keyword is
+// an expression statement or an assignment (simpleStmt). The lexer gives the
+// statement keywords their own token type (<stmtkw>: let, fn followed by a
+// name, return, if, for, while, break, continue, throw, try, import), so
+// that one look at the token type tells the two apart.
+type statement struct {
+	Keyword *keywordStmt `parser:"  @@"`
+	Simple  *simpleStmt  `parser:"| @@"`
+}
+
+type keywordStmt struct {
+	Let      *letStmt     `parser:"(?= StmtKw) ( @@"`
+	Return   *returnStmt  `parser:"| @@"`
+	If       *ifStmt      `parser:"| @@"`
+	Fn       *fnStmt      `parser:"| @@"`
+	For      *forStmt     `parser:"| @@"`
+	While    *whileStmt   `parser:"| @@"`
+	Break    *lexer.Token `parser:"| @'break'"`
+	Continue *lexer.Token `parser:"| @'continue'"`
+	Throw    *throwStmt   `parser:"| @@"`
+	Try      *tryStmt     `parser:"| @@"`
+	Import   *importStmt  `parser:"| @@ )"`
+}
+
+type letStmt struct {
+	Name  *lexer.Token `parser:"'let' @Ident"`
+	Value *expression  `parser:"( '=' @@ )?"`
+}
+
+type fnStmt struct {
+	Fn     *lexer.Token `parser:"@'fn'"`
+	Name   *lexer.Token `parser:"@Ident"`
+	Params *paramList   `parser:"@@"`
+	Body   *block       `parser:"@@"`
+}
+
+type ifStmt struct {
+	If    *lexer.Token  `parser:"@'if'"`
+	Cond  *expression   `parser:"@@"`
+	Then  *block        `parser:"@@"`
+	Elses []*elseClause `parser:"@@*"`
+}
+
+// elseClause is "else if c { }" or "else { }"; that a plain else comes last
+// is checked after parsing.
+type elseClause struct {
+	Else  *lexer.Token `parser:"@'else'"`
+	If    *lexer.Token `parser:"( @'if'"`
+	Cond  *expression  `parser:"  @@"`
+	Then  *block       `parser:"  @@"`
+	Block *block       `parser:"| @@ )"`
+}
+
+type whileStmt struct {
+	While *lexer.Token `parser:"@'while'"`
+	Cond  *expression  `parser:"@@"`
+	Body  *block       `parser:"@@"`
+}
+
+type forStmt struct {
+	For    *lexer.Token `parser:"@'for'"`
+	First  *lexer.Token `parser:"@Ident"`
+	Second *lexer.Token `parser:"( ',' @Ident )?"`
+	Iter   *expression  `parser:"'in' @@"`
+	Body   *block       `parser:"@@"`
+}
+
+type returnStmt struct {
+	Return *lexer.Token `parser:"@'return'"`
+	Value  *expression  `parser:"@@?"`
+}
+
+type throwStmt struct {
+	Throw *lexer.Token `parser:"@'throw'"`
+	Value *expression  `parser:"@@"`
+}
+
+type tryStmt struct {
+	Try     *lexer.Token `parser:"@'try'"`
+	Body    *block       `parser:"@@"`
+	Catch   *catchClause `parser:"@@?"`
+	Finally *block       `parser:"( 'finally' @@ )?"`
+	EndPos  lexer.Position
+}
+
+type catchClause struct {
+	Catch *lexer.Token `parser:"@'catch'"`
+	Name  *lexer.Token `parser:"@Ident?"`
+	Body  *block       `parser:"@@"`
+}
+
+type importStmt struct {
+	Import *lexer.Token `parser:"@'import'"`
+	Module *lexer.Token `parser:"( @Ident"`
+	Path   *lexer.Token `parser:"| @String )"`
+	Alias  *lexer.Token `parser:"( 'as' @Ident )?"`
+	EndPos lexer.Position
+}
+
+// simpleStmt is an expression statement or an assignment.
+type simpleStmt struct {
+	Pos    lexer.Position
+	Target *expression  `parser:"@@"`
+	Op     *lexer.Token `parser:"( @AssignOp"`
+	Value  *expression  `parser:"  @@ )?"`
+}
+
+type block struct {
+	Stmts []*statement `parser:"'{' ( @@ EOL )*"`
+	Close *lexer.Token `parser:"@'}'"`
+}
+
+type paramList struct {
+	First *param        `parser:"'(' ( @@"`
+	Rest  []*commaParam `parser:"  @@* )? ')'"`
+}
+
+type commaParam struct {
+	Comma *lexer.Token `parser:"@','"`
+	Param *param       `parser:"@@?"`
+}
+
+type param struct {
+	Name    *lexer.Token `parser:"@Ident"`
+	Default *expression  `parser:"( '=' @@ )?"`
+}
+
+// ---- expressions, lowest precedence first ----
+//
+// Each binary level captures its operators as strings and its operands in a
+// slice; convert.go finds an operator's position as the token just before
+// its right operand (and a prefix operator's as the tokens just before its
+// operand), which spares a struct per operand at every level.
+
+type expression struct {
+	X   *andExpr   `parser:"@@"`
+	Ops []string   `parser:"( @'or'"`
+	Ys  []*andExpr `parser:"  @@ )*"`
+}
+
+type andExpr struct {
+	X   *notExpr   `parser:"@@"`
+	Ops []string   `parser:"( @'and'"`
+	Ys  []*notExpr `parser:"  @@ )*"`
+}
+
+type notExpr struct {
+	Nots []string    `parser:"@'not'*"`
+	X    *comparison `parser:"@@"`
+}
+
+// comparison accepts a chain, so that "a < b < c" gets a clear message
+// after parsing.
+type comparison struct {
+	X   *sum     `parser:"@@"`
+	Ops []string `parser:"( @CmpOp"`
+	Ys  []*sum   `parser:"  @@ )*"`
+}
+
+type sum struct {
+	X   *product   `parser:"@@"`
+	Ops []string   `parser:"( @AddOp"`
+	Ys  []*product `parser:"  @@ )*"`
+}
+
+type product struct {
+	X   *unary   `parser:"@@"`
+	Ops []string `parser:"( @MulOp"`
+	Ys  []*unary `parser:"  @@ )*"`
+}
+
+type unary struct {
+	Negs []string `parser:"@'-'*"`
+	X    *postfix `parser:"@@"`
+}
+
+type postfix struct {
+	X    *primary  `parser:"@@"`
+	Rest []*suffix `parser:"@@*"`
+}
+
+// suffix: the look at the token type makes the common case, no suffix,
+// cheap.
+type suffix struct {
+	Call  *callArgs    `parser:"(?= Suffix) ( @@"`
+	Index *subscript   `parser:"| @@"`
+	Field *lexer.Token `parser:"| '.' @Ident )"`
+}
+
+type callArgs struct {
+	Open  *lexer.Token `parser:"@'('"`
+	First *expression  `parser:"( @@"`
+	Rest  []*commaExpr `parser:"  @@* )? ')'"`
+}
+
+// commaExpr is one more element of a comma-separated list. The element is
+// optional so that a trailing comma needs no backtracking; an empty element
+// that is not the last is reported after parsing.
+type commaExpr struct {
+	Comma *lexer.Token `parser:"@','"`
+	X     *expression  `parser:"@@?"`
+}
+
+type subscript struct {
+	Open  *lexer.Token `parser:"@'['"`
+	Lo    *expression  `parser:"@@?"`
+	Colon bool         `parser:"( @':'"`
+	Hi    *expression  `parser:"  @@? )?"`
+	Close *lexer.Token `parser:"@']'"`
+}
+
+type primary struct {
+	Ident   *lexer.Token `parser:"  @Ident"`
+	Int     *lexer.Token `parser:"| @Int"`
+	String  *lexer.Token `parser:"| @String"`
+	Const   *lexer.Token `parser:"| @Const"`
+	Float   *lexer.Token `parser:"| @Float"`
+	FString *lexer.Token `parser:"| @FString"`
+	Paren   *paren       `parser:"| @@"`
+	List    *listLit     `parser:"| @@"`
+	Map     *mapLit      `parser:"| @@"`
+	Func    *funcLit     `parser:"| @@"`
+	Yield   *yieldExpr   `parser:"| @@"`
+}
+
+type paren struct {
+	Open *lexer.Token `parser:"@'('"`
+	X    *expression  `parser:"@@ ')'"`
+}
+
+type listLit struct {
+	Open  *lexer.Token `parser:"@'['"`
+	First *expression  `parser:"( @@"`
+	Rest  []*commaExpr `parser:"  @@* )? ']'"`
+}
+
+type mapLit struct {
+	Open  *lexer.Token  `parser:"@'{'"`
+	First *mapEntry     `parser:"( @@"`
+	Rest  []*commaEntry `parser:"  @@* )? '}'"`
+}
+
+type commaEntry struct {
+	Comma *lexer.Token `parser:"@','"`
+	Entry *mapEntry    `parser:"@@?"`
+}
+
+type mapEntry struct {
+	Key   *expression `parser:"@@"`
+	Value *expression `parser:"':' @@"`
+}
+
+type funcLit struct {
+	Fn     *lexer.Token `parser:"@'fn'"`
+	Params *paramList   `parser:"@@"`
+	Body   *block       `parser:"@@"`
+}
+
+// yieldExpr is parsed as a primary; convert.go accepts it only as a whole
+// statement, a whole right-hand side, a whole return value, or inside
+// parentheses.
+type yieldExpr struct {
+	Yield *lexer.Token `parser:"@'yield'"`
+	X     *expression  `parser:"@@?"`
+}
+
+var (
+	options    = []participle.Option{participle.Lexer(Lexer), participle.UseLookahead(0)}
+	fileParser = participle.MustBuild[program](options...)
+	exprParser = participle.MustBuild[exprInput](options...)
+)
