@@ -15,6 +15,7 @@ import (
 	"github.com/yieldscript/yieldscript/lang/compile"
 	"github.com/yieldscript/yieldscript/lang/parser"
 	"github.com/yieldscript/yieldscript/lang/vm"
+	"github.com/yieldscript/yieldscript/runtime/scheduler"
 	"github.com/yieldscript/yieldscript/stdlib"
 )
 
@@ -27,7 +28,7 @@ type Options struct {
 	// Args is what scripts see as os.args.
 	Args []string
 	// Modules lists the standard modules scripts may import. Nil means the
-	// modules without outside effects (json); AllModules grants every one.
+	// modules without outside effects (SafeModules); AllModules grants every one.
 	Modules []string
 	// MaxDepth limits nested calls in one task (0: the default, 10,000).
 	MaxDepth int
@@ -37,16 +38,19 @@ type Options struct {
 }
 
 // AllModules grants every standard module (what the yieldscript command does).
-var AllModules = []string{"json", "os"}
+var AllModules = stdlib.All
 
-// SafeModules are the modules granted when Options.Modules is nil.
-var SafeModules = []string{"json"}
+// SafeModules are the modules granted when Options.Modules is nil: the ones
+// that reach nothing outside the VM.
+var SafeModules = []string{"json", "time", "sync"}
 
 // VM is one YieldScript interpreter. Its methods must be called from one
 // goroutine at a time.
 type VM struct {
-	m    *vm.Machine
-	main *vm.Module
+	m       *vm.Machine
+	main    *vm.Module
+	loop    *scheduler.Loop
+	loopErr error
 }
 
 // New makes a VM.
@@ -61,8 +65,12 @@ func New(opts Options) *VM {
 	if mods == nil {
 		mods = SafeModules
 	}
-	stdlib.Install(m, mods)
 	v := &VM{m: m, main: vm.NewModule("main", "")}
+	// The task builtins (spawn, sleep, ...) must exist before anything compiles.
+	if _, err := v.eventLoop(); err != nil {
+		v.loopErr = err
+	}
+	stdlib.Install(m, v.loop, mods)
 	m.LoadFile = v.loadFile
 	m.ResolvePath = func(from, path string) string {
 		if filepath.IsAbs(path) {
@@ -188,30 +196,60 @@ func (v *VM) RunString(ctx context.Context, name, src string) error {
 	return err
 }
 
-// Run runs a compiled program in the VM's main module and returns the value of
-// its final expression statement, if it was compiled to keep one.
+// ErrTaskFailed is returned when the main program ended normally but an error
+// escaped a task nobody waited on (it was reported to Stderr when it happened).
+var ErrTaskFailed = errors.New("an error escaped a task (reported above)")
+
+// Run runs a compiled program in the VM's main module as the main task of the
+// event loop, until it and every task it spawned have ended. It returns the
+// value of its final expression statement, if it was compiled to keep one.
 func (v *VM) Run(ctx context.Context, p *Program) (vm.Value, error) {
 	defer v.m.Flush()
+	if v.loopErr != nil {
+		return vm.Nil, v.loopErr
+	}
+	l, err := v.eventLoop()
+	if err != nil {
+		return vm.Nil, err
+	}
 	fn := v.m.Load(p.prog, v.main)
-	t, err := v.m.NewTask(fn, nil)
+	stop := v.watch(ctx)
+	defer stop()
+	t, err := l.Run(fn)
 	if err != nil {
 		return vm.Nil, v.wrap(err)
 	}
-	stop := v.watch(ctx)
-	defer stop()
-	st := t.Run()
-	for {
-		switch st {
-		case vm.StatusDone:
-			return t.Result, nil
-		case vm.StatusFailed:
-			return vm.Nil, v.wrap(t.Err)
-		case vm.StatusYieldBare:
-			st = t.Resume(vm.Nil)
-		case vm.StatusYield:
-			st = t.Throw(vm.Errorf(vm.KindType, "cannot wait for %s: no event loop is running", t.Awaiting.TypeName()))
-		}
+	if code, ok := l.ExitCode(); ok {
+		return vm.Nil, &ExitError{Code: code}
 	}
+	if res, err := t.Result(); err != nil {
+		return vm.Nil, v.wrap(err)
+	} else if l.Failed {
+		l.Failed = false
+		return res, ErrTaskFailed
+	} else {
+		return res, nil
+	}
+}
+
+func (v *VM) eventLoop() (*scheduler.Loop, error) {
+	if v.loop == nil {
+		l, err := scheduler.New(v.m, v.m.Stderr)
+		if err != nil {
+			return nil, err
+		}
+		v.loop = l
+	}
+	return v.loop, nil
+}
+
+// Close releases the VM's event loop and every socket its scripts left open.
+func (v *VM) Close() error {
+	if v.loop != nil {
+		v.loop.Close()
+		v.loop = nil
+	}
+	return nil
 }
 
 // watch interrupts the machine when ctx ends; the returned function stops watching.

@@ -1,24 +1,37 @@
 package stdlib
 
-import "github.com/yieldscript/yieldscript/lang/vm"
+import (
+	"github.com/yieldscript/yieldscript/lang/vm"
+	"github.com/yieldscript/yieldscript/runtime/scheduler"
+)
 
-// Modules are the standard modules by name.
-var Modules = map[string]func(m *vm.Machine) (vm.Value, error){
-	"json": jsonModule,
-	"os":   osModule,
+// All lists every standard module.
+var All = []string{"json", "os", "time", "sync", "net", "fs"}
+
+// module returns the builder of a standard module, or nil.
+func module(name string, l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) {
+	switch name {
+	case "json":
+		return jsonModule
+	case "os":
+		return osModule
+	case "time":
+		return timeModule
+	case "sync":
+		return syncModule(l)
+	case "net":
+		return netModule(l)
+	case "fs":
+		return fsModule(l)
+	}
+	return nil
 }
 
-// Install makes the named standard modules importable on m (all of them when
-// names is nil).
-func Install(m *vm.Machine, names []string) {
-	if names == nil {
-		for name, mk := range Modules {
-			m.Modules[name] = mk
-		}
-		return
-	}
+// Install makes the named standard modules importable on m, served by loop l.
+// Unknown names are ignored.
+func Install(m *vm.Machine, l *scheduler.Loop, names []string) {
 	for _, name := range names {
-		if mk, ok := Modules[name]; ok {
+		if mk := module(name, l); mk != nil {
 			m.Modules[name] = mk
 		}
 	}

@@ -1,0 +1,141 @@
+//go:build linux
+
+package io
+
+import (
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// Readiness bits reported by Wait.
+const (
+	Readable = 1 << iota
+	Writable
+	Hangup // the peer closed or an error is pending: reads and writes will not block
+)
+
+// Event is one ready file descriptor.
+type Event struct {
+	FD    int
+	Ready int
+}
+
+// Poller waits for file descriptors to become ready. All methods but Wake must
+// be called from the loop's goroutine.
+type Poller struct {
+	epfd   int
+	evfd   int
+	woken  atomic.Int32 // 1 while a wake-up is pending: coalesces Wake calls
+	events []unix.EpollEvent
+	out    []Event
+}
+
+// NewPoller opens an epoll instance with an eventfd for wake-ups.
+func NewPoller() (*Poller, error) {
+	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
+	if err != nil {
+		return nil, err
+	}
+	evfd, err := unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
+	if err != nil {
+		unix.Close(epfd)
+		return nil, err
+	}
+	ev := unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(evfd)}
+	if err := unix.EpollCtl(epfd, unix.EPOLL_CTL_ADD, evfd, &ev); err != nil {
+		unix.Close(epfd)
+		unix.Close(evfd)
+		return nil, err
+	}
+	return &Poller{epfd: epfd, evfd: evfd, events: make([]unix.EpollEvent, 256)}, nil
+}
+
+func epollBits(read, write bool) uint32 {
+	var e uint32 = unix.EPOLLRDHUP
+	if read {
+		e |= unix.EPOLLIN
+	}
+	if write {
+		e |= unix.EPOLLOUT
+	}
+	return e
+}
+
+// Add starts watching fd for the given interest (edge-triggered: a wait reports
+// a change of readiness once, and the owner reads or writes until EAGAIN).
+func (p *Poller) Add(fd int) error {
+	ev := unix.EpollEvent{Events: epollBits(true, true) | unix.EPOLLET, Fd: int32(fd)}
+	return unix.EpollCtl(p.epfd, unix.EPOLL_CTL_ADD, fd, &ev)
+}
+
+// Remove stops watching fd. Closing fd removes it too.
+func (p *Poller) Remove(fd int) error {
+	return unix.EpollCtl(p.epfd, unix.EPOLL_CTL_DEL, fd, nil)
+}
+
+// Wait blocks until a descriptor is ready, Wake is called, or timeout passes
+// (a negative timeout waits without limit, zero polls). The returned slice is
+// reused by the next call.
+func (p *Poller) Wait(timeout time.Duration) ([]Event, error) {
+	ms := -1
+	if timeout >= 0 {
+		ms = int((timeout + time.Millisecond - 1) / time.Millisecond)
+	}
+	var n int
+	var err error
+	for {
+		n, err = unix.EpollWait(p.epfd, p.events, ms)
+		if err != unix.EINTR {
+			break
+		}
+		if ms > 0 { // a signal interrupted the wait: let the caller recompute timers
+			return p.out[:0], nil
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := p.out[:0]
+	for _, ev := range p.events[:n] {
+		fd := int(ev.Fd)
+		if fd == p.evfd {
+			var buf [8]byte
+			unix.Read(p.evfd, buf[:])
+			p.woken.Store(0)
+			continue
+		}
+		var r int
+		if ev.Events&(unix.EPOLLIN|unix.EPOLLPRI) != 0 {
+			r |= Readable
+		}
+		if ev.Events&unix.EPOLLOUT != 0 {
+			r |= Writable
+		}
+		if ev.Events&(unix.EPOLLERR|unix.EPOLLHUP|unix.EPOLLRDHUP) != 0 {
+			r |= Hangup | Readable
+		}
+		out = append(out, Event{FD: fd, Ready: r})
+	}
+	if n == len(p.events) && len(p.events) < 1<<16 {
+		p.events = make([]unix.EpollEvent, 2*len(p.events))
+	}
+	p.out = out
+	return out, nil
+}
+
+// Wake makes a Wait in progress (or the next one) return at once. Safe from any
+// goroutine; concurrent wake-ups cost one write.
+func (p *Poller) Wake() {
+	if p.woken.CompareAndSwap(0, 1) {
+		one := [8]byte{1}
+		unix.Write(p.evfd, one[:])
+	}
+}
+
+// Close releases the poller's descriptors.
+func (p *Poller) Close() error {
+	unix.Close(p.evfd)
+	return unix.Close(p.epfd)
+}

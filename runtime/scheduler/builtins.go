@@ -1,0 +1,90 @@
+package scheduler
+
+import (
+	"github.com/yieldscript/yieldscript/lang/vm"
+)
+
+// traceOf is where the running script is, for spawn sites.
+func traceOf(t *vm.Task) []vm.TraceFrame {
+	if t == nil {
+		return nil
+	}
+	return t.Trace()
+}
+
+func listArg(fn string, args []vm.Value) ([]vm.Value, error) {
+	if err := vm.CheckArgs(fn, args, 1, 1); err != nil {
+		return nil, err
+	}
+	if args[0].Kind() != vm.KList {
+		return nil, vm.TypeArgError(fn, 1, "a list of awaitables", args[0])
+	}
+	items := args[0].AsList().Items
+	return append([]vm.Value(nil), items...), nil
+}
+
+func installBuiltins(l *Loop) {
+	m := l.M
+	def := func(name string, fn vm.NativeFunc) { m.SetBuiltin(name, vm.NewNative(name, fn)) }
+	def("spawn", func(vt *vm.Task, args []vm.Value) (vm.Value, error) {
+		if len(args) == 0 {
+			return vm.Nil, vm.ArgError("spawn", 1, -1, 0)
+		}
+		fn := args[0]
+		rest := args[1:]
+		if fn.Kind() == vm.KCoroutine && len(rest) > 0 {
+			return vm.Nil, vm.NewError(vm.KindType, "spawn() takes no extra arguments with a coroutine")
+		}
+		if fn.Kind() != vm.KCoroutine && fn.Kind() != vm.KFunc {
+			return vm.Nil, vm.TypeArgError("spawn", 1, "a coroutine or a script function", fn)
+		}
+		t, err := l.Spawn(fn, append([]vm.Value(nil), rest...), traceOf(vt))
+		if err != nil {
+			return vm.Nil, err
+		}
+		return t.self, nil
+	})
+	def("sleep", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+		if err := vm.CheckArgs("sleep", args, 1, 1); err != nil {
+			return vm.Nil, err
+		}
+		d, err := seconds("sleep", args[0])
+		if err != nil {
+			return vm.Nil, err
+		}
+		return vm.ObjectValue(&sleepOp{d: d}), nil
+	})
+	def("all", func(vt *vm.Task, args []vm.Value) (vm.Value, error) {
+		items, err := listArg("all", args)
+		if err != nil {
+			return vm.Nil, err
+		}
+		return vm.ObjectValue(&allOp{items: items, trace: traceOf(vt)}), nil
+	})
+	def("race", func(vt *vm.Task, args []vm.Value) (vm.Value, error) {
+		items, err := listArg("race", args)
+		if err != nil {
+			return vm.Nil, err
+		}
+		return vm.ObjectValue(&raceOp{allOp{items: items, trace: traceOf(vt)}}), nil
+	})
+	def("timeout", func(vt *vm.Task, args []vm.Value) (vm.Value, error) {
+		if err := vm.CheckArgs("timeout", args, 2, 2); err != nil {
+			return vm.Nil, err
+		}
+		d, err := seconds("timeout", args[0])
+		if err != nil {
+			return vm.Nil, err
+		}
+		return vm.ObjectValue(&timeoutOp{d: d, inner: args[1], trace: traceOf(vt)}), nil
+	})
+	def("current_task", func(vt *vm.Task, args []vm.Value) (vm.Value, error) {
+		if err := vm.CheckArgs("current_task", args, 0, 0); err != nil {
+			return vm.Nil, err
+		}
+		if t, ok := vt.Data.(*Task); ok {
+			return t.self, nil
+		}
+		return vm.Nil, nil
+	})
+}

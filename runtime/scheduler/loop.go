@@ -1,0 +1,311 @@
+package scheduler
+
+import (
+	"container/heap"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	rio "github.com/yieldscript/yieldscript/runtime/io"
+
+	"github.com/yieldscript/yieldscript/lang/vm"
+)
+
+// Waker receives the outcome of something a task waits for, exactly once.
+type Waker interface {
+	Wake(v vm.Value, err *vm.Error)
+}
+
+// Canceler stops a wait that has not completed: after Cancel the awaitable
+// must never call its Waker.
+type Canceler interface {
+	Cancel()
+}
+
+// Awaitable is what a task can wait for through the scheduler. Await starts
+// the wait for w; it may call w.Wake before returning (the value was ready) or
+// later from the loop. It returns how to cancel the wait, or nil if it cannot be
+// cancelled or already completed.
+type Awaitable interface {
+	vm.Awaitable
+	Await(l *Loop, w Waker) Canceler
+}
+
+// Loop is one event loop: a ready queue, a timer heap, an epoll poller and the
+// tasks of one Machine. It runs on one locked OS thread; other goroutines talk to
+// it only through Post.
+type Loop struct {
+	M      *vm.Machine
+	Stderr io.Writer
+
+	poller *rio.Poller
+	ready  queue
+	timers timerHeap
+	now    time.Time
+
+	fds     map[int]*FD
+	ioWaits int // tasks waiting on descriptors
+
+	mu      sync.Mutex
+	posted  []func()
+	pending atomic.Int64 // host work in flight that will Post its result
+	workers pool
+
+	nextID  int64
+	live    int
+	current *Task
+	main    *Task
+	stopped bool
+	closed  atomic.Bool
+
+	// Failed is set when an error escaped a task nobody waited on.
+	Failed bool
+	exit   *int
+}
+
+// New makes a loop for machine m and installs the task builtins (spawn, sleep,
+// all, race, timeout, current_task) in it.
+func New(m *vm.Machine, stderr io.Writer) (*Loop, error) {
+	p, err := rio.NewPoller()
+	if err != nil {
+		return nil, fmt.Errorf("event loop: %w", err)
+	}
+	if stderr == nil {
+		stderr = os.Stderr
+	}
+	l := &Loop{M: m, Stderr: stderr, poller: p, fds: map[int]*FD{}, now: time.Now()}
+	installBuiltins(l)
+	return l, nil
+}
+
+// Close releases the loop's poller and every descriptor still registered.
+func (l *Loop) Close() {
+	if l.closed.Swap(true) {
+		return
+	}
+	for _, fd := range l.fds {
+		fd.Close()
+	}
+	l.poller.Close()
+}
+
+// Now is the loop's clock, read once per turn.
+func (l *Loop) Now() time.Time { return l.now }
+
+// Current is the task running now (nil between tasks).
+func (l *Loop) Current() *Task { return l.current }
+
+// Post runs fn on the loop's goroutine soon. Safe from any goroutine; it wakes
+// the loop if it is waiting.
+func (l *Loop) Post(fn func()) {
+	if l.closed.Load() {
+		return
+	}
+	l.mu.Lock()
+	l.posted = append(l.posted, fn)
+	l.mu.Unlock()
+	l.poller.Wake()
+}
+
+// Hold keeps the loop alive until the returned function is called (from any
+// goroutine), as for a host call in flight.
+func (l *Loop) Hold() (release func()) {
+	l.pending.Add(1)
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			l.pending.Add(-1)
+			l.poller.Wake()
+		})
+	}
+}
+
+func (l *Loop) drainPosted() {
+	l.mu.Lock()
+	fns := l.posted
+	l.posted = nil
+	l.mu.Unlock()
+	for _, fn := range fns {
+		fn()
+	}
+}
+
+// Run runs fn (the main program's top level) as the main task until the program
+// ends: the main task has ended and no other task is alive, the main task failed,
+// or a task called os.exit. It returns the main task.
+func (l *Loop) Run(fn vm.Value) (*Task, error) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	t, err := l.Spawn(fn, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	l.main = t
+	l.runUntil(func() bool {
+		return l.exit != nil || t.state == stateDone && (t.err != nil || l.live == 0)
+	})
+	return t, nil
+}
+
+// ExitCode reports whether a task called os.exit, and with what code.
+func (l *Loop) ExitCode() (int, bool) {
+	if l.exit == nil {
+		return 0, false
+	}
+	return *l.exit, true
+}
+
+// runUntil turns the loop until done reports true or nothing can ever happen again.
+func (l *Loop) runUntil(done func() bool) {
+	for {
+		l.now = time.Now()
+		l.runReady()
+		l.M.Flush()
+		if done() {
+			return
+		}
+		timeout := time.Duration(-1)
+		if l.ready.len() > 0 {
+			timeout = 0
+		} else if len(l.timers) > 0 {
+			timeout = max(l.timers[0].when.Sub(time.Now()), 0)
+		} else if l.ioWaits == 0 && l.pending.Load() == 0 && !l.hasPosted() {
+			// Every task waits for something only another task could provide.
+			if !l.deadlock() {
+				return
+			}
+			continue
+		}
+		events, err := l.poller.Wait(timeout)
+		if err != nil {
+			fmt.Fprintf(l.Stderr, "event loop: %v\n", err)
+			return
+		}
+		for _, ev := range events {
+			if fd := l.fds[ev.FD]; fd != nil {
+				fd.ready(ev.Ready)
+			}
+		}
+		l.now = time.Now()
+		l.fireTimers()
+		l.drainPosted()
+	}
+}
+
+func (l *Loop) hasPosted() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.posted) > 0
+}
+
+// deadlock handles a loop where tasks remain but nothing can wake them. If the
+// main task is among them, it gets an error at its yield and the loop goes on;
+// otherwise the program is over.
+func (l *Loop) deadlock() bool {
+	if l.main != nil && l.main.state == stateWaiting {
+		l.main.interrupt(vm.NewError(vm.KindValue,
+			"deadlock: every task is waiting and nothing (timer, I/O or host call) can wake one"))
+		return true
+	}
+	return false
+}
+
+// runReady runs the tasks that are ready now, in FIFO order. Tasks made ready
+// while it runs wait for the next turn, after I/O has been polled.
+func (l *Loop) runReady() {
+	for n := l.ready.len(); n > 0 && l.exit == nil && !l.stopped; n-- {
+		t := l.ready.pop()
+		if t.state != stateReady {
+			continue
+		}
+		l.step(t)
+	}
+}
+
+// ---- ready queue ----
+
+// queue is a FIFO ring of tasks.
+type queue struct {
+	buf        []*Task
+	head, size int
+}
+
+func (q *queue) len() int { return q.size }
+
+func (q *queue) push(t *Task) {
+	if q.size == len(q.buf) {
+		n := max(2*len(q.buf), 16)
+		buf := make([]*Task, n)
+		for i := range q.size {
+			buf[i] = q.buf[(q.head+i)%len(q.buf)]
+		}
+		q.buf, q.head = buf, 0
+	}
+	q.buf[(q.head+q.size)%len(q.buf)] = t
+	q.size++
+}
+
+func (q *queue) pop() *Task {
+	t := q.buf[q.head]
+	q.buf[q.head] = nil
+	q.head = (q.head + 1) % len(q.buf)
+	q.size--
+	return t
+}
+
+// ---- timers ----
+
+// Timer is a scheduled wake-up.
+type Timer struct {
+	when  time.Time
+	w     Waker
+	index int // position in the heap, -1 when not scheduled
+}
+
+type timerHeap []*Timer
+
+func (h timerHeap) Len() int           { return len(h) }
+func (h timerHeap) Less(i, j int) bool { return h[i].when.Before(h[j].when) }
+func (h timerHeap) Swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].index = i
+	h[j].index = j
+}
+func (h *timerHeap) Push(x any) {
+	tm := x.(*Timer)
+	tm.index = len(*h)
+	*h = append(*h, tm)
+}
+func (h *timerHeap) Pop() any {
+	old := *h
+	tm := old[len(old)-1]
+	old[len(old)-1] = nil
+	*h = old[:len(old)-1]
+	tm.index = -1
+	return tm
+}
+
+// After schedules w.Wake(nil, nil) after d. The timer's Cancel unschedules it.
+func (l *Loop) After(d time.Duration, w Waker) *Timer {
+	tm := &Timer{when: l.now.Add(d), w: w, index: -1}
+	heap.Push(&l.timers, tm)
+	return tm
+}
+
+// CancelTimer unschedules a timer made by After.
+func (l *Loop) CancelTimer(tm *Timer) {
+	if tm.index >= 0 {
+		heap.Remove(&l.timers, tm.index)
+	}
+}
+
+func (l *Loop) fireTimers() {
+	for len(l.timers) > 0 && !l.timers[0].when.After(l.now) {
+		tm := heap.Pop(&l.timers).(*Timer)
+		tm.w.Wake(vm.Nil, nil)
+	}
+}

@@ -1,0 +1,337 @@
+package scheduler
+
+import (
+	"math"
+	"time"
+
+	"github.com/yieldscript/yieldscript/lang/vm"
+)
+
+// once guards the awaitables that can be waited for only once.
+type once struct{ used bool }
+
+func (o *once) take(what string) *vm.Error {
+	if o.used {
+		return vm.NewError(vm.KindValue, what+" was already awaited")
+	}
+	o.used = true
+	return nil
+}
+
+// ---- sleep ----
+
+type sleepOp struct {
+	once
+	d     time.Duration
+	l     *Loop
+	timer *Timer
+}
+
+func (*sleepOp) TypeName() string { return "sleep" }
+func (*sleepOp) Awaitable()       {}
+
+func (s *sleepOp) Await(l *Loop, w Waker) Canceler {
+	if err := s.take("sleep()"); err != nil {
+		w.Wake(vm.Nil, err)
+		return nil
+	}
+	s.l = l
+	s.timer = l.After(s.d, w)
+	return s
+}
+
+func (s *sleepOp) Cancel() { s.l.CancelTimer(s.timer) }
+
+// seconds converts a script number of seconds to a duration.
+func seconds(fn string, v vm.Value) (time.Duration, error) {
+	f, ok := v.ToNumber()
+	if !ok {
+		return 0, vm.TypeArgError(fn, 1, "a number of seconds", v)
+	}
+	if math.IsNaN(f) || f < 0 {
+		return 0, vm.Errorf(vm.KindValue, "%s() needs a non-negative number of seconds, not %s", fn, vm.Repr(v))
+	}
+	if f > 1e9 {
+		f = 1e9
+	}
+	return time.Duration(f * float64(time.Second)), nil
+}
+
+// ---- starting awaitables on behalf of a composite ----
+
+// start begins waiting for v (a coroutine is spawned as a task first) and
+// returns the canceler and, for spawned coroutines, the task.
+func (l *Loop) start(v vm.Value, w Waker, spawnedAt []vm.TraceFrame) (Canceler, *Task, *vm.Error) {
+	switch v.Kind() {
+	case vm.KCoroutine:
+		t, err := l.Spawn(v, nil, spawnedAt)
+		if err != nil {
+			return nil, nil, vm.AsError(err)
+		}
+		t.observed = true
+		return t.Await(l, w), t, nil
+	case vm.KObject:
+		if t, ok := v.AsObject().(*Task); ok {
+			return t.Await(l, w), t, nil
+		}
+		if a, ok := v.AsObject().(Awaitable); ok {
+			return a.Await(l, w), nil, nil
+		}
+	}
+	return nil, nil, vm.Errorf(vm.KindType, "cannot wait for %s: need a coroutine, a task or another awaitable", v.TypeName())
+}
+
+// ---- all ----
+
+type allOp struct {
+	once
+	items []vm.Value
+	trace []vm.TraceFrame
+
+	w        Waker
+	results  []vm.Value
+	left     int
+	cancels  []Canceler
+	tasks    []*Task
+	finished bool
+}
+
+func (*allOp) TypeName() string { return "all" }
+func (*allOp) Awaitable()       {}
+
+type allSlot struct {
+	op *allOp
+	i  int
+}
+
+func (s *allSlot) Wake(v vm.Value, err *vm.Error) {
+	op := s.op
+	if op.finished {
+		return
+	}
+	op.cancels[s.i] = nil
+	if err != nil {
+		op.finished = true
+		op.cancelRest()
+		op.w.Wake(vm.Nil, err)
+		return
+	}
+	op.results[s.i] = v
+	op.left--
+	if op.left == 0 {
+		op.finished = true
+		op.w.Wake(vm.NewList(op.results), nil)
+	}
+}
+
+func (op *allOp) cancelRest() {
+	for i, c := range op.cancels {
+		if c != nil {
+			c.Cancel()
+			op.cancels[i] = nil
+		}
+	}
+	for _, t := range op.tasks {
+		if t != nil && t.state != stateDone {
+			t.Cancel()
+		}
+	}
+}
+
+func (op *allOp) Await(l *Loop, w Waker) Canceler {
+	if err := op.take("all()"); err != nil {
+		w.Wake(vm.Nil, err)
+		return nil
+	}
+	op.w = w
+	n := len(op.items)
+	op.results = make([]vm.Value, n)
+	op.cancels = make([]Canceler, n)
+	op.tasks = make([]*Task, n)
+	op.left = n
+	if n == 0 {
+		op.finished = true
+		w.Wake(vm.NewList(op.results), nil)
+		return nil
+	}
+	slots := make([]allSlot, n)
+	for i, it := range op.items {
+		slots[i] = allSlot{op, i}
+		c, t, err := l.start(it, &slots[i], op.trace)
+		if err != nil {
+			if !op.finished {
+				op.finished = true
+				op.cancelRest()
+				w.Wake(vm.Nil, err)
+			}
+			return nil
+		}
+		if op.finished {
+			if c != nil {
+				c.Cancel()
+			}
+			if t != nil {
+				t.Cancel()
+			}
+			return nil
+		}
+		op.cancels[i], op.tasks[i] = c, t
+	}
+	return op
+}
+
+// Cancel stops every wait still in progress (the waiting task was cancelled).
+func (op *allOp) Cancel() {
+	op.finished = true
+	op.cancelRest()
+}
+
+// ---- race ----
+
+type raceOp struct{ allOp }
+
+func (*raceOp) TypeName() string { return "race" }
+
+type raceSlot struct {
+	op *raceOp
+	i  int
+}
+
+func (s *raceSlot) Wake(v vm.Value, err *vm.Error) {
+	op := s.op
+	if op.finished {
+		return
+	}
+	op.cancels[s.i] = nil
+	op.tasks[s.i] = nil
+	op.finished = true
+	op.cancelRest()
+	op.w.Wake(v, err)
+}
+
+func (op *raceOp) Await(l *Loop, w Waker) Canceler {
+	if err := op.take("race()"); err != nil {
+		w.Wake(vm.Nil, err)
+		return nil
+	}
+	n := len(op.items)
+	if n == 0 {
+		w.Wake(vm.Nil, vm.NewError(vm.KindValue, "race() needs at least one awaitable"))
+		return nil
+	}
+	op.w = w
+	op.cancels = make([]Canceler, n)
+	op.tasks = make([]*Task, n)
+	slots := make([]raceSlot, n)
+	for i, it := range op.items {
+		slots[i] = raceSlot{op, i}
+		c, t, err := l.start(it, &slots[i], op.trace)
+		if err != nil {
+			if !op.finished {
+				op.finished = true
+				op.cancelRest()
+				w.Wake(vm.Nil, err)
+			}
+			return nil
+		}
+		if op.finished { // the first one was ready at once
+			if c != nil {
+				c.Cancel()
+			}
+			if t != nil {
+				t.Cancel()
+			}
+			continue
+		}
+		op.cancels[i], op.tasks[i] = c, t
+	}
+	if op.finished {
+		return nil
+	}
+	return op
+}
+
+// ---- timeout ----
+
+type timeoutOp struct {
+	once
+	d     time.Duration
+	inner vm.Value
+	trace []vm.TraceFrame
+
+	l        *Loop
+	w        Waker
+	timer    *Timer
+	cancel   Canceler
+	task     *Task
+	finished bool
+}
+
+func (*timeoutOp) TypeName() string { return "timeout" }
+func (*timeoutOp) Awaitable()       {}
+
+type timeoutInner struct{ op *timeoutOp }
+
+func (s timeoutInner) Wake(v vm.Value, err *vm.Error) {
+	op := s.op
+	if op.finished {
+		return
+	}
+	op.finished = true
+	op.cancel = nil
+	if op.timer != nil {
+		op.l.CancelTimer(op.timer)
+	}
+	op.w.Wake(v, err)
+}
+
+type timeoutFired struct{ op *timeoutOp }
+
+func (s timeoutFired) Wake(vm.Value, *vm.Error) {
+	op := s.op
+	if op.finished {
+		return
+	}
+	op.finished = true
+	op.stopInner()
+	op.w.Wake(vm.Nil, vm.Errorf(vm.KindTimeout, "timed out after %s", vm.FormatFloat(op.d.Seconds())+"s"))
+}
+
+func (op *timeoutOp) stopInner() {
+	if op.cancel != nil {
+		op.cancel.Cancel()
+		op.cancel = nil
+	}
+	if op.task != nil && op.task.state != stateDone {
+		op.task.Cancel()
+	}
+}
+
+func (op *timeoutOp) Await(l *Loop, w Waker) Canceler {
+	if err := op.take("timeout()"); err != nil {
+		w.Wake(vm.Nil, err)
+		return nil
+	}
+	op.l, op.w = l, w
+	c, t, err := l.start(op.inner, timeoutInner{op}, op.trace)
+	if err != nil {
+		op.finished = true
+		w.Wake(vm.Nil, err)
+		return nil
+	}
+	if op.finished {
+		return nil
+	}
+	op.cancel, op.task = c, t
+	op.timer = l.After(op.d, timeoutFired{op})
+	return op
+}
+
+// Cancel stops the inner wait and the timer (the waiting task was cancelled).
+func (op *timeoutOp) Cancel() {
+	op.finished = true
+	op.stopInner()
+	if op.timer != nil {
+		op.l.CancelTimer(op.timer)
+	}
+}

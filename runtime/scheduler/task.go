@@ -1,0 +1,345 @@
+package scheduler
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/yieldscript/yieldscript/lang/vm"
+)
+
+type taskState uint8
+
+const (
+	stateReady   taskState = iota // in the ready queue (or about to be)
+	stateRunning                  // its code is running now
+	stateWaiting                  // suspended at a yield on an awaitable
+	stateDone
+)
+
+// Task is a coroutine scheduled on the loop: the script-visible `task` object.
+type Task struct {
+	l  *Loop
+	vt *vm.Task
+	id int64
+
+	state   taskState
+	started bool
+	// what the next step resumes the task with
+	resumeVal vm.Value
+	resumeErr *vm.Error
+	// the wait in progress
+	waitingOn vm.Value
+	canceler  Canceler
+	inAwait   bool // inside Awaitable.Await: a Wake now completes synchronously
+	wokeSync  bool
+
+	cancelRequested bool
+	result          vm.Value
+	err             *vm.Error
+	joiners         []Waker
+	observed        bool // someone waited on the task or read its result
+	spawnTrace      []vm.TraceFrame
+	self            vm.Value
+}
+
+// Spawn makes a task that calls fn (a function or an unstarted coroutine) with
+// args, ready to run after the tasks already ready. spawnedAt is the spawning
+// task's trace, shown in tracebacks.
+func (l *Loop) Spawn(fn vm.Value, args []vm.Value, spawnedAt []vm.TraceFrame) (*Task, error) {
+	vt, err := l.M.NewTask(fn, args)
+	if err != nil {
+		return nil, err
+	}
+	l.nextID++
+	t := &Task{l: l, vt: vt, id: l.nextID, spawnTrace: spawnedAt}
+	t.self = vm.ObjectValue(t)
+	vt.Data = t
+	l.live++
+	l.ready.push(t)
+	return t, nil
+}
+
+// Value is the task as a script value.
+func (t *Task) Value() vm.Value { return t.self }
+
+// ID is the task's number (the main task is 1).
+func (t *Task) ID() int64 { return t.id }
+
+// Done reports whether the task has finished.
+func (t *Task) Done() bool { return t.state == stateDone }
+
+// Result is the task's outcome once done.
+func (t *Task) Result() (vm.Value, *vm.Error) { return t.result, t.err }
+
+func (t *Task) loop() *Loop { return t.l }
+
+// Wake implements Waker: the task's current wait completed.
+func (t *Task) Wake(v vm.Value, err *vm.Error) {
+	if t.state != stateWaiting {
+		return
+	}
+	t.canceler = nil
+	t.resumeVal, t.resumeErr = v, err
+	if t.inAwait {
+		t.wokeSync = true
+		return
+	}
+	t.waitingOn = vm.Nil
+	t.state = stateReady
+	t.l.ready.push(t)
+}
+
+// interrupt throws err at the task's pending yield (or at its next one).
+func (t *Task) interrupt(err *vm.Error) {
+	switch t.state {
+	case stateDone:
+		return
+	case stateWaiting:
+		if t.canceler != nil {
+			t.canceler.Cancel()
+			t.canceler = nil
+		}
+		t.resumeVal, t.resumeErr = vm.Nil, err
+		t.state = stateReady
+		t.l.ready.push(t)
+	case stateReady:
+		if !t.started {
+			// Never ran: it ends cancelled without running.
+			t.l.live--
+			t.finish(vm.Nil, err)
+			return
+		}
+		t.resumeVal, t.resumeErr = vm.Nil, err
+	case stateRunning:
+		t.cancelRequested = true
+	}
+}
+
+// Cancel makes the task's pending yield throw kind cancelled; its finally
+// blocks run. A finished task is left alone.
+func (t *Task) Cancel() {
+	t.interrupt(vm.NewError(vm.KindCancelled, fmt.Sprintf("task %d was cancelled", t.id)))
+}
+
+// step runs the task until it waits, yields or ends.
+func (l *Loop) step(t *Task) {
+	l.current = t
+	t.state = stateRunning
+	var st vm.Status
+	switch {
+	case !t.started:
+		t.started = true
+		st = t.vt.Run()
+	case t.resumeErr != nil:
+		err := t.resumeErr
+		t.resumeErr = nil
+		st = t.vt.Throw(err)
+	default:
+		v := t.resumeVal
+		t.resumeVal = vm.Nil
+		st = t.vt.Resume(v)
+	}
+	for {
+		switch st {
+		case vm.StatusDone:
+			l.live--
+			t.finish(t.vt.Result, nil)
+			l.current = nil
+			return
+		case vm.StatusFailed:
+			l.live--
+			err := t.vt.Err
+			if code, ok := err.ExitCode(); ok {
+				l.exit = &code
+			}
+			t.finish(vm.Nil, err)
+			l.current = nil
+			return
+		case vm.StatusYieldBare:
+			if t.cancelRequested {
+				t.cancelRequested = false
+				st = t.vt.Throw(vm.NewError(vm.KindCancelled, fmt.Sprintf("task %d was cancelled", t.id)))
+				continue
+			}
+			t.state = stateReady
+			t.resumeVal = vm.Nil
+			l.ready.push(t)
+			l.current = nil
+			return
+		case vm.StatusYield:
+			if t.cancelRequested {
+				t.cancelRequested = false
+				st = t.vt.Throw(vm.NewError(vm.KindCancelled, fmt.Sprintf("task %d was cancelled", t.id)))
+				continue
+			}
+			aw := t.vt.Awaiting
+			a, ok := aw.AsObject().(Awaitable)
+			if !ok {
+				st = t.vt.Throw(vm.Errorf(vm.KindType, "cannot wait for %s here", aw.TypeName()))
+				continue
+			}
+			t.state = stateWaiting
+			t.waitingOn = aw
+			t.inAwait = true
+			c := a.Await(l, t)
+			t.inAwait = false
+			if t.wokeSync {
+				t.wokeSync = false
+				t.waitingOn = vm.Nil
+				t.state = stateRunning
+				if err := t.resumeErr; err != nil {
+					t.resumeErr = nil
+					st = t.vt.Throw(err)
+				} else {
+					v := t.resumeVal
+					t.resumeVal = vm.Nil
+					st = t.vt.Resume(v)
+				}
+				continue
+			}
+			if t.state == stateWaiting {
+				t.canceler = c
+			}
+			l.current = nil
+			return
+		}
+	}
+}
+
+// finish records the outcome, wakes the joiners, and reports an error nobody
+// is waiting for.
+func (t *Task) finish(v vm.Value, err *vm.Error) {
+	t.state = stateDone
+	t.result, t.err = v, err
+	t.waitingOn = vm.Nil
+	if err != nil && t.spawnTrace != nil && !hasPrefix(err.Trace, t.spawnTrace) {
+		err.Trace = append(t.spawnFrames(), err.Trace...)
+	}
+	joiners := t.joiners
+	t.joiners = nil
+	for _, w := range joiners {
+		t.observed = true
+		w.Wake(v, err)
+	}
+	if err != nil && len(joiners) == 0 && t != t.l.main {
+		if _, exit := err.ExitCode(); !exit && err.Kind != vm.KindCancelled {
+			t.l.report(t, err)
+		}
+	}
+}
+
+// spawnFrames are the trace lines saying where the task was spawned.
+func (t *Task) spawnFrames() []vm.TraceFrame {
+	out := make([]vm.TraceFrame, 0, len(t.spawnTrace))
+	for i, f := range t.spawnTrace {
+		if i == len(t.spawnTrace)-1 {
+			f.Note = fmt.Sprintf("task %d spawned here", t.id)
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+func hasPrefix(trace, prefix []vm.TraceFrame) bool {
+	if len(trace) < len(prefix) {
+		return false
+	}
+	for i, f := range prefix {
+		g := trace[i]
+		if f.File != g.File || f.Line != g.Line || f.Col != g.Col || f.Func != g.Func {
+			return false
+		}
+	}
+	return true
+}
+
+// report prints an error that escaped a task nobody waits on.
+func (l *Loop) report(t *Task, err *vm.Error) {
+	l.Failed = true
+	l.M.Flush()
+	var b strings.Builder
+	fmt.Fprintf(&b, "error in task %d:\n", t.id)
+	b.WriteString(err.Report())
+	fmt.Fprint(l.Stderr, b.String())
+}
+
+// ---- the script-visible task object ----
+
+// TypeName implements vm.Object.
+func (t *Task) TypeName() string { return "task" }
+
+// Awaitable marks tasks as things a task can wait for (a join).
+func (t *Task) Awaitable() {}
+
+func (t *Task) String() string {
+	state := map[taskState]string{stateReady: "ready", stateRunning: "running", stateWaiting: "waiting", stateDone: "done"}[t.state]
+	return fmt.Sprintf("<task %d %s>", t.id, state)
+}
+
+type joinCanceler struct {
+	t *Task
+	w Waker
+}
+
+func (c *joinCanceler) Cancel() {
+	for i, w := range c.t.joiners {
+		if w == c.w {
+			c.t.joiners = append(c.t.joiners[:i], c.t.joiners[i+1:]...)
+			return
+		}
+	}
+}
+
+// Await implements Awaitable: waiting on a task is a join.
+func (t *Task) Await(l *Loop, w Waker) Canceler {
+	if w == Waker(t) {
+		w.Wake(vm.Nil, vm.NewError(vm.KindValue, "a task cannot wait for itself"))
+		return nil
+	}
+	t.observed = true
+	if t.state == stateDone {
+		w.Wake(t.result, t.err)
+		return nil
+	}
+	t.joiners = append(t.joiners, w)
+	return &joinCanceler{t, w}
+}
+
+// GetAttr implements vm.AttrGetter: .id, .done(), .result(), .cancel().
+func (t *Task) GetAttr(_ *vm.Task, name string) (vm.Value, error) {
+	switch name {
+	case "id":
+		return vm.Int(t.id), nil
+	case "done":
+		return vm.NewNative("done", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+			if err := vm.CheckArgs("done", args, 0, 0); err != nil {
+				return vm.Nil, err
+			}
+			return vm.Bool(t.state == stateDone), nil
+		}), nil
+	case "result":
+		return vm.NewNative("result", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+			if err := vm.CheckArgs("result", args, 0, 0); err != nil {
+				return vm.Nil, err
+			}
+			if t.state != stateDone {
+				return vm.Nil, vm.Errorf(vm.KindValue, "task %d has not finished", t.id)
+			}
+			t.observed = true
+			if t.err != nil {
+				return vm.Nil, t.err
+			}
+			return t.result, nil
+		}), nil
+	case "cancel":
+		return vm.NewNative("cancel", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+			if err := vm.CheckArgs("cancel", args, 0, 0); err != nil {
+				return vm.Nil, err
+			}
+			wasLive := t.state != stateDone
+			t.Cancel()
+			return vm.Bool(wasLive), nil
+		}), nil
+	}
+	return vm.Nil, vm.Errorf(vm.KindType, "task has no field or method %s", name)
+}

@@ -1,0 +1,557 @@
+package stdlib
+
+import (
+	"context"
+	_ "embed"
+	"errors"
+	"net"
+	"net/netip"
+	"runtime"
+	"strings"
+	"time"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/yieldscript/yieldscript/lang/vm"
+	rio "github.com/yieldscript/yieldscript/runtime/io"
+	"github.com/yieldscript/yieldscript/runtime/scheduler"
+)
+
+//go:embed net.ys
+var netSource string
+
+// maxLine bounds readline and read_until, so a peer cannot make a connection
+// buffer without end.
+const maxLine = 1 << 20
+
+func netModule(l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) {
+	return func(m *vm.Machine) (vm.Value, error) {
+		n := &netLib{l: l, scratch: make([]byte, 64*1024)}
+		return loadScriptModule(m, "net", netSource, map[string]vm.Value{
+			"listen":  vm.NewNative("listen", n.listen),
+			"connect": vm.NewNative("connect", n.connect),
+		})
+	}
+}
+
+type netLib struct {
+	l       *scheduler.Loop
+	scratch []byte // read buffer shared by every connection of the loop
+}
+
+// ioError maps a socket error to an error kind.
+func ioError(op string, err error) *vm.Error {
+	var kind string
+	switch {
+	case errors.Is(err, unix.ECONNREFUSED):
+		kind = vm.KindConnRefused
+	case errors.Is(err, unix.ECONNRESET), errors.Is(err, unix.EPIPE), errors.Is(err, unix.ECONNABORTED):
+		kind = vm.KindConnReset
+	case errors.Is(err, unix.EBADF):
+		kind = vm.KindClosed
+	case errors.Is(err, unix.ETIMEDOUT):
+		kind = vm.KindTimeout
+	default:
+		kind = vm.KindIO
+	}
+	e := vm.Errorf(kind, "%s: %v", op, err)
+	e.Cause = err
+	return e
+}
+
+func hostPortArgs(fn string, args []vm.Value) (string, int, error) {
+	if args[0].Kind() != vm.KStr {
+		return "", 0, vm.TypeArgError(fn, 1, "a host string", args[0])
+	}
+	if args[1].Kind() != vm.KInt || args[1].AsInt() < 0 || args[1].AsInt() > 65535 {
+		return "", 0, vm.Errorf(vm.KindValue, "%s() port must be an int from 0 to 65535, not %s", fn, vm.Repr(args[1]))
+	}
+	return args[0].AsStr(), int(args[1].AsInt()), nil
+}
+
+// literalAddr parses an IP address, or "localhost".
+func literalAddr(host string) (netip.Addr, bool) {
+	switch host {
+	case "localhost", "":
+		return netip.AddrFrom4([4]byte{127, 0, 0, 1}), true
+	}
+	a, err := netip.ParseAddr(strings.Trim(host, "[]"))
+	return a, err == nil
+}
+
+// ---- listener ----
+
+type listener struct {
+	n    *netLib
+	fd   *scheduler.FD
+	port int
+	host string
+}
+
+func (n *netLib) listen(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+	if err := vm.CheckArgs("net.listen", args, 2, 2); err != nil {
+		return vm.Nil, err
+	}
+	host, port, err := hostPortArgs("net.listen", args)
+	if err != nil {
+		return vm.Nil, err
+	}
+	addr, ok := literalAddr(host)
+	if !ok {
+		return vm.Nil, vm.Errorf(vm.KindValue, "net.listen() needs an IP address or localhost, not %q", host)
+	}
+	fd, bound, err := rio.Listen(addr, port)
+	if err != nil {
+		return vm.Nil, ioError("listen on "+net.JoinHostPort(host, rio.Port(port)), err)
+	}
+	f, err := n.l.Register(fd)
+	if err != nil {
+		unix.Close(fd)
+		return vm.Nil, ioError("listen", err)
+	}
+	ln := &listener{n: n, fd: f, port: bound, host: host}
+	runtime.SetFinalizer(ln, func(ln *listener) { n.l.Post(ln.fd.Close) })
+	return vm.ObjectValue(ln), nil
+}
+
+func (*listener) TypeName() string { return "listener" }
+
+func (ln *listener) String() string {
+	return "<listener " + net.JoinHostPort(ln.host, rio.Port(ln.port)) + ">"
+}
+
+func (ln *listener) GetAttr(_ *vm.Task, name string) (vm.Value, error) {
+	switch name {
+	case "port":
+		return vm.Int(int64(ln.port)), nil
+	case "host":
+		return vm.Str(ln.host), nil
+	case "accept":
+		return noArgs("accept", func() (vm.Value, error) {
+			var backoff time.Duration
+			return ioOp("listener.accept", ln.fd, func() (vm.Value, *vm.Error, waitKind, time.Duration) {
+				if ln.fd.Closed() {
+					return vm.Nil, vm.NewError(vm.KindClosed, "listener is closed"), done, 0
+				}
+				nfd, _, err := rio.Accept(ln.fd.Fd)
+				switch {
+				case err == nil:
+					c, cerr := ln.n.newConn(nfd)
+					if cerr != nil {
+						return vm.Nil, cerr, done, 0
+					}
+					return c, nil, done, 0
+				case err == unix.EAGAIN:
+					return vm.Nil, nil, waitRead, 0
+				case err == unix.EMFILE || err == unix.ENFILE || err == unix.ENOBUFS || err == unix.ENOMEM:
+					// Out of descriptors: back off without spinning, then try again.
+					backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
+					return vm.Nil, nil, waitTimer, backoff
+				case err == unix.ECONNABORTED || err == unix.EPROTO || err == unix.EPERM:
+					return vm.Nil, nil, retry, 0
+				}
+				return vm.Nil, ioError("accept", err), done, 0
+			}), nil
+		}), nil
+	case "close":
+		return noArgs("close", func() (vm.Value, error) {
+			ln.fd.Close()
+			return vm.Nil, nil
+		}), nil
+	}
+	return vm.Nil, vm.Errorf(vm.KindType, "listener has no field or method %s", name)
+}
+
+// ---- connect ----
+
+func (n *netLib) connect(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+	if err := vm.CheckArgs("net.connect", args, 2, 2); err != nil {
+		return vm.Nil, err
+	}
+	host, port, err := hostPortArgs("net.connect", args)
+	if err != nil {
+		return vm.Nil, err
+	}
+	return newOp("net.connect", func(w scheduler.Waker) scheduler.Canceler {
+		c := &connector{n: n, host: host, port: port, w: w}
+		if addr, ok := literalAddr(host); ok {
+			return c.dial(addr)
+		}
+		// Name resolution has no non-blocking form: it runs on the worker pool.
+		c.inner = n.l.Go(resolved{c}, func() (vm.Value, *vm.Error) {
+			addrs, err := net.DefaultResolver.LookupNetIP(context.Background(), "ip", host)
+			if err != nil || len(addrs) == 0 {
+				return vm.Nil, vm.Errorf(vm.KindIO, "cannot resolve %s: %v", host, err)
+			}
+			a := addrs[0]
+			for _, x := range addrs {
+				if x.Is4() {
+					a = x
+					break
+				}
+			}
+			return vm.Str(a.String()), nil
+		})
+		return c
+	}), nil
+}
+
+// connector runs one net.connect: resolve, then dial.
+type connector struct {
+	n     *netLib
+	host  string
+	port  int
+	w     scheduler.Waker
+	inner scheduler.Canceler
+}
+
+type resolved struct{ c *connector }
+
+func (r resolved) Wake(v vm.Value, err *vm.Error) {
+	c := r.c
+	c.inner = nil
+	if err != nil {
+		c.w.Wake(vm.Nil, err)
+		return
+	}
+	addr, _ := netip.ParseAddr(v.AsStr())
+	c.inner = c.dial(addr)
+}
+
+func (c *connector) Cancel() {
+	if c.inner != nil {
+		c.inner.Cancel()
+		c.inner = nil
+	}
+}
+
+func (c *connector) dial(addr netip.Addr) scheduler.Canceler {
+	where := net.JoinHostPort(c.host, rio.Port(c.port))
+	fd, err := rio.Connect(addr, c.port)
+	if err != nil && err != unix.EINPROGRESS {
+		c.w.Wake(vm.Nil, ioError("connect to "+where, err))
+		return nil
+	}
+	f, rerr := c.n.l.Register(fd)
+	if rerr != nil {
+		unix.Close(fd)
+		c.w.Wake(vm.Nil, ioError("connect to "+where, rerr))
+		return nil
+	}
+	first := true
+	op := newIOOperation("net.connect", f, func() (vm.Value, *vm.Error, waitKind, time.Duration) {
+		if first && err == unix.EINPROGRESS {
+			first = false
+			return vm.Nil, nil, waitWrite, 0
+		}
+		if serr := rio.SockError(fd); serr != nil {
+			f.Close()
+			return vm.Nil, ioError("connect to "+where, serr), done, 0
+		}
+		return c.n.wrapConn(f), nil, done, 0
+	})
+	return op.Await(c.n.l, c.w)
+}
+
+// ---- conn ----
+
+type conn struct {
+	n           *netLib
+	fd          *scheduler.FD
+	local, peer string
+	buf         []byte // received, not yet consumed
+	eof         bool
+}
+
+func (n *netLib) newConn(fd int) (vm.Value, *vm.Error) {
+	f, err := n.l.Register(fd)
+	if err != nil {
+		unix.Close(fd)
+		return vm.Nil, ioError("accept", err)
+	}
+	return n.wrapConn(f), nil
+}
+
+func (n *netLib) wrapConn(f *scheduler.FD) vm.Value {
+	c := &conn{n: n, fd: f}
+	c.local, c.peer = rio.Names(f.Fd)
+	runtime.SetFinalizer(c, func(c *conn) { n.l.Post(c.fd.Close) })
+	return vm.ObjectValue(c)
+}
+
+func (*conn) TypeName() string { return "conn" }
+
+func (c *conn) String() string { return "<conn " + c.local + " -> " + c.peer + ">" }
+
+// fill reads what the socket has into c.buf. It reports whether it got data,
+// or the wait to make.
+func (c *conn) fill() (got bool, err *vm.Error, wait waitKind) {
+	if c.fd.Closed() {
+		return false, vm.NewError(vm.KindClosed, "connection is closed"), done
+	}
+	n, rerr := rio.Read(c.fd.Fd, c.n.scratch)
+	switch {
+	case n > 0:
+		c.buf = append(c.buf, c.n.scratch[:n]...)
+		return true, nil, done
+	case rerr == nil:
+		c.eof = true
+		return false, nil, done
+	case rerr == unix.EAGAIN:
+		return false, nil, waitRead
+	}
+	return false, ioError("recv", rerr), done
+}
+
+func (c *conn) take(n int) vm.Value {
+	s := string(c.buf[:n])
+	c.buf = c.buf[n:]
+	if len(c.buf) == 0 {
+		c.buf = nil
+	}
+	return vm.Str(s)
+}
+
+func intArg(fn string, args []vm.Value, min int64) (int, error) {
+	if err := vm.CheckArgs(fn, args, 1, 1); err != nil {
+		return 0, err
+	}
+	if args[0].Kind() != vm.KInt || args[0].AsInt() < min {
+		return 0, vm.Errorf(vm.KindValue, "%s() needs an int of at least %d, not %s", fn, min, vm.Repr(args[0]))
+	}
+	return int(args[0].AsInt()), nil
+}
+
+func bytesOf(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
+
+func (c *conn) GetAttr(_ *vm.Task, name string) (vm.Value, error) {
+	switch name {
+	case "peer":
+		return vm.Str(c.peer), nil
+	case "local":
+		return vm.Str(c.local), nil
+	case "close":
+		return noArgs("close", func() (vm.Value, error) {
+			c.fd.Close()
+			return vm.Nil, nil
+		}), nil
+	case "recv":
+		return vm.NewNative("recv", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+			n, err := intArg("recv", args, 1)
+			if err != nil {
+				return vm.Nil, err
+			}
+			return ioOp("conn.recv", c.fd, func() (vm.Value, *vm.Error, waitKind, time.Duration) {
+				if len(c.buf) > 0 {
+					return c.take(min(n, len(c.buf))), nil, done, 0
+				}
+				if c.eof {
+					return vm.Str(""), nil, done, 0
+				}
+				if c.fd.Closed() {
+					return vm.Nil, vm.NewError(vm.KindClosed, "connection is closed"), done, 0
+				}
+				k, rerr := rio.Read(c.fd.Fd, c.n.scratch[:min(n, len(c.n.scratch))])
+				switch {
+				case k > 0:
+					return vm.Str(string(c.n.scratch[:k])), nil, done, 0
+				case rerr == nil:
+					c.eof = true
+					return vm.Str(""), nil, done, 0
+				case rerr == unix.EAGAIN:
+					return vm.Nil, nil, waitRead, 0
+				}
+				return vm.Nil, ioError("recv", rerr), done, 0
+			}), nil
+		}), nil
+	case "readline", "read_until":
+		return vm.NewNative(name, func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+			delim := "\n"
+			if name == "read_until" {
+				if err := vm.CheckArgs(name, args, 1, 1); err != nil {
+					return vm.Nil, err
+				}
+				if args[0].Kind() != vm.KStr || args[0].AsStr() == "" {
+					return vm.Nil, vm.TypeArgError(name, 1, "a non-empty string", args[0])
+				}
+				delim = args[0].AsStr()
+			} else if err := vm.CheckArgs(name, args, 0, 0); err != nil {
+				return vm.Nil, err
+			}
+			scanned := 0
+			return ioOp("conn."+name, c.fd, func() (vm.Value, *vm.Error, waitKind, time.Duration) {
+				for {
+					if i := strings.Index(unsafe.String(unsafe.SliceData(c.buf[scanned:]), len(c.buf)-scanned), delim); i >= 0 {
+						return c.take(scanned + i + len(delim)), nil, done, 0
+					}
+					scanned = max(len(c.buf)-len(delim)+1, 0)
+					if c.eof {
+						return c.take(len(c.buf)), nil, done, 0
+					}
+					if len(c.buf) > maxLine {
+						return vm.Nil, vm.Errorf(vm.KindLimit, "%s: no %q in the first %d bytes", name, delim, maxLine), done, 0
+					}
+					_, err, wait := c.fill()
+					if err != nil || wait != done {
+						return vm.Nil, err, wait, 0
+					}
+				}
+			}), nil
+		}), nil
+	case "read_exactly":
+		return vm.NewNative(name, func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+			n, err := intArg(name, args, 0)
+			if err != nil {
+				return vm.Nil, err
+			}
+			return ioOp("conn.read_exactly", c.fd, func() (vm.Value, *vm.Error, waitKind, time.Duration) {
+				for len(c.buf) < n {
+					if c.eof {
+						got := len(c.buf)
+						c.buf = nil
+						return vm.Nil, vm.Errorf(vm.KindEOF, "read_exactly(%d): the stream ended after %d bytes", n, got), done, 0
+					}
+					_, err, wait := c.fill()
+					if err != nil || wait != done {
+						return vm.Nil, err, wait, 0
+					}
+				}
+				return c.take(n), nil, done, 0
+			}), nil
+		}), nil
+	case "send", "sendall":
+		return vm.NewNative(name, func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+			if err := vm.CheckArgs(name, args, 1, 1); err != nil {
+				return vm.Nil, err
+			}
+			if args[0].Kind() != vm.KStr {
+				return vm.Nil, vm.TypeArgError(name, 1, "a string", args[0])
+			}
+			data := bytesOf(args[0].AsStr())
+			all := name == "sendall"
+			sent := 0
+			return ioOp("conn."+name, c.fd, func() (vm.Value, *vm.Error, waitKind, time.Duration) {
+				for {
+					if c.fd.Closed() {
+						return vm.Nil, vm.NewError(vm.KindClosed, "connection is closed"), done, 0
+					}
+					if sent == len(data) {
+						if all {
+							return vm.Nil, nil, done, 0
+						}
+						return vm.Int(int64(sent)), nil, done, 0
+					}
+					k, werr := rio.Write(c.fd.Fd, data[sent:])
+					if k > 0 {
+						sent += k
+						if !all {
+							return vm.Int(int64(sent)), nil, done, 0
+						}
+						continue
+					}
+					if werr == unix.EAGAIN {
+						return vm.Nil, nil, waitWrite, 0
+					}
+					return vm.Nil, ioError(name, werr), done, 0
+				}
+			}), nil
+		}), nil
+	}
+	return vm.Nil, vm.Errorf(vm.KindType, "conn has no field or method %s", name)
+}
+
+// ---- retrying I/O operations ----
+
+type waitKind uint8
+
+const (
+	done      waitKind = iota // the attempt finished (value or error)
+	waitRead                  // try again when the descriptor is readable
+	waitWrite                 // ... writable
+	waitTimer                 // ... after a delay
+	retry                     // try again at once
+)
+
+// attemptFunc makes one non-blocking try of an operation.
+type attemptFunc func() (vm.Value, *vm.Error, waitKind, time.Duration)
+
+// ioOperation is an awaitable that tries its syscall first and waits for
+// readiness only after EAGAIN, as often as needed.
+type ioOperation struct {
+	name    string
+	fd      *scheduler.FD
+	attempt attemptFunc
+	used    bool
+	l       *scheduler.Loop
+	w       scheduler.Waker
+	inner   scheduler.Canceler
+	timer   *scheduler.Timer
+}
+
+func newIOOperation(name string, fd *scheduler.FD, attempt attemptFunc) *ioOperation {
+	return &ioOperation{name: name, fd: fd, attempt: attempt}
+}
+
+func ioOp(name string, fd *scheduler.FD, attempt attemptFunc) vm.Value {
+	return vm.ObjectValue(newIOOperation(name, fd, attempt))
+}
+
+func (o *ioOperation) TypeName() string { return o.name }
+func (*ioOperation) Awaitable()         {}
+
+func (o *ioOperation) Await(l *scheduler.Loop, w scheduler.Waker) scheduler.Canceler {
+	if o.used {
+		w.Wake(vm.Nil, vm.NewError(vm.KindValue, o.name+" was already awaited"))
+		return nil
+	}
+	o.used, o.l, o.w = true, l, w
+	if o.try() {
+		return o
+	}
+	return nil
+}
+
+// try attempts the operation until it completes or must wait; it reports
+// whether it is waiting.
+func (o *ioOperation) try() bool {
+	for {
+		v, err, wait, d := o.attempt()
+		switch wait {
+		case done:
+			o.w.Wake(v, err)
+			return false
+		case retry:
+			continue
+		case waitRead:
+			o.inner = o.fd.WaitRead(o)
+		case waitWrite:
+			o.inner = o.fd.WaitWrite(o)
+		case waitTimer:
+			o.timer = o.l.After(d, o)
+		}
+		return o.inner != nil || o.timer != nil
+	}
+}
+
+// Wake is called when the descriptor is ready (or the back-off timer fired).
+func (o *ioOperation) Wake(_ vm.Value, err *vm.Error) {
+	o.inner, o.timer = nil, nil
+	if err != nil {
+		o.w.Wake(vm.Nil, err)
+		return
+	}
+	o.try()
+}
+
+// Cancel releases the registration of a wait in progress.
+func (o *ioOperation) Cancel() {
+	if o.inner != nil {
+		o.inner.Cancel()
+		o.inner = nil
+	}
+	if o.timer != nil {
+		o.l.CancelTimer(o.timer)
+		o.timer = nil
+	}
+}
