@@ -164,6 +164,7 @@ func (c *compiler) newFunc(parent *fcomp, name string, p parser.Pos) *fcomp {
 
 func (f *fcomp) finish() {
 	f.code.NumLocals = len(f.code.LocalNames)
+	peephole(f.code)
 }
 
 // emit appends an instruction with the given stack effect and returns its index.

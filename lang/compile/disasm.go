@@ -55,7 +55,9 @@ func operand(f *Funcode, p *Program, op Op, arg int, ins uint32) string {
 		}
 		return strconv.Itoa(i)
 	}
-	switch op {
+	switch BaseOp(op) { // a superinstruction shows the operand of its first instruction
+	case OPSET:
+		return Op(arg).String()
 	case SMALLINT:
 		return strconv.FormatInt(SignedArg(ins), 10)
 	case CONST, FUNC:

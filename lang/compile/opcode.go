@@ -84,6 +84,27 @@ const (
 	CAUGHT  //          err → v            (the value the script threw: unwraps a thrown non-error)
 	IMPORT  //              → module       (operand: name index of the module name or path)
 
+	// Superinstructions. The peephole pass (peephole.go) writes one over the first
+	// instruction of a sequence and leaves the rest of the sequence in place. The
+	// VM runs the whole sequence at once when the operands allow it (ints or
+	// floats, a range or list iterator) and skips to the instruction after it;
+	// otherwise it runs just the first instruction of the sequence, whose operand
+	// the superinstruction keeps, and goes on with the next one as usual. Code
+	// length, positions and jump targets stay the same. In the effects below, op
+	// is one of ADD SUB MUL DIV MOD FLOORDIV LT LE GT GE EQ NE, and cmp one of LT
+	// LE GT GE EQ NE. Base gives the instruction a superinstruction runs as.
+	// K stands for one of SMALLINT CONST FREE CELL GLOBAL.
+	LOCAL2     //             → va vb          LOCAL a; LOCAL b
+	LLOP       //             → va op vb       LOCAL a; LOCAL b; op
+	LKOP       //             → va op vb       LOCAL a; K b; op
+	LLOPSET    //             →                LOCAL a; LOCAL b; op; SETLOCAL c
+	LKOPSET    //             →                LOCAL a; K b; op; SETLOCAL c
+	LLJUMPF    //             →                LOCAL a; LOCAL b; cmp; JUMPFALSE t
+	LKJUMPF    //             →                LOCAL a; K b; cmp; JUMPFALSE t
+	FORITERSET //          it → it | →         FORITER t; SETLOCAL x
+	LOCALRET   //             →                LOCAL a; RETURN
+	OPSET      //         a b →                op; SETLOCAL c  (the operand is op, one of ADD SUB MUL DIV MOD FLOORDIV)
+
 	numOps
 )
 
@@ -103,6 +124,8 @@ var opNames = [...]string{
 	ITER: "ITER", FORITER: "FORITER", FORITER2: "FORITER2",
 	YIELD: "YIELD", THROW: "THROW", TRY: "TRY", ENDTRY: "ENDTRY", RERAISE: "RERAISE",
 	CAUGHT: "CAUGHT", IMPORT: "IMPORT",
+	LOCAL2: "LOCAL2", LLOP: "LLOP", LKOP: "LKOP", LLOPSET: "LLOPSET", LKOPSET: "LKOPSET",
+	LLJUMPF: "LLJUMPF", LKJUMPF: "LKJUMPF", FORITERSET: "FORITERSET", LOCALRET: "LOCALRET", OPSET: "OPSET",
 }
 
 func (op Op) String() string {

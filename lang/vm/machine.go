@@ -199,6 +199,7 @@ type Proto struct {
 	*compile.Funcode
 	consts []Value
 	module *Module
+	callInfo
 }
 
 // Load binds a compiled program to a module: the program's globals are added to
@@ -215,7 +216,7 @@ func (m *Machine) Load(prog *compile.Program, mod *Module) Value {
 }
 
 func loadProto(f *compile.Funcode, mod *Module) *Proto {
-	p := &Proto{Funcode: f, module: mod, consts: make([]Value, len(f.Consts))}
+	p := &Proto{Funcode: f, module: mod, consts: make([]Value, len(f.Consts)), callInfo: newCallInfo(f)}
 	for i, k := range f.Consts {
 		switch k := k.(type) {
 		case int64:

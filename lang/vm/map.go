@@ -1,28 +1,29 @@
 package vm
 
 import (
+	"hash/maphash"
 	"math"
 )
 
 // smallMap is the size up to which a map finds keys by a linear scan and keeps no index.
 const smallMap = 8
 
-// Map is an insertion-ordered hash map. Entries live in keys/vals in insertion order;
-// a deleted entry's key is undef until the slice is compacted. Keys are indexed by
-// kind: ints and strings in Go maps specialised for them, everything else in other.
+// Map is an insertion-ordered hash map laid out as CPython's dict: entries live
+// in keys/vals in insertion order (a deleted entry's key is undef until the
+// slices are compacted), and index, an open-addressing table whose length is a
+// power of two, holds the position in keys of each entry (or emptySlot). A map
+// of up to smallMap entries has no index and finds keys by a linear scan.
 type Map struct {
 	keys  []Value
 	vals  []Value
 	live  int
-	ints  map[int64]int32
-	strs  map[string]int32
-	other map[otherKey]int32
+	index []int32
 }
 
-type otherKey struct {
-	k Kind
-	n uint64
-}
+const emptySlot = -1
+
+// strSeed seeds the hash of string keys.
+var strSeed = maphash.MakeSeed()
 
 // NewMap makes an empty map with room for n entries.
 func NewMap(n int) *Map {
@@ -69,9 +70,40 @@ func sameKey(a, b Value) bool {
 	return a.n == b.n
 }
 
+// hashKey hashes a normalised key. An int is its own hash, as in CPython: keys
+// that are close together land in nearby slots, and the probe sequence mixes in
+// the high bits for keys whose low bits are all alike.
+func hashKey(k Value) uint64 {
+	switch k.k {
+	case KInt:
+		return k.n
+	case KStr:
+		return maphash.String(strSeed, k.AsStr())
+	}
+	return (k.n ^ uint64(k.k)<<56) * 0x9e3779b97f4a7c15
+}
+
+// probe looks for k (hash h) in the index: it returns k's entry position, or -1
+// and the empty slot where k would go.
+func (m *Map) probe(k Value, h uint64) (int, uint64) {
+	mask := uint64(len(m.index) - 1)
+	i, perturb := h&mask, h
+	for {
+		ix := m.index[i]
+		if ix == emptySlot {
+			return -1, i
+		}
+		if sameKey(m.keys[ix], k) {
+			return int(ix), i
+		}
+		perturb >>= 5
+		i = (5*i + perturb + 1) & mask
+	}
+}
+
 // find returns the entry index of key k (already normalised), or -1.
 func (m *Map) find(k Value) int {
-	if m.ints == nil && m.strs == nil && m.other == nil {
+	if m.index == nil {
 		for i := range m.keys {
 			if sameKey(m.keys[i], k) {
 				return i
@@ -79,52 +111,32 @@ func (m *Map) find(k Value) int {
 		}
 		return -1
 	}
-	var i int32
-	var ok bool
-	switch k.k {
-	case KInt:
-		i, ok = m.ints[int64(k.n)]
-	case KStr:
-		i, ok = m.strs[k.AsStr()]
-	default:
-		i, ok = m.other[otherKey{k.k, k.n}]
-	}
-	if !ok {
-		return -1
-	}
-	return int(i)
+	i, _ := m.probe(k, hashKey(k))
+	return i
 }
 
-func (m *Map) index(k Value, i int) {
-	switch k.k {
-	case KInt:
-		if m.ints == nil {
-			m.ints = make(map[int64]int32)
-		}
-		m.ints[int64(k.n)] = int32(i)
-	case KStr:
-		if m.strs == nil {
-			m.strs = make(map[string]int32)
-		}
-		m.strs[k.AsStr()] = int32(i)
-	default:
-		if m.other == nil {
-			m.other = make(map[otherKey]int32)
-		}
-		m.other[otherKey{k.k, k.n}] = int32(i)
+// reindex rebuilds the index for the live entries, with room to grow: the index
+// stays at most two thirds full.
+func (m *Map) reindex() {
+	size := 16
+	for size < 2*(m.live+1) {
+		size *= 2
 	}
-}
-
-func (m *Map) indexed() bool { return m.ints != nil || m.strs != nil || m.other != nil }
-
-func (m *Map) buildIndex() {
-	for i, k := range m.keys {
+	if m.index != nil && len(m.index) == size {
+		for i := range m.index {
+			m.index[i] = emptySlot
+		}
+	} else {
+		m.index = make([]int32, size)
+		for i := range m.index {
+			m.index[i] = emptySlot
+		}
+	}
+	for pos, k := range m.keys {
 		if k.k != kUndef {
-			m.index(k, i)
+			_, slot := m.probe(k, hashKey(k))
+			m.index[slot] = int32(pos)
 		}
-	}
-	if !m.indexed() { // all entries deleted: make the index non-nil anyway
-		m.ints = make(map[int64]int32)
 	}
 }
 
@@ -154,26 +166,51 @@ func (m *Map) Set(k, v Value) error {
 	if !ok {
 		return keyError(k)
 	}
-	if i := m.find(k); i >= 0 {
-		m.vals[i] = v
-		return nil
-	}
-	if len(m.keys) == cap(m.keys) && m.live < len(m.keys)/2 {
-		m.compact()
-	}
-	m.keys = append(m.keys, k)
-	m.vals = append(m.vals, v)
-	m.live++
-	if m.indexed() {
-		m.index(k, len(m.keys)-1)
-	} else if len(m.keys) > smallMap {
-		m.buildIndex()
-	}
+	m.set(k, v)
 	return nil
 }
 
+// set stores v under the normalised key k.
+func (m *Map) set(k, v Value) {
+	if m.index == nil {
+		if i := m.find(k); i >= 0 {
+			m.vals[i] = v
+			return
+		}
+		if len(m.keys) == cap(m.keys) && m.live < len(m.keys)/2 {
+			m.compact()
+		}
+		m.keys = appendValue(m.keys, k)
+		m.vals = appendValue(m.vals, v)
+		m.live++
+		if len(m.keys) > smallMap {
+			m.reindex()
+		}
+		return
+	}
+	h := hashKey(k)
+	i, slot := m.probe(k, h)
+	if i >= 0 {
+		m.vals[i] = v
+		return
+	}
+	if len(m.keys) == cap(m.keys) && m.live < len(m.keys)/2 {
+		m.compact()
+		m.set(k, v)
+		return
+	}
+	if 3*(len(m.keys)+1) > 2*len(m.index) {
+		m.reindex()
+		_, slot = m.probe(k, h)
+	}
+	m.index[slot] = int32(len(m.keys))
+	m.keys = appendValue(m.keys, k)
+	m.vals = appendValue(m.vals, v)
+	m.live++
+}
+
 // SetStr stores v under a string key.
-func (m *Map) SetStr(k string, v Value) { _ = m.Set(Str(k), v) }
+func (m *Map) SetStr(k string, v Value) { m.set(Str(k), v) }
 
 // Delete removes key k; a missing key is not an error.
 func (m *Map) Delete(k Value) error {
@@ -185,18 +222,12 @@ func (m *Map) Delete(k Value) error {
 	if i < 0 {
 		return nil
 	}
-	switch k.k {
-	case KInt:
-		delete(m.ints, int64(k.n))
-	case KStr:
-		delete(m.strs, k.AsStr())
-	default:
-		delete(m.other, otherKey{k.k, k.n})
-	}
+	// The entry stays, with an undef key that matches nothing, until compact:
+	// an index slot may point at it.
 	m.keys[i] = undef
 	m.vals[i] = Nil
 	m.live--
-	if i == len(m.keys)-1 {
+	if i == len(m.keys)-1 && m.index == nil {
 		m.keys = m.keys[:i]
 		m.vals = m.vals[:i]
 	}
@@ -219,11 +250,9 @@ func (m *Map) compact() {
 	}
 	m.keys = m.keys[:j]
 	m.vals = m.vals[:j]
-	if m.indexed() {
-		m.ints, m.strs, m.other = nil, nil, nil
-		if len(m.keys) > smallMap {
-			m.buildIndex()
-		}
+	m.index = nil
+	if len(m.keys) > smallMap {
+		m.reindex()
 	}
 }
 
@@ -270,4 +299,19 @@ func (m *Map) Copy() *Map {
 		}
 	}
 	return c
+}
+
+// findInt is find for an int key in an indexed map, small enough for the
+// compiler to inline into the dispatch loop: the entry position, or emptySlot.
+func (m *Map) findInt(n uint64) int32 {
+	mask := uint64(len(m.index) - 1)
+	i, perturb := n&mask, n
+	for {
+		ix := m.index[i]
+		if ix == emptySlot || m.keys[ix].k == KInt && m.keys[ix].n == n {
+			return ix
+		}
+		perturb >>= 5
+		i = (5*i + perturb + 1) & mask
+	}
 }

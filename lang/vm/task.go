@@ -2,6 +2,7 @@ package vm
 
 import (
 	"fmt"
+	"math"
 	"unsafe"
 
 	"github.com/yieldscript/yieldscript/lang/compile"
@@ -23,6 +24,9 @@ const (
 	// StatusYieldBare: a bare `yield`; resume it with Resume(Nil) once the other
 	// ready tasks have run.
 	StatusYieldBare
+
+	// statusRunning is exec's answer when the dispatch loop should go on.
+	statusRunning Status = -1
 )
 
 // Awaitable marks objects a task can wait for. The VM hands them to whoever
@@ -32,14 +36,64 @@ type Awaitable interface {
 	Awaitable()
 }
 
+// The dispatch loop addresses the operand stack and the code through raw
+// pointers: sp points at the first free stack slot, bp at the first local of the
+// running frame and ip at the next instruction. They stay inside their arrays:
+// a function's frame needs NumLocals+MaxStack slots, which every frame entry
+// reserves (t.ensure, or the check against t.limit), with one spare slot above so
+// that sp never points past the end of the stack; and every Proto's code has
+// spare capacity, so that ip after the last instruction still points into it.
+// The compiler's MaxStack is checked by compile.VerifyStack in the tests.
+
+// valueSize is the size of a Value, the stride of the stack.
+const valueSize = int(unsafe.Sizeof(Value{}))
+
+// slot returns the stack slot i slots above p.
+func slot(p unsafe.Pointer, i int) *Value { return (*Value)(unsafe.Add(p, i*valueSize)) }
+
+// push stores v at sp and returns the new sp.
+func push(sp unsafe.Pointer, v Value) unsafe.Pointer {
+	*(*Value)(sp) = v
+	return unsafe.Add(sp, valueSize)
+}
+
+// word returns the instruction i instructions after ip.
+func word(ip unsafe.Pointer, i int) uint32 { return *(*uint32)(unsafe.Add(ip, 4*i)) }
+
+// truthByN has a bit set for each kind whose values are true when n is not 0
+// (see Value.Truthy): the jumps test those without a call.
+const truthByN = 1<<KNil | 1<<KBool | 1<<KInt | 1<<KStr
+
+// opsetKind is fkind for OPSET in run: LLOP..LKJUMPF are 0 to 5.
+const opsetKind = 6
+
+// boolValue is Bool without a branch.
+func boolValue(b bool) Value {
+	v := Value{k: KBool}
+	if b {
+		v.n = 1
+	}
+	return v
+}
+
 type frame struct {
-	cl   *Closure
-	pc   int
-	base int // first local slot; the function (or coroutine) value sits at base-1
+	cl *Closure
+	// code is the first instruction of cl's code; ip is the next instruction to
+	// run, saved here whenever the frame is not running in run's registers.
+	code, ip unsafe.Pointer
+	// bp is the frame's first local slot on the stack; the function (or
+	// coroutine) value sits just below it. ensure moves it when the stack grows.
+	bp unsafe.Pointer
 	// module is set on the frame that runs a module's top level for an import:
 	// the import evaluates to the module instead of the return value.
 	module *Module
 }
+
+// pc is the index of the frame's next instruction.
+func (fr *frame) pc() int { return int((uintptr(fr.ip) - uintptr(fr.code)) / 4) }
+
+// jump points the frame at instruction pc.
+func (fr *frame) jump(pc int) { fr.ip = unsafe.Add(fr.code, 4*pc) }
 
 type handler struct {
 	frame int // index of the frame the try statement is in
@@ -50,9 +104,13 @@ type handler struct {
 // Task is one thread of script execution: its value stack, frames and handlers
 // live here, on the heap, so that it can stop at a yield and continue later.
 type Task struct {
-	m        *Machine
-	stack    []Value
-	sp       int
+	m     *Machine
+	stack []Value
+	// sp is the stack height while the dispatch loop is not running (it keeps
+	// its own pointer then).
+	sp int
+	// limit is the address of the last stack slot, which stays unused.
+	limit    uintptr
 	frames   []frame
 	handlers []handler
 	started  bool
@@ -68,13 +126,53 @@ type Task struct {
 	Data any
 }
 
+// callInfo is what the call fast path reads of a Proto, computed when the
+// Proto is loaded.
+type callInfo struct {
+	code      []uint32 // the Funcode's code, with room for one more instruction
+	numParams int
+	numLocals int
+	frameSize int  // NumLocals + MaxStack
+	plain     bool // neither a coroutine nor capturing a parameter: the fast path can enter it
+	// methods holds the built-in methods named by each of Names, looked up once.
+	methods []methodRef
+}
+
+// methodRef is what a name means as a method of a string or of a list.
+type methodRef struct {
+	str, list MethodFunc
+	push      bool // the name is push: CALLMETHOD appends in the loop when the list has room
+}
+
+func newCallInfo(f *compile.Funcode) callInfo {
+	code := f.Code
+	if cap(code) == len(code) {
+		code = append(code[:len(code):len(code)], 0)[:len(code)]
+	}
+	var methods []methodRef
+	if len(f.Names) > 0 {
+		methods = make([]methodRef, len(f.Names))
+		for i, name := range f.Names {
+			methods[i] = methodRef{str: stringMethods[name], list: listMethods[name], push: name == "push"}
+		}
+	}
+	return callInfo{
+		methods:   methods,
+		code:      code,
+		numParams: f.NumParams,
+		numLocals: f.NumLocals,
+		frameSize: f.NumLocals + f.MaxStack,
+		plain:     !f.Coroutine && len(f.CellParams) == 0,
+	}
+}
+
 // Machine returns the task's machine.
 func (t *Task) Machine() *Machine { return t.m }
 
 // NewTask makes a task that will call fn (a function or a not-yet-started
 // coroutine) with args when first run.
 func (m *Machine) NewTask(fn Value, args []Value) (*Task, error) {
-	t := &Task{m: m, stack: make([]Value, 64)}
+	t := &Task{m: m}
 	switch fn.k {
 	case KFunc:
 	case KCoroutine:
@@ -93,9 +191,12 @@ func (m *Machine) NewTask(fn Value, args []Value) (*Task, error) {
 	if err := checkArity(cl.proto, len(args)); err != nil {
 		return nil, err
 	}
+	// A parked task should stay small: the stack starts with room for the first
+	// frame and a little more, the frames with room for a few calls; both grow.
+	t.frames = make([]frame, 0, 4)
+	t.setStack(make([]Value, max(16, 2+len(args)+cl.proto.NumLocals+cl.proto.MaxStack)))
 	t.stack[0] = fn
 	t.sp = 1
-	t.ensure(len(args) + cl.proto.NumLocals + cl.proto.MaxStack)
 	copy(t.stack[1:], args)
 	for i := len(args); i < cl.proto.NumParams; i++ {
 		t.stack[1+i] = undef
@@ -104,18 +205,35 @@ func (m *Machine) NewTask(fn Value, args []Value) (*Task, error) {
 	return t, nil
 }
 
-// ensure makes room for n more slots above sp.
+func (t *Task) setStack(s []Value) {
+	t.stack = s
+	t.limit = uintptr(unsafe.Pointer(&s[len(s)-1]))
+}
+
+// slotAt is the address of stack slot i.
+func (t *Task) slotAt(i int) unsafe.Pointer { return unsafe.Pointer(&t.stack[i]) }
+
+// slotIndex is the index of the stack slot at p.
+func (t *Task) slotIndex(p unsafe.Pointer) int {
+	return int((uintptr(p) - uintptr(unsafe.Pointer(unsafe.SliceData(t.stack)))) / uintptr(valueSize))
+}
+
+// ensure makes room for n more slots above sp, and one spare.
 func (t *Task) ensure(n int) {
-	if t.sp+n <= len(t.stack) {
+	if t.sp+n < len(t.stack) {
 		return
 	}
 	size := 2 * len(t.stack)
-	for size < t.sp+n {
+	for size <= t.sp+n {
 		size *= 2
 	}
 	s := make([]Value, size)
 	copy(s, t.stack[:t.sp])
-	t.stack = s
+	for i := range t.frames {
+		t.frames[i].bp = unsafe.Pointer(&s[t.slotIndex(t.frames[i].bp)])
+	}
+	clear(t.frames[len(t.frames):cap(t.frames)]) // popped frames must not keep the old stack
+	t.setStack(s)
 }
 
 // enterFrame pushes a frame for cl whose arguments are at stack[base:base+NumParams].
@@ -128,7 +246,8 @@ func (t *Task) enterFrame(cl *Closure, base int) {
 		t.stack[base+i] = Value{k: kCell, p: unsafe.Pointer(&Cell{v: t.stack[base+i]})}
 	}
 	t.sp = base + p.NumLocals
-	t.frames = append(t.frames, frame{cl: cl, base: base})
+	code := unsafe.Pointer(unsafe.SliceData(p.code))
+	t.frames = append(t.frames, frame{cl: cl, code: code, ip: code, bp: t.slotAt(base)})
 }
 
 func checkArity(p *Proto, n int) *Error {
@@ -184,8 +303,7 @@ func (t *Task) Trace() []TraceFrame {
 	for i := range t.frames {
 		fr := &t.frames[i]
 		p := fr.cl.proto
-		pc := fr.pc - 1
-		pos := p.PosAt(pc)
+		pos := p.PosAt(fr.pc() - 1)
 		out = append(out, TraceFrame{Func: p.Name, File: p.File, Line: pos.Line, Col: pos.Col})
 	}
 	return out
@@ -196,12 +314,18 @@ func throwValue(v Value) *Error {
 	if v.k == KError {
 		return v.AsError()
 	}
-	return &Error{Kind: KindError, Message: "thrown value " + Repr(v), Value: v}
+	return &Error{Kind: KindError, Message: "thrown value " + Repr(v), Value: v, IsValue: true}
 }
 
 // run is the dispatch loop. It returns when the task finishes, fails or waits.
+//
+// Its registers are ip, sp, bp and fr (the running frame). Each case either
+// finishes its instruction without calling out of the loop, or leaves it, before
+// changing anything, to exec through the slow label, which saves the registers,
+// runs the instruction and loads them again. Keeping every call behind that one
+// label is what lets the compiler hold the registers in machine registers across
+// instructions instead of spilling them on each one.
 func (t *Task) run(thrown *Error) (status Status) {
-	m := t.m
 	defer func() {
 		if r := recover(); r != nil {
 			// A bug in the VM or a native function must not take the host down:
@@ -212,687 +336,561 @@ func (t *Task) run(thrown *Error) (status Status) {
 			status = StatusFailed
 		}
 	}()
-
-	var argc int
-	var (
-		fr    = &t.frames[len(t.frames)-1]
-		proto = fr.cl.proto
-		code  = proto.Code
-		stack = t.stack
-		sp    = t.sp
-		pc    = fr.pc
-		base  = fr.base
-	)
-	if thrown != nil {
-		if !t.unwind(thrown) {
-			return StatusFailed
-		}
-		fr = &t.frames[len(t.frames)-1]
-		proto = fr.cl.proto
-		code = proto.Code
-		stack, sp, pc, base = t.stack, t.sp, fr.pc, fr.base
+	if thrown != nil && !t.unwind(thrown) {
+		return StatusFailed
 	}
+	m := t.m
+	fr := &t.frames[len(t.frames)-1]
+	ip, sp, bp := fr.ip, t.slotAt(t.sp), fr.bp
+	var ins uint32
+	var rv Value // the value being returned (ret)
+	// The operands, operator and kind of a superinstruction's arithmetic (fusedArith).
+	var x, y Value
+	var fop, fkind compile.Op
 
 	for {
-		{
-			ins := code[pc]
-			pc++
-			arg := int(ins >> 8)
-			switch compile.Op(ins & 0xff) {
-			case compile.NOP:
-			case compile.POP:
-				sp--
-			case compile.DUP:
-				stack[sp] = stack[sp-1]
-				sp++
-			case compile.DUP2:
-				stack[sp] = stack[sp-2]
-				stack[sp+1] = stack[sp-1]
-				sp += 2
-			case compile.ROT3:
-				a, b, c := stack[sp-3], stack[sp-2], stack[sp-1]
-				stack[sp-3], stack[sp-2], stack[sp-1] = c, a, b
-			case compile.NIL:
-				stack[sp] = Nil
-				sp++
-			case compile.TRUE:
-				stack[sp] = True
-				sp++
-			case compile.FALSE:
-				stack[sp] = False
-				sp++
-			case compile.SMALLINT:
-				stack[sp] = Value{k: KInt, n: uint64(int64(int32(ins) >> 8))}
-				sp++
-			case compile.CONST:
-				stack[sp] = proto.consts[arg]
-				sp++
-			case compile.LOCAL:
-				stack[sp] = stack[base+arg]
-				sp++
-			case compile.SETLOCAL:
-				sp--
-				stack[base+arg] = stack[sp]
-			case compile.CELL:
-				stack[sp] = stack[base+arg].asCell().v
-				sp++
-			case compile.SETCELL:
-				sp--
-				stack[base+arg].asCell().v = stack[sp]
-			case compile.NEWCELL:
-				sp--
-				stack[base+arg] = Value{k: kCell, p: unsafe.Pointer(&Cell{v: stack[sp]})}
-			case compile.FREE:
-				stack[sp] = fr.cl.free[arg].v
-				sp++
-			case compile.SETFREE:
-				sp--
-				fr.cl.free[arg].v = stack[sp]
-			case compile.GLOBAL:
-				v := proto.module.globals[arg]
-				if v.k == kUndef {
-					thrown = Errorf(KindValue, "%s is used before its declaration ran", t.globalName(proto, arg))
-					goto handle
-				}
-				stack[sp] = v
-				sp++
-			case compile.SETGLOBAL:
-				sp--
-				proto.module.globals[arg] = stack[sp]
-			case compile.BUILTIN:
-				stack[sp] = m.builtins[arg]
-				sp++
+		ins = *(*uint32)(ip)
+		ip = unsafe.Add(ip, 4)
+		arg := int(ins >> 8)
+		switch compile.Op(ins) {
+		case compile.NOP:
+		case compile.POP:
+			sp = unsafe.Add(sp, -valueSize)
+		case compile.DUP:
+			sp = push(sp, *slot(sp, -1))
+		case compile.DUP2:
+			a, b := *slot(sp, -2), *slot(sp, -1)
+			sp = push(push(sp, a), b)
+		case compile.ROT3:
+			a, b, c := slot(sp, -3), slot(sp, -2), slot(sp, -1)
+			*a, *b, *c = *c, *a, *b
+		case compile.NIL:
+			sp = push(sp, Nil)
+		case compile.TRUE:
+			sp = push(sp, True)
+		case compile.FALSE:
+			sp = push(sp, False)
+		case compile.SMALLINT:
+			sp = push(sp, Value{k: KInt, n: uint64(int64(int32(ins) >> 8))})
+		case compile.CONST:
+			sp = push(sp, fr.cl.proto.consts[arg])
+		case compile.LOCAL:
+			sp = push(sp, *slot(bp, arg))
+		case compile.SETLOCAL:
+			sp = unsafe.Add(sp, -valueSize)
+			*slot(bp, arg) = *(*Value)(sp)
+		case compile.CELL:
+			sp = push(sp, slot(bp, arg).asCell().v)
+		case compile.SETCELL:
+			sp = unsafe.Add(sp, -valueSize)
+			slot(bp, arg).asCell().v = *(*Value)(sp)
+		case compile.FREE:
+			sp = push(sp, fr.cl.free[arg].v)
+		case compile.SETFREE:
+			sp = unsafe.Add(sp, -valueSize)
+			fr.cl.free[arg].v = *(*Value)(sp)
+		case compile.GLOBAL:
+			v := &fr.cl.proto.module.globals[arg]
+			if v.k == kUndef {
+				goto slow
+			}
+			sp = push(sp, *v)
+		case compile.SETGLOBAL:
+			sp = unsafe.Add(sp, -valueSize)
+			fr.cl.proto.module.globals[arg] = *(*Value)(sp)
+		case compile.BUILTIN:
+			sp = push(sp, m.builtins[arg])
 
-			case compile.ADD:
-				a, b := &stack[sp-2], &stack[sp-1]
-				if a.k == KInt && b.k == KInt {
-					a.n += b.n
-					sp--
-					break
+		case compile.ADD:
+			a, b := slot(sp, -2), slot(sp, -1)
+			if a.k == KInt && b.k == KInt {
+				a.n += b.n
+			} else if a.k == KFloat && b.k == KFloat {
+				a.n = math.Float64bits(a.AsFloat() + b.AsFloat())
+			} else {
+				goto slow
+			}
+			sp = unsafe.Add(sp, -valueSize)
+		case compile.SUB:
+			a, b := slot(sp, -2), slot(sp, -1)
+			if a.k == KInt && b.k == KInt {
+				a.n -= b.n
+			} else if a.k == KFloat && b.k == KFloat {
+				a.n = math.Float64bits(a.AsFloat() - b.AsFloat())
+			} else {
+				goto slow
+			}
+			sp = unsafe.Add(sp, -valueSize)
+		case compile.MUL:
+			a, b := slot(sp, -2), slot(sp, -1)
+			if a.k == KInt && b.k == KInt {
+				a.n = uint64(int64(a.n) * int64(b.n))
+			} else if a.k == KFloat && b.k == KFloat {
+				a.n = math.Float64bits(a.AsFloat() * b.AsFloat())
+			} else {
+				goto slow
+			}
+			sp = unsafe.Add(sp, -valueSize)
+		case compile.MOD:
+			a, b := slot(sp, -2), slot(sp, -1)
+			if a.k != KInt || b.k != KInt || int64(b.n) <= 0 {
+				goto slow
+			}
+			a.n = uint64(floorMod(int64(a.n), int64(b.n)))
+			sp = unsafe.Add(sp, -valueSize)
+		case compile.FLOORDIV:
+			a, b := slot(sp, -2), slot(sp, -1)
+			if a.k != KInt || b.k != KInt || int64(b.n) <= 0 {
+				goto slow
+			}
+			a.n = uint64(floorDiv(int64(a.n), int64(b.n)))
+			sp = unsafe.Add(sp, -valueSize)
+		case compile.NEG:
+			v := slot(sp, -1)
+			if v.k != KInt {
+				goto slow
+			}
+			v.n = -v.n
+		case compile.NOT:
+			v := slot(sp, -1)
+			if v.k != KBool {
+				goto slow
+			}
+			v.n ^= 1
+		case compile.EQ, compile.NE:
+			a, b := slot(sp, -2), slot(sp, -1)
+			if a.k != b.k || a.k != KInt && a.k != KBool {
+				goto slow
+			}
+			*a = boolValue((a.n == b.n) == (compile.Op(ins) == compile.EQ))
+			sp = unsafe.Add(sp, -valueSize)
+		case compile.LT, compile.LE, compile.GT, compile.GE:
+			a, b := slot(sp, -2), slot(sp, -1)
+			var r bool
+			if a.k == KInt && b.k == KInt {
+				r = compareInts(compile.Op(ins), int64(a.n), int64(b.n))
+			} else if a.k == KFloat && b.k == KFloat {
+				r = compareFloats(compile.Op(ins), a.AsFloat(), b.AsFloat())
+			} else {
+				goto slow
+			}
+			*a = boolValue(r)
+			sp = unsafe.Add(sp, -valueSize)
+
+		case compile.JUMP:
+			ip = unsafe.Add(fr.code, 4*arg)
+		case compile.JUMPFALSE, compile.JUMPTRUE:
+			v := slot(sp, -1)
+			if 1<<v.k&truthByN == 0 {
+				goto slow
+			}
+			sp = unsafe.Add(sp, -valueSize)
+			if (v.n != 0) == (compile.Op(ins) == compile.JUMPTRUE) {
+				ip = unsafe.Add(fr.code, 4*arg)
+			}
+		case compile.ANDJUMP, compile.ORJUMP:
+			v := slot(sp, -1)
+			if 1<<v.k&truthByN == 0 {
+				goto slow
+			}
+			if (v.n != 0) == (compile.Op(ins) == compile.ORJUMP) {
+				ip = unsafe.Add(fr.code, 4*arg)
+			} else {
+				sp = unsafe.Add(sp, -valueSize)
+			}
+		case compile.LOOP:
+			// The budget and the interrupt flag are checked when the tick runs out.
+			target := unsafe.Add(fr.code, 4*arg)
+			steps := int64((uintptr(ip) - uintptr(target)) / 4)
+			if m.tick <= steps {
+				goto slow
+			}
+			m.tick -= steps
+			ip = target
+			if ins = word(ip, 0); compile.Op(ins) == compile.FORITERSET {
+				// The back edge of a for loop: go on with its FORITERSET at once.
+				ip = unsafe.Add(ip, 4)
+				arg = int(ins >> 8)
+				goto forIterSet
+			}
+		case compile.ISSET:
+			v := slot(bp, arg&0xff)
+			if v.k == kCell {
+				v = &v.asCell().v
+			}
+			if v.k != kUndef {
+				ip = unsafe.Add(fr.code, 4*(arg>>8))
+			}
+
+		case compile.CALL:
+			// A script function with exactly its parameters, no cells to make and
+			// room on the stack is entered here; everything else goes to exec.
+			fv := slot(sp, -arg-1)
+			if fv.k != KFunc {
+				goto slow
+			}
+			cl := fv.asClosure()
+			p := cl.proto
+			nbp := unsafe.Add(sp, -arg*valueSize)
+			n := len(t.frames)
+			if arg != p.numParams || !p.plain || uintptr(nbp)+uintptr(p.frameSize*valueSize) > t.limit ||
+				n == cap(t.frames) || n >= m.MaxDepth || m.tick <= 1 {
+				goto slow
+			}
+			m.tick--
+			fr.ip = ip
+			t.frames = t.frames[:n+1]
+			fr = &t.frames[n]
+			ip = unsafe.Pointer(unsafe.SliceData(p.code))
+			*fr = frame{cl: cl, code: ip, ip: ip, bp: nbp}
+			bp = nbp
+			for i := p.numParams; i < p.numLocals; i++ {
+				*slot(bp, i) = Nil
+			}
+			sp = unsafe.Add(bp, p.numLocals*valueSize)
+		case compile.CALLMETHOD:
+			// list.push(x) when the list has room; other methods go to exec.
+			if arg&0xff != 1 {
+				goto slow
+			}
+			recv := slot(sp, -2)
+			if recv.k != KList || !fr.cl.proto.methods[arg>>8].push {
+				goto slow
+			}
+			l := recv.AsList()
+			n := len(l.Items)
+			if n == cap(l.Items) {
+				goto slow
+			}
+			l.Items = l.Items[:n+1]
+			l.Items[n] = *slot(sp, -1)
+			*recv = Nil
+			sp = unsafe.Add(sp, -valueSize)
+		case compile.RETURN:
+			rv = *slot(sp, -1)
+			goto ret
+		case compile.RETURNNIL:
+			rv = Nil
+			goto ret
+
+		case compile.INDEX:
+			x, i := slot(sp, -2), slot(sp, -1)
+			if i.k != KInt {
+				goto slow
+			}
+			if x.k == KList {
+				items := x.AsList().Items
+				if i.n >= uint64(len(items)) { // negative indexes too
+					goto slow
 				}
-				if a.k == KFloat && b.k == KFloat {
-					*a = Float(a.AsFloat() + b.AsFloat())
-					sp--
-					break
-				}
-				r, err := Arith(compile.ADD, *a, *b)
-				if err != nil {
-					thrown = AsError(err)
-					goto handle
-				}
-				sp--
-				stack[sp-1] = r
-			case compile.SUB:
-				a, b := &stack[sp-2], &stack[sp-1]
-				if a.k == KInt && b.k == KInt {
-					a.n -= b.n
-					sp--
-					break
-				}
-				r, err := Arith(compile.SUB, *a, *b)
-				if err != nil {
-					thrown = AsError(err)
-					goto handle
-				}
-				sp--
-				stack[sp-1] = r
-			case compile.MUL:
-				a, b := &stack[sp-2], &stack[sp-1]
-				if a.k == KInt && b.k == KInt {
-					a.n = uint64(int64(a.n) * int64(b.n))
-					sp--
-					break
-				}
-				r, err := Arith(compile.MUL, *a, *b)
-				if err != nil {
-					thrown = AsError(err)
-					goto handle
-				}
-				sp--
-				stack[sp-1] = r
-			case compile.DIV, compile.FLOORDIV, compile.MOD:
-				r, err := Arith(compile.Op(ins&0xff), stack[sp-2], stack[sp-1])
-				if err != nil {
-					thrown = AsError(err)
-					goto handle
-				}
-				sp--
-				stack[sp-1] = r
-			case compile.NEG:
-				v := &stack[sp-1]
-				if v.k == KInt {
-					v.n = uint64(-int64(v.n))
-					break
-				}
-				r, err := Negate(*v)
-				if err != nil {
-					thrown = AsError(err)
-					goto handle
-				}
-				*v = r
-			case compile.NOT:
-				stack[sp-1] = Bool(!stack[sp-1].Truthy())
-			case compile.EQ, compile.NE:
-				a, b := stack[sp-2], stack[sp-1]
-				var eq bool
-				if a.k == KInt && b.k == KInt {
-					eq = a.n == b.n
+				*x = items[i.n]
+			} else if x.k == KMap && x.AsMap().index != nil {
+				mp := x.AsMap()
+				if j := mp.findInt(i.n); j >= 0 {
+					*x = mp.vals[j]
 				} else {
-					var err error
-					eq, err = Equal(a, b)
-					if err != nil {
-						thrown = AsError(err)
-						goto handle
-					}
+					*x = Nil
 				}
-				if compile.Op(ins&0xff) == compile.NE {
-					eq = !eq
+			} else {
+				goto slow
+			}
+			sp = unsafe.Add(sp, -valueSize)
+		case compile.SETINDEX:
+			// An existing item of a list, or an existing int key of a map.
+			x, i := slot(sp, -3), slot(sp, -2)
+			if i.k != KInt {
+				goto slow
+			}
+			if x.k == KList {
+				items := x.AsList().Items
+				if i.n >= uint64(len(items)) {
+					goto slow
 				}
-				sp--
-				stack[sp-1] = Bool(eq)
-			case compile.LT, compile.LE, compile.GT, compile.GE:
-				a, b := stack[sp-2], stack[sp-1]
-				var c int
-				ok := true
-				if a.k == KInt && b.k == KInt {
-					x, y := int64(a.n), int64(b.n)
-					if x < y {
-						c = -1
-					} else if x > y {
-						c = 1
-					}
+				items[i.n] = *slot(sp, -1)
+			} else if x.k == KMap && x.AsMap().index != nil {
+				mp := x.AsMap()
+				j := mp.findInt(i.n)
+				if j < 0 {
+					goto slow
+				}
+				mp.vals[j] = *slot(sp, -1)
+			} else {
+				goto slow
+			}
+			sp = unsafe.Add(sp, -3*valueSize)
+
+		case compile.FORITER:
+			it := slot(sp, -1)
+			switch it.k {
+			case kIterRange:
+				r := (*Range)(it.p)
+				if r.Step > 0 && r.Start < r.Stop || r.Step < 0 && r.Start > r.Stop {
+					sp = push(sp, Value{k: KInt, n: uint64(r.Start)})
+					r.Start += r.Step
 				} else {
-					var err error
-					c, ok, err = Compare(a, b)
-					if err != nil {
-						thrown = AsError(err)
-						goto handle
-					}
+					sp = unsafe.Add(sp, -valueSize)
+					ip = unsafe.Add(fr.code, 4*arg)
 				}
-				var r bool
-				if ok {
-					switch compile.Op(ins & 0xff) {
-					case compile.LT:
-						r = c < 0
-					case compile.LE:
-						r = c <= 0
-					case compile.GT:
-						r = c > 0
-					case compile.GE:
-						r = c >= 0
-					}
-				}
-				sp--
-				stack[sp-1] = Bool(r)
-			case compile.IN, compile.NOTIN:
-				r, err := Contains(stack[sp-2], stack[sp-1])
-				if err != nil {
-					thrown = AsError(err)
-					goto handle
-				}
-				if compile.Op(ins&0xff) == compile.NOTIN {
-					r = !r
-				}
-				sp--
-				stack[sp-1] = Bool(r)
-
-			case compile.JUMP:
-				pc = arg
-			case compile.JUMPFALSE:
-				sp--
-				v := &stack[sp]
-				if v.k == KBool {
-					if v.n == 0 {
-						pc = arg
-					}
-				} else if !v.Truthy() {
-					pc = arg
-				}
-			case compile.JUMPTRUE:
-				sp--
-				if stack[sp].Truthy() {
-					pc = arg
-				}
-			case compile.ANDJUMP:
-				if !stack[sp-1].Truthy() {
-					pc = arg
+			case kIterList:
+				items := (*List)(it.p).Items
+				if it.n < uint64(len(items)) {
+					sp = push(sp, items[it.n])
+					it.n++
 				} else {
-					sp--
+					sp = unsafe.Add(sp, -valueSize)
+					ip = unsafe.Add(fr.code, 4*arg)
 				}
-			case compile.ORJUMP:
-				if stack[sp-1].Truthy() {
-					pc = arg
-				} else {
-					sp--
-				}
-			case compile.LOOP:
-				if m.tick -= int64(pc - arg); m.tick <= 0 {
-					if e := m.slowTick(int64(tickInterval - m.tick)); e != nil {
-						thrown = e
-						goto handle
-					}
-				}
-				pc = arg
-			case compile.ISSET:
-				v := stack[base+arg&0xff]
-				if v.k == kCell {
-					v = v.asCell().v
-				}
-				if v.k != kUndef {
-					pc = arg >> 8
-				}
-
-			case compile.CALL:
-				argc = arg
-				goto call
-			case compile.CALLMETHOD:
-				argc = arg & 0xff
-				name := proto.Names[arg>>8]
-				recv := stack[sp-argc-1]
-				var fn MethodFunc
-				switch recv.k {
-				case KStr:
-					fn = stringMethods[name]
-				case KList:
-					fn = listMethods[name]
-				}
-				if fn != nil {
-					fr.pc = pc
-					t.sp = sp
-					r, err := fn(t, recv, stack[sp-argc:sp])
-					if err != nil {
-						thrown = AsError(err)
-						goto handle
-					}
-					sp -= argc
-					stack[sp-1] = r
-					break
-				}
-				// Otherwise read the field and call what it holds.
-				fv, err := t.getField(recv, name)
-				if err != nil {
-					thrown = AsError(err)
-					goto handle
-				}
-				stack[sp-argc-1] = fv
-				goto call
-			case compile.RETURN, compile.RETURNNIL:
-				var v Value
-				if compile.Op(ins&0xff) == compile.RETURN {
-					v = stack[sp-1]
-				}
-				fi := len(t.frames) - 1
-				for len(t.handlers) > 0 && t.handlers[len(t.handlers)-1].frame >= fi {
-					t.handlers = t.handlers[:len(t.handlers)-1]
-				}
-				if fr.module != nil {
-					v = ObjectValue(fr.module)
-				}
-				if fi == 0 {
-					t.Result = v
-					t.finish()
-					return StatusDone
-				}
-				sp = fr.base
-				t.frames[fi] = frame{}
-				t.frames = t.frames[:fi]
-				stack[sp-1] = v
-				fr = &t.frames[fi-1]
-				proto = fr.cl.proto
-				code = proto.Code
-				pc, base = fr.pc, fr.base
-
-			case compile.LIST:
-				items := make([]Value, arg)
-				copy(items, stack[sp-arg:sp])
-				sp -= arg
-				stack[sp] = NewList(items)
-				sp++
-			case compile.MAP:
-				mp := NewMap(arg)
-				for i := sp - 2*arg; i < sp; i += 2 {
-					if err := mp.Set(stack[i], stack[i+1]); err != nil {
-						thrown = AsError(err)
-						goto handle
-					}
-				}
-				sp -= 2 * arg
-				stack[sp] = MapValue(mp)
-				sp++
-			case compile.FUNC:
-				p := (*Proto)(proto.consts[arg].p)
-				nc := &Closure{proto: p}
-				if len(p.Free) > 0 {
-					nc.free = make([]*Cell, len(p.Free))
-					for i, fv := range p.Free {
-						if fv.FromLocal {
-							nc.free[i] = stack[base+fv.Index].asCell()
-						} else {
-							nc.free[i] = fr.cl.free[fv.Index]
-						}
-					}
-				}
-				stack[sp] = closureValue(nc)
-				sp++
-			case compile.INDEX:
-				x, i := &stack[sp-2], stack[sp-1]
-				if x.k == KList && i.k == KInt {
-					items := x.AsList().Items
-					j := int64(i.n)
-					if j < 0 {
-						j += int64(len(items))
-					}
-					if j >= 0 && j < int64(len(items)) {
-						*x = items[j]
-						sp--
-						break
-					}
-				}
-				if x.k == KMap && (i.k == KInt || i.k == KStr) {
-					mp := x.AsMap()
-					if j := mp.find(i); j >= 0 {
-						*x = mp.vals[j]
-					} else {
-						*x = Nil
-					}
-					sp--
-					break
-				}
-				r, err := GetIndex(*x, i)
-				if err != nil {
-					thrown = AsError(err)
-					goto handle
-				}
-				sp--
-				stack[sp-1] = r
-			case compile.SETINDEX:
-				x, i, v := stack[sp-3], stack[sp-2], stack[sp-1]
-				if x.k == KList && i.k == KInt {
-					items := x.AsList().Items
-					j := int64(i.n)
-					if j < 0 {
-						j += int64(len(items))
-					}
-					if j >= 0 && j < int64(len(items)) {
-						items[j] = v
-						sp -= 3
-						break
-					}
-				}
-				if err := SetIndex(x, i, v); err != nil {
-					thrown = AsError(err)
-					goto handle
-				}
-				sp -= 3
-			case compile.FIELD:
-				fr.pc = pc
-				r, err := t.getField(stack[sp-1], proto.Names[arg])
-				if err != nil {
-					thrown = AsError(err)
-					goto handle
-				}
-				stack[sp-1] = r
-			case compile.SETFIELD:
-				if err := t.setField(stack[sp-2], proto.Names[arg], stack[sp-1]); err != nil {
-					thrown = AsError(err)
-					goto handle
-				}
-				sp -= 2
-			case compile.SLICE:
-				lo, hi := undef, undef
-				if arg&2 != 0 {
-					sp--
-					hi = stack[sp]
-				}
-				if arg&1 != 0 {
-					sp--
-					lo = stack[sp]
-				}
-				r, err := Slice(stack[sp-1], lo, hi)
-				if err != nil {
-					thrown = AsError(err)
-					goto handle
-				}
-				stack[sp-1] = r
-			case compile.FSTRING:
-				n := 0
-				for _, v := range stack[sp-arg : sp] {
-					if v.k == KStr {
-						n += int(v.n)
-					} else {
-						n += 8
-					}
-				}
-				buf := make([]byte, 0, n)
-				for _, v := range stack[sp-arg : sp] {
-					if v.k == KStr {
-						buf = append(buf, v.AsStr()...)
-					} else {
-						buf = append(buf, ToStr(v)...)
-					}
-				}
-				sp -= arg
-				stack[sp] = Str(unsafe.String(unsafe.SliceData(buf), len(buf)))
-				sp++
-
-			case compile.ITER:
-				it, err := makeIter(stack[sp-1])
-				if err != nil {
-					thrown = AsError(err)
-					goto handle
-				}
-				stack[sp-1] = it
-			case compile.FORITER:
-				it := &stack[sp-1]
-				switch it.k {
-				case kIterRange:
-					r := (*Range)(it.p)
-					if r.Step > 0 && r.Start < r.Stop || r.Step < 0 && r.Start > r.Stop {
-						stack[sp] = Value{k: KInt, n: uint64(r.Start)}
-						sp++
-						r.Start += r.Step
-					} else {
-						sp--
-						pc = arg
-					}
-				case kIterList:
-					items := (*List)(it.p).Items
-					if it.n < uint64(len(items)) {
-						stack[sp] = items[it.n]
-						it.n++
-						sp++
-					} else {
-						sp--
-						pc = arg
-					}
-				default:
-					k, v, ok := iterNext(it)
-					if !ok {
-						sp--
-						pc = arg
-						break
-					}
-					if it.k == kIterMap {
-						v = k
-					}
-					stack[sp] = v
-					sp++
-				}
-			case compile.FORITER2:
-				it := &stack[sp-1]
-				if it.k == kIterRange {
-					thrown = NewError(KindType, "cannot unpack a range value into two variables")
-					goto handle
-				}
-				k, v, ok := iterNext(it)
-				if !ok {
-					sp--
-					pc = arg
-					break
-				}
-				stack[sp] = k
-				stack[sp+1] = v
-				sp += 2
-
-			case compile.YIELD:
-				fr.pc = pc
-				if arg == 1 {
-					t.sp = sp
-					return StatusYieldBare
-				}
-				v := stack[sp-1]
-				switch v.k {
-				case KCoroutine:
-					co := v.AsCoroutine()
-					if co.started {
-						thrown = NewError(KindValue, "coroutine "+co.Name()+" was already awaited or spawned")
-						goto handle
-					}
-					co.started = true
-					if len(t.frames) >= m.MaxDepth {
-						thrown = Errorf(KindStackOverflow, "stack overflow: more than %d nested calls", m.MaxDepth)
-						goto handle
-					}
-					p := co.fn.proto
-					t.sp = sp
-					t.ensure(p.NumParams + p.NumLocals + p.MaxStack)
-					stack = t.stack
-					copy(stack[sp:], co.args)
-					co.args = nil
-					t.enterFrame(co.fn, sp)
-					fr = &t.frames[len(t.frames)-1]
-					proto, code = p, p.Code
-					base = sp
-					sp, pc = t.sp, 0
-				case KObject:
-					if _, ok := v.AsObject().(Awaitable); ok {
-						t.Awaiting = v
-						t.sp = sp - 1
-						return StatusYield
-					}
-					fallthrough
-				default:
-					thrown = Errorf(KindType, "cannot wait for %s: yield needs a coroutine, a task or another awaitable", v.TypeName())
-					goto handle
-				}
-			case compile.THROW:
-				sp--
-				thrown = throwValue(stack[sp])
-				goto handle
-			case compile.TRY:
-				t.handlers = append(t.handlers, handler{frame: len(t.frames) - 1, pc: arg, sp: sp})
-			case compile.ENDTRY:
-				t.handlers = t.handlers[:len(t.handlers)-1]
-			case compile.RERAISE:
-				sp--
-				thrown = stack[sp].AsError()
-				goto handle
-			case compile.CAUGHT:
-				if e := stack[sp-1].AsError(); e.Value.k != KNil {
-					stack[sp-1] = e.Value
-				}
-			case compile.IMPORT:
-				fr.pc = pc
-				t.sp = sp
-				v, entered, err := t.importModule(proto, proto.Names[arg])
-				if err != nil {
-					thrown = AsError(err)
-					goto handle
-				}
-				if !entered {
-					stack[sp] = v
-					sp++
-					break
-				}
-				stack = t.stack
-				fr = &t.frames[len(t.frames)-1]
-				proto = fr.cl.proto
-				code = proto.Code
-				sp, pc, base = t.sp, 0, fr.base
 			default:
-				thrown = Errorf(KindError, "internal error: bad instruction %d", ins&0xff)
-				goto handle
+				goto slow
+			}
+
+		// Superinstructions (see compile/opcode.go and compile/peephole.go).
+		case compile.FORITERSET:
+			goto forIterSet
+		case compile.LOCAL2:
+			// LOCAL a; LOCAL b
+			sp = push(push(sp, *slot(bp, arg)), *slot(bp, int(word(ip, 0)>>8)))
+			ip = unsafe.Add(ip, 4)
+		case compile.LLOP, compile.LKOP, compile.LLOPSET, compile.LKOPSET, compile.LLJUMPF, compile.LKJUMPF:
+			// LOCAL a; (LOCAL b | K b); op, then nothing, SETLOCAL c or JUMPFALSE t:
+			// the operands never touch the stack.
+			fkind = compile.Op(ins) - compile.LLOP
+			x = *slot(bp, arg)
+			if w := word(ip, 0); fkind&1 == 0 {
+				y = *slot(bp, int(w>>8))
+			} else {
+				switch compile.Op(w) {
+				case compile.SMALLINT:
+					y = Value{k: KInt, n: uint64(int64(int32(w) >> 8))}
+				case compile.CONST:
+					y = fr.cl.proto.consts[w>>8]
+				case compile.FREE:
+					y = fr.cl.free[w>>8].v
+				case compile.CELL:
+					y = slot(bp, int(w>>8)).asCell().v
+				default: // GLOBAL; undefined is neither int nor float
+					y = fr.cl.proto.module.globals[w>>8]
+				}
+			}
+			fop = compile.Op(word(ip, 1))
+			goto fusedArith
+		case compile.OPSET:
+			// op; SETLOCAL c, with op in the operand
+			fkind = opsetKind
+			x, y = *slot(sp, -2), *slot(sp, -1)
+			fop = compile.Op(arg)
+			goto fusedArith
+		case compile.LOCALRET:
+			// LOCAL a; RETURN
+			rv = *slot(bp, arg)
+			goto ret
+
+		default:
+			goto slow
+		}
+		continue
+
+	forIterSet:
+		// FORITER t; SETLOCAL x: the next value goes straight into x.
+		if it := slot(sp, -1); it.k == kIterRange {
+			r := (*Range)(it.p)
+			if r.Step > 0 && r.Start < r.Stop || r.Step < 0 && r.Start > r.Stop {
+				*slot(bp, int(word(ip, 0)>>8)) = Value{k: KInt, n: uint64(r.Start)}
+				r.Start += r.Step
+				ip = unsafe.Add(ip, 4)
+			} else {
+				sp = unsafe.Add(sp, -valueSize)
+				ip = unsafe.Add(fr.code, 4*arg)
+			}
+			continue
+		} else if it.k == kIterList {
+			items := (*List)(it.p).Items
+			if it.n < uint64(len(items)) {
+				*slot(bp, int(word(ip, 0)>>8)) = items[it.n]
+				it.n++
+				ip = unsafe.Add(ip, 4)
+			} else {
+				sp = unsafe.Add(sp, -valueSize)
+				ip = unsafe.Add(fr.code, 4*arg)
+			}
+			continue
+		}
+		goto slow
+
+	fusedArith:
+		// The arithmetic of the superinstructions above: fop on x and y, when both
+		// are ints or both floats, then what fkind says to do with the result.
+		{
+			var r Value
+			if x.k == KInt && y.k == KInt {
+				a, b := int64(x.n), int64(y.n)
+				switch fop {
+				case compile.ADD:
+					r = Value{k: KInt, n: uint64(a + b)}
+				case compile.SUB:
+					r = Value{k: KInt, n: uint64(a - b)}
+				case compile.MUL:
+					r = Value{k: KInt, n: uint64(a * b)}
+				case compile.DIV:
+					if b == 0 {
+						goto fusedFallback
+					}
+					r = Value{k: KFloat, n: math.Float64bits(float64(a) / float64(b))}
+				case compile.MOD:
+					if b <= 0 {
+						goto fusedFallback
+					}
+					r = Value{k: KInt, n: uint64(floorMod(a, b))}
+				case compile.FLOORDIV:
+					if b <= 0 {
+						goto fusedFallback
+					}
+					r = Value{k: KInt, n: uint64(floorDiv(a, b))}
+				case compile.LT:
+					r = boolValue(a < b)
+				case compile.LE:
+					r = boolValue(a <= b)
+				case compile.GT:
+					r = boolValue(a > b)
+				case compile.GE:
+					r = boolValue(a >= b)
+				case compile.EQ:
+					r = boolValue(a == b)
+				case compile.NE:
+					r = boolValue(a != b)
+				default:
+					goto fusedFallback
+				}
+			} else if x.k == KFloat && y.k == KFloat {
+				a, b := x.AsFloat(), y.AsFloat()
+				switch fop {
+				case compile.ADD:
+					r = Value{k: KFloat, n: math.Float64bits(a + b)}
+				case compile.SUB:
+					r = Value{k: KFloat, n: math.Float64bits(a - b)}
+				case compile.MUL:
+					r = Value{k: KFloat, n: math.Float64bits(a * b)}
+				case compile.DIV:
+					if b == 0 {
+						goto fusedFallback
+					}
+					r = Value{k: KFloat, n: math.Float64bits(a / b)}
+				case compile.LT:
+					r = boolValue(a < b)
+				case compile.LE:
+					r = boolValue(a <= b)
+				case compile.GT:
+					r = boolValue(a > b)
+				case compile.GE:
+					r = boolValue(a >= b)
+				case compile.EQ:
+					r = boolValue(a == b)
+				case compile.NE:
+					r = boolValue(a != b)
+				default:
+					goto fusedFallback
+				}
+			} else {
+				goto fusedFallback
+			}
+			switch fkind >> 1 {
+			case 0: // LLOP, LKOP: push the result
+				sp = push(sp, r)
+				ip = unsafe.Add(ip, 8)
+			case 1: // LLOPSET, LKOPSET: SETLOCAL c
+				*slot(bp, int(word(ip, 2)>>8)) = r
+				ip = unsafe.Add(ip, 12)
+			case 2: // LLJUMPF, LKJUMPF: JUMPFALSE t, and r is a bool
+				if r.n == 0 {
+					ip = unsafe.Add(fr.code, 4*int(word(ip, 2)>>8))
+				} else {
+					ip = unsafe.Add(ip, 12)
+				}
+			default: // OPSET: SETLOCAL c
+				*slot(bp, int(word(ip, 0)>>8)) = r
+				sp = unsafe.Add(sp, -2*valueSize)
+				ip = unsafe.Add(ip, 4)
 			}
 			continue
 		}
 
-	call:
-		// Call the function below the argc arguments on top of the stack.
-		{
-			fnv := stack[sp-argc-1]
-			switch fnv.k {
-			case KFunc:
-				callee := fnv.asClosure()
-				p := callee.proto
-				if sp-argc+p.NumLocals+p.MaxStack > len(stack) {
-					t.sp = sp
-					t.ensure(p.NumLocals + p.MaxStack)
-					stack = t.stack
-				}
-				if argc != p.NumParams {
-					if e := checkArity(p, argc); e != nil {
-						thrown = e
-						goto handle
-					}
-					for i := argc; i < p.NumParams; i++ {
-						stack[sp] = undef
-						sp++
-					}
-				}
-				if p.Coroutine {
-					args := make([]Value, p.NumParams)
-					copy(args, stack[sp-p.NumParams:sp])
-					sp -= p.NumParams
-					stack[sp-1] = CoroutineValue(&Coroutine{fn: callee, args: args})
-					continue
-				}
-				if len(t.frames) >= m.MaxDepth {
-					thrown = Errorf(KindStackOverflow, "stack overflow: more than %d nested calls", m.MaxDepth)
-					goto handle
-				}
-				if m.tick--; m.tick <= 0 {
-					if e := m.slowTick(tickInterval - m.tick); e != nil {
-						thrown = e
-						goto handle
-					}
-				}
-				fr.pc = pc
-				t.sp = sp
-				newBase := sp - p.NumParams
-				t.enterFrame(callee, newBase)
-				fr = &t.frames[len(t.frames)-1]
-				proto, code = p, p.Code
-				sp, pc, base = t.sp, 0, newBase
-			case KNative:
-				fr.pc = pc
-				t.sp = sp
-				r, err := fnv.AsNative().call(t, stack[sp-argc:sp])
-				if err != nil {
-					thrown = AsError(err)
-					goto handle
-				}
-				sp -= argc
-				stack[sp-1] = r
-			default:
-				thrown = Errorf(KindType, "cannot call %s", fnv.TypeName())
-				goto handle
-			}
+	fusedFallback:
+		// Operands the arithmetic above does not cover: OPSET runs its op in exec;
+		// the others run their first instruction, LOCAL arg, and go on with the
+		// rest of their sequence.
+		if fkind == opsetKind {
+			goto slow
+		}
+		sp = push(sp, *slot(bp, arg))
+		continue
+
+	ret:
+		// Return rv to the caller, unless this is the task's first frame, a module's
+		// top level or a frame with try handlers to pop: exec does those.
+		if n := len(t.frames); n > 1 && fr.module == nil &&
+			(len(t.handlers) == 0 || t.handlers[len(t.handlers)-1].frame < n-1) {
+			sp = fr.bp
+			*slot(sp, -1) = rv
+			t.frames = t.frames[:n-1]
+			fr = &t.frames[n-2]
+			ip, bp = fr.ip, fr.bp
 			continue
 		}
 
-	handle:
-		// An error is in flight: unwind to the innermost handler, or fail the task.
-		fr.pc = pc
-		t.sp = sp
-		if !t.unwind(thrown) {
-			return StatusFailed
+	slow:
+		// Everything the cases above do not finish: save the registers, let exec
+		// run the instruction and load them again (it may have called, returned,
+		// thrown, yielded or grown the stack).
+		fr.ip = ip
+		t.sp = t.slotIndex(sp)
+		if st := t.exec(ins); st != statusRunning {
+			return st
 		}
-		thrown = nil
 		fr = &t.frames[len(t.frames)-1]
-		proto = fr.cl.proto
-		code = proto.Code
-		stack, sp, pc, base = t.stack, t.sp, fr.pc, fr.base
+		ip, sp, bp = fr.ip, t.slotAt(t.sp), fr.bp
 	}
+}
+
+func compareInts(op compile.Op, x, y int64) bool {
+	switch op {
+	case compile.LT:
+		return x < y
+	case compile.LE:
+		return x <= y
+	case compile.GT:
+		return x > y
+	}
+	return x >= y
+}
+
+func compareFloats(op compile.Op, x, y float64) bool {
+	switch op {
+	case compile.LT:
+		return x < y
+	case compile.LE:
+		return x <= y
+	case compile.GT:
+		return x > y
+	}
+	return x >= y
+}
+
+// floorMod is x % y for y > 0, with the sign of y.
+func floorMod(x, y int64) int64 {
+	r := x % y
+	if r < 0 {
+		r += y
+	}
+	return r
+}
+
+// floorDiv is x // y for y > 0, rounding toward negative infinity.
+func floorDiv(x, y int64) int64 {
+	q := x / y
+	if x%y < 0 {
+		q--
+	}
+	return q
 }
 
 // unwind delivers a thrown error to the innermost handler: it pops the frames
@@ -914,8 +912,16 @@ func (t *Task) unwind(thrown *Error) bool {
 	t.frames = t.frames[:h.frame+1]
 	t.stack[h.sp] = ErrorValue(thrown)
 	t.sp = h.sp + 1
-	t.frames[h.frame].pc = h.pc
+	t.frames[h.frame].jump(h.pc)
 	return true
+}
+
+// throw unwinds to a handler for e: exec's way out on an error.
+func (t *Task) throw(e *Error) Status {
+	if t.unwind(e) {
+		return statusRunning
+	}
+	return StatusFailed
 }
 
 func (t *Task) finish() {
@@ -923,6 +929,7 @@ func (t *Task) finish() {
 	t.frames = nil
 	t.handlers = nil
 	t.stack = nil
+	t.limit = 0
 	t.sp = 0
 }
 

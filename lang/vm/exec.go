@@ -1,0 +1,451 @@
+package vm
+
+import (
+	"slices"
+	"unsafe"
+
+	"github.com/yieldscript/yieldscript/lang/compile"
+)
+
+// MethodCaller is an Object whose methods scripts can call without a bound
+// method value being made first: obj.name(args) calls CallMethod, and only when
+// found is false reads the field with GetAttr and calls what it holds.
+type MethodCaller interface {
+	CallMethod(t *Task, name string, args []Value) (result Value, found bool, err error)
+}
+
+// exec runs one instruction that the dispatch loop leaves to it: an operation on
+// operands its fast paths do not cover, or anything that calls out of the VM,
+// allocates, throws, or pushes or pops frames in a way the loop does not. The
+// task's state is in memory: the running frame's ip points after the
+// instruction, which has not run yet, and t.sp is the stack height. A
+// superinstruction runs as its first instruction (the rest of its sequence
+// follows in the code). exec returns statusRunning for the loop to go on, or the
+// status run returns.
+func (t *Task) exec(ins uint32) Status {
+	m := t.m
+	fr := &t.frames[len(t.frames)-1]
+	p := fr.cl.proto
+	s := t.stack
+	sp := t.sp
+	op, arg := compile.Decode(compile.Base(ins))
+	var err error
+
+	switch op {
+	case compile.LOCAL:
+		s[sp] = *slot(fr.bp, arg)
+		sp++
+	case compile.NEWCELL:
+		sp--
+		*slot(fr.bp, arg) = Value{k: kCell, p: unsafe.Pointer(&Cell{v: s[sp]})}
+	case compile.GLOBAL:
+		v := p.module.globals[arg]
+		if v.k == kUndef {
+			err = Errorf(KindValue, "%s is used before its declaration ran", t.globalName(p, arg))
+			break
+		}
+		s[sp] = v
+		sp++
+
+	case compile.ADD, compile.SUB, compile.MUL, compile.DIV, compile.FLOORDIV, compile.MOD:
+		var r Value
+		if r, err = Arith(op, s[sp-2], s[sp-1]); err == nil {
+			sp--
+			s[sp-1] = r
+		}
+	case compile.NEG:
+		var r Value
+		if r, err = Negate(s[sp-1]); err == nil {
+			s[sp-1] = r
+		}
+	case compile.NOT:
+		s[sp-1] = Bool(!s[sp-1].Truthy())
+	case compile.EQ, compile.NE:
+		var eq bool
+		if eq, err = Equal(s[sp-2], s[sp-1]); err == nil {
+			sp--
+			s[sp-1] = Bool(eq == (op == compile.EQ))
+		}
+	case compile.LT, compile.LE, compile.GT, compile.GE:
+		c, ok, e := Compare(s[sp-2], s[sp-1])
+		if err = e; err != nil {
+			break
+		}
+		var r bool
+		if ok {
+			switch op {
+			case compile.LT:
+				r = c < 0
+			case compile.LE:
+				r = c <= 0
+			case compile.GT:
+				r = c > 0
+			case compile.GE:
+				r = c >= 0
+			}
+		}
+		sp--
+		s[sp-1] = Bool(r)
+	case compile.IN, compile.NOTIN:
+		var r bool
+		if r, err = Contains(s[sp-2], s[sp-1]); err == nil {
+			sp--
+			s[sp-1] = Bool(r == (op == compile.IN))
+		}
+
+	case compile.JUMPFALSE, compile.JUMPTRUE:
+		sp--
+		if s[sp].Truthy() == (op == compile.JUMPTRUE) {
+			fr.jump(arg)
+		}
+	case compile.ANDJUMP, compile.ORJUMP:
+		if s[sp-1].Truthy() == (op == compile.ORJUMP) {
+			fr.jump(arg)
+		} else {
+			sp--
+		}
+	case compile.LOOP:
+		if m.tick -= int64(fr.pc() - arg); m.tick <= 0 {
+			if e := m.slowTick(int64(tickInterval - m.tick)); e != nil {
+				err = e
+				break
+			}
+		}
+		fr.jump(arg)
+
+	case compile.CALL:
+		t.sp = sp
+		return t.call(arg)
+	case compile.CALLMETHOD:
+		argc := arg & 0xff
+		ref := &p.methods[arg>>8]
+		recv := s[sp-argc-1]
+		if recv.k == KList && ref.push && argc == 1 {
+			// The loop pushes when the list has room; here it grows.
+			l := recv.AsList()
+			l.Items = appendValue(l.Items, s[sp-1])
+			sp--
+			s[sp-1] = Nil
+			break
+		}
+		if recv.k == KObject {
+			if mc, ok := recv.AsObject().(MethodCaller); ok {
+				t.sp = sp
+				r, found, e := mc.CallMethod(t, p.Names[arg>>8], s[sp-argc:sp])
+				if found {
+					if err = e; err == nil {
+						sp -= argc
+						s[sp-1] = r
+					}
+					break
+				}
+			}
+		}
+		var fn MethodFunc
+		switch recv.k {
+		case KStr:
+			fn = ref.str
+		case KList:
+			fn = ref.list
+		}
+		if fn != nil {
+			t.sp = sp
+			var r Value
+			if r, err = fn(t, recv, s[sp-argc:sp]); err == nil {
+				sp -= argc
+				s[sp-1] = r
+			}
+			break
+		}
+		// Otherwise read the field and call what it holds.
+		fv, e := t.getField(recv, p.Names[arg>>8])
+		if e != nil {
+			err = e
+			break
+		}
+		s[sp-argc-1] = fv
+		t.sp = sp
+		return t.call(argc)
+	case compile.RETURN, compile.RETURNNIL:
+		var v Value
+		if op == compile.RETURN {
+			v = s[sp-1]
+		}
+		fi := len(t.frames) - 1
+		for len(t.handlers) > 0 && t.handlers[len(t.handlers)-1].frame >= fi {
+			t.handlers = t.handlers[:len(t.handlers)-1]
+		}
+		if fr.module != nil {
+			v = ObjectValue(fr.module)
+		}
+		if fi == 0 {
+			t.Result = v
+			t.finish()
+			return StatusDone
+		}
+		sp = t.slotIndex(fr.bp)
+		t.frames[fi] = frame{}
+		t.frames = t.frames[:fi]
+		s[sp-1] = v
+
+	case compile.LIST:
+		items := make([]Value, arg)
+		copy(items, s[sp-arg:sp])
+		sp -= arg
+		s[sp] = NewList(items)
+		sp++
+	case compile.MAP:
+		mp := NewMap(arg)
+		for i := sp - 2*arg; i < sp; i += 2 {
+			if err = mp.Set(s[i], s[i+1]); err != nil {
+				break
+			}
+		}
+		sp -= 2 * arg
+		s[sp] = MapValue(mp)
+		sp++
+	case compile.FUNC:
+		fp := (*Proto)(p.consts[arg].p)
+		nc := &Closure{proto: fp}
+		if len(fp.Free) > 0 {
+			nc.free = make([]*Cell, len(fp.Free))
+			for i, fv := range fp.Free {
+				if fv.FromLocal {
+					nc.free[i] = slot(fr.bp, fv.Index).asCell()
+				} else {
+					nc.free[i] = fr.cl.free[fv.Index]
+				}
+			}
+		}
+		s[sp] = closureValue(nc)
+		sp++
+	case compile.INDEX:
+		x, i := s[sp-2], s[sp-1]
+		var r Value
+		if x.k == KMap && (i.k == KInt || i.k == KStr) {
+			mp := x.AsMap()
+			if j := mp.find(i); j >= 0 {
+				r = mp.vals[j]
+			}
+		} else if r, err = GetIndex(x, i); err != nil {
+			break
+		}
+		sp--
+		s[sp-1] = r
+	case compile.SETINDEX:
+		if err = SetIndex(s[sp-3], s[sp-2], s[sp-1]); err == nil {
+			sp -= 3
+		}
+	case compile.FIELD:
+		t.sp = sp
+		var r Value
+		if r, err = t.getField(s[sp-1], p.Names[arg]); err == nil {
+			s[sp-1] = r
+		}
+	case compile.SETFIELD:
+		if err = t.setField(s[sp-2], p.Names[arg], s[sp-1]); err == nil {
+			sp -= 2
+		}
+	case compile.SLICE:
+		lo, hi := undef, undef
+		if arg&2 != 0 {
+			sp--
+			hi = s[sp]
+		}
+		if arg&1 != 0 {
+			sp--
+			lo = s[sp]
+		}
+		var r Value
+		if r, err = Slice(s[sp-1], lo, hi); err == nil {
+			s[sp-1] = r
+		}
+	case compile.FSTRING:
+		n := 0
+		for _, v := range s[sp-arg : sp] {
+			if v.k == KStr {
+				n += int(v.n)
+			} else {
+				n += 8
+			}
+		}
+		buf := make([]byte, 0, n)
+		for _, v := range s[sp-arg : sp] {
+			if v.k == KStr {
+				buf = append(buf, v.AsStr()...)
+			} else {
+				buf = append(buf, ToStr(v)...)
+			}
+		}
+		sp -= arg
+		s[sp] = Str(unsafe.String(unsafe.SliceData(buf), len(buf)))
+		sp++
+
+	case compile.ITER:
+		var it Value
+		if it, err = makeIter(s[sp-1]); err == nil {
+			s[sp-1] = it
+		}
+	case compile.FORITER:
+		it := &s[sp-1]
+		k, v, ok := iterNext(it)
+		if !ok {
+			sp--
+			fr.jump(arg)
+			break
+		}
+		if it.k == kIterMap {
+			v = k
+		}
+		s[sp] = v
+		sp++
+	case compile.FORITER2:
+		it := &s[sp-1]
+		if it.k == kIterRange {
+			err = NewError(KindType, "cannot unpack a range value into two variables")
+			break
+		}
+		k, v, ok := iterNext(it)
+		if !ok {
+			sp--
+			fr.jump(arg)
+			break
+		}
+		s[sp] = k
+		s[sp+1] = v
+		sp += 2
+
+	case compile.YIELD:
+		if arg == 1 {
+			t.sp = sp
+			return StatusYieldBare
+		}
+		v := s[sp-1]
+		switch v.k {
+		case KCoroutine:
+			co := v.AsCoroutine()
+			if co.started {
+				err = NewError(KindValue, "coroutine "+co.Name()+" was already awaited or spawned")
+				break
+			}
+			co.started = true
+			if len(t.frames) >= m.MaxDepth {
+				err = Errorf(KindStackOverflow, "stack overflow: more than %d nested calls", m.MaxDepth)
+				break
+			}
+			cp := co.fn.proto
+			t.sp = sp
+			t.ensure(cp.NumParams + cp.NumLocals + cp.MaxStack)
+			copy(t.stack[sp:], co.args)
+			co.args = nil
+			t.enterFrame(co.fn, sp)
+			return statusRunning
+		case KObject:
+			if _, ok := v.AsObject().(Awaitable); ok {
+				t.Awaiting = v
+				t.sp = sp - 1
+				return StatusYield
+			}
+			fallthrough
+		default:
+			err = Errorf(KindType, "cannot wait for %s: yield needs a coroutine, a task or another awaitable", v.TypeName())
+		}
+	case compile.THROW:
+		sp--
+		err = throwValue(s[sp])
+	case compile.TRY:
+		t.handlers = append(t.handlers, handler{frame: len(t.frames) - 1, pc: arg, sp: sp})
+	case compile.ENDTRY:
+		t.handlers = t.handlers[:len(t.handlers)-1]
+	case compile.RERAISE:
+		sp--
+		err = s[sp].AsError()
+	case compile.CAUGHT:
+		if e := s[sp-1].AsError(); e.IsValue {
+			s[sp-1] = e.Value
+		}
+	case compile.IMPORT:
+		t.sp = sp
+		v, entered, e := t.importModule(p, p.Names[arg])
+		if e != nil {
+			return t.throw(AsError(e))
+		}
+		if entered {
+			return statusRunning
+		}
+		s[sp] = v
+		sp++
+	default:
+		err = Errorf(KindError, "internal error: bad instruction %d", op)
+	}
+	t.sp = sp
+	if err != nil {
+		return t.throw(AsError(err))
+	}
+	return statusRunning
+}
+
+// call calls the function below the argc arguments on top of the stack (t.sp):
+// a script function gets a frame, a native function runs at once.
+func (t *Task) call(argc int) Status {
+	m := t.m
+	sp := t.sp
+	fnv := t.stack[sp-argc-1]
+	switch fnv.k {
+	case KFunc:
+		callee := fnv.asClosure()
+		p := callee.proto
+		t.ensure(p.NumLocals + p.MaxStack)
+		s := t.stack
+		if argc != p.NumParams {
+			if e := checkArity(p, argc); e != nil {
+				return t.throw(e)
+			}
+			for i := argc; i < p.NumParams; i++ {
+				s[sp] = undef
+				sp++
+			}
+		}
+		if p.Coroutine {
+			args := make([]Value, p.NumParams)
+			copy(args, s[sp-p.NumParams:sp])
+			sp -= p.NumParams
+			s[sp-1] = CoroutineValue(&Coroutine{fn: callee, args: args})
+			t.sp = sp
+			return statusRunning
+		}
+		if len(t.frames) >= m.MaxDepth {
+			return t.throw(Errorf(KindStackOverflow, "stack overflow: more than %d nested calls", m.MaxDepth))
+		}
+		if m.tick--; m.tick <= 0 {
+			if e := m.slowTick(tickInterval - m.tick); e != nil {
+				return t.throw(e)
+			}
+		}
+		t.sp = sp
+		t.enterFrame(callee, sp-p.NumParams)
+	case KNative:
+		r, err := fnv.AsNative().call(t, t.stack[sp-argc:sp])
+		if err != nil {
+			return t.throw(AsError(err))
+		}
+		sp -= argc
+		t.stack[sp-1] = r
+		t.sp = sp
+	default:
+		return t.throw(Errorf(KindType, "cannot call %s", fnv.TypeName()))
+	}
+	return statusRunning
+}
+
+// appendValue appends v to items, doubling the capacity when it runs out (append
+// grows large slices by a quarter, which copies a long list many times over).
+func appendValue(items []Value, v Value) []Value {
+	n := len(items)
+	if n == cap(items) {
+		items = slices.Grow(items, n+4)
+	}
+	items = items[:n+1]
+	items[n] = v
+	return items
+}
