@@ -45,18 +45,19 @@ type Loop struct {
 	poller *rio.Poller
 	ready  queue
 	timers timerHeap
-	now    time.Time
 
 	fds     map[int]*FD
 	ioWaits int // tasks waiting on descriptors
 
 	mu      sync.Mutex
 	posted  []func()
+	nposted atomic.Int32
 	pending atomic.Int64 // host work in flight that will Post its result
 	workers pool
 
 	nextID  int64
 	live    int
+	tasks   *Task // live tasks, newest first
 	current *Task
 	main    *Task
 	stopped bool
@@ -77,7 +78,7 @@ func New(m *vm.Machine, stderr io.Writer) (*Loop, error) {
 	if stderr == nil {
 		stderr = os.Stderr
 	}
-	l := &Loop{M: m, Stderr: stderr, poller: p, fds: map[int]*FD{}, now: time.Now()}
+	l := &Loop{M: m, Stderr: stderr, poller: p, fds: map[int]*FD{}}
 	installBuiltins(l)
 	return l, nil
 }
@@ -93,9 +94,6 @@ func (l *Loop) Close() {
 	l.poller.Close()
 }
 
-// Now is the loop's clock, read once per turn.
-func (l *Loop) Now() time.Time { return l.now }
-
 // Current is the task running now (nil between tasks).
 func (l *Loop) Current() *Task { return l.current }
 
@@ -107,6 +105,7 @@ func (l *Loop) Post(fn func()) {
 	}
 	l.mu.Lock()
 	l.posted = append(l.posted, fn)
+	l.nposted.Add(1)
 	l.mu.Unlock()
 	l.poller.Wake()
 }
@@ -125,7 +124,11 @@ func (l *Loop) Hold() (release func()) {
 }
 
 func (l *Loop) drainPosted() {
+	if l.nposted.Load() == 0 {
+		return
+	}
 	l.mu.Lock()
+	l.nposted.Store(0)
 	fns := l.posted
 	l.posted = nil
 	l.mu.Unlock()
@@ -162,12 +165,17 @@ func (l *Loop) ExitCode() (int, bool) {
 // runUntil turns the loop until done reports true or nothing can ever happen again.
 func (l *Loop) runUntil(done func() bool) {
 	for {
-		l.now = time.Now()
 		l.runReady()
-		l.M.Flush()
 		if done() {
+			l.M.Flush()
 			return
 		}
+		if l.ready.len() > 0 && l.ioWaits == 0 && l.pending.Load() == 0 && len(l.timers) == 0 {
+			// Only tasks to run: no reason to ask the kernel anything.
+			l.drainPosted()
+			continue
+		}
+		l.M.Flush()
 		timeout := time.Duration(-1)
 		if l.ready.len() > 0 {
 			timeout = 0
@@ -190,17 +198,14 @@ func (l *Loop) runUntil(done func() bool) {
 				fd.ready(ev.Ready)
 			}
 		}
-		l.now = time.Now()
-		l.fireTimers()
+		if len(l.timers) > 0 {
+			l.fireTimers(time.Now())
+		}
 		l.drainPosted()
 	}
 }
 
-func (l *Loop) hasPosted() bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.posted) > 0
-}
+func (l *Loop) hasPosted() bool { return l.nposted.Load() > 0 }
 
 // deadlock handles a loop where tasks remain but nothing can wake them. If the
 // main task is among them, it gets an error at its yield and the loop goes on;
@@ -291,7 +296,7 @@ func (h *timerHeap) Pop() any {
 
 // After schedules w.Wake(nil, nil) after d. The timer's Cancel unschedules it.
 func (l *Loop) After(d time.Duration, w Waker) *Timer {
-	tm := &Timer{when: l.now.Add(d), w: w, index: -1}
+	tm := &Timer{when: time.Now().Add(d), w: w, index: -1}
 	heap.Push(&l.timers, tm)
 	return tm
 }
@@ -303,8 +308,8 @@ func (l *Loop) CancelTimer(tm *Timer) {
 	}
 }
 
-func (l *Loop) fireTimers() {
-	for len(l.timers) > 0 && !l.timers[0].when.After(l.now) {
+func (l *Loop) fireTimers(now time.Time) {
+	for len(l.timers) > 0 && !l.timers[0].when.After(now) {
 		tm := heap.Pop(&l.timers).(*Timer)
 		tm.w.Wake(vm.Nil, nil)
 	}

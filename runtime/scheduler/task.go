@@ -40,6 +40,7 @@ type Task struct {
 	observed        bool // someone waited on the task or read its result
 	spawnTrace      []vm.TraceFrame
 	self            vm.Value
+	prev, next      *Task // the loop's list of live tasks
 }
 
 // Spawn makes a task that calls fn (a function or an unstarted coroutine) with
@@ -55,8 +56,57 @@ func (l *Loop) Spawn(fn vm.Value, args []vm.Value, spawnedAt []vm.TraceFrame) (*
 	t.self = vm.ObjectValue(t)
 	vt.Data = t
 	l.live++
+	t.next = l.tasks
+	if l.tasks != nil {
+		l.tasks.prev = t
+	}
+	l.tasks = t
 	l.ready.push(t)
 	return t, nil
+}
+
+// unlink removes a finished task from the live list.
+func (l *Loop) unlink(t *Task) {
+	if t.prev != nil {
+		t.prev.next = t.next
+	} else if l.tasks == t {
+		l.tasks = t.next
+	}
+	if t.next != nil {
+		t.next.prev = t.prev
+	}
+	t.prev, t.next = nil, nil
+}
+
+// Tasks returns the live tasks, newest first.
+func (l *Loop) Tasks() []*Task {
+	var out []*Task
+	for t := l.tasks; t != nil; t = t.next {
+		out = append(out, t)
+	}
+	return out
+}
+
+// Live is the number of tasks that have not finished.
+func (l *Loop) Live() int { return l.live }
+
+// CancelAll cancels every live task, the main task first, with err (kind
+// cancelled when err is nil).
+func (l *Loop) CancelAll(err *vm.Error) {
+	mk := func() *vm.Error {
+		if err != nil {
+			return &vm.Error{Kind: err.Kind, Message: err.Message, Cause: err.Cause}
+		}
+		return vm.NewError(vm.KindCancelled, "cancelled")
+	}
+	if l.main != nil && l.main.state != stateDone {
+		l.main.interrupt(mk())
+	}
+	for _, t := range l.Tasks() {
+		if t != l.main {
+			t.interrupt(mk())
+		}
+	}
 }
 
 // Value is the task as a script value.
@@ -210,6 +260,7 @@ func (l *Loop) step(t *Task) {
 // is waiting for.
 func (t *Task) finish(v vm.Value, err *vm.Error) {
 	t.state = stateDone
+	t.l.unlink(t)
 	t.result, t.err = v, err
 	t.waitingOn = vm.Nil
 	if err != nil && t.spawnTrace != nil && !hasPrefix(err.Trace, t.spawnTrace) {
