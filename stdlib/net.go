@@ -325,140 +325,154 @@ func intArg(fn string, args []vm.Value, min int64) (int, error) {
 
 func bytesOf(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
+var connMethods = map[string]bool{
+	"close": true, "recv": true, "readline": true, "read_until": true,
+	"read_exactly": true, "send": true, "sendall": true,
+}
+
 func (c *conn) GetAttr(_ *vm.Task, name string) (vm.Value, error) {
 	switch name {
 	case "peer":
 		return vm.Str(c.peer), nil
 	case "local":
 		return vm.Str(c.local), nil
+	}
+	if connMethods[name] {
+		return boundMethod(c, name), nil
+	}
+	return vm.Nil, vm.Errorf(vm.KindType, "conn has no field or method %s", name)
+}
+
+func (c *conn) CallMethod(_ *vm.Task, name string, args []vm.Value) (vm.Value, bool, error) {
+	if !connMethods[name] {
+		return vm.Nil, false, nil
+	}
+	v, err := c.call(name, args)
+	return v, true, err
+}
+
+func (c *conn) call(name string, args []vm.Value) (vm.Value, error) {
+	switch name {
 	case "close":
-		return noArgs("close", func() (vm.Value, error) {
-			c.fd.Close()
-			return vm.Nil, nil
-		}), nil
+		if err := vm.CheckArgs(name, args, 0, 0); err != nil {
+			return vm.Nil, err
+		}
+		c.fd.Close()
+		return vm.Nil, nil
 	case "recv":
-		return vm.NewNative("recv", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-			n, err := intArg("recv", args, 1)
-			if err != nil {
-				return vm.Nil, err
+		n, err := intArg("recv", args, 1)
+		if err != nil {
+			return vm.Nil, err
+		}
+		return ioOp("conn.recv", c.fd, func() (vm.Value, *vm.Error, waitKind, time.Duration) {
+			if len(c.buf) > 0 {
+				return c.take(min(n, len(c.buf))), nil, done, 0
 			}
-			return ioOp("conn.recv", c.fd, func() (vm.Value, *vm.Error, waitKind, time.Duration) {
-				if len(c.buf) > 0 {
-					return c.take(min(n, len(c.buf))), nil, done, 0
-				}
-				if c.eof {
-					return vm.Str(""), nil, done, 0
-				}
-				if c.fd.Closed() {
-					return vm.Nil, vm.NewError(vm.KindClosed, "connection is closed"), done, 0
-				}
-				k, rerr := rio.Read(c.fd.Fd, c.n.scratch[:min(n, len(c.n.scratch))])
-				switch {
-				case k > 0:
-					return vm.Str(string(c.n.scratch[:k])), nil, done, 0
-				case rerr == nil:
-					c.eof = true
-					return vm.Str(""), nil, done, 0
-				case rerr == unix.EAGAIN:
-					return vm.Nil, nil, waitRead, 0
-				}
-				return vm.Nil, ioError("recv", rerr), done, 0
-			}), nil
+			if c.eof {
+				return vm.Str(""), nil, done, 0
+			}
+			if c.fd.Closed() {
+				return vm.Nil, vm.NewError(vm.KindClosed, "connection is closed"), done, 0
+			}
+			k, rerr := rio.Read(c.fd.Fd, c.n.scratch[:min(n, len(c.n.scratch))])
+			switch {
+			case k > 0:
+				return vm.Str(string(c.n.scratch[:k])), nil, done, 0
+			case rerr == nil:
+				c.eof = true
+				return vm.Str(""), nil, done, 0
+			case rerr == unix.EAGAIN:
+				return vm.Nil, nil, waitRead, 0
+			}
+			return vm.Nil, ioError("recv", rerr), done, 0
 		}), nil
 	case "readline", "read_until":
-		return vm.NewNative(name, func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-			delim := "\n"
-			if name == "read_until" {
-				if err := vm.CheckArgs(name, args, 1, 1); err != nil {
-					return vm.Nil, err
-				}
-				if args[0].Kind() != vm.KStr || args[0].AsStr() == "" {
-					return vm.Nil, vm.TypeArgError(name, 1, "a non-empty string", args[0])
-				}
-				delim = args[0].AsStr()
-			} else if err := vm.CheckArgs(name, args, 0, 0); err != nil {
-				return vm.Nil, err
-			}
-			scanned := 0
-			return ioOp("conn."+name, c.fd, func() (vm.Value, *vm.Error, waitKind, time.Duration) {
-				for {
-					if i := strings.Index(unsafe.String(unsafe.SliceData(c.buf[scanned:]), len(c.buf)-scanned), delim); i >= 0 {
-						return c.take(scanned + i + len(delim)), nil, done, 0
-					}
-					scanned = max(len(c.buf)-len(delim)+1, 0)
-					if c.eof {
-						return c.take(len(c.buf)), nil, done, 0
-					}
-					if len(c.buf) > maxLine {
-						return vm.Nil, vm.Errorf(vm.KindLimit, "%s: no %q in the first %d bytes", name, delim, maxLine), done, 0
-					}
-					_, err, wait := c.fill()
-					if err != nil || wait != done {
-						return vm.Nil, err, wait, 0
-					}
-				}
-			}), nil
-		}), nil
-	case "read_exactly":
-		return vm.NewNative(name, func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-			n, err := intArg(name, args, 0)
-			if err != nil {
-				return vm.Nil, err
-			}
-			return ioOp("conn.read_exactly", c.fd, func() (vm.Value, *vm.Error, waitKind, time.Duration) {
-				for len(c.buf) < n {
-					if c.eof {
-						got := len(c.buf)
-						c.buf = nil
-						return vm.Nil, vm.Errorf(vm.KindEOF, "read_exactly(%d): the stream ended after %d bytes", n, got), done, 0
-					}
-					_, err, wait := c.fill()
-					if err != nil || wait != done {
-						return vm.Nil, err, wait, 0
-					}
-				}
-				return c.take(n), nil, done, 0
-			}), nil
-		}), nil
-	case "send", "sendall":
-		return vm.NewNative(name, func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+		delim := "\n"
+		if name == "read_until" {
 			if err := vm.CheckArgs(name, args, 1, 1); err != nil {
 				return vm.Nil, err
 			}
-			if args[0].Kind() != vm.KStr {
-				return vm.Nil, vm.TypeArgError(name, 1, "a string", args[0])
+			if args[0].Kind() != vm.KStr || args[0].AsStr() == "" {
+				return vm.Nil, vm.TypeArgError(name, 1, "a non-empty string", args[0])
 			}
-			data := bytesOf(args[0].AsStr())
-			all := name == "sendall"
-			sent := 0
-			return ioOp("conn."+name, c.fd, func() (vm.Value, *vm.Error, waitKind, time.Duration) {
-				for {
-					if c.fd.Closed() {
-						return vm.Nil, vm.NewError(vm.KindClosed, "connection is closed"), done, 0
+			delim = args[0].AsStr()
+		} else if err := vm.CheckArgs(name, args, 0, 0); err != nil {
+			return vm.Nil, err
+		}
+		scanned := 0
+		return ioOp("conn."+name, c.fd, func() (vm.Value, *vm.Error, waitKind, time.Duration) {
+			for {
+				if i := strings.Index(unsafe.String(unsafe.SliceData(c.buf[scanned:]), len(c.buf)-scanned), delim); i >= 0 {
+					return c.take(scanned + i + len(delim)), nil, done, 0
+				}
+				scanned = max(len(c.buf)-len(delim)+1, 0)
+				if c.eof {
+					return c.take(len(c.buf)), nil, done, 0
+				}
+				if len(c.buf) > maxLine {
+					return vm.Nil, vm.Errorf(vm.KindLimit, "%s: no %q in the first %d bytes", name, delim, maxLine), done, 0
+				}
+				_, err, wait := c.fill()
+				if err != nil || wait != done {
+					return vm.Nil, err, wait, 0
+				}
+			}
+		}), nil
+	case "read_exactly":
+		n, err := intArg(name, args, 0)
+		if err != nil {
+			return vm.Nil, err
+		}
+		return ioOp("conn.read_exactly", c.fd, func() (vm.Value, *vm.Error, waitKind, time.Duration) {
+			for len(c.buf) < n {
+				if c.eof {
+					got := len(c.buf)
+					c.buf = nil
+					return vm.Nil, vm.Errorf(vm.KindEOF, "read_exactly(%d): the stream ended after %d bytes", n, got), done, 0
+				}
+				_, err, wait := c.fill()
+				if err != nil || wait != done {
+					return vm.Nil, err, wait, 0
+				}
+			}
+			return c.take(n), nil, done, 0
+		}), nil
+	default: // send, sendall
+		if err := vm.CheckArgs(name, args, 1, 1); err != nil {
+			return vm.Nil, err
+		}
+		if args[0].Kind() != vm.KStr {
+			return vm.Nil, vm.TypeArgError(name, 1, "a string", args[0])
+		}
+		data := bytesOf(args[0].AsStr())
+		all := name == "sendall"
+		sent := 0
+		return ioOp("conn."+name, c.fd, func() (vm.Value, *vm.Error, waitKind, time.Duration) {
+			for {
+				if c.fd.Closed() {
+					return vm.Nil, vm.NewError(vm.KindClosed, "connection is closed"), done, 0
+				}
+				if sent == len(data) {
+					if all {
+						return vm.Nil, nil, done, 0
 					}
-					if sent == len(data) {
-						if all {
-							return vm.Nil, nil, done, 0
-						}
+					return vm.Int(int64(sent)), nil, done, 0
+				}
+				k, werr := rio.Write(c.fd.Fd, data[sent:])
+				if k > 0 {
+					sent += k
+					if !all {
 						return vm.Int(int64(sent)), nil, done, 0
 					}
-					k, werr := rio.Write(c.fd.Fd, data[sent:])
-					if k > 0 {
-						sent += k
-						if !all {
-							return vm.Int(int64(sent)), nil, done, 0
-						}
-						continue
-					}
-					if werr == unix.EAGAIN {
-						return vm.Nil, nil, waitWrite, 0
-					}
-					return vm.Nil, ioError(name, werr), done, 0
+					continue
 				}
-			}), nil
+				if werr == unix.EAGAIN {
+					return vm.Nil, nil, waitWrite, 0
+				}
+				return vm.Nil, ioError(name, werr), done, 0
+			}
 		}), nil
 	}
-	return vm.Nil, vm.Errorf(vm.KindType, "conn has no field or method %s", name)
 }
 
 // ---- retrying I/O operations ----
@@ -479,6 +493,7 @@ type attemptFunc func() (vm.Value, *vm.Error, waitKind, time.Duration)
 // ioOperation is an awaitable that tries its syscall first and waits for
 // readiness only after EAGAIN, as often as needed.
 type ioOperation struct {
+	vm.ObjectHeader
 	name    string
 	fd      *scheduler.FD
 	attempt attemptFunc
@@ -494,7 +509,8 @@ func newIOOperation(name string, fd *scheduler.FD, attempt attemptFunc) *ioOpera
 }
 
 func ioOp(name string, fd *scheduler.FD, attempt attemptFunc) vm.Value {
-	return vm.ObjectValue(newIOOperation(name, fd, attempt))
+	o := newIOOperation(name, fd, attempt)
+	return o.Value(o)
 }
 
 func (o *ioOperation) TypeName() string { return o.name }
@@ -502,7 +518,7 @@ func (*ioOperation) Awaitable()         {}
 
 func (o *ioOperation) Await(l *scheduler.Loop, w scheduler.Waker) scheduler.Canceler {
 	if o.used {
-		w.Wake(vm.Nil, vm.NewError(vm.KindValue, o.name+" was already awaited"))
+		w.Wake(vm.Nil, vm.NewError(vm.KindValue, o.name+"() was already awaited"))
 		return nil
 	}
 	o.used, o.l, o.w = true, l, w

@@ -46,8 +46,8 @@ func syncModule(l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) {
 	}
 }
 
-// waiter is a task (or composite awaitable) parked on a sync object, with the
-// value it brings (a put) or receives.
+// waiter is the part of an operation parked on a sync object: who to wake,
+// the value it brings (a put), and the list it waits in.
 type waiter struct {
 	w    scheduler.Waker
 	val  vm.Value
@@ -58,21 +58,29 @@ type waiter struct {
 // Cancel removes the waiter from its list (the waiting task was cancelled).
 func (w *waiter) Cancel() { w.list.remove(w) }
 
-type waitList struct{ ws []*waiter }
+// waitList is a FIFO of parked waiters that reuses its storage.
+type waitList struct {
+	ws   []*waiter
+	head int
+}
 
-func (l *waitList) add(w scheduler.Waker, v vm.Value) *waiter {
-	wt := &waiter{w: w, val: v, list: l}
+// add parks wt (embedded in the operation that waits) at the end.
+func (l *waitList) add(wt *waiter, w scheduler.Waker, v vm.Value) *waiter {
+	*wt = waiter{w: w, val: v, list: l}
 	l.ws = append(l.ws, wt)
 	return wt
 }
 
 func (l *waitList) pop() *waiter {
-	if len(l.ws) == 0 {
+	if l.head == len(l.ws) {
 		return nil
 	}
-	w := l.ws[0]
-	l.ws[0] = nil
-	l.ws = l.ws[1:]
+	w := l.ws[l.head]
+	l.ws[l.head] = nil
+	l.head++
+	if l.head == len(l.ws) {
+		l.ws, l.head = l.ws[:0], 0
+	}
 	w.gone = true
 	return w
 }
@@ -81,27 +89,103 @@ func (l *waitList) remove(w *waiter) {
 	if w.gone {
 		return
 	}
-	for i, x := range l.ws {
-		if x == w {
-			l.ws = append(l.ws[:i], l.ws[i+1:]...)
+	for i := l.head; i < len(l.ws); i++ {
+		if l.ws[i] == w {
+			copy(l.ws[i:], l.ws[i+1:])
+			l.ws[len(l.ws)-1] = nil
+			l.ws = l.ws[:len(l.ws)-1]
+			if l.head == len(l.ws) {
+				l.ws, l.head = l.ws[:0], 0
+			}
 			w.gone = true
 			return
 		}
 	}
 }
 
-// op is a one-shot awaitable made by a method call such as q.get().
-type op struct {
+// syncOp is the awaitable a method such as q.get() returns: one allocation,
+// which is also the waiter when the task has to park.
+type syncOp struct {
+	vm.ObjectHeader
+	kind syncKind
+	obj  any // *queue, *event or *semaphore
+	val  vm.Value
+	used bool
+	waiter
+}
+
+type syncKind uint8
+
+const (
+	opQueuePut syncKind = iota
+	opQueueGet
+	opEventWait
+	opAcquire
+)
+
+var syncOpNames = [...]string{opQueuePut: "queue.put", opQueueGet: "queue.get", opEventWait: "event.wait", opAcquire: "acquire"}
+
+func newSyncOp(kind syncKind, obj any, v vm.Value) vm.Value {
+	o := &syncOp{kind: kind, obj: obj, val: v}
+	return o.Value(o)
+}
+
+func (o *syncOp) TypeName() string { return syncOpNames[o.kind] }
+func (*syncOp) Awaitable()         {}
+
+func (o *syncOp) Await(_ *scheduler.Loop, w scheduler.Waker) scheduler.Canceler {
+	if o.used {
+		w.Wake(vm.Nil, vm.NewError(vm.KindValue, o.TypeName()+"() was already awaited"))
+		return nil
+	}
+	o.used = true
+	switch o.kind {
+	case opQueuePut:
+		q := o.obj.(*queue)
+		if q.put(o.val) {
+			w.Wake(vm.Nil, nil)
+			return nil
+		}
+		return q.putters.add(&o.waiter, w, o.val)
+	case opQueueGet:
+		q := o.obj.(*queue)
+		if v, ok := q.get(); ok {
+			w.Wake(v, nil)
+			return nil
+		}
+		return q.getters.add(&o.waiter, w, vm.Nil)
+	case opEventWait:
+		e := o.obj.(*event)
+		if e.set {
+			w.Wake(vm.Nil, nil)
+			return nil
+		}
+		return e.waiters.add(&o.waiter, w, vm.Nil)
+	default: // opAcquire
+		s := o.obj.(*semaphore)
+		if s.count > 0 {
+			s.count--
+			w.Wake(vm.Nil, nil)
+			return nil
+		}
+		return s.waiters.add(&o.waiter, w, vm.Nil)
+	}
+}
+
+// funcOp is a one-shot awaitable started by a closure, for operations that are
+// not on a hot path (file I/O, connecting).
+type funcOp struct {
+	vm.ObjectHeader
 	name  string
 	used  bool
 	await func(w scheduler.Waker) scheduler.Canceler
 }
 
-func (o *op) TypeName() string { return o.name }
-func (*op) Awaitable()         {}
-func (o *op) Await(_ *scheduler.Loop, w scheduler.Waker) scheduler.Canceler {
+func (o *funcOp) TypeName() string { return o.name }
+func (*funcOp) Awaitable()         {}
+func (o *funcOp) Await(_ *scheduler.Loop, w scheduler.Waker) scheduler.Canceler {
 	if o.used {
-		w.Wake(vm.Nil, vm.NewError(vm.KindValue, o.name+" was already awaited"))
+		w.Wake(vm.Nil, vm.NewError(vm.KindValue, o.name+"() was already awaited"))
 		return nil
 	}
 	o.used = true
@@ -109,7 +193,8 @@ func (o *op) Await(_ *scheduler.Loop, w scheduler.Waker) scheduler.Canceler {
 }
 
 func newOp(name string, await func(w scheduler.Waker) scheduler.Canceler) vm.Value {
-	return vm.ObjectValue(&op{name: name, await: await})
+	o := &funcOp{name: name, await: await}
+	return o.Value(o)
 }
 
 func noArgs(name string, f func() (vm.Value, error)) vm.Value {
@@ -130,32 +215,36 @@ type event struct {
 
 func (*event) TypeName() string { return "event" }
 
+var eventMethods = map[string]bool{"set": true, "clear": true, "is_set": true, "wait": true}
+
 func (e *event) GetAttr(_ *vm.Task, name string) (vm.Value, error) {
-	switch name {
-	case "set":
-		return noArgs("set", func() (vm.Value, error) {
-			e.set = true
-			for w := e.waiters.pop(); w != nil; w = e.waiters.pop() {
-				w.w.Wake(vm.Nil, nil)
-			}
-			return vm.Nil, nil
-		}), nil
-	case "clear":
-		return noArgs("clear", func() (vm.Value, error) { e.set = false; return vm.Nil, nil }), nil
-	case "is_set":
-		return noArgs("is_set", func() (vm.Value, error) { return vm.Bool(e.set), nil }), nil
-	case "wait":
-		return noArgs("wait", func() (vm.Value, error) {
-			return newOp("event.wait", func(w scheduler.Waker) scheduler.Canceler {
-				if e.set {
-					w.Wake(vm.Nil, nil)
-					return nil
-				}
-				return e.waiters.add(w, vm.Nil)
-			}), nil
-		}), nil
+	if eventMethods[name] {
+		return boundMethod(e, name), nil
 	}
 	return vm.Nil, vm.Errorf(vm.KindType, "event has no field or method %s", name)
+}
+
+func (e *event) CallMethod(_ *vm.Task, name string, args []vm.Value) (vm.Value, bool, error) {
+	if !eventMethods[name] {
+		return vm.Nil, false, nil
+	}
+	if err := vm.CheckArgs(name, args, 0, 0); err != nil {
+		return vm.Nil, true, err
+	}
+	switch name {
+	case "set":
+		e.set = true
+		for w := e.waiters.pop(); w != nil; w = e.waiters.pop() {
+			w.w.Wake(vm.Nil, nil)
+		}
+	case "clear":
+		e.set = false
+	case "is_set":
+		return vm.Bool(e.set), true, nil
+	case "wait":
+		return newSyncOp(opEventWait, e, vm.Nil), true, nil
+	}
+	return vm.Nil, true, nil
 }
 
 // ---- queue ----
@@ -224,53 +313,51 @@ func (q *queue) get() (vm.Value, bool) {
 	return v, true
 }
 
-func (q *queue) GetAttr(_ *vm.Task, name string) (vm.Value, error) {
+// queueArity is the number of arguments of each queue method, -1 for none.
+func queueArity(name string) int {
 	switch name {
-	case "put":
-		return vm.NewNative("put", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-			if err := vm.CheckArgs("put", args, 1, 1); err != nil {
-				return vm.Nil, err
-			}
-			v := args[0]
-			return newOp("queue.put", func(w scheduler.Waker) scheduler.Canceler {
-				if q.put(v) {
-					w.Wake(vm.Nil, nil)
-					return nil
-				}
-				return q.putters.add(w, v)
-			}), nil
-		}), nil
-	case "get":
-		return noArgs("get", func() (vm.Value, error) {
-			return newOp("queue.get", func(w scheduler.Waker) scheduler.Canceler {
-				if v, ok := q.get(); ok {
-					w.Wake(v, nil)
-					return nil
-				}
-				return q.getters.add(w, vm.Nil)
-			}), nil
-		}), nil
-	case "put_nowait":
-		return vm.NewNative("put_nowait", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-			if err := vm.CheckArgs("put_nowait", args, 1, 1); err != nil {
-				return vm.Nil, err
-			}
-			if !q.put(args[0]) {
-				return vm.Nil, vm.Errorf(vm.KindFull, "queue is full (%d items)", q.max)
-			}
-			return vm.Nil, nil
-		}), nil
-	case "get_nowait":
-		return noArgs("get_nowait", func() (vm.Value, error) {
-			if v, ok := q.get(); ok {
-				return v, nil
-			}
-			return vm.Nil, vm.NewError(vm.KindEmpty, "queue is empty")
-		}), nil
-	case "maxsize":
+	case "put", "put_nowait":
+		return 1
+	case "get", "get_nowait":
+		return 0
+	}
+	return -1
+}
+
+func (q *queue) GetAttr(_ *vm.Task, name string) (vm.Value, error) {
+	if queueArity(name) >= 0 {
+		return boundMethod(q, name), nil
+	}
+	if name == "maxsize" {
 		return vm.Int(int64(q.max)), nil
 	}
 	return vm.Nil, vm.Errorf(vm.KindType, "queue has no field or method %s", name)
+}
+
+func (q *queue) CallMethod(_ *vm.Task, name string, args []vm.Value) (vm.Value, bool, error) {
+	n := queueArity(name)
+	if n < 0 {
+		return vm.Nil, false, nil
+	}
+	if len(args) != n {
+		return vm.Nil, true, vm.ArgError(name, n, n, len(args))
+	}
+	switch name {
+	case "put":
+		return newSyncOp(opQueuePut, q, args[0]), true, nil
+	case "get":
+		return newSyncOp(opQueueGet, q, vm.Nil), true, nil
+	case "put_nowait":
+		if !q.put(args[0]) {
+			return vm.Nil, true, vm.Errorf(vm.KindFull, "queue is full (%d items)", q.max)
+		}
+		return vm.Nil, true, nil
+	default: // get_nowait
+		if v, ok := q.get(); ok {
+			return v, true, nil
+		}
+		return vm.Nil, true, vm.NewError(vm.KindEmpty, "queue is empty")
+	}
 }
 
 // ---- semaphore and lock ----
@@ -288,35 +375,47 @@ func (s *semaphore) TypeName() string {
 	return "semaphore"
 }
 
+var semaphoreMethods = map[string]bool{"acquire": true, "release": true, "locked": true}
+
 func (s *semaphore) GetAttr(_ *vm.Task, name string) (vm.Value, error) {
-	switch name {
-	case "acquire":
-		return noArgs("acquire", func() (vm.Value, error) {
-			return newOp(s.TypeName()+".acquire", func(w scheduler.Waker) scheduler.Canceler {
-				if s.count > 0 {
-					s.count--
-					w.Wake(vm.Nil, nil)
-					return nil
-				}
-				return s.waiters.add(w, vm.Nil)
-			}), nil
-		}), nil
-	case "release":
-		return noArgs("release", func() (vm.Value, error) {
-			if wt := s.waiters.pop(); wt != nil {
-				wt.w.Wake(vm.Nil, nil) // the permit passes straight to the next waiter
-				return vm.Nil, nil
-			}
-			if s.lock && s.count > 0 {
-				return vm.Nil, vm.NewError(vm.KindValue, "release of a lock that is not held")
-			}
-			s.count++
-			return vm.Nil, nil
-		}), nil
-	case "locked":
-		return noArgs("locked", func() (vm.Value, error) { return vm.Bool(s.count == 0), nil }), nil
-	case "value":
+	if semaphoreMethods[name] {
+		return boundMethod(s, name), nil
+	}
+	if name == "value" {
 		return vm.Int(int64(s.count)), nil
 	}
 	return vm.Nil, vm.Errorf(vm.KindType, "%s has no field or method %s", s.TypeName(), name)
+}
+
+func (s *semaphore) CallMethod(_ *vm.Task, name string, args []vm.Value) (vm.Value, bool, error) {
+	if !semaphoreMethods[name] {
+		return vm.Nil, false, nil
+	}
+	if err := vm.CheckArgs(name, args, 0, 0); err != nil {
+		return vm.Nil, true, err
+	}
+	switch name {
+	case "acquire":
+		return newSyncOp(opAcquire, s, vm.Nil), true, nil
+	case "release":
+		if wt := s.waiters.pop(); wt != nil {
+			wt.w.Wake(vm.Nil, nil) // the permit passes straight to the next waiter
+			return vm.Nil, true, nil
+		}
+		if s.lock && s.count > 0 {
+			return vm.Nil, true, vm.NewError(vm.KindValue, "release of a lock that is not held")
+		}
+		s.count++
+		return vm.Nil, true, nil
+	default: // locked
+		return vm.Bool(s.count == 0), true, nil
+	}
+}
+
+// boundMethod is obj.name read without a call: a function that calls the method.
+func boundMethod(mc vm.MethodCaller, name string) vm.Value {
+	return vm.NewNative(name, func(t *vm.Task, args []vm.Value) (vm.Value, error) {
+		v, _, err := mc.CallMethod(t, name, args)
+		return v, err
+	})
 }

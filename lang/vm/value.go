@@ -92,8 +92,20 @@ func rangeValue(r *Range) Value { return Value{k: KRange, p: unsafe.Pointer(r)} 
 
 type objectBox struct{ o Object }
 
-// ObjectValue wraps a host or runtime object.
+// ObjectValue wraps a host or runtime object (allocating a small box for it).
 func ObjectValue(o Object) Value { return Value{k: KObject, p: unsafe.Pointer(&objectBox{o})} }
+
+// ObjectHeader lets a runtime object be a Value without a separate box: embed
+// it as the object's FIRST field and make values with Value. Objects made many
+// times per second (awaitables of I/O and sync operations) use it.
+type ObjectHeader struct{ o Object }
+
+// Value returns the object as a value; self must be the object that embeds h
+// as its first field.
+func (h *ObjectHeader) Value(self Object) Value {
+	h.o = self
+	return Value{k: KObject, p: unsafe.Pointer(h)}
+}
 
 // Kind reports the value's kind.
 func (v Value) Kind() Kind { return v.k }
