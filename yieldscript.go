@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/yieldscript/yieldscript/lang/compile"
 	"github.com/yieldscript/yieldscript/lang/parser"
@@ -35,6 +36,9 @@ type Options struct {
 	// Budget limits the steps a script may run (0: no limit); past it the script
 	// gets an error of kind "limit".
 	Budget int64
+	// LineBuffered writes each print at once instead of when the event loop
+	// next waits (use it when Stdout is a terminal).
+	LineBuffered bool
 }
 
 // AllModules grants every standard module (what the yieldscript command does).
@@ -60,6 +64,7 @@ func New(opts Options) *VM {
 		m.MaxDepth = opts.MaxDepth
 	}
 	m.Budget = opts.Budget
+	m.LineBuffered = opts.LineBuffered
 	m.Args = opts.Args
 	mods := opts.Modules
 	if mods == nil {
@@ -252,23 +257,44 @@ func (v *VM) Close() error {
 	return nil
 }
 
-// watch interrupts the machine when ctx ends; the returned function stops watching.
+// watch cancels every task when ctx ends: each task's pending yield throws
+// kind cancelled, and a task busy computing is interrupted. A script that
+// swallows the cancellation and keeps computing is interrupted again every
+// 100 ms until the run returns. The returned function stops watching.
 func (v *VM) watch(ctx context.Context) func() {
 	if ctx == nil || ctx.Done() == nil {
 		return func() {}
 	}
 	done := make(chan struct{})
+	finished := make(chan struct{})
 	go func() {
+		defer close(finished)
 		select {
 		case <-ctx.Done():
+		case <-done:
+			return
+		}
+		cancelled := func() *vm.Error {
 			e := vm.NewError(vm.KindCancelled, "cancelled by the host: "+ctx.Err().Error())
 			e.Cause = ctx.Err()
-			v.m.Interrupt(e)
-		case <-done:
+			return e
+		}
+		l := v.loop
+		l.Post(func() { l.CancelAll(cancelled()) })
+		tick := time.NewTicker(100 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			v.m.Interrupt(cancelled())
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
 		}
 	}()
 	return func() {
 		close(done)
+		<-finished
 		v.m.ClearInterrupt()
 	}
 }

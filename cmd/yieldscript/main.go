@@ -9,7 +9,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strings"
+	"sync/atomic"
+	"syscall"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/yieldscript/yieldscript"
 )
@@ -93,16 +98,55 @@ func runFile(path string, args []string, stdout, stderr io.Writer) int {
 
 func newVM(args []string, stdout, stderr io.Writer) *yieldscript.VM {
 	return yieldscript.New(yieldscript.Options{
-		Stdout:  stdout,
-		Stderr:  stderr,
-		Args:    args,
-		Modules: yieldscript.AllModules,
+		Stdout:       stdout,
+		Stderr:       stderr,
+		Args:         args,
+		Modules:      yieldscript.AllModules,
+		LineBuffered: isTerminal(stdout),
 	})
+}
+
+// isTerminal reports whether w is a terminal (print output then appears line by line).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	return err == nil
 }
 
 func runSource(ctx context.Context, name string, src []byte, args []string, stdout, stderr io.Writer) int {
 	v := newVM(args, stdout, stderr)
-	return report(v.RunString(ctx, name, string(src)), stderr)
+	defer v.Close()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	// SIGINT and SIGTERM cancel every task (finally blocks run) and the program
+	// exits with 128 + the signal's number; a second signal exits at once.
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	var got atomic.Int32
+	go func() {
+		s, ok := <-sigs
+		if !ok {
+			return
+		}
+		got.Store(int32(s.(syscall.Signal)))
+		cancel()
+		if s, ok := <-sigs; ok {
+			os.Exit(128 + int(s.(syscall.Signal)))
+		}
+	}()
+	err := v.RunString(ctx, name, string(src))
+	if sig := got.Load(); sig != 0 {
+		var re *yieldscript.Error
+		if err != nil && !(errors.As(err, &re) && re.Kind == "cancelled") {
+			report(err, stderr)
+		}
+		return 128 + int(sig)
+	}
+	return report(err, stderr)
 }
 
 // report prints an error the way the command line shows it and returns the exit status.

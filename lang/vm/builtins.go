@@ -49,6 +49,9 @@ func registerCoreBuiltins(m *Machine) {
 			}
 		}
 		w.WriteByte('\n')
+		if t.m.LineBuffered {
+			w.Flush()
+		}
 		return Nil, nil
 	})
 	def("len", func(t *Task, args []Value) (Value, error) {

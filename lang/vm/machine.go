@@ -22,6 +22,8 @@ const tickInterval = 1024
 type Machine struct {
 	Stdout *bufio.Writer
 	Stderr io.Writer
+	// LineBuffered flushes Stdout after every print (for a terminal).
+	LineBuffered bool
 
 	// MaxDepth limits nested calls per task (stack_overflow beyond it).
 	MaxDepth int
@@ -98,8 +100,9 @@ func (m *Machine) Builtin(name string) (Value, bool) {
 // BuiltinNames lists the builtins in index order, for the compiler's Env.
 func (m *Machine) BuiltinNames() []string { return m.builtinNames }
 
-// Interrupt makes every running task of the machine throw err at its next
-// check (within about a thousand loop iterations or calls). Safe from any goroutine.
+// Interrupt makes the task running now throw err at its next check (within
+// about a thousand loop iterations or calls), once: the interrupt is consumed
+// when delivered. Safe from any goroutine.
 func (m *Machine) Interrupt(err *Error) { m.interrupt.Store(err) }
 
 // ClearInterrupt undoes Interrupt.
@@ -107,7 +110,7 @@ func (m *Machine) ClearInterrupt() { m.interrupt.Store(nil) }
 
 // slowTick runs every tickInterval steps: checks interruption and the budget.
 func (m *Machine) slowTick(used int64) *Error {
-	if e := m.interrupt.Load(); e != nil {
+	if e := m.interrupt.Swap(nil); e != nil {
 		m.tick = tickInterval
 		return &Error{Kind: e.Kind, Message: e.Message, Cause: e.Cause}
 	}
