@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Times yieldscript beside every installed anchor on the CPU programs, in one run
-# of the shared harness (../shared/bench/anchors), and prints the table.
+# Measures yieldscript beside the anchors of the shared harness
+# (../shared/bench/anchors) in one run, and prints the table.
 #
-#   bench/run.sh                 # 5 timed runs per cell, every available contender
-#   bench/run.sh --runs 7        # extra flags go to bench_vm.py
-#   INSTALL=1 bench/run.sh       # first apt-get the anchors that are missing (lua5.4, luajit, time)
+#   bench/run.sh                       # CPU programs, 5 timed runs per cell, every available contender
+#   bench/run.sh vm --runs 7           # extra flags go to the harness (bench_vm.py)
 #   PROGRAMS=fib,loop bench/run.sh
+#   PROGRAMS=coroutine,spawn,spawn_sched bench/run.sh
+#   bench/run.sh echo --contenders go-epoll-1thread,node-net,yieldscript-echo --scenarios 100x64
+#   bench/run.sh idle                  # memory per idle connection (bench_io.py)
+#   INSTALL=1 bench/run.sh             # first apt-get the anchors that are missing
 #
 # The table is written to bench/results/latest.md; copy the parts worth keeping
 # into bench/RESULTS.md with the date.
@@ -15,8 +18,11 @@ root=$(dirname "$here")
 anchors=${ANCHORS:-$root/../shared/bench/anchors}
 [ -d "$anchors" ] || { echo "no anchors at $anchors (set ANCHORS=...)" >&2; exit 2; }
 
+mode=vm
+case "${1:-}" in vm|echo|http|idle) mode=$1; shift ;; esac
+
 if [ "${INSTALL:-0}" = 1 ]; then
-  apt-get update -qq && apt-get install -y -qq lua5.4 luajit time >/dev/null
+  apt-get update -qq && apt-get install -y -qq lua5.4 luajit wrk time python3-uvloop >/dev/null
 fi
 
 work=$(mktemp -d)
@@ -25,8 +31,17 @@ trap 'rm -rf "$work"' EXIT
 cp -r "$anchors" "$work/anchors"
 chmod -R u+w "$work/anchors"
 cp "$here"/programs/*.ys "$work/anchors/programs/"
+export YIELDSCRIPT="$work/yieldscript"
 (cd "$root" && go build -o "$work/yieldscript" ./cmd/yieldscript)
 (cd "$work/anchors" && ./build.sh >/dev/null)
+
+if [ "$mode" != vm ]; then
+  (cd "$work/anchors" && python3 bench_io.py "$mode" --out yieldscript "$@")
+  mkdir -p "$here/results"
+  cp "$work/anchors/results/yieldscript.md" "$here/results/latest.md" 2>/dev/null || cp "$work/anchors/results/io-$mode.md" "$here/results/latest.md"
+  cat "$here/results/latest.md"
+  exit 0
+fi
 
 # Contenders whose command exists here.
 have=()
@@ -44,7 +59,6 @@ done < <(grep -v '^\s*#' "$work/anchors/contenders_vm.txt")
 list=$(IFS=,; echo "${have[*]}")
 echo "contenders: $list" >&2
 
-export YIELDSCRIPT="$work/yieldscript"
 progs=${PROGRAMS:-fib,loop,list,strjoin,map,closure}
 (cd "$work/anchors" && python3 bench_vm.py --programs "$progs" --contenders "$list" --out yieldscript "$@")
 mkdir -p "$here/results"
