@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -33,6 +34,17 @@ const usage = `usage:
 `
 
 func main() {
+	// YIELDSCRIPT_CPUPROFILE=file writes a Go CPU profile of the run (for
+	// working on the implementation; read it with go tool pprof).
+	if path := os.Getenv("YIELDSCRIPT_CPUPROFILE"); path != "" {
+		if f, err := os.Create(path); err == nil {
+			pprof.StartCPUProfile(f)
+			code := run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+			pprof.StopCPUProfile()
+			f.Close()
+			os.Exit(code)
+		}
+	}
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
