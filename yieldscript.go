@@ -347,3 +347,10 @@ func (v *VM) Eval(ctx context.Context, name, src string, echo func(string)) erro
 	}
 	return nil
 }
+
+// SetNative defines a global function over script values, the low-level form
+// of a host function: it gets the arguments as values and returns a value or an
+// error (a *vm.Error keeps its kind; any other error becomes kind "error").
+func (v *VM) SetNative(name string, fn vm.NativeFunc) {
+	v.main.SetGlobal(name, vm.NewNative(name, fn))
+}

@@ -107,11 +107,10 @@ func (l *waitList) remove(w *waiter) {
 // which is also the waiter when the task has to park.
 type syncOp struct {
 	vm.ObjectHeader
-	kind syncKind
-	obj  any // *queue, *event or *semaphore
-	val  vm.Value
-	used bool
-	waiter
+	kind   syncKind
+	used   bool
+	obj    any // *queue, *event or *semaphore
+	waiter     // waiter.val is the item of a put
 }
 
 type syncKind uint8
@@ -126,7 +125,8 @@ const (
 var syncOpNames = [...]string{opQueuePut: "queue.put", opQueueGet: "queue.get", opEventWait: "event.wait", opAcquire: "acquire"}
 
 func newSyncOp(kind syncKind, obj any, v vm.Value) vm.Value {
-	o := &syncOp{kind: kind, obj: obj, val: v}
+	o := &syncOp{kind: kind, obj: obj}
+	o.val = v
 	return o.Value(o)
 }
 

@@ -191,10 +191,11 @@ func (m *Machine) NewTask(fn Value, args []Value) (*Task, error) {
 	if err := checkArity(cl.proto, len(args)); err != nil {
 		return nil, err
 	}
-	// A parked task should stay small: the stack starts with room for the first
-	// frame and a little more, the frames with room for a few calls; both grow.
-	t.frames = make([]frame, 0, 4)
-	t.setStack(make([]Value, max(16, 2+len(args)+cl.proto.NumLocals+cl.proto.MaxStack)))
+	// A parked task should stay small (a server parks one per connection): the
+	// stack starts with room for the first frame and a little more, the frames
+	// with room for one call; both grow when needed.
+	t.frames = make([]frame, 0, 2)
+	t.setStack(make([]Value, max(8, 2+len(args)+cl.proto.NumLocals+cl.proto.MaxStack)))
 	t.stack[0] = fn
 	t.sp = 1
 	copy(t.stack[1:], args)
@@ -305,6 +306,34 @@ func (t *Task) Trace() []TraceFrame {
 		p := fr.cl.proto
 		pos := p.PosAt(fr.pc() - 1)
 		out = append(out, TraceFrame{Func: p.Name, File: p.File, Line: pos.Line, Col: pos.Col})
+	}
+	return out
+}
+
+// Site is a place in running code: a function and an instruction. It is cheap
+// to keep (a spawn site is kept for every task) and becomes a file:line:col
+// only when a traceback is printed.
+type Site struct {
+	proto *Proto
+	pc    int
+}
+
+// Sites returns where the task is, one site per frame, outermost first.
+func (t *Task) Sites() []Site {
+	out := make([]Site, len(t.frames))
+	for i := range t.frames {
+		fr := &t.frames[i]
+		out[i] = Site{fr.cl.proto, fr.pc() - 1}
+	}
+	return out
+}
+
+// Frames turns sites into traceback frames.
+func Frames(sites []Site) []TraceFrame {
+	out := make([]TraceFrame, len(sites))
+	for i, s := range sites {
+		pos := s.proto.PosAt(s.pc)
+		out[i] = TraceFrame{Func: s.proto.Name, File: s.proto.File, Line: pos.Line, Col: pos.Col}
 	}
 	return out
 }

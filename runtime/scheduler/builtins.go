@@ -4,12 +4,12 @@ import (
 	"github.com/yieldscript/yieldscript/lang/vm"
 )
 
-// traceOf is where the running script is, for spawn sites.
-func traceOf(t *vm.Task) []vm.TraceFrame {
+// sitesOf is where the running script is, for spawn sites.
+func sitesOf(t *vm.Task) []vm.Site {
 	if t == nil {
 		return nil
 	}
-	return t.Trace()
+	return t.Sites()
 }
 
 func listArg(fn string, args []vm.Value) ([]vm.Value, error) {
@@ -38,11 +38,11 @@ func installBuiltins(l *Loop) {
 		if fn.Kind() != vm.KCoroutine && fn.Kind() != vm.KFunc {
 			return vm.Nil, vm.TypeArgError("spawn", 1, "a coroutine or a script function", fn)
 		}
-		t, err := l.Spawn(fn, append([]vm.Value(nil), rest...), traceOf(vt))
+		t, err := l.Spawn(fn, append([]vm.Value(nil), rest...), sitesOf(vt))
 		if err != nil {
 			return vm.Nil, err
 		}
-		return t.self, nil
+		return t.Val(), nil
 	})
 	def("sleep", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 		if err := vm.CheckArgs("sleep", args, 1, 1); err != nil {
@@ -59,14 +59,14 @@ func installBuiltins(l *Loop) {
 		if err != nil {
 			return vm.Nil, err
 		}
-		return vm.ObjectValue(&allOp{items: items, trace: traceOf(vt)}), nil
+		return vm.ObjectValue(&allOp{items: items, trace: sitesOf(vt)}), nil
 	})
 	def("race", func(vt *vm.Task, args []vm.Value) (vm.Value, error) {
 		items, err := listArg("race", args)
 		if err != nil {
 			return vm.Nil, err
 		}
-		return vm.ObjectValue(&raceOp{allOp{items: items, trace: traceOf(vt)}}), nil
+		return vm.ObjectValue(&raceOp{allOp{items: items, trace: sitesOf(vt)}}), nil
 	})
 	def("timeout", func(vt *vm.Task, args []vm.Value) (vm.Value, error) {
 		if err := vm.CheckArgs("timeout", args, 2, 2); err != nil {
@@ -76,14 +76,14 @@ func installBuiltins(l *Loop) {
 		if err != nil {
 			return vm.Nil, err
 		}
-		return vm.ObjectValue(&timeoutOp{d: d, inner: args[1], trace: traceOf(vt)}), nil
+		return vm.ObjectValue(&timeoutOp{d: d, inner: args[1], trace: sitesOf(vt)}), nil
 	})
 	def("current_task", func(vt *vm.Task, args []vm.Value) (vm.Value, error) {
 		if err := vm.CheckArgs("current_task", args, 0, 0); err != nil {
 			return vm.Nil, err
 		}
 		if t, ok := vt.Data.(*Task); ok {
-			return t.self, nil
+			return t.Val(), nil
 		}
 		return vm.Nil, nil
 	})

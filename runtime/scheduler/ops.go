@@ -61,7 +61,7 @@ func seconds(fn string, v vm.Value) (time.Duration, error) {
 
 // start begins waiting for v (a coroutine is spawned as a task first) and
 // returns the canceler and, for spawned coroutines, the task.
-func (l *Loop) start(v vm.Value, w Waker, spawnedAt []vm.TraceFrame) (Canceler, *Task, *vm.Error) {
+func (l *Loop) start(v vm.Value, w Waker, spawnedAt []vm.Site) (Canceler, *Task, *vm.Error) {
 	switch v.Kind() {
 	case vm.KCoroutine:
 		t, err := l.Spawn(v, nil, spawnedAt)
@@ -86,7 +86,7 @@ func (l *Loop) start(v vm.Value, w Waker, spawnedAt []vm.TraceFrame) (Canceler, 
 type allOp struct {
 	once
 	items []vm.Value
-	trace []vm.TraceFrame
+	trace []vm.Site
 
 	w        Waker
 	results  []vm.Value
@@ -257,7 +257,7 @@ type timeoutOp struct {
 	once
 	d     time.Duration
 	inner vm.Value
-	trace []vm.TraceFrame
+	trace []vm.Site
 
 	l        *Loop
 	w        Waker

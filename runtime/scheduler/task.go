@@ -18,42 +18,39 @@ const (
 
 // Task is a coroutine scheduled on the loop: the script-visible `task` object.
 type Task struct {
+	vm.ObjectHeader
 	l  *Loop
 	vt *vm.Task
 	id int64
 
 	state   taskState
 	started bool
-	// what the next step resumes the task with
-	resumeVal vm.Value
-	resumeErr *vm.Error
+	// What the next step resumes the task with; once the task is done, its
+	// outcome (val and err).
+	val vm.Value
+	err *vm.Error
 	// the wait in progress
-	waitingOn vm.Value
-	canceler  Canceler
-	inAwait   bool // inside Awaitable.Await: a Wake now completes synchronously
-	wokeSync  bool
+	canceler Canceler
+	inAwait  bool // inside Awaitable.Await: a Wake now completes synchronously
+	wokeSync bool
 
 	cancelRequested bool
-	result          vm.Value
-	err             *vm.Error
 	joiners         []Waker
 	observed        bool // someone waited on the task or read its result
-	spawnTrace      []vm.TraceFrame
-	self            vm.Value
+	spawnedAt       []vm.Site
 	prev, next      *Task // the loop's list of live tasks
 }
 
 // Spawn makes a task that calls fn (a function or an unstarted coroutine) with
-// args, ready to run after the tasks already ready. spawnedAt is the spawning
-// task's trace, shown in tracebacks.
-func (l *Loop) Spawn(fn vm.Value, args []vm.Value, spawnedAt []vm.TraceFrame) (*Task, error) {
+// args, ready to run after the tasks already ready. spawnedAt is where the
+// spawning task was, shown in tracebacks.
+func (l *Loop) Spawn(fn vm.Value, args []vm.Value, spawnedAt []vm.Site) (*Task, error) {
 	vt, err := l.M.NewTask(fn, args)
 	if err != nil {
 		return nil, err
 	}
 	l.nextID++
-	t := &Task{l: l, vt: vt, id: l.nextID, spawnTrace: spawnedAt}
-	t.self = vm.ObjectValue(t)
+	t := &Task{l: l, vt: vt, id: l.nextID, spawnedAt: spawnedAt}
 	vt.Data = t
 	l.live++
 	t.next = l.tasks
@@ -109,8 +106,8 @@ func (l *Loop) CancelAll(err *vm.Error) {
 	}
 }
 
-// Value is the task as a script value.
-func (t *Task) Value() vm.Value { return t.self }
+// Val is the task as a script value.
+func (t *Task) Val() vm.Value { return t.Value(t) }
 
 // ID is the task's number (the main task is 1).
 func (t *Task) ID() int64 { return t.id }
@@ -119,7 +116,7 @@ func (t *Task) ID() int64 { return t.id }
 func (t *Task) Done() bool { return t.state == stateDone }
 
 // Result is the task's outcome once done.
-func (t *Task) Result() (vm.Value, *vm.Error) { return t.result, t.err }
+func (t *Task) Result() (vm.Value, *vm.Error) { return t.val, t.err }
 
 func (t *Task) loop() *Loop { return t.l }
 
@@ -129,12 +126,11 @@ func (t *Task) Wake(v vm.Value, err *vm.Error) {
 		return
 	}
 	t.canceler = nil
-	t.resumeVal, t.resumeErr = v, err
+	t.val, t.err = v, err
 	if t.inAwait {
 		t.wokeSync = true
 		return
 	}
-	t.waitingOn = vm.Nil
 	t.state = stateReady
 	t.l.ready.push(t)
 }
@@ -149,7 +145,7 @@ func (t *Task) interrupt(err *vm.Error) {
 			t.canceler.Cancel()
 			t.canceler = nil
 		}
-		t.resumeVal, t.resumeErr = vm.Nil, err
+		t.val, t.err = vm.Nil, err
 		t.state = stateReady
 		t.l.ready.push(t)
 	case stateReady:
@@ -159,7 +155,7 @@ func (t *Task) interrupt(err *vm.Error) {
 			t.finish(vm.Nil, err)
 			return
 		}
-		t.resumeVal, t.resumeErr = vm.Nil, err
+		t.val, t.err = vm.Nil, err
 	case stateRunning:
 		t.cancelRequested = true
 	}
@@ -180,13 +176,13 @@ func (l *Loop) step(t *Task) {
 	case !t.started:
 		t.started = true
 		st = t.vt.Run()
-	case t.resumeErr != nil:
-		err := t.resumeErr
-		t.resumeErr = nil
+	case t.err != nil:
+		err := t.err
+		t.err = nil
 		st = t.vt.Throw(err)
 	default:
-		v := t.resumeVal
-		t.resumeVal = vm.Nil
+		v := t.val
+		t.val = vm.Nil
 		st = t.vt.Resume(v)
 	}
 	for {
@@ -212,7 +208,7 @@ func (l *Loop) step(t *Task) {
 				continue
 			}
 			t.state = stateReady
-			t.resumeVal = vm.Nil
+			t.val = vm.Nil
 			l.ready.push(t)
 			l.current = nil
 			return
@@ -229,20 +225,18 @@ func (l *Loop) step(t *Task) {
 				continue
 			}
 			t.state = stateWaiting
-			t.waitingOn = aw
 			t.inAwait = true
 			c := a.Await(l, t)
 			t.inAwait = false
 			if t.wokeSync {
 				t.wokeSync = false
-				t.waitingOn = vm.Nil
 				t.state = stateRunning
-				if err := t.resumeErr; err != nil {
-					t.resumeErr = nil
+				if err := t.err; err != nil {
+					t.err = nil
 					st = t.vt.Throw(err)
 				} else {
-					v := t.resumeVal
-					t.resumeVal = vm.Nil
+					v := t.val
+					t.val = vm.Nil
 					st = t.vt.Resume(v)
 				}
 				continue
@@ -261,10 +255,11 @@ func (l *Loop) step(t *Task) {
 func (t *Task) finish(v vm.Value, err *vm.Error) {
 	t.state = stateDone
 	t.l.unlink(t)
-	t.result, t.err = v, err
-	t.waitingOn = vm.Nil
-	if err != nil && t.spawnTrace != nil && !hasPrefix(err.Trace, t.spawnTrace) {
-		err.Trace = append(t.spawnFrames(), err.Trace...)
+	t.val, t.err = v, err
+	if err != nil && t.spawnedAt != nil {
+		if spawn := t.spawnFrames(); !hasPrefix(err.Trace, spawn) {
+			err.Trace = append(spawn, err.Trace...)
+		}
 	}
 	joiners := t.joiners
 	t.joiners = nil
@@ -281,12 +276,9 @@ func (t *Task) finish(v vm.Value, err *vm.Error) {
 
 // spawnFrames are the trace lines saying where the task was spawned.
 func (t *Task) spawnFrames() []vm.TraceFrame {
-	out := make([]vm.TraceFrame, 0, len(t.spawnTrace))
-	for i, f := range t.spawnTrace {
-		if i == len(t.spawnTrace)-1 {
-			f.Note = fmt.Sprintf("task %d spawned here", t.id)
-		}
-		out = append(out, f)
+	out := vm.Frames(t.spawnedAt)
+	if len(out) > 0 {
+		out[len(out)-1].Note = fmt.Sprintf("task %d spawned here", t.id)
 	}
 	return out
 }
@@ -297,7 +289,7 @@ func hasPrefix(trace, prefix []vm.TraceFrame) bool {
 	}
 	for i, f := range prefix {
 		g := trace[i]
-		if f.File != g.File || f.Line != g.Line || f.Col != g.Col || f.Func != g.Func {
+		if f.File != g.File || f.Line != g.Line || f.Col != g.Col || f.Func != g.Func || f.Note != g.Note {
 			return false
 		}
 	}
@@ -349,7 +341,7 @@ func (t *Task) Await(l *Loop, w Waker) Canceler {
 	}
 	t.observed = true
 	if t.state == stateDone {
-		w.Wake(t.result, t.err)
+		w.Wake(t.val, t.err)
 		return nil
 	}
 	t.joiners = append(t.joiners, w)
@@ -380,7 +372,7 @@ func (t *Task) GetAttr(_ *vm.Task, name string) (vm.Value, error) {
 			if t.err != nil {
 				return vm.Nil, t.err
 			}
-			return t.result, nil
+			return t.val, nil
 		}), nil
 	case "cancel":
 		return vm.NewNative("cancel", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
