@@ -494,6 +494,7 @@ type attemptFunc func() (vm.Value, *vm.Error, waitKind, time.Duration)
 // readiness only after EAGAIN, as often as needed.
 type ioOperation struct {
 	vm.ObjectHeader
+	tried   waitKind // what TryNow found it must wait for (done: not tried)
 	name    string
 	fd      *scheduler.FD
 	attempt attemptFunc
@@ -516,12 +517,42 @@ func ioOp(name string, fd *scheduler.FD, attempt attemptFunc) vm.Value {
 func (o *ioOperation) TypeName() string { return o.name }
 func (*ioOperation) Awaitable()         {}
 
+// TryNow makes the first attempt inside the dispatch loop: data already there,
+// or room in the socket buffer, completes the yield without the scheduler.
+func (o *ioOperation) TryNow(*vm.Task) (vm.Value, *vm.Error, bool) {
+	if o.used || o.tried != done {
+		return vm.Nil, nil, false
+	}
+	for {
+		v, err, wait, _ := o.attempt()
+		switch wait {
+		case done:
+			o.used = true
+			return v, err, true
+		case retry:
+			continue
+		case waitTimer:
+			return vm.Nil, nil, false // the back-off needs the loop: Await tries again
+		}
+		o.tried = wait
+		return vm.Nil, nil, false
+	}
+}
+
 func (o *ioOperation) Await(l *scheduler.Loop, w scheduler.Waker) scheduler.Canceler {
 	if o.used {
 		w.Wake(vm.Nil, vm.NewError(vm.KindValue, o.name+"() was already awaited"))
 		return nil
 	}
 	o.used, o.l, o.w = true, l, w
+	switch o.tried {
+	case waitRead: // TryNow found nothing to read: wait without trying again
+		o.inner = o.fd.WaitRead(o)
+		return o
+	case waitWrite:
+		o.inner = o.fd.WaitWrite(o)
+		return o
+	}
 	if o.try() {
 		return o
 	}

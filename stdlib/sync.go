@@ -133,6 +133,38 @@ func newSyncOp(kind syncKind, obj any, v vm.Value) vm.Value {
 func (o *syncOp) TypeName() string { return syncOpNames[o.kind] }
 func (*syncOp) Awaitable()         {}
 
+// TryNow completes the operation inside the dispatch loop when it need not wait.
+func (o *syncOp) TryNow(*vm.Task) (vm.Value, *vm.Error, bool) {
+	if o.used {
+		return vm.Nil, nil, false // Await reports the error
+	}
+	switch o.kind {
+	case opQueuePut:
+		if !o.obj.(*queue).put(o.val) {
+			return vm.Nil, nil, false
+		}
+	case opQueueGet:
+		v, ok := o.obj.(*queue).get()
+		if !ok {
+			return vm.Nil, nil, false
+		}
+		o.used = true
+		return v, nil, true
+	case opEventWait:
+		if !o.obj.(*event).set {
+			return vm.Nil, nil, false
+		}
+	default: // opAcquire
+		s := o.obj.(*semaphore)
+		if s.count == 0 {
+			return vm.Nil, nil, false
+		}
+		s.count--
+	}
+	o.used = true
+	return vm.Nil, nil, true
+}
+
 func (o *syncOp) Await(_ *scheduler.Loop, w scheduler.Waker) scheduler.Canceler {
 	if o.used {
 		w.Wake(vm.Nil, vm.NewError(vm.KindValue, o.TypeName()+"() was already awaited"))
@@ -332,6 +364,22 @@ func (q *queue) GetAttr(_ *vm.Task, name string) (vm.Value, error) {
 		return vm.Int(int64(q.max)), nil
 	}
 	return vm.Nil, vm.Errorf(vm.KindType, "queue has no field or method %s", name)
+}
+
+// YieldMethodNow does `yield q.get()` / `yield q.put(x)` at once when the queue
+// need not wait.
+func (q *queue) YieldMethodNow(_ *vm.Task, name string, args []vm.Value) (vm.Value, *vm.Error, bool) {
+	switch {
+	case name == "get" && len(args) == 0:
+		if v, ok := q.get(); ok {
+			return v, nil, true
+		}
+	case name == "put" && len(args) == 1:
+		if q.put(args[0]) {
+			return vm.Nil, nil, true
+		}
+	}
+	return vm.Nil, nil, false
 }
 
 func (q *queue) CallMethod(_ *vm.Task, name string, args []vm.Value) (vm.Value, bool, error) {

@@ -14,6 +14,21 @@ type MethodCaller interface {
 	CallMethod(t *Task, name string, args []Value) (result Value, found bool, err error)
 }
 
+// MethodYielder is an object whose methods return awaitables that can often
+// complete at once: for `yield obj.name(args)`, YieldMethodNow either does the
+// whole operation (done is true: the yield gives v or throws err) or does
+// nothing, and the method is called and awaited as usual.
+type MethodYielder interface {
+	YieldMethodNow(t *Task, name string, args []Value) (v Value, err *Error, done bool)
+}
+
+// nextIsYield reports whether the instruction after the running one is a
+// plain `yield x` (fr.ip points at it).
+func nextIsYield(fr *frame) bool {
+	ins := *(*uint32)(fr.ip)
+	return compile.Op(ins&0xff) == compile.YIELD && ins>>8 == 0
+}
+
 // exec runs one instruction that the dispatch loop leaves to it: an operation on
 // operands its fast paths do not cover, or anything that calls out of the VM,
 // allocates, throws, or pushes or pops frames in a way the loop does not. The
@@ -129,6 +144,21 @@ func (t *Task) exec(ins uint32) Status {
 			break
 		}
 		if recv.k == KObject {
+			// `yield obj.m(args)` whose operation can complete at once needs
+			// neither an awaitable object nor a trip through the scheduler.
+			if my, ok := recv.AsObject().(MethodYielder); ok && nextIsYield(fr) {
+				r, e, done := my.YieldMethodNow(t, p.Names[arg>>8], s[sp-argc:sp])
+				if done {
+					if e != nil {
+						err = e
+						break
+					}
+					sp -= argc
+					s[sp-1] = r
+					fr.ip = unsafe.Add(fr.ip, 4) // the YIELD is done too
+					break
+				}
+			}
 			if mc, ok := recv.AsObject().(MethodCaller); ok {
 				t.sp = sp
 				r, found, e := mc.CallMethod(t, p.Names[arg>>8], s[sp-argc:sp])
@@ -341,7 +371,19 @@ func (t *Task) exec(ins uint32) Status {
 			t.enterFrame(co.fn, sp)
 			return statusRunning
 		case KObject:
-			if _, ok := v.AsObject().(Awaitable); ok {
+			o := v.AsObject()
+			if r, ok := o.(Ready); ok {
+				// Completed at once: the task goes on without leaving the loop.
+				if res, rerr, done := r.TryNow(t); done {
+					if rerr != nil {
+						err = rerr
+						break
+					}
+					s[sp-1] = res
+					break
+				}
+			}
+			if _, ok := o.(Awaitable); ok {
 				t.Awaiting = v
 				t.sp = sp - 1
 				return StatusYield

@@ -29,6 +29,14 @@ const (
 	statusRunning Status = -1
 )
 
+// Ready is an awaitable that can often complete at once (a queue that has an
+// item, a socket that has data). TryNow either completes it — done is true, and
+// the yield gives v or throws err without the task leaving the dispatch loop —
+// or leaves it to the scheduler as an ordinary awaitable.
+type Ready interface {
+	TryNow(t *Task) (v Value, err *Error, done bool)
+}
+
 // Awaitable marks objects a task can wait for. The VM hands them to whoever
 // drives the task (the scheduler) and knows nothing else about them.
 type Awaitable interface {
