@@ -262,6 +262,9 @@ type conn struct {
 	local, peer string
 	buf         []byte // received, not yet consumed
 	eof         bool
+	// Left by YieldMethodNow for the operation made right after it.
+	mustWait   waitKind
+	sentPrefix int
 }
 
 func (n *netLib) newConn(fd int) (vm.Value, *vm.Error) {
@@ -351,6 +354,60 @@ func (c *conn) CallMethod(_ *vm.Task, name string, args []vm.Value) (vm.Value, b
 	return v, true, err
 }
 
+// recvAttempt is one non-blocking try of recv(n).
+func (c *conn) recvAttempt(n int) (vm.Value, *vm.Error, waitKind) {
+	if len(c.buf) > 0 {
+		return c.take(min(n, len(c.buf))), nil, done
+	}
+	if c.eof {
+		return vm.Str(""), nil, done
+	}
+	if c.fd.Closed() {
+		return vm.Nil, vm.NewError(vm.KindClosed, "connection is closed"), done
+	}
+	k, rerr := rio.Read(c.fd.Fd, c.n.scratch[:min(n, len(c.n.scratch))])
+	switch {
+	case k > 0:
+		return vm.Str(string(c.n.scratch[:k])), nil, done
+	case rerr == nil:
+		c.eof = true
+		return vm.Str(""), nil, done
+	case rerr == unix.EAGAIN:
+		return vm.Nil, nil, waitRead
+	}
+	return vm.Nil, ioError("recv", rerr), done
+}
+
+// YieldMethodNow does `yield c.recv(n)` and `yield c.sendall(s)` at once when
+// the socket need not be waited for. When it must wait, it leaves what it
+// learned (nothing to read; the bytes already sent) for the operation the
+// method call then makes.
+func (c *conn) YieldMethodNow(_ *vm.Task, name string, args []vm.Value) (vm.Value, *vm.Error, bool) {
+	switch {
+	case name == "recv" && len(args) == 1 && args[0].Kind() == vm.KInt && args[0].AsInt() >= 1:
+		v, err, wait := c.recvAttempt(int(args[0].AsInt()))
+		if wait == done {
+			return v, err, true
+		}
+		c.mustWait = wait
+	case name == "sendall" && len(args) == 1 && args[0].Kind() == vm.KStr && !c.fd.Closed():
+		data := bytesOf(args[0].AsStr())
+		if len(data) == 0 {
+			return vm.Nil, nil, true
+		}
+		k, werr := rio.Write(c.fd.Fd, data)
+		switch {
+		case k == len(data):
+			return vm.Nil, nil, true
+		case k > 0:
+			c.sentPrefix = k
+		case werr != unix.EAGAIN:
+			return vm.Nil, ioError(name, werr), true
+		}
+	}
+	return vm.Nil, nil, false
+}
+
 func (c *conn) call(name string, args []vm.Value) (vm.Value, error) {
 	switch name {
 	case "close":
@@ -364,28 +421,13 @@ func (c *conn) call(name string, args []vm.Value) (vm.Value, error) {
 		if err != nil {
 			return vm.Nil, err
 		}
-		return ioOp("conn.recv", c.fd, func() (vm.Value, *vm.Error, waitKind, time.Duration) {
-			if len(c.buf) > 0 {
-				return c.take(min(n, len(c.buf))), nil, done, 0
-			}
-			if c.eof {
-				return vm.Str(""), nil, done, 0
-			}
-			if c.fd.Closed() {
-				return vm.Nil, vm.NewError(vm.KindClosed, "connection is closed"), done, 0
-			}
-			k, rerr := rio.Read(c.fd.Fd, c.n.scratch[:min(n, len(c.n.scratch))])
-			switch {
-			case k > 0:
-				return vm.Str(string(c.n.scratch[:k])), nil, done, 0
-			case rerr == nil:
-				c.eof = true
-				return vm.Str(""), nil, done, 0
-			case rerr == unix.EAGAIN:
-				return vm.Nil, nil, waitRead, 0
-			}
-			return vm.Nil, ioError("recv", rerr), done, 0
-		}), nil
+		op := newIOOperation("conn.recv", c.fd, func() (vm.Value, *vm.Error, waitKind, time.Duration) {
+			v, err, wait := c.recvAttempt(n)
+			return v, err, wait, 0
+		})
+		// YieldMethodNow may just have found nothing to read.
+		op.tried, c.mustWait = c.mustWait, done
+		return op.Value(op), nil
 	case "readline", "read_until":
 		delim := "\n"
 		if name == "read_until" {
@@ -447,6 +489,9 @@ func (c *conn) call(name string, args []vm.Value) (vm.Value, error) {
 		data := bytesOf(args[0].AsStr())
 		all := name == "sendall"
 		sent := 0
+		if all { // YieldMethodNow may have sent a first part
+			sent, c.sentPrefix = c.sentPrefix, 0
+		}
 		return ioOp("conn."+name, c.fd, func() (vm.Value, *vm.Error, waitKind, time.Duration) {
 			for {
 				if c.fd.Closed() {
