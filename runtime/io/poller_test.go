@@ -1,0 +1,267 @@
+//go:build linux
+
+package io_test
+
+import (
+	"os"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	rio "github.com/yieldscript/yieldscript/runtime/io"
+)
+
+func newPoller(t *testing.T) *rio.Poller {
+	t.Helper()
+	p, err := rio.NewPoller()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close() })
+	return p
+}
+
+func nonblockingPipe(t *testing.T) (r, w int) {
+	t.Helper()
+	var fds [2]int
+	if err := unix.Pipe2(fds[:], unix.O_NONBLOCK|unix.O_CLOEXEC); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		unix.Close(fds[0])
+		unix.Close(fds[1])
+	})
+	return fds[0], fds[1]
+}
+
+// waitFor waits up to limit for an event on fd and returns its readiness bits
+// (0 if none came).
+func waitFor(t *testing.T, p *rio.Poller, fd int, limit time.Duration) int {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for {
+		evs, err := p.Wait(time.Until(deadline))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ev := range evs {
+			if ev.FD == fd {
+				return ev.Ready
+			}
+		}
+		if !time.Now().Before(deadline) {
+			return 0
+		}
+	}
+}
+
+func TestPipeBecomesReadable(t *testing.T) {
+	p := newPoller(t)
+	r, w := nonblockingPipe(t)
+	if err := p.Add(r); err != nil {
+		t.Fatal(err)
+	}
+	if bits := waitFor(t, p, r, 20*time.Millisecond); bits != 0 {
+		t.Fatalf("an empty pipe was reported ready: %b", bits)
+	}
+	if _, err := unix.Write(w, []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	if bits := waitFor(t, p, r, 2*time.Second); bits&rio.Readable == 0 {
+		t.Fatalf("after a write the read end is not readable: %b", bits)
+	}
+	// Edge-triggered: the same readiness is not reported again while the data
+	// stays unread...
+	if bits := waitFor(t, p, r, 20*time.Millisecond); bits != 0 {
+		t.Fatalf("the same readiness was reported twice: %b", bits)
+	}
+	// ...but new data is.
+	unix.Write(w, []byte("y"))
+	if bits := waitFor(t, p, r, 2*time.Second); bits&rio.Readable == 0 {
+		t.Fatalf("more data was not reported: %b", bits)
+	}
+	buf := make([]byte, 8)
+	if n, _ := unix.Read(r, buf); string(buf[:n]) != "xy" {
+		t.Fatalf("read %q", buf[:n])
+	}
+	// Closing the write end is a hang-up for the reader.
+	unix.Close(w)
+	if bits := waitFor(t, p, r, 2*time.Second); bits&(rio.Hangup|rio.Readable) == 0 {
+		t.Fatalf("closing the writer was not reported: %b", bits)
+	}
+}
+
+func TestSocketpairReadWriteHangup(t *testing.T) {
+	p := newPoller(t)
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := fds[0], fds[1]
+	defer unix.Close(a)
+	if err := p.Add(a); err != nil {
+		t.Fatal(err)
+	}
+	// A new socket can be written to at once.
+	if bits := waitFor(t, p, a, 2*time.Second); bits&rio.Writable == 0 || bits&rio.Readable != 0 {
+		t.Fatalf("a fresh socket: %b, want writable only", bits)
+	}
+	unix.Write(b, []byte("ping"))
+	if bits := waitFor(t, p, a, 2*time.Second); bits&rio.Readable == 0 {
+		t.Fatalf("after the peer wrote: %b, want readable", bits)
+	}
+	buf := make([]byte, 8)
+	if n, _ := unix.Read(a, buf); string(buf[:n]) != "ping" {
+		t.Fatalf("read %q", buf[:n])
+	}
+	unix.Close(b)
+	if bits := waitFor(t, p, a, 2*time.Second); bits&rio.Hangup == 0 || bits&rio.Readable == 0 {
+		t.Fatalf("after the peer closed: %b, want hangup and readable", bits)
+	}
+}
+
+func TestRemoveStopsEvents(t *testing.T) {
+	p := newPoller(t)
+	r, w := nonblockingPipe(t)
+	if err := p.Add(r); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Remove(r); err != nil {
+		t.Fatal(err)
+	}
+	unix.Write(w, []byte("x"))
+	if bits := waitFor(t, p, r, 30*time.Millisecond); bits != 0 {
+		t.Fatalf("a removed descriptor was reported: %b", bits)
+	}
+	if err := p.Add(r); err != nil { // it can be added again
+		t.Fatal(err)
+	}
+	if bits := waitFor(t, p, r, 2*time.Second); bits&rio.Readable == 0 {
+		t.Fatalf("re-added with data waiting: %b, want readable", bits)
+	}
+}
+
+func TestWakeInterruptsWait(t *testing.T) {
+	p := newPoller(t)
+	go func() {
+		time.Sleep(30 * time.Millisecond)
+		p.Wake()
+	}()
+	start := time.Now()
+	evs, err := p.Wait(time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Fatalf("Wake did not interrupt the wait (%v)", d)
+	}
+	if len(evs) != 0 {
+		t.Fatalf("a wake-up came with events: %v", evs)
+	}
+	// Without a limit too.
+	go func() {
+		time.Sleep(10 * time.Millisecond)
+		p.Wake()
+	}()
+	done := make(chan error, 1)
+	go func() {
+		_, err := p.Wait(-1)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Wake did not interrupt Wait(-1)")
+	}
+}
+
+func TestWakesCoalesce(t *testing.T) {
+	p := newPoller(t)
+	// Many wake-ups from many goroutines before a Wait: one Wait returns at
+	// once, and the next one waits again (the wake-up was consumed).
+	done := make(chan struct{})
+	for range 50 {
+		go func() {
+			p.Wake()
+			done <- struct{}{}
+		}()
+	}
+	for range 50 {
+		<-done
+	}
+	start := time.Now()
+	if _, err := p.Wait(5 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Fatalf("a pending wake-up did not end the wait (%v)", d)
+	}
+	start = time.Now()
+	if _, err := p.Wait(30 * time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d < 25*time.Millisecond {
+		t.Fatalf("a consumed wake-up ended a second wait after %v", d)
+	}
+	// And a Wake after that works again.
+	p.Wake()
+	start = time.Now()
+	p.Wait(5 * time.Second)
+	if d := time.Since(start); d > 2*time.Second {
+		t.Fatalf("a second wake-up did not end the wait (%v)", d)
+	}
+}
+
+func TestWaitHonoursTimeout(t *testing.T) {
+	p := newPoller(t)
+	r, _ := nonblockingPipe(t)
+	if err := p.Add(r); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []time.Duration{0, time.Millisecond, 40 * time.Millisecond} {
+		start := time.Now()
+		evs, err := p.Wait(d)
+		took := time.Since(start)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(evs) != 0 {
+			t.Fatalf("Wait(%v) returned events with nothing ready: %v", d, evs)
+		}
+		if took < d || took > d+time.Second {
+			t.Errorf("Wait(%v) took %v", d, took)
+		}
+	}
+	// A sub-millisecond timeout is rounded up, not down to a busy poll.
+	start := time.Now()
+	p.Wait(100 * time.Microsecond)
+	if took := time.Since(start); took < 100*time.Microsecond {
+		t.Errorf("Wait(100µs) returned after %v", took)
+	}
+}
+
+func TestCloseReleasesDescriptors(t *testing.T) {
+	count := func() int {
+		ents, err := os.ReadDir("/proc/self/fd")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(ents)
+	}
+	before := count()
+	for range 20 {
+		p, err := rio.NewPoller()
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Wake()
+		p.Close()
+	}
+	if after := count(); after > before {
+		t.Fatalf("%d descriptors open after 20 pollers were closed, %d before", after, before)
+	}
+}

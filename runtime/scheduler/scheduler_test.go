@@ -1,0 +1,477 @@
+package scheduler_test
+
+import (
+	"bytes"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/yieldscript/yieldscript/lang/compile"
+	"github.com/yieldscript/yieldscript/lang/parser"
+	"github.com/yieldscript/yieldscript/lang/vm"
+	"github.com/yieldscript/yieldscript/runtime/scheduler"
+	"github.com/yieldscript/yieldscript/stdlib"
+)
+
+// harness is a Machine with its Loop, the sync and time modules, and natives a
+// test adds, running one script at a time.
+type harness struct {
+	m    *vm.Machine
+	l    *scheduler.Loop
+	out  *bytes.Buffer
+	errb *bytes.Buffer
+}
+
+func newHarness(t *testing.T, natives map[string]vm.NativeFunc) *harness {
+	t.Helper()
+	h := &harness{out: &bytes.Buffer{}, errb: &bytes.Buffer{}}
+	h.m = vm.NewMachine(h.out, h.errb)
+	l, err := scheduler.New(h.m, h.errb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.l = l
+	t.Cleanup(l.Close)
+	stdlib.Install(h.m, l, []string{"sync", "time"})
+	h.m.SetBuiltin("timers", vm.NewNative("timers", func(*vm.Task, []vm.Value) (vm.Value, error) {
+		return vm.Int(int64(l.TimerCount())), nil
+	}))
+	for name, fn := range natives {
+		h.m.SetBuiltin(name, vm.NewNative(name, fn))
+	}
+	return h
+}
+
+// run runs src as the main program until the loop ends, failing the test if
+// that takes longer than limit. It returns the main task.
+func (h *harness) run(t *testing.T, src string, limit time.Duration) *scheduler.Task {
+	t.Helper()
+	f, err := parser.ParseFile("test.ys", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	prog, err := compile.Compile(f, &compile.Env{Builtins: h.m.BuiltinNames()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fn := h.m.Load(prog, vm.NewModule("main", "test.ys"))
+	type result struct {
+		task *scheduler.Task
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		task, err := h.l.Run(fn)
+		h.m.Flush()
+		done <- result{task, err}
+	}()
+	select {
+	case r := <-done:
+		if r.err != nil {
+			t.Fatal(r.err)
+		}
+		return r.task
+	case <-time.After(limit):
+		t.Fatalf("the loop did not end within %v", limit)
+		return nil
+	}
+}
+
+// ok runs src and checks that the main task ended without error and printed want.
+func (h *harness) ok(t *testing.T, src, want string) {
+	t.Helper()
+	main := h.run(t, src, 10*time.Second)
+	if _, err := main.Result(); err != nil {
+		t.Fatalf("the main task failed: %v\nstderr:\n%s", err.Report(), h.errb)
+	}
+	if got := h.out.String(); got != want {
+		t.Errorf("output:\n%s\nwant:\n%s", got, want)
+	}
+	if h.errb.Len() > 0 {
+		t.Errorf("stderr:\n%s", h.errb)
+	}
+}
+
+// idle checks that nothing is left on the loop: no task, no timer.
+func (h *harness) idle(t *testing.T) {
+	t.Helper()
+	if n := h.l.Live(); n != 0 {
+		t.Errorf("%d tasks still alive after the program ended", n)
+	}
+	if n := h.l.TimerCount(); n != 0 {
+		t.Errorf("%d timers still scheduled after the program ended", n)
+	}
+}
+
+func lines(s ...string) string { return strings.Join(s, "\n") + "\n" }
+
+func TestReadyTasksRunFIFO(t *testing.T) {
+	h := newHarness(t, nil)
+	h.ok(t, `
+fn worker(name, n) {
+    for i in range(n) {
+        print(name, i)
+        yield
+    }
+}
+spawn(worker, "a", 3)
+spawn(worker, "b", 2)
+spawn(worker("c", 1))
+print("main before yield")
+yield
+print("main after one round")
+`, lines(
+		"main before yield",
+		"a 0", "b 0", "c 0",
+		"main after one round",
+		"a 1", "b 1", "a 2",
+	))
+	h.idle(t)
+}
+
+func TestTaskCountBackToZero(t *testing.T) {
+	h := newHarness(t, nil)
+	h.ok(t, `
+fn child(i) {
+    yield sleep(0.001)
+    return i
+}
+let ts = []
+for i in range(50) { ts.push(spawn(child, i)) }
+let r = yield all(ts)
+print(len(r), r[49])
+fn failing() { yield; throw error("x") }
+try { yield spawn(failing) } catch e { print(e.message) }
+`, lines("50 49", "x"))
+	h.idle(t)
+}
+
+func TestTimersFireInDeadlineOrder(t *testing.T) {
+	h := newHarness(t, nil)
+	h.ok(t, `
+let order = []
+fn nap(name, s) {
+    yield sleep(s)
+    order.push(name)
+}
+yield all([nap("d", 0.04), nap("b", 0.02), nap("a", 0.01), nap("c", 0.03)])
+print(order)
+let same = []
+fn nap_same(i) {
+    yield sleep(0.01)
+    same.push(i)
+}
+let ts = []
+for i in range(10) { ts.push(spawn(nap_same, i)) }
+yield all(ts)
+print(same)
+`, lines(`["a", "b", "c", "d"]`, `[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]`))
+	h.idle(t)
+}
+
+// recorder is a Waker that notes a tag when its timer fires.
+type recorder struct {
+	tag string
+	log *[]string
+}
+
+func (r recorder) Wake(vm.Value, *vm.Error) { *r.log = append(*r.log, r.tag) }
+
+func TestAfterDirectly(t *testing.T) {
+	var log []string
+	var h *harness
+	h = newHarness(t, map[string]vm.NativeFunc{
+		// schedule() sets timers through Loop.After, from the loop's goroutine.
+		"schedule": func(*vm.Task, []vm.Value) (vm.Value, error) {
+			h.l.After(30*time.Millisecond, recorder{"30ms", &log})
+			h.l.After(10*time.Millisecond, recorder{"10ms first", &log})
+			h.l.After(10*time.Millisecond, recorder{"10ms second", &log})
+			tm := h.l.After(20*time.Millisecond, recorder{"20ms cancelled", &log})
+			h.l.After(0, recorder{"0ms", &log})
+			h.l.CancelTimer(tm)
+			h.l.CancelTimer(tm) // twice is harmless
+			return vm.Int(int64(h.l.TimerCount())), nil
+		},
+	})
+	h.ok(t, `
+print(schedule())
+yield sleep(0.06)
+print(timers())
+`, lines("4", "0"))
+	want := []string{"0ms", "10ms first", "10ms second", "30ms"}
+	if strings.Join(log, "|") != strings.Join(want, "|") {
+		t.Errorf("timers fired as %q, want %q", log, want)
+	}
+	h.idle(t)
+}
+
+func TestCancelledWaitsReleaseTimers(t *testing.T) {
+	h := newHarness(t, nil)
+	h.ok(t, `
+fn sleeper() {
+    try { yield sleep(10) } finally { print("sleeper finally") }
+}
+let t = spawn(sleeper)
+yield
+print("sleeping:", timers())
+t.cancel()
+print("after cancel:", timers())
+try { yield t } catch e { print(e.kind) }
+print((yield timeout(5, sleep(0.001))), timers())
+try { yield timeout(0.001, sleep(5)) } catch e { print(e.kind, timers()) }
+yield race([sleep(0.001), sleep(5), sleep(6)])
+print("race:", timers())
+fn fail() { yield sleep(0.001); throw error("boom") }
+try { yield all([sleep(5), fail()]) } catch e { print("all:", e.message, timers()) }
+fn outer() { yield timeout(5, sleep(5)) }
+let o = spawn(outer)
+yield
+print("nested:", timers())
+o.cancel()
+try { yield o } catch e { print("nested:", e.kind, timers()) }
+`, lines(
+		"sleeping: 1",
+		"after cancel: 0",
+		"sleeper finally",
+		"cancelled",
+		"nil 0",
+		"timeout 0",
+		"race: 0",
+		"all: boom 0",
+		"nested: 2",
+		"nested: cancelled 0",
+	))
+	h.idle(t)
+}
+
+// hostOp is an awaitable completed by another goroutine through Post, as a
+// host call would be. Its canceler makes sure a late result is dropped.
+type hostOp struct {
+	l     *scheduler.Loop
+	v     vm.Value
+	delay time.Duration
+}
+
+func (*hostOp) TypeName() string { return "host_op" }
+func (*hostOp) Awaitable()       {}
+
+type hostCancel struct {
+	mu        sync.Mutex
+	cancelled bool
+}
+
+func (c *hostCancel) Cancel() {
+	c.mu.Lock()
+	c.cancelled = true
+	c.mu.Unlock()
+}
+
+func (o *hostOp) Await(l *scheduler.Loop, w scheduler.Waker) scheduler.Canceler {
+	release := l.Hold()
+	c := &hostCancel{}
+	go func() {
+		time.Sleep(o.delay)
+		l.Post(func() {
+			c.mu.Lock()
+			cancelled := c.cancelled
+			c.mu.Unlock()
+			if !cancelled {
+				w.Wake(o.v, nil)
+			}
+		})
+		release()
+	}()
+	return c
+}
+
+func hostNatives(h **harness) map[string]vm.NativeFunc {
+	return map[string]vm.NativeFunc{
+		// host(v, ms) completes with v after ms milliseconds, from another goroutine.
+		"host": func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+			return vm.ObjectValue(&hostOp{l: (*h).l, v: args[0], delay: time.Duration(args[1].AsInt()) * time.Millisecond}), nil
+		},
+	}
+}
+
+func TestPostWakesWaitingLoop(t *testing.T) {
+	var h *harness
+	h = newHarness(t, hostNatives(&h))
+	// The only thing in flight is the host call: the loop waits in epoll with
+	// no timeout, and only Post can wake it.
+	start := time.Now()
+	h.ok(t, `
+print((yield host("from another goroutine", 30)))
+`, lines("from another goroutine"))
+	if d := time.Since(start); d < 30*time.Millisecond || d > 5*time.Second {
+		t.Errorf("the host call took %v", d)
+	}
+	h.idle(t)
+}
+
+func TestManyConcurrentPosts(t *testing.T) {
+	var h *harness
+	h = newHarness(t, hostNatives(&h))
+	h.ok(t, `
+let ops = []
+for i in range(200) { ops.push(host(i, i % 7)) }
+let r = yield all(ops)
+let ok = true
+for i in range(200) { if r[i] != i { ok = false } }
+print(len(r), ok)
+`, lines("200 true"))
+	h.idle(t)
+}
+
+func TestCancelledHostCallDropsLateResult(t *testing.T) {
+	var h *harness
+	h = newHarness(t, hostNatives(&h))
+	h.ok(t, `
+try {
+    yield timeout(0.005, host("late", 50))
+} catch e {
+    print(e.kind)
+}
+print((yield host("next", 1)))
+`, lines("timeout", "next"))
+	h.idle(t)
+}
+
+func TestDeadlockMainWaiting(t *testing.T) {
+	h := newHarness(t, nil)
+	start := time.Now()
+	main := h.run(t, `
+import sync
+let e = sync.event()
+print("waiting")
+yield e.wait()
+print("not reached")
+`, 5*time.Second)
+	_, err := main.Result()
+	if err == nil || err.Kind != "value" || !strings.Contains(err.Message, "deadlock") {
+		t.Fatalf("main ended with %v, want a deadlock error", err)
+	}
+	if got := h.out.String(); got != "waiting\n" {
+		t.Errorf("output %q", got)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("the deadlock was found after %v", d)
+	}
+	h.idle(t)
+}
+
+func TestDeadlockErrorCanBeHandled(t *testing.T) {
+	h := newHarness(t, nil)
+	// The main task joins a task that waits on an event nothing else sets: the
+	// main task gets the deadlock error at its yield, sets the event itself,
+	// and everything ends.
+	h.ok(t, `
+import sync
+let e = sync.event()
+fn waiter() {
+    yield e.wait()
+    return "woken"
+}
+let t = spawn(waiter)
+try {
+    yield t
+} catch err {
+    print(err.kind, err.message.find("deadlock") >= 0)
+}
+e.set()
+print((yield t))
+`, lines("value true", "woken"))
+	h.idle(t)
+}
+
+func TestDeadlockAfterMainEnded(t *testing.T) {
+	h := newHarness(t, nil)
+	// A task left waiting for something that can never happen after the main
+	// task ended: the program ends rather than hanging.
+	main := h.run(t, `
+import sync
+let e = sync.event()
+fn stuck() { yield e.wait() }
+spawn(stuck)
+print("main ends")
+`, 5*time.Second)
+	if _, err := main.Result(); err != nil {
+		t.Fatalf("main failed: %v", err)
+	}
+	if h.out.String() != "main ends\n" {
+		t.Errorf("output %q", h.out)
+	}
+	if n := h.l.Live(); n != 1 {
+		t.Errorf("%d live tasks, want the 1 stuck one", n)
+	}
+	if n := h.l.TimerCount(); n != 0 {
+		t.Errorf("%d timers left", n)
+	}
+}
+
+func TestSleepDoesNotEndEarlyAfterLongTurn(t *testing.T) {
+	h := newHarness(t, nil)
+	// A task that computes for a while and then sleeps must sleep the full
+	// time counted from its call to sleep, not from the start of the turn.
+	h.ok(t, `
+import time
+let start = time.monotonic()
+let x = 0
+while time.monotonic() - start < 0.05 { x = x + 1 }
+let t0 = time.monotonic()
+yield sleep(0.03)
+print(time.monotonic() - t0 >= 0.03)
+`, lines("true"))
+	h.idle(t)
+}
+
+func TestCancelNotStartedTask(t *testing.T) {
+	h := newHarness(t, nil)
+	h.ok(t, `
+fn never() { print("never") }
+let t = spawn(never)
+print(t.cancel(), t.done())
+yield
+try { yield t } catch e { print(e.kind) }
+`, lines("true true", "cancelled"))
+	h.idle(t)
+}
+
+func TestCancelAll(t *testing.T) {
+	var h *harness
+	h = newHarness(t, map[string]vm.NativeFunc{
+		"cancel_all": func(*vm.Task, []vm.Value) (vm.Value, error) {
+			h.l.CancelAll(nil)
+			return vm.Nil, nil
+		},
+	})
+	main := h.run(t, `
+fn worker(name) {
+    try { yield sleep(10) } finally { print(name, "finally") }
+}
+let a = spawn(worker, "a")
+let b = spawn(worker, "b")
+yield
+fn killer() { cancel_all() }
+spawn(killer)
+try {
+    yield sleep(10)
+} catch e {
+    print("main", e.kind)
+}
+`, 5*time.Second)
+	if _, err := main.Result(); err != nil {
+		t.Fatalf("main failed: %v", err)
+	}
+	// The main task is cancelled first, then the others; each finally runs once.
+	out := h.out.String()
+	if !strings.HasPrefix(out, "main cancelled\n") {
+		t.Errorf("output %q does not start with the main task's cancellation", out)
+	}
+	for _, want := range []string{"a finally\n", "b finally\n", "main cancelled\n"} {
+		if strings.Count(out, want) != 1 {
+			t.Errorf("output %q does not have %q once", out, want)
+		}
+	}
+	h.idle(t)
+}
