@@ -29,7 +29,14 @@ func jsonModule(*vm.Machine) (vm.Value, error) {
 			if args[0].Kind() != vm.KStr {
 				return vm.Nil, vm.TypeArgError("json.decode", 1, "a string", args[0])
 			}
-			return DecodeJSON(args[0].AsStr())
+			v, err := DecodeJSON(args[0].AsStr())
+			if err != nil {
+				return vm.Nil, err
+			}
+			if err := t.ChargeDeep(v); err != nil {
+				return vm.Nil, err
+			}
+			return v, nil
 		}),
 	}), nil
 }

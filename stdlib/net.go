@@ -265,6 +265,34 @@ type conn struct {
 	// Left by YieldMethodNow for the operation made right after it.
 	mustWait   waitKind
 	sentPrefix int
+	// streak counts the operations in a row that completed without waiting.
+	streak int
+}
+
+// maxStreak bounds the operations in a row on one conn that complete at once
+// (data already there, room in the socket buffer) without the task leaving the
+// dispatch loop. The next one first goes once around the event loop, so that a
+// peer that sends and reads as fast as it can does not starve every other task
+// and connection.
+const maxStreak = 32
+
+// op makes the awaitable of a conn operation, keeping the streak count.
+func (c *conn) op(name string, attempt attemptFunc) *ioOperation {
+	o := newIOOperation(name, c.fd, func() (vm.Value, *vm.Error, waitKind, time.Duration) {
+		v, err, wait, d := attempt()
+		switch wait {
+		case done:
+			c.streak++
+		case waitRead, waitWrite:
+			c.streak = 0
+		}
+		return v, err, wait, d
+	})
+	if c.streak >= maxStreak {
+		c.streak = 0
+		o.yieldFirst = true
+	}
+	return o
 }
 
 func (n *netLib) newConn(fd int) (vm.Value, *vm.Error) {
@@ -306,6 +334,9 @@ func (c *conn) fill() (got bool, err *vm.Error, wait waitKind) {
 	}
 	return false, ioError("recv", rerr), done
 }
+
+// errConnClosed is the error of an operation on a conn the script closed.
+func errConnClosed() *vm.Error { return vm.NewError(vm.KindClosed, "connection is closed") }
 
 func (c *conn) take(n int) vm.Value {
 	s := string(c.buf[:n])
@@ -356,14 +387,16 @@ func (c *conn) CallMethod(_ *vm.Task, name string, args []vm.Value) (vm.Value, b
 
 // recvAttempt is one non-blocking try of recv(n).
 func (c *conn) recvAttempt(n int) (vm.Value, *vm.Error, waitKind) {
+	// Closed first: a conn the script closed throws closed even when it had
+	// reached the end of the stream or still held unread data.
+	if c.fd.Closed() {
+		return vm.Nil, errConnClosed(), done
+	}
 	if len(c.buf) > 0 {
 		return c.take(min(n, len(c.buf))), nil, done
 	}
 	if c.eof {
 		return vm.Str(""), nil, done
-	}
-	if c.fd.Closed() {
-		return vm.Nil, vm.NewError(vm.KindClosed, "connection is closed"), done
 	}
 	k, rerr := rio.Read(c.fd.Fd, c.n.scratch[:min(n, len(c.n.scratch))])
 	switch {
@@ -383,13 +416,17 @@ func (c *conn) recvAttempt(n int) (vm.Value, *vm.Error, waitKind) {
 // learned (nothing to read; the bytes already sent) for the operation the
 // method call then makes.
 func (c *conn) YieldMethodNow(_ *vm.Task, name string, args []vm.Value) (vm.Value, *vm.Error, bool) {
+	if c.streak >= maxStreak {
+		return vm.Nil, nil, false // time to let the others run: see maxStreak
+	}
 	switch {
 	case name == "recv" && len(args) == 1 && args[0].Kind() == vm.KInt && args[0].AsInt() >= 1:
 		v, err, wait := c.recvAttempt(int(args[0].AsInt()))
 		if wait == done {
+			c.streak++
 			return v, err, true
 		}
-		c.mustWait = wait
+		c.mustWait, c.streak = wait, 0
 	case name == "sendall" && len(args) == 1 && args[0].Kind() == vm.KStr && !c.fd.Closed():
 		data := bytesOf(args[0].AsStr())
 		if len(data) == 0 {
@@ -398,6 +435,7 @@ func (c *conn) YieldMethodNow(_ *vm.Task, name string, args []vm.Value) (vm.Valu
 		k, werr := rio.Write(c.fd.Fd, data)
 		switch {
 		case k == len(data):
+			c.streak++
 			return vm.Nil, nil, true
 		case k > 0:
 			c.sentPrefix = k
@@ -415,13 +453,14 @@ func (c *conn) call(name string, args []vm.Value) (vm.Value, error) {
 			return vm.Nil, err
 		}
 		c.fd.Close()
+		c.buf = nil // received but unread data goes with the connection
 		return vm.Nil, nil
 	case "recv":
 		n, err := intArg("recv", args, 1)
 		if err != nil {
 			return vm.Nil, err
 		}
-		op := newIOOperation("conn.recv", c.fd, func() (vm.Value, *vm.Error, waitKind, time.Duration) {
+		op := c.op("conn.recv", func() (vm.Value, *vm.Error, waitKind, time.Duration) {
 			v, err, wait := c.recvAttempt(n)
 			return v, err, wait, 0
 		})
@@ -442,7 +481,10 @@ func (c *conn) call(name string, args []vm.Value) (vm.Value, error) {
 			return vm.Nil, err
 		}
 		scanned := 0
-		return ioOp("conn."+name, c.fd, func() (vm.Value, *vm.Error, waitKind, time.Duration) {
+		return opValue(c.op("conn."+name, func() (vm.Value, *vm.Error, waitKind, time.Duration) {
+			if c.fd.Closed() {
+				return vm.Nil, errConnClosed(), done, 0
+			}
 			for {
 				if i := strings.Index(unsafe.String(unsafe.SliceData(c.buf[scanned:]), len(c.buf)-scanned), delim); i >= 0 {
 					return c.take(scanned + i + len(delim)), nil, done, 0
@@ -459,13 +501,16 @@ func (c *conn) call(name string, args []vm.Value) (vm.Value, error) {
 					return vm.Nil, err, wait, 0
 				}
 			}
-		}), nil
+		})), nil
 	case "read_exactly":
 		n, err := intArg(name, args, 0)
 		if err != nil {
 			return vm.Nil, err
 		}
-		return ioOp("conn.read_exactly", c.fd, func() (vm.Value, *vm.Error, waitKind, time.Duration) {
+		return opValue(c.op("conn.read_exactly", func() (vm.Value, *vm.Error, waitKind, time.Duration) {
+			if c.fd.Closed() {
+				return vm.Nil, errConnClosed(), done, 0
+			}
 			for len(c.buf) < n {
 				if c.eof {
 					got := len(c.buf)
@@ -478,7 +523,7 @@ func (c *conn) call(name string, args []vm.Value) (vm.Value, error) {
 				}
 			}
 			return c.take(n), nil, done, 0
-		}), nil
+		})), nil
 	default: // send, sendall
 		if err := vm.CheckArgs(name, args, 1, 1); err != nil {
 			return vm.Nil, err
@@ -492,7 +537,7 @@ func (c *conn) call(name string, args []vm.Value) (vm.Value, error) {
 		if all { // YieldMethodNow may have sent a first part
 			sent, c.sentPrefix = c.sentPrefix, 0
 		}
-		return ioOp("conn."+name, c.fd, func() (vm.Value, *vm.Error, waitKind, time.Duration) {
+		return opValue(c.op("conn."+name, func() (vm.Value, *vm.Error, waitKind, time.Duration) {
 			for {
 				if c.fd.Closed() {
 					return vm.Nil, vm.NewError(vm.KindClosed, "connection is closed"), done, 0
@@ -516,7 +561,7 @@ func (c *conn) call(name string, args []vm.Value) (vm.Value, error) {
 				}
 				return vm.Nil, ioError(name, werr), done, 0
 			}
-		}), nil
+		})), nil
 	}
 }
 
@@ -539,15 +584,16 @@ type attemptFunc func() (vm.Value, *vm.Error, waitKind, time.Duration)
 // readiness only after EAGAIN, as often as needed.
 type ioOperation struct {
 	vm.ObjectHeader
-	tried   waitKind // what TryNow found it must wait for (done: not tried)
-	name    string
-	fd      *scheduler.FD
-	attempt attemptFunc
-	used    bool
-	l       *scheduler.Loop
-	w       scheduler.Waker
-	inner   scheduler.Canceler
-	timer   *scheduler.Timer
+	tried      waitKind // what TryNow found it must wait for (done: not tried)
+	yieldFirst bool     // go once around the event loop before the first attempt
+	name       string
+	fd         *scheduler.FD
+	attempt    attemptFunc
+	used       bool
+	l          *scheduler.Loop
+	w          scheduler.Waker
+	inner      scheduler.Canceler
+	timer      *scheduler.Timer
 }
 
 func newIOOperation(name string, fd *scheduler.FD, attempt attemptFunc) *ioOperation {
@@ -555,9 +601,10 @@ func newIOOperation(name string, fd *scheduler.FD, attempt attemptFunc) *ioOpera
 }
 
 func ioOp(name string, fd *scheduler.FD, attempt attemptFunc) vm.Value {
-	o := newIOOperation(name, fd, attempt)
-	return o.Value(o)
+	return opValue(newIOOperation(name, fd, attempt))
 }
+
+func opValue(o *ioOperation) vm.Value { return o.Value(o) }
 
 func (o *ioOperation) TypeName() string { return o.name }
 func (*ioOperation) Awaitable()         {}
@@ -565,7 +612,7 @@ func (*ioOperation) Awaitable()         {}
 // TryNow makes the first attempt inside the dispatch loop: data already there,
 // or room in the socket buffer, completes the yield without the scheduler.
 func (o *ioOperation) TryNow(*vm.Task) (vm.Value, *vm.Error, bool) {
-	if o.used || o.tried != done {
+	if o.used || o.tried != done || o.yieldFirst {
 		return vm.Nil, nil, false
 	}
 	for {
@@ -590,6 +637,11 @@ func (o *ioOperation) Await(l *scheduler.Loop, w scheduler.Waker) scheduler.Canc
 		return nil
 	}
 	o.used, o.l, o.w = true, l, w
+	if o.yieldFirst { // see maxStreak
+		o.yieldFirst = false
+		o.timer = l.After(0, o)
+		return o
+	}
 	switch o.tried {
 	case waitRead: // TryNow found nothing to read: wait without trying again
 		o.inner = o.fd.WaitRead(o)

@@ -114,6 +114,7 @@ func newVM(args []string, stdout, stderr io.Writer) *yieldscript.VM {
 		Stderr:       stderr,
 		Args:         args,
 		Modules:      yieldscript.AllModules,
+		ImportRoot:   "/",
 		LineBuffered: isTerminal(stdout),
 	})
 }

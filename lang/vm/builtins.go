@@ -68,7 +68,11 @@ func registerCoreBuiltins(m *Machine) {
 		if args[0].k == KInt {
 			return Str(strconv.FormatInt(int64(args[0].n), 10)), nil
 		}
-		return Str(ToStr(args[0])), nil
+		r := Str(ToStr(args[0]))
+		if e := t.chargeValue(r); e != nil {
+			return Nil, e
+		}
+		return r, nil
 	})
 	def("int", builtinInt)
 	def("float", builtinFloat)

@@ -65,6 +65,10 @@ func (t *Task) exec(ins uint32) Status {
 	case compile.ADD, compile.SUB, compile.MUL, compile.DIV, compile.FLOORDIV, compile.MOD:
 		var r Value
 		if r, err = Arith(op, s[sp-2], s[sp-1]); err == nil {
+			if e := t.chargeValue(r); e != nil {
+				err = e
+				break
+			}
 			sp--
 			s[sp-1] = r
 		}
@@ -121,7 +125,7 @@ func (t *Task) exec(ins uint32) Status {
 		}
 	case compile.LOOP:
 		if m.tick -= int64(fr.pc() - arg); m.tick <= 0 {
-			if e := m.slowTick(int64(tickInterval - m.tick)); e != nil {
+			if e := m.slowTick(t, int64(tickInterval-m.tick)); e != nil {
 				err = e
 				break
 			}
@@ -138,7 +142,12 @@ func (t *Task) exec(ins uint32) Status {
 		if recv.k == KList && ref.push && argc == 1 {
 			// The loop pushes when the list has room; here it grows.
 			l := recv.AsList()
+			before := cap(l.Items)
 			l.Items = appendValue(l.Items, s[sp-1])
+			if e := t.chargeGrowth(before, cap(l.Items), valueBytes); e != nil {
+				err = e
+				break
+			}
 			sp--
 			s[sp-1] = Nil
 			break
@@ -149,6 +158,9 @@ func (t *Task) exec(ins uint32) Status {
 			if my, ok := recv.AsObject().(MethodYielder); ok && nextIsYield(fr) {
 				r, e, done := my.YieldMethodNow(t, p.Names[arg>>8], s[sp-argc:sp])
 				if done {
+					if e == nil && r.k == KStr {
+						e = t.chargeValue(r) // a read that completed at once
+					}
 					if e != nil {
 						err = e
 						break
@@ -180,8 +192,19 @@ func (t *Task) exec(ins uint32) Status {
 		}
 		if fn != nil {
 			t.sp = sp
+			before := capOf(recv)
 			var r Value
 			if r, err = fn(t, recv, s[sp-argc:sp]); err == nil {
+				if t.Quota != nil {
+					if e := t.chargeGrowth(before, capOf(recv), valueBytes); e != nil {
+						err = e
+						break
+					}
+					if e := t.chargeValue(r); e != nil {
+						err = e
+						break
+					}
+				}
 				sp -= argc
 				s[sp-1] = r
 			}
@@ -263,7 +286,12 @@ func (t *Task) exec(ins uint32) Status {
 		sp--
 		s[sp-1] = r
 	case compile.SETINDEX:
+		before := mapLen(s[sp-3])
 		if err = SetIndex(s[sp-3], s[sp-2], s[sp-1]); err == nil {
+			if e := t.chargeGrowth(before, mapLen(s[sp-3]), 2*valueBytes); e != nil {
+				err = e
+				break
+			}
 			sp -= 3
 		}
 	case compile.FIELD:
@@ -273,7 +301,12 @@ func (t *Task) exec(ins uint32) Status {
 			s[sp-1] = r
 		}
 	case compile.SETFIELD:
+		before := mapLen(s[sp-2])
 		if err = t.setField(s[sp-2], p.Names[arg], s[sp-1]); err == nil {
+			if e := t.chargeGrowth(before, mapLen(s[sp-2]), 2*valueBytes); e != nil {
+				err = e
+				break
+			}
 			sp -= 2
 		}
 	case compile.SLICE:
@@ -298,6 +331,10 @@ func (t *Task) exec(ins uint32) Status {
 			} else {
 				n += 8
 			}
+		}
+		if e := t.charge(int64(n)); e != nil {
+			err = e
+			break
 		}
 		buf := make([]byte, 0, n)
 		for _, v := range s[sp-arg : sp] {
@@ -460,7 +497,7 @@ func (t *Task) call(argc int) Status {
 			return t.throw(Errorf(KindStackOverflow, "stack overflow: more than %d nested calls", m.MaxDepth))
 		}
 		if m.tick--; m.tick <= 0 {
-			if e := m.slowTick(tickInterval - m.tick); e != nil {
+			if e := m.slowTick(t, tickInterval-m.tick); e != nil {
 				return t.throw(e)
 			}
 		}

@@ -108,11 +108,18 @@ func (m *Machine) Interrupt(err *Error) { m.interrupt.Store(err) }
 // ClearInterrupt undoes Interrupt.
 func (m *Machine) ClearInterrupt() { m.interrupt.Store(nil) }
 
-// slowTick runs every tickInterval steps: checks interruption and the budget.
-func (m *Machine) slowTick(used int64) *Error {
+// slowTick runs every tickInterval steps: checks interruption and the budget,
+// the machine's and the task's quota's.
+func (m *Machine) slowTick(t *Task, used int64) *Error {
 	if e := m.interrupt.Swap(nil); e != nil {
 		m.tick = tickInterval
 		return &Error{Kind: e.Kind, Message: e.Message, Cause: e.Cause}
+	}
+	if t.Quota != nil {
+		if e := t.Quota.tick(used); e != nil {
+			m.tick = tickInterval
+			return e
+		}
 	}
 	if m.Budget > 0 {
 		m.steps += used

@@ -6,6 +6,7 @@ import (
 	"unsafe"
 
 	"github.com/yieldscript/yieldscript/lang/compile"
+	"github.com/yieldscript/yieldscript/lang/parser"
 )
 
 func unsafePointer[T any](p *T) unsafe.Pointer { return unsafe.Pointer(p) }
@@ -132,6 +133,8 @@ type Task struct {
 	Awaiting Value
 	// Data belongs to whoever drives the task (the scheduler).
 	Data any
+	// Quota, when set, is the allowance the task shares with others (limits.go).
+	Quota *Quota
 }
 
 // callInfo is what the call fast path reads of a Proto, computed when the
@@ -192,6 +195,8 @@ func (m *Machine) NewTask(fn Value, args []Value) (*Task, error) {
 		args = co.args
 		co.args = nil
 		fn = closureValue(co.fn)
+	case KNative:
+		fn = nativeTrampoline(fn, len(args))
 	default:
 		return nil, Errorf(KindType, "cannot run %s as a task", fn.TypeName())
 	}
@@ -289,6 +294,13 @@ func (t *Task) Run() Status {
 // Resume continues a task suspended at a yield with v as the yield's value.
 func (t *Task) Resume(v Value) Status {
 	t.Awaiting = Nil
+	if v.k == KStr && t.Quota != nil {
+		// What a wait delivers (a network or file read, a host call's result)
+		// counts against the task's quota.
+		if e := t.charge(int64(v.n)); e != nil {
+			return t.run(e)
+		}
+	}
 	t.stack[t.sp] = v
 	t.sp++
 	return t.run(nil)
@@ -316,6 +328,29 @@ func (t *Task) Trace() []TraceFrame {
 		out = append(out, TraceFrame{Func: p.Name, File: p.File, Line: pos.Line, Col: pos.Col})
 	}
 	return out
+}
+
+// nativeTrampoline makes a script function of nargs parameters that calls the
+// native function fn with them, so that a native function can run as a task.
+func nativeTrampoline(fn Value, nargs int) Value {
+	name := fn.AsNative().Name
+	code := []uint32{compile.Instr(compile.CONST, 0)}
+	for i := range nargs {
+		code = append(code, compile.Instr(compile.LOCAL, i))
+	}
+	code = append(code, compile.Instr(compile.CALL, nargs), compile.Instr(compile.RETURN, 0))
+	locals := make([]string, nargs)
+	for i := range locals {
+		locals[i] = fmt.Sprintf("arg%d", i)
+	}
+	fc := &compile.Funcode{
+		Name: name, File: "<native>", Code: code, Lines: make([]parser.Pos, len(code)),
+		Consts: []any{int64(0)}, NumParams: nargs, NumRequired: nargs, NumLocals: nargs,
+		MaxStack: nargs + 1, LocalNames: locals,
+	}
+	p := loadProto(fc, NewModule(name, "<native>"))
+	p.consts[0] = fn
+	return closureValue(&Closure{proto: p})
 }
 
 // Site is a place in running code: a function and an instruction. It is cheap

@@ -35,8 +35,8 @@ func installBuiltins(l *Loop) {
 		if fn.Kind() == vm.KCoroutine && len(rest) > 0 {
 			return vm.Nil, vm.NewError(vm.KindType, "spawn() takes no extra arguments with a coroutine")
 		}
-		if fn.Kind() != vm.KCoroutine && fn.Kind() != vm.KFunc {
-			return vm.Nil, vm.TypeArgError("spawn", 1, "a coroutine or a script function", fn)
+		if fn.Kind() != vm.KCoroutine && fn.Kind() != vm.KFunc && fn.Kind() != vm.KNative {
+			return vm.Nil, vm.TypeArgError("spawn", 1, "a coroutine or a function", fn)
 		}
 		t, err := l.Spawn(fn, append([]vm.Value(nil), rest...), sitesOf(vt))
 		if err != nil {

@@ -42,9 +42,10 @@ type Loop struct {
 	M      *vm.Machine
 	Stderr io.Writer
 
-	poller *rio.Poller
-	ready  queue
-	timers timerHeap
+	poller   *rio.Poller
+	ready    queue
+	timers   timerHeap
+	timerSeq uint64
 
 	fds     map[int]*FD
 	ioWaits int // tasks waiting on descriptors
@@ -66,6 +67,13 @@ type Loop struct {
 	// Failed is set when an error escaped a task nobody waited on.
 	Failed bool
 	exit   *int
+
+	// MaxTasks, when positive, limits the live tasks: Spawn past it fails
+	// with kind limit.
+	MaxTasks int
+	serving  bool     // Serve is turning the loop (serve.go)
+	groups   []*Group // groups not yet ended (serve.go)
+	orphaned []*Group // ended programs whose other tasks stop after this turn
 }
 
 // New makes a loop for machine m and installs the task builtins (spawn, sleep,
@@ -266,6 +274,7 @@ func (q *queue) pop() *Task {
 
 // Timer is a scheduled wake-up.
 type Timer struct {
+	seq   uint64
 	when  time.Time
 	w     Waker
 	index int // position in the heap, -1 when not scheduled
@@ -273,8 +282,13 @@ type Timer struct {
 
 type timerHeap []*Timer
 
-func (h timerHeap) Len() int           { return len(h) }
-func (h timerHeap) Less(i, j int) bool { return h[i].when.Before(h[j].when) }
+func (h timerHeap) Len() int { return len(h) }
+func (h timerHeap) Less(i, j int) bool {
+	if h[i].when.Equal(h[j].when) {
+		return h[i].seq < h[j].seq // equal deadlines fire in the order they were set
+	}
+	return h[i].when.Before(h[j].when)
+}
 func (h timerHeap) Swap(i, j int) {
 	h[i], h[j] = h[j], h[i]
 	h[i].index = i
@@ -296,7 +310,8 @@ func (h *timerHeap) Pop() any {
 
 // After schedules w.Wake(nil, nil) after d. The timer's Cancel unschedules it.
 func (l *Loop) After(d time.Duration, w Waker) *Timer {
-	tm := &Timer{when: time.Now().Add(d), w: w, index: -1}
+	l.timerSeq++
+	tm := &Timer{seq: l.timerSeq, when: time.Now().Add(d), w: w, index: -1}
 	heap.Push(&l.timers, tm)
 	return tm
 }

@@ -234,14 +234,14 @@ func (op *raceOp) Await(l *Loop, w Waker) Canceler {
 			}
 			return nil
 		}
-		if op.finished { // the first one was ready at once
+		if op.finished { // this one was ready at once: the rest never start
 			if c != nil {
 				c.Cancel()
 			}
 			if t != nil {
 				t.Cancel()
 			}
-			continue
+			break
 		}
 		op.cancels[i], op.tasks[i] = c, t
 	}

@@ -14,12 +14,13 @@ type pool struct {
 	mu      sync.Mutex
 	jobs    []func()
 	workers int
+	max     int // 0: maxWorkers
 }
 
 func (p *pool) submit(job func()) {
 	p.mu.Lock()
 	p.jobs = append(p.jobs, job)
-	if p.workers < maxWorkers {
+	if p.workers < maxWorkers && p.max == 0 || p.workers < p.max {
 		p.workers++
 		go p.work()
 	}
@@ -54,9 +55,13 @@ func (j *job) Cancel() { j.cancelled = true }
 // Go runs work on the loop's bounded worker pool and delivers its result to w
 // on the loop. The loop stays alive while work is in flight.
 func (l *Loop) Go(w Waker, work func() (vm.Value, *vm.Error)) Canceler {
+	return l.goOn(&l.workers, w, work)
+}
+
+func (l *Loop) goOn(p *pool, w Waker, work func() (vm.Value, *vm.Error)) Canceler {
 	j := &job{w: w}
 	l.pending.Add(1)
-	l.workers.submit(func() {
+	p.submit(func() {
 		v, err := work()
 		l.Post(func() {
 			l.pending.Add(-1)

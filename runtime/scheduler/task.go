@@ -30,21 +30,26 @@ type Task struct {
 	val vm.Value
 	err *vm.Error
 	// the wait in progress
-	canceler Canceler
-	inAwait  bool // inside Awaitable.Await: a Wake now completes synchronously
-	wokeSync bool
+	canceler  Canceler
+	inAwait   bool // inside Awaitable.Await: a Wake now completes synchronously
+	wokeSync  bool
+	handedOff bool // ready with the value its wait completed with
 
 	cancelRequested bool
 	joiners         []Waker
 	observed        bool // someone waited on the task or read its result
 	spawnedAt       []vm.Site
-	prev, next      *Task // the loop's list of live tasks
+	prev, next      *Task  // the loop's list of live tasks
+	group           *Group // the run the task belongs to (serve.go), or nil
 }
 
 // Spawn makes a task that calls fn (a function or an unstarted coroutine) with
 // args, ready to run after the tasks already ready. spawnedAt is where the
 // spawning task was, shown in tracebacks.
 func (l *Loop) Spawn(fn vm.Value, args []vm.Value, spawnedAt []vm.Site) (*Task, error) {
+	if l.MaxTasks > 0 && l.live >= l.MaxTasks {
+		return nil, vm.Errorf(vm.KindLimit, "task limit of %d live tasks reached", l.MaxTasks)
+	}
 	vt, err := l.M.NewTask(fn, args)
 	if err != nil {
 		return nil, err
@@ -52,6 +57,12 @@ func (l *Loop) Spawn(fn vm.Value, args []vm.Value, spawnedAt []vm.Site) (*Task, 
 	l.nextID++
 	t := &Task{l: l, vt: vt, id: l.nextID, spawnedAt: spawnedAt}
 	vt.Data = t
+	if c := l.current; c != nil && c.group != nil {
+		// A task spawned by a task of a group belongs to the group.
+		t.group = c.group
+		t.group.live++
+		vt.Quota = c.vt.Quota
+	}
 	l.live++
 	t.next = l.tasks
 	if l.tasks != nil {
@@ -131,6 +142,7 @@ func (t *Task) Wake(v vm.Value, err *vm.Error) {
 		t.wokeSync = true
 		return
 	}
+	t.handedOff = err == nil
 	t.state = stateReady
 	t.l.ready.push(t)
 }
@@ -155,6 +167,12 @@ func (t *Task) interrupt(err *vm.Error) {
 			t.finish(vm.Nil, err)
 			return
 		}
+		if t.handedOff {
+			// Its wait already completed with something handed over (a queue
+			// item, a lock): deliver it, and cancel at the task's next yield.
+			t.cancelRequested = true
+			return
+		}
 		t.val, t.err = vm.Nil, err
 	case stateRunning:
 		t.cancelRequested = true
@@ -171,6 +189,7 @@ func (t *Task) Cancel() {
 func (l *Loop) step(t *Task) {
 	l.current = t
 	t.state = stateRunning
+	t.handedOff = false
 	var st vm.Status
 	switch {
 	case !t.started:
@@ -195,7 +214,7 @@ func (l *Loop) step(t *Task) {
 		case vm.StatusFailed:
 			l.live--
 			err := t.vt.Err
-			if code, ok := err.ExitCode(); ok {
+			if code, ok := err.ExitCode(); ok && !l.exited(t, code) {
 				l.exit = &code
 			}
 			t.finish(vm.Nil, err)
@@ -267,10 +286,13 @@ func (t *Task) finish(v vm.Value, err *vm.Error) {
 		t.observed = true
 		w.Wake(v, err)
 	}
-	if err != nil && len(joiners) == 0 && t != t.l.main {
+	if err != nil && len(joiners) == 0 && t != t.l.main && (t.group == nil || t != t.group.main) {
 		if _, exit := err.ExitCode(); !exit && err.Kind != vm.KindCancelled {
 			t.l.report(t, err)
 		}
+	}
+	if g := t.group; g != nil {
+		g.taskEnded(t)
 	}
 }
 
@@ -299,6 +321,9 @@ func hasPrefix(trace, prefix []vm.TraceFrame) bool {
 // report prints an error that escaped a task nobody waits on.
 func (l *Loop) report(t *Task, err *vm.Error) {
 	l.Failed = true
+	if t.group != nil {
+		t.group.failed = true
+	}
 	l.M.Flush()
 	var b strings.Builder
 	fmt.Fprintf(&b, "error in task %d:\n", t.id)

@@ -1,0 +1,271 @@
+package yieldscript
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// slowLookup is an asynchronous Go function that takes d and counts how many
+// of its calls run at once.
+type slowLookup struct {
+	d             time.Duration
+	running, peak atomic.Int32
+	cancelled     atomic.Int32
+}
+
+func (s *slowLookup) lookup(ctx context.Context, key string) (string, error) {
+	n := s.running.Add(1)
+	defer s.running.Add(-1)
+	for {
+		p := s.peak.Load()
+		if n <= p || s.peak.CompareAndSwap(p, n) {
+			break
+		}
+	}
+	select {
+	case <-time.After(s.d):
+		return strings.ToUpper(key), nil
+	case <-ctx.Done():
+		s.cancelled.Add(1)
+		return "", ctx.Err()
+	}
+}
+
+func TestAsyncFanOutRunsConcurrently(t *testing.T) {
+	v, _ := newTestVM(t, Options{})
+	s := &slowLookup{d: 200 * time.Millisecond}
+	must(t, v.SetFunc("lookup", s.lookup))
+	run(t, v, `fn fan(n) {
+  let calls = []
+  for i in range(n) { calls.push(lookup("k" + str(i))) }
+  return yield all(calls)
+}`)
+	start := time.Now()
+	r, err := v.Call(context.Background(), "fan", 100)
+	elapsed := time.Since(start)
+	must(t, err)
+	got := r.([]any)
+	if len(got) != 100 || got[0] != "K0" || got[99] != "K99" {
+		t.Fatalf("results %v", got)
+	}
+	if p := s.peak.Load(); p != 100 {
+		t.Errorf("at most %d calls ran at once, want 100", p)
+	}
+	// 100 calls of 200 ms one after another would take 20 s.
+	if elapsed > 5*time.Second {
+		t.Errorf("fan-out took %v", elapsed)
+	}
+}
+
+func TestAsyncPoolIsBounded(t *testing.T) {
+	v, _ := newTestVM(t, Options{MaxAsync: 4})
+	s := &slowLookup{d: 20 * time.Millisecond}
+	must(t, v.SetFunc("lookup", s.lookup))
+	run(t, v, `let calls = []
+for i in range(20) { calls.push(lookup("x")) }
+yield all(calls)`)
+	if p := s.peak.Load(); p > 4 {
+		t.Errorf("%d calls ran at once, want at most 4", p)
+	}
+}
+
+func TestCancelDuringAsyncCall(t *testing.T) {
+	v, out := newTestVM(t, Options{})
+	s := &slowLookup{d: time.Hour}
+	must(t, v.SetFunc("lookup", s.lookup))
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		for s.running.Load() == 0 {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+	}()
+	start := time.Now()
+	err := v.RunString(ctx, "cancel.ys", `
+try {
+  yield lookup("slow")
+} finally {
+  print("cleaned up")
+}`)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	var se *Error
+	if !errors.As(err, &se) || se.Kind != "cancelled" {
+		t.Errorf("err = %#v, want kind cancelled", err)
+	}
+	if !strings.Contains(out.String(), "cleaned up") {
+		t.Errorf("finally did not run: %q", out.String())
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for s.cancelled.Load() == 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if s.cancelled.Load() != 1 {
+		t.Error("the Go function's context was not cancelled")
+	}
+	if time.Since(start) > 5*time.Second {
+		t.Errorf("cancellation took %v", time.Since(start))
+	}
+}
+
+func TestTaskCancelAndTimeoutCancelContext(t *testing.T) {
+	v, out := newTestVM(t, Options{})
+	s := &slowLookup{d: time.Hour}
+	must(t, v.SetFunc("lookup", s.lookup))
+	run(t, v, `
+try { yield timeout(0.05, lookup("a")) } catch e { print(e.kind) }
+let t = spawn(fn() { return yield lookup("b") })
+yield sleep(0.02)
+t.cancel()
+try { yield t } catch e { print(e.kind) }
+`)
+	if out.String() != "timeout\ncancelled\n" {
+		t.Errorf("output %q", out.String())
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for s.cancelled.Load() < 2 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if s.cancelled.Load() != 2 {
+		t.Errorf("%d contexts cancelled, want 2", s.cancelled.Load())
+	}
+}
+
+func TestCancelCallDuringAsyncCall(t *testing.T) {
+	v, _ := newTestVM(t, Options{})
+	s := &slowLookup{d: time.Hour}
+	must(t, v.SetFunc("lookup", s.lookup))
+	run(t, v, `fn get(k) { return yield lookup(k) }`)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err := v.Call(ctx, "get", "x")
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want DeadlineExceeded", err)
+	}
+	// The VM goes on serving.
+	run(t, v, `fn ok() { return 1 }`)
+	if r, err := v.Call(context.Background(), "ok"); err != nil || r != int64(1) {
+		t.Errorf("after a cancelled call: %v, %v", r, err)
+	}
+}
+
+func TestCancelBusyScript(t *testing.T) {
+	v, out := newTestVM(t, Options{})
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	err := v.RunString(ctx, "busy.ys", `
+try { while true { } } finally { print("finally ran") }`)
+	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(out.String(), "finally ran") {
+		t.Errorf("err = %v, output %q", err, out.String())
+	}
+}
+
+func TestCancelledContextBeforeStart(t *testing.T) {
+	v, _ := newTestVM(t, Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := v.RunString(ctx, "x.ys", "print(1)"); !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestAsyncUnawaitedDoesNothing(t *testing.T) {
+	v, out := newTestVM(t, Options{})
+	var calls atomic.Int32
+	must(t, v.SetFunc("hit", func(ctx context.Context) { calls.Add(1) }))
+	run(t, v, `let a = hit()
+print(type(a))
+yield a
+try { yield a } catch e { print(e.kind) }`)
+	if calls.Load() != 1 || out.String() != "async\nvalue\n" {
+		t.Errorf("calls %d, output %q", calls.Load(), out.String())
+	}
+}
+
+func TestCallsFromManyGoroutines(t *testing.T) {
+	v, _ := newTestVM(t, Options{})
+	run(t, v, `let hits = 0
+fn hit(n) {
+  hits += 1
+  yield sleep(0.001)
+  return n * n
+}`)
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for g := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 25 {
+				r, err := v.Call(context.Background(), "hit", g*100+i)
+				if err != nil {
+					errs <- err
+					return
+				}
+				if want := int64((g*100 + i) * (g*100 + i)); r != want {
+					errs <- errors.New("wrong result")
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if hits, _, _ := v.Global("hits"); hits != int64(400) {
+		t.Errorf("hits = %v, want 400", hits)
+	}
+}
+
+func TestManyVMsInParallel(t *testing.T) {
+	// Run with -race: VMs share nothing.
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var out strings.Builder
+			v := New(Options{Stdout: &out})
+			defer v.Close()
+			if err := v.SetFunc("id", func(ctx context.Context, x int) int { return x }); err != nil {
+				t.Error(err)
+				return
+			}
+			err := v.RunString(context.Background(), "par.ys", `
+let total = 0
+fn work(n) {
+  let xs = []
+  for i in range(n) { xs.push((yield id(i))) }
+  let s = 0
+  for x in xs { s += x }
+  return s
+}
+let tasks = []
+for i in range(10) { tasks.push(spawn(work, 50)) }
+for t in tasks { total += (yield t) }
+print(total)`)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if out.String() != "12250\n" {
+				t.Errorf("VM %d printed %q", i, out.String())
+			}
+			for j := range 20 {
+				r, err := v.Call(context.Background(), "work", j)
+				if err != nil || r != int64(j*(j-1)/2) {
+					t.Errorf("VM %d: work(%d) = %v, %v", i, j, r, err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}

@@ -1,0 +1,279 @@
+package yieldscript
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/yieldscript/yieldscript/lang/compile"
+	"github.com/yieldscript/yieldscript/lang/parser"
+	"github.com/yieldscript/yieldscript/lang/vm"
+	"github.com/yieldscript/yieldscript/runtime/scheduler"
+)
+
+// RunFile runs a script file as the main program (see RunString). Its file
+// imports are relative to it, and need Options.ImportRoot.
+func (v *VM) RunFile(ctx context.Context, path string) error {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	return v.RunString(ctx, path, string(src))
+}
+
+// RunString runs source code as the main program; name is used in positions.
+// It returns when the program has ended: its top level and every task it
+// spawned have ended, or a task called os.exit (*ExitError), or an error
+// escaped the top level (*Error, with the traceback). When the program ended
+// normally but an error escaped a task nobody waited on, it returns
+// ErrTaskFailed. Cancelling ctx cancels every task of the program: their
+// pending yields throw kind "cancelled", their finally blocks run, and the
+// error returned satisfies errors.Is(err, context.Canceled) (or
+// DeadlineExceeded). Top-level globals stay defined in the VM afterwards.
+func (v *VM) RunString(ctx context.Context, name, src string) error {
+	_, err := v.runProgram(ctx, func() (*compile.Program, error) {
+		v.main.File = name
+		env := v.env(false)
+		return compileSource(name, []byte(src), &env)
+	}, nil)
+	return err
+}
+
+// Run runs a compiled program as the main program, as RunString does, and
+// returns the value of its final expression statement when it was compiled to
+// keep one (otherwise nil). A program can run many times.
+func (v *VM) Run(ctx context.Context, p *Program) (any, error) {
+	var out any
+	_, err := v.runProgram(ctx, p.current, func(x vm.Value) error {
+		var err error
+		out, err = v.fromValue(x)
+		return err
+	})
+	return out, err
+}
+
+// Eval runs REPL input in the VM's main module, one top-level statement at a
+// time; globals persist between calls. For each expression statement whose value
+// is not nil it calls echo with the value as it would appear inside a list. It
+// stops at the first statement that fails and returns that error.
+func (v *VM) Eval(ctx context.Context, name, src string, echo func(string)) error {
+	f, err := parser.ParseFile(name, []byte(src))
+	if err != nil {
+		var pe *parser.Error
+		if errors.As(err, &pe) {
+			return &CompileError{Err: pe, Source: []byte(src)}
+		}
+		return err
+	}
+	for _, stmt := range f.Stmts {
+		one := &parser.File{Name: f.Name, Stmts: []parser.Stmt{stmt}}
+		var shown string
+		_, err := v.runProgram(ctx, func() (*compile.Program, error) {
+			env := v.env(true)
+			prog, err := compile.Compile(one, &env)
+			if err != nil {
+				var pe *parser.Error
+				if errors.As(err, &pe) {
+					return nil, &CompileError{Err: pe, Source: []byte(src)}
+				}
+				return nil, err
+			}
+			return prog, nil
+		}, func(x vm.Value) error {
+			if !x.IsNil() {
+				shown = vm.Repr(x)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if shown != "" && echo != nil {
+			echo(shown)
+		}
+	}
+	return nil
+}
+
+// runProgram compiles (on the loop) and runs a program in the main module.
+func (v *VM) runProgram(ctx context.Context, compileIt func() (*compile.Program, error), result func(vm.Value) error) (vm.Value, error) {
+	return vm.Nil, v.runGroup(ctx, true, func() (vm.Value, []vm.Value, error) {
+		prog, err := compileIt()
+		if err != nil {
+			return vm.Nil, nil, err
+		}
+		return v.m.Load(prog, v.main), nil, nil
+	}, result)
+}
+
+// Call calls the global function name with args converted to script values
+// (see convert.go) and returns its result converted to Go. A coroutine
+// function runs as a task of its own, so it may yield. Call returns when the
+// function has returned; tasks it spawned go on running in the VM. Cancelling
+// ctx cancels the call's task and the tasks it spawned, as for RunString.
+// Calls from many goroutines at once are safe; they run one at a time on the
+// VM's loop, interleaved at their yields.
+func (v *VM) Call(ctx context.Context, name string, args ...any) (any, error) {
+	return v.callValue(ctx, func() (vm.Value, error) {
+		fn, ok := v.main.Global(name)
+		if !ok {
+			return vm.Nil, fmt.Errorf("yieldscript: Call: no function named %s is defined", name)
+		}
+		return fn, nil
+	}, args)
+}
+
+// callValue runs the function lookup gives (on the loop) as the main task of
+// a group that ends with it.
+func (v *VM) callValue(ctx context.Context, lookup func() (vm.Value, error), args []any) (any, error) {
+	var out any
+	err := v.runGroup(ctx, false, func() (vm.Value, []vm.Value, error) {
+		fn, err := lookup()
+		if err != nil {
+			return vm.Nil, nil, err
+		}
+		vals := make([]vm.Value, len(args))
+		for i, a := range args {
+			if vals[i], err = v.toValue(a); err != nil {
+				return vm.Nil, nil, fmt.Errorf("yieldscript: Call: argument %d: %w", i+1, err)
+			}
+		}
+		switch fn.Kind() {
+		case vm.KFunc:
+			return fn, vals, nil
+		case vm.KNative:
+			return vm.Nil, nil, fmt.Errorf("yieldscript: Call: %s is a Go function: call it from Go directly", fn.AsNative().Name)
+		}
+		return vm.Nil, nil, fmt.Errorf("yieldscript: Call: cannot call %s", fn.TypeName())
+	}, func(x vm.Value) error {
+		var err error
+		out, err = v.fromValue(x)
+		return err
+	})
+	return out, err
+}
+
+// runGroup starts, on the loop, the function that start gives as the main task
+// of a new group, waits for the group to end, and turns its outcome into the
+// result (given to result on the loop) or an error. It costs one round trip
+// to the loop: the start and the end report on the same channel.
+func (v *VM) runGroup(ctx context.Context, program bool, start func() (vm.Value, []vm.Value, error), result func(vm.Value) error) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if v.loopErr != nil {
+		return v.loopErr
+	}
+	if v.closed.Load() {
+		return ErrClosed
+	}
+	if v.onLoop() {
+		return ErrReentrant
+	}
+	q := &vm.Quota{MaxSteps: v.opts.MaxSteps, MaxBytes: v.opts.MaxAlloc}
+	var g *scheduler.Group // set and read on the loop only
+	done := make(chan error, 1)
+	v.loop.Post(func() {
+		err := protect(func() error {
+			fn, args, err := start()
+			if err != nil {
+				return err
+			}
+			g, err = v.loop.Start(fn, args, scheduler.GroupOptions{
+				Program: program,
+				Quota:   q,
+				OnEnd: func(g *scheduler.Group) {
+					done <- protect(func() error { return v.outcome(ctx, g, program, result) })
+				},
+			})
+			if err != nil {
+				return wrapError(err, ctx)
+			}
+			return nil
+		})
+		if err != nil {
+			done <- err
+		}
+	})
+	stop := v.watch(ctx, func() {
+		if g != nil && !g.Ended() {
+			g.Cancel(cancelError(ctx))
+		}
+	}, q)
+	defer stop()
+	select {
+	case err := <-done:
+		return err
+	case <-v.served:
+		select {
+		case err := <-done:
+			return err
+		default:
+			return ErrClosed
+		}
+	}
+}
+
+func cancelError(ctx context.Context) *vm.Error {
+	e := vm.NewError(vm.KindCancelled, "cancelled by the host: "+ctx.Err().Error())
+	e.Cause = ctx.Err()
+	return e
+}
+
+// outcome is the result of a group that ended. On the loop.
+func (v *VM) outcome(ctx context.Context, g *scheduler.Group, program bool, result func(vm.Value) error) error {
+	if code, ok := g.ExitCode(); ok {
+		return &ExitError{Code: code}
+	}
+	val, err := g.Main().Result()
+	if err != nil {
+		return wrapError(err, ctx)
+	}
+	if result != nil {
+		if err := result(val); err != nil {
+			return err
+		}
+	}
+	if program && g.Failed() {
+		return ErrTaskFailed
+	}
+	return nil
+}
+
+// watch cancels the run's tasks when ctx ends: cancel (run on the loop)
+// makes each task's pending yield throw kind cancelled, and the quota's
+// interrupt stops a task busy computing. A script that swallows the
+// cancellation and keeps computing is interrupted again every 100 ms until the
+// run ends. The returned function stops watching.
+func (v *VM) watch(ctx context.Context, cancel func(), q *vm.Quota) func() {
+	if ctx.Done() == nil {
+		return func() {}
+	}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	stopAfter := context.AfterFunc(ctx, func() {
+		defer close(finished)
+		v.loop.Post(cancel)
+		tick := time.NewTicker(100 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			q.Interrupt(cancelError(ctx))
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+		}
+	})
+	return func() {
+		close(done)
+		if !stopAfter() {
+			<-finished // the watcher ran: wait until it has stopped
+		}
+	}
+}

@@ -1,0 +1,118 @@
+// Command httpserver is a Go HTTP server whose handlers call a YieldScript
+// function per request, concurrently: every request is a call into one VM,
+// queued onto its event loop, and the script's asynchronous lookups let
+// requests overlap.
+//
+//	go run ./examples/embed/httpserver -addr 127.0.0.1:8080
+//	curl '127.0.0.1:8080/?name=ann'
+package main
+
+import (
+	"context"
+	_ "embed"
+	"flag"
+	"fmt"
+	"log"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/yieldscript/yieldscript"
+)
+
+//go:embed handler.ys
+var handlerSource string
+
+// request is what the script's handle(req) gets (as a map).
+type request struct {
+	Method string            `ys:"method"`
+	Path   string            `ys:"path"`
+	Query  map[string]string `ys:"query"`
+	Body   string            `ys:"body"`
+}
+
+// response is what it returns.
+type response struct {
+	Status  int
+	Headers map[string]string
+	Body    string
+}
+
+// newVM makes the VM with the script loaded and its Go functions defined.
+func newVM() (*yieldscript.VM, error) {
+	v := yieldscript.New(yieldscript.Options{
+		MaxSteps: 10_000_000, // per request: a runaway handler gets an error, not the server
+		MaxAlloc: 64 << 20,
+	})
+	// A slow lookup (a database, another service): asynchronous, so that the
+	// script's task waits while the VM serves other requests.
+	err := v.SetFunc("lookup_user", func(ctx context.Context, name string) (map[string]string, error) {
+		select {
+		case <-time.After(20 * time.Millisecond):
+			return map[string]string{"display": strings.ToUpper(name[:1]) + name[1:]}, nil
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	})
+	if err == nil {
+		err = v.RunString(context.Background(), "handler.ys", handlerSource)
+	}
+	if err != nil {
+		v.Close()
+		return nil, err
+	}
+	return v, nil
+}
+
+// handler calls the script's handle(req) for every request.
+func handler(v *yieldscript.VM) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		req := request{Method: r.Method, Path: r.URL.Path, Query: map[string]string{}}
+		for k, vals := range r.URL.Query() {
+			req.Query[k] = vals[0]
+		}
+		// The request's context: a client that goes away cancels the call.
+		out, err := v.Call(r.Context(), "handle", req)
+		if err != nil {
+			log.Printf("handle %s: %v", r.URL, err)
+			http.Error(w, "internal error", http.StatusInternalServerError)
+			return
+		}
+		resp := toResponse(out)
+		for k, val := range resp.Headers {
+			w.Header().Set(k, val)
+		}
+		w.WriteHeader(resp.Status)
+		fmt.Fprint(w, resp.Body)
+	})
+}
+
+// toResponse reads the map the script returned.
+func toResponse(out any) response {
+	m, _ := out.(map[string]any)
+	resp := response{Status: 200, Headers: map[string]string{}}
+	if s, ok := m["status"].(int64); ok {
+		resp.Status = int(s)
+	}
+	if h, ok := m["headers"].(map[string]any); ok {
+		for k, val := range h {
+			resp.Headers[k] = fmt.Sprint(val)
+		}
+	}
+	resp.Body, _ = m["body"].(string)
+	return resp
+}
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on")
+	flag.Parse()
+	v, err := newVM()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	defer v.Close()
+	log.Printf("listening on http://%s/", *addr)
+	log.Fatal(http.ListenAndServe(*addr, handler(v)))
+}

@@ -1,0 +1,171 @@
+package vm
+
+import (
+	"fmt"
+	"sync/atomic"
+)
+
+// Quota is an allowance that a group of tasks shares: the steps they may run,
+// the bytes they may allocate, and an interrupt another goroutine may raise
+// for just these tasks. A host gives one to every run it starts (the tasks the
+// run spawns share it), so that limits hold per run, not per machine, and a
+// run cannot escape them by spawning.
+//
+// Allocation is counted, not measured: the operations that grow memory
+// without bound (list append, push, insert and extend, concatenation and
+// repetition of lists and strings, join, f-strings, str(), map insertion,
+// json.decode, network reads) add what they allocate. The count is a total
+// over the run, not the memory live at one time.
+type Quota struct {
+	// MaxSteps is the number of steps (as Machine.Budget counts them) the
+	// tasks may run; 0 is no limit.
+	MaxSteps int64
+	// MaxBytes is the number of bytes the tasks may allocate; 0 is no limit.
+	MaxBytes int64
+
+	steps, bytes int64
+	interrupt    atomic.Pointer[Error]
+}
+
+// Steps is the number of steps run so far (counted every thousand or so).
+func (q *Quota) Steps() int64 { return q.steps }
+
+// Bytes is the number of bytes counted so far.
+func (q *Quota) Bytes() int64 { return q.bytes }
+
+// Interrupt makes the task of the quota that runs next throw err at its next
+// check, once (as Machine.Interrupt, but only for these tasks). Safe from any
+// goroutine.
+func (q *Quota) Interrupt(err *Error) { q.interrupt.Store(err) }
+
+// ClearInterrupt undoes Interrupt.
+func (q *Quota) ClearInterrupt() { q.interrupt.Store(nil) }
+
+// tick is the quota's part of Machine.slowTick: the interrupt and the steps.
+func (q *Quota) tick(used int64) *Error {
+	if e := q.interrupt.Swap(nil); e != nil {
+		return &Error{Kind: e.Kind, Message: e.Message, Cause: e.Cause}
+	}
+	if q.MaxSteps > 0 {
+		q.steps += used
+		if q.steps >= q.MaxSteps {
+			return Errorf(KindLimit, "instruction limit of %d steps exhausted", q.MaxSteps)
+		}
+	}
+	return nil
+}
+
+// valueBytes is what one Value costs in a list, a map or a stack.
+const valueBytes = int64(valueSize)
+
+// Charge counts n bytes allocated by the task; past its quota's MaxBytes it
+// returns an error of kind limit, which a native function returns to throw.
+func (t *Task) Charge(n int) error {
+	if e := t.charge(int64(n)); e != nil {
+		return e
+	}
+	return nil
+}
+
+func (t *Task) charge(n int64) *Error {
+	q := t.Quota
+	if q == nil || q.MaxBytes <= 0 {
+		return nil
+	}
+	q.bytes += n
+	if q.bytes > q.MaxBytes {
+		q.bytes -= n // a script that catches the error may go on below the limit
+		return Errorf(KindLimit, "memory limit of %s exhausted", byteCount(q.MaxBytes))
+	}
+	return nil
+}
+
+// chargeValue counts the memory of a value just made: a string's bytes, a
+// list's slots.
+func (t *Task) chargeValue(v Value) *Error {
+	if t.Quota == nil {
+		return nil
+	}
+	switch v.k {
+	case KStr:
+		return t.charge(int64(v.n))
+	case KList:
+		return t.charge(int64(cap(v.AsList().Items)) * valueBytes)
+	}
+	return nil
+}
+
+// chargeGrowth counts the slots a list or map gained (capacity or entries
+// before and after an operation).
+func (t *Task) chargeGrowth(before, after int, slot int64) *Error {
+	if after <= before || t.Quota == nil {
+		return nil
+	}
+	return t.charge(int64(after-before) * slot)
+}
+
+// capOf is the capacity of a list value's slice (0 for other kinds).
+func capOf(v Value) int {
+	if v.k == KList {
+		return cap(v.AsList().Items)
+	}
+	return 0
+}
+
+// mapLen is the number of entries of a map value (0 for other kinds).
+func mapLen(v Value) int {
+	if v.k == KMap {
+		return v.AsMap().Len()
+	}
+	return 0
+}
+
+func byteCount(n int64) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return fmt.Sprintf("%d GiB", n>>30)
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// ChargeDeep counts a value just built, with everything it holds (for a
+// native function that builds a whole structure, as json.decode does).
+func (t *Task) ChargeDeep(v Value) error {
+	if t.Quota == nil || t.Quota.MaxBytes <= 0 {
+		return nil
+	}
+	if e := t.charge(deepSize(v, 0)); e != nil {
+		return e
+	}
+	return nil
+}
+
+func deepSize(v Value, depth int) int64 {
+	if depth > maxCompareDepth {
+		return 0
+	}
+	switch v.k {
+	case KStr:
+		return int64(v.n)
+	case KList:
+		n := int64(cap(v.AsList().Items)) * valueBytes
+		for _, it := range v.AsList().Items {
+			n += deepSize(it, depth+1)
+		}
+		return n
+	case KMap:
+		mp := v.AsMap()
+		n := int64(mp.Slots()) * 2 * valueBytes
+		for i := 0; i < mp.Slots(); i++ {
+			if k, x, ok := mp.Entry(i); ok {
+				n += deepSize(k, depth+1) + deepSize(x, depth+1)
+			}
+		}
+		return n
+	}
+	return 0
+}

@@ -1,0 +1,61 @@
+package yieldscript
+
+import (
+	"io"
+
+	"github.com/yieldscript/yieldscript/stdlib"
+)
+
+// Options configure a VM. The zero value is a VM that writes to the process's
+// stdout and stderr, imports only the standard modules that reach nothing
+// outside it (SafeModules), imports no files, and runs without limits on
+// instructions, tasks and memory (but with the default stack depth).
+type Options struct {
+	// Stdout and Stderr receive print output and the reports of errors that
+	// escape tasks nobody waits on (nil: os.Stdout and os.Stderr).
+	Stdout io.Writer
+	Stderr io.Writer
+	// Args is what scripts see as os.args.
+	Args []string
+	// Modules lists the standard modules scripts may import. Nil means
+	// SafeModules (json, time, sync); AllModules grants every one, including
+	// net, fs and os. Modules defined with SetModule are always importable.
+	Modules []string
+	// ImportRoot grants file imports (import "./util.ys") of files inside this
+	// directory. Empty: scripts cannot import files.
+	ImportRoot string
+	// LineBuffered writes each print at once instead of when the event loop
+	// next waits (use it when Stdout is a terminal).
+	LineBuffered bool
+
+	// Limits. Each run (RunString, RunFile, Run, Call, Eval) and every task it
+	// spawns share one allowance of steps and bytes; past a limit the script
+	// gets an error of kind "limit", which it may catch.
+
+	// MaxSteps limits the steps a run may take: loop iterations, calls and the
+	// instructions of loop bodies (0: no limit).
+	MaxSteps int64
+	// MaxAlloc limits the bytes a run may allocate in the operations that grow
+	// memory: building lists, strings and maps, json.decode, reads (0: no
+	// limit). It counts the total, not what is live at one time.
+	MaxAlloc int64
+	// MaxTasks limits the tasks alive at once in the VM, calls from Go
+	// included (0: no limit).
+	MaxTasks int
+	// MaxDepth limits nested calls in one task (0: the default, 10,000).
+	MaxDepth int
+	// MaxAsync bounds the goroutines that run asynchronous Go functions at
+	// once; more calls wait for a free one (0: 256).
+	MaxAsync int
+}
+
+// DefaultMaxAsync is the bound on asynchronous Go functions running at once
+// when Options.MaxAsync is 0.
+const DefaultMaxAsync = 256
+
+// AllModules grants every standard module (what the yieldscript command does).
+var AllModules = stdlib.All
+
+// SafeModules are the modules granted when Options.Modules is nil: the ones
+// that reach nothing outside the VM.
+var SafeModules = []string{"json", "time", "sync"}

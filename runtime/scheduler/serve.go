@@ -1,0 +1,287 @@
+package scheduler
+
+import (
+	"fmt"
+	"runtime"
+	"sync/atomic"
+	"time"
+
+	"github.com/yieldscript/yieldscript/lang/vm"
+)
+
+// This file is the loop's second mode, for hosts that keep a machine for a long
+// time and call into it from other goroutines: Serve turns the loop on one
+// goroutine until told to stop, never taking idleness for the end, and runs
+// what other goroutines Post to it. Work is started as groups (Start): a main
+// task and every task spawned from a task of the group, with the end of a
+// program (Run's rule) or of a call (its main task) reported to the host.
+
+// Group is a main task and every task spawned, directly or not, from a task of
+// the group: one program run or one call from the host.
+type Group struct {
+	l     *Loop
+	opts  GroupOptions
+	main  *Task
+	live  int
+	ended bool
+	done  chan struct{}
+
+	exit   *int
+	failed bool
+}
+
+// GroupOptions say when a group ends and what its tasks share.
+type GroupOptions struct {
+	// Program makes the group end as Run ends a program: when its main task
+	// has ended and so has every task of the group (or the main task failed,
+	// or a task called os.exit). Without it the group ends with its main task
+	// and the tasks it spawned go on. A program whose tasks all wait for
+	// something nothing can provide gets the deadlock error Run gives.
+	Program bool
+	// Quota is shared by every task of the group (nil: none).
+	Quota *vm.Quota
+	// OnEnd runs on the loop when the group ends, after output was flushed
+	// and before Done is closed.
+	OnEnd func(g *Group)
+}
+
+// Start makes fn(args...) the main task of a new group, ready to run. Call it
+// on the loop's goroutine (from a function given to Post).
+func (l *Loop) Start(fn vm.Value, args []vm.Value, opts GroupOptions) (*Group, error) {
+	g := &Group{l: l, opts: opts, done: make(chan struct{})}
+	cur := l.current
+	l.current = nil // the main task belongs to g, not to the running task's group
+	t, err := l.Spawn(fn, args, nil)
+	l.current = cur
+	if err != nil {
+		return nil, err
+	}
+	t.group = g
+	t.vt.Quota = opts.Quota
+	g.main = t
+	g.live = 1
+	l.groups = append(l.groups, g)
+	return g, nil
+}
+
+// Main is the group's main task.
+func (g *Group) Main() *Task { return g.main }
+
+// Done is closed when the group has ended.
+func (g *Group) Done() <-chan struct{} { return g.done }
+
+// Ended reports whether the group has ended (on the loop's goroutine).
+func (g *Group) Ended() bool { return g.ended }
+
+// ExitCode reports whether a task of the group called os.exit, and with what code.
+func (g *Group) ExitCode() (int, bool) {
+	if g.exit == nil {
+		return 0, false
+	}
+	return *g.exit, true
+}
+
+// Failed reports whether an error escaped a task of the group that nobody
+// waited on (it was reported to the loop's Stderr).
+func (g *Group) Failed() bool { return g.failed }
+
+// Cancel cancels every task of the group, the main task first, with err (kind
+// cancelled when err is nil): each one's pending yield throws it and its
+// finally blocks run. Call it on the loop's goroutine.
+func (g *Group) Cancel(err *vm.Error) {
+	mk := func() *vm.Error {
+		if err != nil {
+			return &vm.Error{Kind: err.Kind, Message: err.Message, Cause: err.Cause}
+		}
+		return vm.NewError(vm.KindCancelled, "cancelled")
+	}
+	if g.main.state != stateDone {
+		g.main.interrupt(mk())
+	}
+	for _, t := range g.l.Tasks() {
+		if t.group == g && t != g.main {
+			t.interrupt(mk())
+		}
+	}
+}
+
+// taskEnded is called when a task of the group finishes.
+func (g *Group) taskEnded(t *Task) {
+	g.live--
+	if g.ended {
+		return
+	}
+	if t == g.main && (!g.opts.Program || t.err != nil) || g.main.state == stateDone && g.live == 0 {
+		if g.opts.Program && g.live > 0 {
+			// As when Run returns: the tasks left run to the end of this turn
+			// of the loop, then never again.
+			g.l.orphaned = append(g.l.orphaned, g)
+		}
+		g.end()
+	}
+}
+
+// end marks the group ended, flushes output and tells the host.
+func (g *Group) end() {
+	if g.ended {
+		return
+	}
+	g.ended = true
+	for i, h := range g.l.groups {
+		if h == g {
+			g.l.groups = append(g.l.groups[:i], g.l.groups[i+1:]...)
+			break
+		}
+	}
+	g.l.M.Flush()
+	if g.opts.OnEnd != nil {
+		g.opts.OnEnd(g)
+	}
+	close(g.done)
+}
+
+// exited ends the group of t, which called os.exit: the other tasks of the
+// group stop where they are, without running their finally blocks (as a
+// process that exits), and the group ends. It reports whether t had a group
+// (without one, the loop stops as Run's loop does).
+func (l *Loop) exited(t *Task, code int) bool {
+	g := t.group
+	if g == nil || !l.serving {
+		return false
+	}
+	if g.exit == nil {
+		g.exit = &code
+	}
+	g.drop()
+	g.end()
+	return true
+}
+
+// drop ends every live task of the group at once, without running it again.
+func (g *Group) drop() {
+	for _, t := range g.l.Tasks() {
+		if t.group != g || t.state == stateDone || t.state == stateRunning {
+			continue
+		}
+		if t.canceler != nil {
+			t.canceler.Cancel()
+			t.canceler = nil
+		}
+		g.l.live--
+		t.observed = true
+		t.finish(vm.Nil, vm.NewError(vm.KindCancelled, "the program ended"))
+	}
+}
+
+// Serve turns the loop on the calling goroutine (locked to its OS thread)
+// until stop is closed, running what other goroutines Post and the groups they
+// Start. Unlike Run it never ends because nothing is left to do: it waits in
+// the poller until a Post, a timer or I/O wakes it. A panic that escapes a
+// turn (a bug outside any task) is reported on Stderr and the loop goes on.
+func (l *Loop) Serve(stop <-chan struct{}) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	l.serving = true
+	defer func() { l.serving = false }()
+	var stopping atomic.Bool
+	go func() {
+		<-stop
+		stopping.Store(true)
+		l.poller.Wake()
+	}()
+	for !stopping.Load() {
+		if !l.serveTurn(&stopping) {
+			return
+		}
+	}
+	l.M.Flush()
+}
+
+// serveTurn runs the ready tasks, then waits for what wakes the next ones. It
+// reports false when the poller failed.
+func (l *Loop) serveTurn(stopping *atomic.Bool) (ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			l.current = nil
+			fmt.Fprintf(l.Stderr, "event loop: internal error: %v\n", r)
+			ok = true
+		}
+	}()
+	l.runReady()
+	for _, g := range l.orphaned {
+		g.drop()
+	}
+	l.orphaned = nil
+	if l.ready.len() > 0 && l.ioWaits == 0 && l.pending.Load() == 0 && len(l.timers) == 0 {
+		l.drainPosted()
+		return true
+	}
+	l.M.Flush()
+	timeout := time.Duration(-1)
+	if l.ready.len() > 0 {
+		timeout = 0
+	} else if len(l.timers) > 0 {
+		timeout = max(l.timers[0].when.Sub(time.Now()), 0)
+	} else if l.ioWaits == 0 && l.pending.Load() == 0 && !l.hasPosted() {
+		if l.serveDeadlock() {
+			return true
+		}
+	}
+	if stopping.Load() {
+		return true
+	}
+	events, err := l.poller.Wait(timeout)
+	if err != nil {
+		fmt.Fprintf(l.Stderr, "event loop: %v\n", err)
+		return false
+	}
+	for _, ev := range events {
+		if fd := l.fds[ev.FD]; fd != nil {
+			fd.ready(ev.Ready)
+		}
+	}
+	if len(l.timers) > 0 {
+		l.fireTimers(time.Now())
+	}
+	l.drainPosted()
+	return true
+}
+
+// serveDeadlock handles a loop where nothing (timer, I/O, host work in flight
+// or a Post) can wake a task: a program whose main task waits gets the
+// deadlock error at its yield; a program whose main task is done but whose
+// other tasks wait forever ends (as Run's program would). Calls are left
+// waiting: a later call from the host may wake them. It reports whether it
+// made a task ready.
+func (l *Loop) serveDeadlock() bool {
+	woke := false
+	for _, g := range append([]*Group(nil), l.groups...) {
+		if !g.opts.Program {
+			continue
+		}
+		switch g.main.state {
+		case stateWaiting:
+			g.main.interrupt(vm.NewError(vm.KindValue,
+				"deadlock: every task is waiting and nothing (timer, I/O or host call) can wake one"))
+			woke = true
+		case stateDone:
+			g.drop()
+			g.end()
+		}
+	}
+	return woke
+}
+
+// Pool is a bounded set of goroutines, started on demand, for host work whose
+// results go back to a loop (a host's own functions, beside the loop's pool for
+// files and name lookups).
+type Pool struct{ p pool }
+
+// NewPool makes a pool of at most n goroutines (n < 1: 1).
+func NewPool(n int) *Pool { return &Pool{p: pool{max: max(n, 1)}} }
+
+// GoOn runs work on pool p and delivers its result to w on the loop, as Go
+// does with the loop's own pool. The loop stays alive while work is in flight.
+func (l *Loop) GoOn(p *Pool, w Waker, work func() (vm.Value, *vm.Error)) Canceler {
+	return l.goOn(&p.p, w, work)
+}

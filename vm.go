@@ -1,0 +1,303 @@
+package yieldscript
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/yieldscript/yieldscript/lang/compile"
+	"github.com/yieldscript/yieldscript/lang/parser"
+	"github.com/yieldscript/yieldscript/lang/vm"
+	"github.com/yieldscript/yieldscript/runtime/scheduler"
+	"github.com/yieldscript/yieldscript/stdlib"
+)
+
+// VM is one YieldScript interpreter with its own event loop. Its methods are
+// safe for concurrent use: each is queued onto the loop, which runs on a
+// goroutine of its own until Close.
+type VM struct {
+	opts Options
+	m    *vm.Machine
+	main *vm.Module
+	loop *scheduler.Loop
+	pool *scheduler.Pool
+
+	// ctx is cancelled by Close; asynchronous Go functions get contexts
+	// derived from it.
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	stop      chan struct{} // closed by Close: the loop stops
+	served    chan struct{} // closed when the loop has stopped
+	loopTid   atomic.Int32  // the OS thread the loop runs on (locked to it)
+	closeOnce sync.Once
+	closed    atomic.Bool
+	loopErr   error
+}
+
+// New makes a VM and starts its event loop. Close it to stop the loop and
+// release what its scripts left open.
+func New(opts Options) *VM {
+	m := vm.NewMachine(opts.Stdout, opts.Stderr)
+	if opts.MaxDepth > 0 {
+		m.MaxDepth = opts.MaxDepth
+	}
+	m.LineBuffered = opts.LineBuffered
+	m.Args = opts.Args
+	ctx, cancel := context.WithCancel(context.Background())
+	v := &VM{
+		opts:   opts,
+		m:      m,
+		main:   vm.NewModule("main", ""),
+		ctx:    ctx,
+		cancel: cancel,
+		stop:   make(chan struct{}),
+		served: make(chan struct{}),
+		pool:   scheduler.NewPool(orDefault(opts.MaxAsync, DefaultMaxAsync)),
+	}
+	l, err := scheduler.New(m, m.Stderr)
+	if err != nil {
+		// No event loop (no epoll): every method reports the error.
+		v.loopErr = err
+		close(v.served)
+		v.closed.Store(true)
+		return v
+	}
+	v.loop = l
+	l.MaxTasks = opts.MaxTasks
+	v.installModules()
+	m.ResolvePath = func(from, path string) string {
+		if filepath.IsAbs(path) {
+			return filepath.Clean(path)
+		}
+		return filepath.Join(filepath.Dir(from), path)
+	}
+	if opts.ImportRoot != "" {
+		m.LoadFile = v.loadFile
+	}
+	started := make(chan struct{})
+	go func() {
+		defer close(v.served)
+		// Locked here too, so that the thread is still ours when loopTid is
+		// cleared (another goroutine may run on it afterwards).
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		v.loopTid.Store(int32(unix.Gettid()))
+		close(started)
+		l.Serve(v.stop)
+		v.loopTid.Store(0)
+	}()
+	<-started
+	return v
+}
+
+func orDefault(n, dflt int) int {
+	if n > 0 {
+		return n
+	}
+	return dflt
+}
+
+// installModules makes the granted standard modules importable, and the
+// others fail with a message saying why.
+func (v *VM) installModules() {
+	mods := v.opts.Modules
+	if mods == nil {
+		mods = SafeModules
+	}
+	for _, name := range stdlib.All {
+		if !slices.Contains(mods, name) {
+			v.m.Modules[name] = func(*vm.Machine) (vm.Value, error) {
+				return vm.Nil, vm.Errorf(vm.KindValue,
+					"module %s is not available here: the host program did not grant it (yieldscript.Options.Modules)", name)
+			}
+		}
+	}
+	stdlib.Install(v.m, v.loop, mods)
+}
+
+// Close stops the VM's event loop, cancels the contexts of asynchronous Go
+// functions still running, and releases every socket its scripts left open.
+// Tasks still running stop where they are. Methods called afterwards return
+// ErrClosed. Close is safe to call more than once.
+func (v *VM) Close() error {
+	if v.loop == nil {
+		return nil
+	}
+	v.closeOnce.Do(func() {
+		v.closed.Store(true)
+		v.cancel()
+		if v.onLoop() {
+			// Called from a Go function the loop runs: the loop stops when it
+			// returns.
+			close(v.stop)
+			return
+		}
+		close(v.stop)
+		<-v.served
+		v.loop.Close()
+	})
+	return nil
+}
+
+// onLoop reports whether the caller runs on the VM's loop goroutine (inside a
+// Go function a script called). The loop is locked to its OS thread, which runs
+// no other goroutine meanwhile.
+func (v *VM) onLoop() bool {
+	tid := v.loopTid.Load()
+	return tid != 0 && int32(unix.Gettid()) == tid
+}
+
+// do runs fn on the loop and returns its error. A panic in fn becomes an
+// error. From the loop itself (a Go function a script called), fn runs at once.
+func (v *VM) do(fn func() error) error {
+	if v.loopErr != nil {
+		return v.loopErr
+	}
+	if v.closed.Load() {
+		return ErrClosed
+	}
+	if v.onLoop() {
+		return protect(fn)
+	}
+	done := make(chan error, 1)
+	v.loop.Post(func() { done <- protect(fn) })
+	select {
+	case err := <-done:
+		return err
+	case <-v.served:
+		select {
+		case err := <-done:
+			return err
+		default:
+			return ErrClosed
+		}
+	}
+}
+
+// protect runs fn, turning a panic into an error.
+func protect(fn func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("yieldscript: internal error: %v\n%s", r, debug.Stack())
+		}
+	}()
+	return fn()
+}
+
+// loadFile compiles an imported source file, which must be inside the import root.
+func (v *VM) loadFile(path string) (*compile.Program, error) {
+	root, err := filepath.Abs(v.opts.ImportRoot)
+	if err != nil {
+		return nil, vm.Errorf(vm.KindIO, "cannot import %s: %v", path, err)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, vm.Errorf(vm.KindIO, "cannot import %s: %v", path, err)
+	}
+	if rel, err := filepath.Rel(root, abs); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return nil, vm.Errorf(vm.KindValue, "cannot import %s: it is outside the import root %s", path, root)
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, vm.Errorf(vm.KindIO, "cannot import %s: %v", path, errors.Unwrap(err))
+	}
+	name := filepath.Base(path)
+	prog, err := compileSource(path, src, &compile.Env{Builtins: v.m.BuiltinNames(), MainName: "<module " + name[:len(name)-len(filepath.Ext(name))] + ">"})
+	if err != nil {
+		var ce *CompileError
+		if errors.As(err, &ce) {
+			return nil, vm.Errorf(vm.KindValue, "cannot import %s: %s", path, ce.Error())
+		}
+		return nil, err
+	}
+	return prog, nil
+}
+
+func compileSource(name string, src []byte, env *compile.Env) (*compile.Program, error) {
+	f, err := parser.ParseFile(name, src)
+	if err != nil {
+		var pe *parser.Error
+		if errors.As(err, &pe) {
+			return nil, &CompileError{Err: pe, Source: src}
+		}
+		return nil, err
+	}
+	prog, err := compile.Compile(f, env)
+	if err != nil {
+		var pe *parser.Error
+		if errors.As(err, &pe) {
+			return nil, &CompileError{Err: pe, Source: src}
+		}
+		return nil, err
+	}
+	return prog, nil
+}
+
+// Program is compiled source, ready to run in its VM as many times as needed.
+type Program struct {
+	v    *VM
+	name string
+	src  []byte
+	prog *compile.Program
+	env  compile.Env // what it was compiled against
+}
+
+// Compile parses and compiles source; name is used in error positions. The
+// program sees the globals defined so far (SetGlobal, SetFunc, earlier runs).
+func (v *VM) Compile(name string, src []byte) (*Program, error) {
+	var env compile.Env
+	if err := v.do(func() error {
+		env = v.env(false)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	prog, err := compileSource(name, src, &env)
+	if err != nil {
+		return nil, err
+	}
+	return &Program{v: v, name: name, src: src, prog: prog, env: env}, nil
+}
+
+// env is what a program compiled now may use: the main module's globals and
+// the builtins. On the loop.
+func (v *VM) env(returnLast bool) compile.Env {
+	return compile.Env{
+		Globals:    slices.Clone(v.main.Names()),
+		Builtins:   slices.Clone(v.m.BuiltinNames()),
+		ReturnLast: returnLast,
+	}
+}
+
+// current returns the program compiled against the main module as it is now,
+// compiling it again if globals were defined since it was compiled in a way
+// that moved its own. On the loop.
+func (p *Program) current() (*compile.Program, error) {
+	names := p.v.main.Names()
+	n := min(len(names), len(p.prog.Globals))
+	if slices.Equal(names[:n], p.prog.Globals[:n]) && len(p.v.m.BuiltinNames()) == len(p.env.Builtins) {
+		return p.prog, nil
+	}
+	env := p.v.env(p.env.ReturnLast)
+	prog, err := compileSource(p.name, p.src, &env)
+	if err != nil {
+		return nil, err
+	}
+	p.prog, p.env = prog, env
+	return prog, nil
+}
+
+// Disassemble writes the bytecode of a program.
+func (p *Program) Disassemble(w io.Writer) { compile.Disassemble(w, p.prog) }
