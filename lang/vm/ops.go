@@ -3,12 +3,14 @@ package vm
 import (
 	"math"
 	"strings"
+	"unsafe"
 
 	"github.com/yieldscript/yieldscript/lang/compile"
 )
 
-// maxRepeat bounds the result of string and list repetition.
-const maxRepeat = 1 << 30
+// maxRepeat bounds the bytes of the result of string and list repetition, which
+// is allocated at once, before any allocation limit could see it.
+const maxRepeat = 1 << 28
 
 var opVerbs = map[compile.Op]string{
 	compile.ADD: "add", compile.SUB: "subtract", compile.MUL: "multiply", compile.DIV: "divide",
@@ -80,7 +82,7 @@ func Arith(op compile.Op, a, b Value) (Value, error) {
 				return Str(strings.Repeat(a.AsStr(), int(n))), nil
 			case KList:
 				items := a.AsList().Items
-				if n > 0 && int64(len(items)) > maxRepeat/n {
+				if n > 0 && int64(len(items))*int64(valueSize) > maxRepeat/n {
 					return Nil, NewError(KindLimit, "repeated list too large")
 				}
 				out := make([]Value, 0, int64(len(items))*n)
@@ -150,9 +152,39 @@ const maxCompareDepth = 1000
 
 // Equal is ==: numbers by value, strings bytewise, lists and maps structurally,
 // everything else by identity.
-func Equal(a, b Value) (bool, error) { return equal(a, b, 0) }
+func Equal(a, b Value) (bool, error) {
+	if a.k == b.k && (a.k == KList || a.k == KMap) {
+		var ps pairSet
+		return equal(a, b, 0, &ps)
+	}
+	return equal(a, b, 0, nil)
+}
 
-func equal(a, b Value, depth int) (bool, error) {
+// pairSet records container pairs being or already compared, so that
+// comparing structures that share parts (or contain themselves) takes time
+// linear in their size instead of exponential.
+type pairSet map[[2]unsafe.Pointer]struct{}
+
+// memoDepth is the depth from which equal starts recording pairs.
+const memoDepth = 8
+
+// seen reports whether the pair was met before, and records it.
+func (ps *pairSet) seen(a, b unsafe.Pointer, depth int) bool {
+	if depth < memoDepth || ps == nil {
+		return false
+	}
+	if *ps == nil {
+		*ps = pairSet{}
+	}
+	k := [2]unsafe.Pointer{a, b}
+	if _, ok := (*ps)[k]; ok {
+		return true // equal so far: a difference would already have ended the comparison
+	}
+	(*ps)[k] = struct{}{}
+	return false
+}
+
+func equal(a, b Value, depth int, ps *pairSet) (bool, error) {
 	if a.k == b.k {
 		switch a.k {
 		case KNil:
@@ -174,8 +206,11 @@ func equal(a, b Value, depth int) (bool, error) {
 			if len(x) != len(y) {
 				return false, nil
 			}
+			if ps.seen(a.p, b.p, depth) {
+				return true, nil
+			}
 			for i := range x {
-				eq, err := equal(x[i], y[i], depth+1)
+				eq, err := equal(x[i], y[i], depth+1, ps)
 				if err != nil || !eq {
 					return false, err
 				}
@@ -192,6 +227,9 @@ func equal(a, b Value, depth int) (bool, error) {
 			if x.Len() != y.Len() {
 				return false, nil
 			}
+			if ps.seen(a.p, b.p, depth) {
+				return true, nil
+			}
 			for i := 0; i < x.Slots(); i++ {
 				k, v, ok := x.Entry(i)
 				if !ok {
@@ -201,7 +239,7 @@ func equal(a, b Value, depth int) (bool, error) {
 				if !found {
 					return false, nil
 				}
-				eq, err := equal(v, w, depth+1)
+				eq, err := equal(v, w, depth+1, ps)
 				if err != nil || !eq {
 					return false, err
 				}
@@ -260,7 +298,7 @@ func compare(a, b Value, depth int) (int, bool, error) {
 		}
 		x, y := a.AsList().Items, b.AsList().Items
 		for i := 0; i < len(x) && i < len(y); i++ {
-			eq, err := equal(x[i], y[i], depth+1)
+			eq, err := Equal(x[i], y[i])
 			if err != nil {
 				return 0, false, err
 			}
