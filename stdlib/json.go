@@ -43,9 +43,16 @@ func jsonModule(*vm.Machine) (vm.Value, error) {
 
 const maxJSONDepth = 1000
 
+// maxJSONBytes bounds the text json.encode makes (a value that shares its
+// parts can be exponentially larger as text than in memory).
+const maxJSONBytes = 1 << 28
+
 func encodeJSON(b *strings.Builder, v vm.Value, depth int) error {
 	if depth > maxJSONDepth {
 		return vm.NewError(vm.KindValue, "json.encode: value nested too deeply (does it contain itself?)")
+	}
+	if b.Len() > maxJSONBytes {
+		return vm.Errorf(vm.KindLimit, "json.encode: the text would be longer than %d bytes", maxJSONBytes)
 	}
 	switch v.Kind() {
 	case vm.KNil:

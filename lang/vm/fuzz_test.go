@@ -40,6 +40,8 @@ func FuzzRun(f *testing.F) {
 		if err != nil {
 			t.Fatalf("NewTask: %v", err)
 		}
+		// s = s + s in a loop needs few steps and much memory: bound that too.
+		task.Quota = &Quota{MaxBytes: 64 << 20}
 		st := task.Run()
 		for range 1000 {
 			if st != StatusYield && st != StatusYieldBare {
