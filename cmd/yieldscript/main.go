@@ -14,10 +14,12 @@ import (
 	"strings"
 	"sync/atomic"
 	"syscall"
+	"time"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/yieldscript/yieldscript"
+	"github.com/yieldscript/yieldscript/repl"
 )
 
 // Version is the version the command reports.
@@ -28,6 +30,8 @@ const usage = `usage:
   yieldscript FILE.ys [ARGS...]    run a script
   yieldscript run FILE.ys [ARGS...]
   yieldscript -e CODE [ARGS...]    run code given on the command line
+  yieldscript test [-timeout D] [PATH...]
+                                   run the test_* functions of *_test.ys files
   yieldscript disasm FILE.ys       print the bytecode of a script
   yieldscript version              print the version
   yieldscript --help               print this help
@@ -51,7 +55,7 @@ func main() {
 // run executes the command line args (without the program name) and returns the exit status.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		return repl(stdin, stdout, stderr)
+		return runREPL(stdin, stdout, stderr)
 	}
 	switch a := args[0]; {
 	case a == "-h" || a == "--help" || a == "help":
@@ -70,6 +74,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return usageError(stderr, "run needs a file, e.g. yieldscript run hello.ys")
 		}
 		return runFile(args[1], args[2:], stdout, stderr)
+	case a == "test":
+		return runTests(args[1:], stdout, stderr)
 	case a == "disasm":
 		if len(args) != 2 {
 			return usageError(stderr, "disasm needs exactly one file, e.g. yieldscript disasm hello.ys")
@@ -108,15 +114,19 @@ func runFile(path string, args []string, stdout, stderr io.Writer) int {
 	return runSource(context.Background(), path, src, args, stdout, stderr)
 }
 
-func newVM(args []string, stdout, stderr io.Writer) *yieldscript.VM {
-	return yieldscript.New(yieldscript.Options{
+func newVM(args []string, stdout, stderr io.Writer, lineBuffered bool) *yieldscript.VM {
+	v := yieldscript.New(yieldscript.Options{
 		Stdout:       stdout,
 		Stderr:       stderr,
 		Args:         args,
 		Modules:      yieldscript.AllModules,
 		ImportRoot:   "/",
-		LineBuffered: isTerminal(stdout),
+		LineBuffered: lineBuffered || isTerminal(stdout),
 	})
+	// The command grants the backdoor module; embedding hosts do not get it
+	// unless they install it themselves.
+	repl.InstallBackdoor(v)
+	return v
 }
 
 // isTerminal reports whether w is a terminal (print output then appears line by line).
@@ -130,8 +140,9 @@ func isTerminal(w io.Writer) bool {
 }
 
 func runSource(ctx context.Context, name string, src []byte, args []string, stdout, stderr io.Writer) int {
-	v := newVM(args, stdout, stderr)
+	v := newVM(args, stdout, stderr, false)
 	defer v.Close()
+	defer dumpOnSIGQUIT(v, stderr)()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	// SIGINT and SIGTERM cancel every task (finally blocks run) and the program
@@ -160,6 +171,31 @@ func runSource(ctx context.Context, name string, src []byte, args []string, stdo
 		return 128 + int(sig)
 	}
 	return report(err, stderr)
+}
+
+// dumpOnSIGQUIT makes SIGQUIT print every task of v with its traceback and
+// what it waits on, and the program goes on (as Go does for its goroutines).
+// The returned function stops listening.
+func dumpOnSIGQUIT(v *yieldscript.VM, stderr io.Writer) (stop func()) {
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGQUIT)
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-sigs:
+				if err := v.DumpTasks(stderr, time.Second); errors.Is(err, yieldscript.ErrBusy) {
+					fmt.Fprintln(stderr, "task dump: the event loop is busy (a task runs without yielding); the dump follows when it yields")
+				}
+			case <-done:
+				return
+			}
+		}
+	}()
+	return func() {
+		signal.Stop(sigs)
+		close(done)
+	}
 }
 
 // report prints an error the way the command line shows it and returns the exit status.
@@ -191,7 +227,8 @@ func disasm(path string, stdout, stderr io.Writer) int {
 	if !ok {
 		return 2
 	}
-	v := newVM(nil, stdout, stderr)
+	v := newVM(nil, stdout, stderr, false)
+	defer v.Close()
 	p, err := v.Compile(path, src)
 	if err != nil {
 		return report(err, stderr)

@@ -1,59 +1,70 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"errors"
-	"fmt"
 	"io"
-	"strings"
+	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/yieldscript/yieldscript"
-	"github.com/yieldscript/yieldscript/lang/parser"
+	"github.com/yieldscript/yieldscript/repl"
 )
 
-// repl reads statements from in and runs each as soon as it is complete,
-// printing the value of expression statements that are not nil. The status is 1
-// when any input failed.
-func repl(in io.Reader, stdout, stderr io.Writer) int {
-	v := newVM(nil, stdout, stderr)
-	echo := func(s string) { fmt.Fprintln(stdout, s) }
-	sc := bufio.NewScanner(in)
-	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
-	var pending strings.Builder
-	line := 0
-	status := 0
-	for sc.Scan() {
-		line++
-		pending.WriteString(sc.Text())
-		pending.WriteByte('\n')
-		src := pending.String()
-		if strings.TrimSpace(src) == "" {
-			pending.Reset()
-			continue
-		}
-		err := v.Eval(context.Background(), "<stdin>", src, echo)
-		var ce *yieldscript.CompileError
-		if errors.As(err, &ce) && parser.Incomplete(ce.Err) {
-			continue // wait for the rest of the statement
-		}
-		pending.Reset()
-		if err != nil {
-			var ee *yieldscript.ExitError
-			if errors.As(err, &ee) {
-				return ee.Code
+// runREPL runs the REPL: interactive when stdin is a terminal, otherwise
+// reading statements from stdin without prompts.
+func runREPL(stdin io.Reader, stdout, stderr io.Writer) int {
+	if f, ok := stdin.(*os.File); ok && isTerminal(f) {
+		var v *yieldscript.VM
+		var stopDumps func()
+		defer func() {
+			if stopDumps != nil {
+				stopDumps()
 			}
-			if report(err, stderr) != 0 {
-				status = 1
-			}
-			continue
-		}
+		}()
+		return repl.Terminal(repl.TerminalConfig{
+			NewVM: func(out, errw io.Writer) *yieldscript.VM {
+				v = newVM(nil, out, errw, true)
+				stopDumps = dumpOnSIGQUIT(v, errw)
+				return v
+			},
+			Stdin:       f,
+			Stdout:      stdout,
+			Stderr:      stderr,
+			HistoryFile: repl.DefaultHistoryFile(),
+		})
 	}
-	if pending.Len() > 0 {
-		err := v.Eval(context.Background(), "<stdin>", pending.String(), echo)
-		if err != nil && report(err, stderr) != 0 {
-			status = 1
+	v := newVM(nil, stdout, stderr, false)
+	defer v.Close()
+	defer dumpOnSIGQUIT(v, stderr)()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	// SIGINT and SIGTERM cancel what runs and end the REPL, as for a script.
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	var got syscall.Signal
+	done := make(chan struct{})
+	defer close(done)
+	caught := make(chan syscall.Signal, 1)
+	go func() {
+		select {
+		case s := <-sigs:
+			caught <- s.(syscall.Signal)
+			cancel()
+			select {
+			case s := <-sigs:
+				os.Exit(128 + int(s.(syscall.Signal)))
+			case <-done:
+			}
+		case <-done:
 		}
+	}()
+	status := repl.Run(ctx, v, "<stdin>", stdin, stdout, stderr)
+	select {
+	case got = <-caught:
+		return 128 + int(got)
+	default:
 	}
 	return status
 }

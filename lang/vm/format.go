@@ -53,10 +53,10 @@ func FormatFloat(f float64) string {
 	return s
 }
 
-// MaxRepr bounds the text str() and print make of one value: a structure that
+// MaxRepr bounds the text str() and print make of one value (16 MiB): a structure that
 // shares its parts can be exponentially larger written out than in memory, so
 // past this many bytes the rest is written as "...".
-const MaxRepr = 1 << 26
+const MaxRepr = 1 << 24
 
 func writeRepr(b *strings.Builder, v Value, seen []unsafe.Pointer) {
 	if b.Len() > MaxRepr {

@@ -1,11 +1,13 @@
 package vm
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/yieldscript/yieldscript/lang/compile"
 	"github.com/yieldscript/yieldscript/lang/parser"
@@ -42,6 +44,11 @@ func FuzzRun(f *testing.F) {
 		}
 		// s = s + s in a loop needs few steps and much memory: bound that too.
 		task.Quota = &Quota{MaxBytes: 64 << 20}
+		// A run that takes seconds is a hang: fail with the input.
+		watchdog := time.AfterFunc(30*time.Second, func() {
+			panic(fmt.Sprintf("FuzzRun: input still running after 30s:\n%s", src))
+		})
+		defer watchdog.Stop()
 		st := task.Run()
 		for range 1000 {
 			if st != StatusYield && st != StatusYieldBare {

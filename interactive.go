@@ -1,0 +1,228 @@
+package yieldscript
+
+import (
+	"context"
+	"errors"
+	"io"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/yieldscript/yieldscript/lang/compile"
+	"github.com/yieldscript/yieldscript/lang/parser"
+	"github.com/yieldscript/yieldscript/lang/vm"
+)
+
+// This file is what interactive tools (the REPL, the backdoor, the test
+// runner) need beyond running programs: statements whose tasks outlive them,
+// and a look at the tasks alive in the VM.
+
+// EvalLive runs REPL input as Eval does, one top-level statement at a time,
+// except that each statement ends with its own code: the tasks it spawned go
+// on running in the VM after EvalLive returns (a server spawned at a prompt
+// keeps serving while the prompt waits). echo is called on the VM's loop,
+// after the output the statement printed was written, so that what it writes
+// keeps its place among the output of the tasks. Cancelling ctx cancels the statement
+// running and the tasks it spawned that are still alive while it runs; tasks
+// spawned by statements that have ended are left alone.
+func (v *VM) EvalLive(ctx context.Context, name, src string, echo func(string)) error {
+	f, err := parser.ParseFile(name, []byte(src))
+	if err != nil {
+		var pe *parser.Error
+		if errors.As(err, &pe) {
+			return &CompileError{Err: pe, Source: []byte(src)}
+		}
+		return err
+	}
+	for _, stmt := range f.Stmts {
+		one := &parser.File{Name: f.Name, Stmts: []parser.Stmt{stmt}}
+		err := v.runGroup(ctx, false, func() (vm.Value, []vm.Value, error) {
+			env := v.env(true)
+			prog, err := compile.Compile(one, &env)
+			if err != nil {
+				var pe *parser.Error
+				if errors.As(err, &pe) {
+					return vm.Nil, nil, &CompileError{Err: pe, Source: []byte(src)}
+				}
+				return vm.Nil, nil, err
+			}
+			return v.m.Load(prog, v.main), nil, nil
+		}, func(x vm.Value) error {
+			if !x.IsNil() && echo != nil {
+				echo(vm.Repr(x))
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// TasksFailed reports whether an error escaped a task nobody waited on (it was
+// reported on Stderr) since the VM was made.
+func (v *VM) TasksFailed() bool {
+	var failed bool
+	v.do(func() error {
+		failed = v.loop.Failed
+		return nil
+	})
+	return failed
+}
+
+// TaskInfo describes a live task: its number, state ("ready", "running" or
+// "waiting"), the file:line where it is (a waiting task's yield), what it
+// waits for, and its traceback, outermost frame first.
+type TaskInfo struct {
+	ID    int64
+	State string
+	Where string
+	On    string
+	Trace []string
+}
+
+// Tasks describes the tasks alive in the VM, oldest first.
+func (v *VM) Tasks() ([]TaskInfo, error) {
+	var out []TaskInfo
+	err := v.do(func() error {
+		for _, ti := range v.loop.Snapshot() {
+			info := TaskInfo{ID: ti.ID, State: ti.State, Where: ti.Where, On: ti.On}
+			for _, f := range ti.Trace {
+				info.Trace = append(info.Trace, f.String())
+			}
+			out = append(out, info)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// DumpTasks writes every live task with its state, what it waits on and its
+// traceback (what SIGQUIT prints in the yieldscript command). It runs on the
+// loop, between two turns: while a task computes without yielding the dump
+// waits for it, and DumpTasks returns ErrBusy after wait (the dump is still
+// written when the loop gets to it).
+func (v *VM) DumpTasks(w io.Writer, wait time.Duration) error {
+	if v.loopErr != nil {
+		return v.loopErr
+	}
+	if v.closed.Load() {
+		return ErrClosed
+	}
+	if v.onLoop() {
+		v.loop.Dump(w)
+		return nil
+	}
+	done := make(chan struct{})
+	v.loop.Post(func() {
+		defer close(done)
+		v.loop.Dump(w)
+	})
+	select {
+	case <-done:
+		return nil
+	case <-v.served:
+		return ErrClosed
+	case <-time.After(wait):
+		return ErrBusy
+	}
+}
+
+// ErrBusy is returned by DumpTasks when the loop did not get to the dump in
+// time: a task is computing without yielding.
+var ErrBusy = errors.New("yieldscript: the event loop is busy (a task runs without yielding)")
+
+// CancelTasks cancels every live task (their pending yields throw kind
+// cancelled and their finally blocks run).
+func (v *VM) CancelTasks() error {
+	return v.do(func() error {
+		v.loop.CancelAll(nil)
+		return nil
+	})
+}
+
+// WaitTasks waits until no task is alive in the VM, or the ones left can never
+// run again (each waits for another), or ctx ends.
+func (v *VM) WaitTasks(ctx context.Context) error {
+	for {
+		var over bool
+		if err := v.do(func() error {
+			over = v.loop.Live() == 0 || v.loop.Idle()
+			return nil
+		}); err != nil {
+			return err
+		}
+		if over {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
+// Completions lists the names that may complete prefix, an identifier or a
+// dotted path (net.conn): globals and builtins, or the members of a module
+// global. Each is the whole completed text (net.connect).
+func (v *VM) Completions(prefix string) []string {
+	var out []string
+	v.do(func() error {
+		if i := strings.LastIndexByte(prefix, '.'); i >= 0 {
+			head, tail := prefix[:i], prefix[i+1:]
+			if strings.Contains(head, ".") {
+				return nil
+			}
+			val, ok := v.main.Global(head)
+			if !ok || val.Kind() != vm.KObject {
+				return nil
+			}
+			mod, ok := val.AsObject().(*vm.Module)
+			if !ok {
+				return nil
+			}
+			for _, n := range mod.Names() {
+				if strings.HasPrefix(n, tail) {
+					out = append(out, head+"."+n)
+				}
+			}
+			return nil
+		}
+		for _, n := range v.main.Names() {
+			if _, ok := v.main.Global(n); ok && strings.HasPrefix(n, prefix) {
+				out = append(out, n)
+			}
+		}
+		for _, n := range v.m.BuiltinNames() {
+			if strings.HasPrefix(n, prefix) {
+				out = append(out, n)
+			}
+		}
+		return nil
+	})
+	sort.Strings(out)
+	return slices.Compact(out)
+}
+
+// Functions lists the global script functions of the main module whose names
+// start with prefix, in the order they were defined (a test runner's
+// test_* functions).
+func (v *VM) Functions(prefix string) []string {
+	var out []string
+	v.do(func() error {
+		for _, n := range v.main.Names() {
+			if val, ok := v.main.Global(n); ok && val.Kind() == vm.KFunc && strings.HasPrefix(n, prefix) {
+				out = append(out, n)
+			}
+		}
+		return nil
+	})
+	return out
+}
+
+// Done is closed when the VM has been closed and its loop has stopped (for
+// goroutines that serve the VM, such as the backdoor's, to stop with it).
+func (v *VM) Done() <-chan struct{} { return v.served }

@@ -1,0 +1,241 @@
+// Package repl is YieldScript's read-eval-print loop as a library: it gathers
+// input lines into complete statements, runs them in a VM, prints their values
+// and errors, and answers the REPL's commands (:help, :tasks). The yieldscript
+// command wraps it for pipes and terminals (see Terminal), and the backdoor
+// serves it over TCP (see Backdoor).
+//
+// The VM's event loop runs on a goroutine of its own, so tasks spawned by one
+// input keep running while the REPL waits for the next.
+package repl
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/yieldscript/yieldscript"
+	"github.com/yieldscript/yieldscript/lang/parser"
+)
+
+// Prompts shown by interactive front ends.
+const (
+	Prompt             = ">>> "
+	ContinuationPrompt = "... "
+)
+
+// REPL is one session: the input gathered so far and whether an input failed.
+// A REPL is used by one goroutine at a time; several REPLs may share a VM.
+type REPL struct {
+	VM *yieldscript.VM
+	// Name is the file name errors show ("<stdin>").
+	Name string
+	// Out receives the values of expression statements and the commands'
+	// output; Err receives errors.
+	Out, Err io.Writer
+
+	pending strings.Builder
+	start   int // the line number of the first pending line
+	lines   int // lines taken so far
+	failed  bool
+	exit    *int
+}
+
+// New makes a REPL over v that writes to out and err.
+func New(v *yieldscript.VM, name string, out, err io.Writer) *REPL {
+	return &REPL{VM: v, Name: name, Out: out, Err: err}
+}
+
+// Prompt is the prompt to show before the next line: Prompt, or
+// ContinuationPrompt while the input so far is an incomplete statement.
+func (r *REPL) Prompt() string {
+	if r.pending.Len() > 0 {
+		return ContinuationPrompt
+	}
+	return Prompt
+}
+
+// Pending reports whether an incomplete statement waits for more lines.
+func (r *REPL) Pending() bool { return r.pending.Len() > 0 }
+
+// Reset drops the incomplete input gathered so far.
+func (r *REPL) Reset() { r.pending.Reset() }
+
+// Failed reports whether an input failed.
+func (r *REPL) Failed() bool { return r.failed }
+
+// Exited reports whether a statement called os.exit, and with what code.
+func (r *REPL) Exited() (int, bool) {
+	if r.exit == nil {
+		return 0, false
+	}
+	return *r.exit, true
+}
+
+// Line takes one line of input (without its newline). When it completes a
+// statement (or is a command), Line runs it: cancelling ctx cancels that run.
+// It reports whether the REPL should stop (a statement called os.exit).
+func (r *REPL) Line(ctx context.Context, line string) (stop bool) {
+	if r.pending.Len() == 0 {
+		if cmd := strings.TrimSpace(line); strings.HasPrefix(cmd, ":") {
+			r.lines++
+			return r.command(cmd)
+		}
+	}
+	r.lines++
+	if r.pending.Len() == 0 {
+		r.start = r.lines
+	}
+	r.pending.WriteString(line)
+	r.pending.WriteByte('\n')
+	src := r.pending.String()
+	if strings.TrimSpace(src) == "" {
+		r.pending.Reset()
+		return false
+	}
+	if complete(r.Name, src) {
+		r.pending.Reset()
+		return r.eval(ctx, src)
+	}
+	return false
+}
+
+// Finish runs the input left incomplete when the input ends (reporting its
+// syntax error). It reports whether the REPL should stop.
+func (r *REPL) Finish(ctx context.Context) bool {
+	if strings.TrimSpace(r.pending.String()) == "" {
+		r.pending.Reset()
+		return false
+	}
+	src := r.pending.String()
+	r.pending.Reset()
+	return r.eval(ctx, src)
+}
+
+// complete reports whether src is a complete input: it parses, or it has a
+// syntax error that more lines would not mend.
+func complete(name, src string) bool {
+	_, err := parser.ParseFile(name, []byte(src))
+	return err == nil || !parser.Incomplete(err)
+}
+
+func (r *REPL) eval(ctx context.Context, src string) bool {
+	// Blank lines in front give positions their line in the whole session.
+	src = strings.Repeat("\n", max(r.start-1, 0)) + src
+	err := r.VM.EvalLive(ctx, r.Name, src, func(s string) { fmt.Fprintln(r.Out, s) })
+	if err == nil {
+		return false
+	}
+	var ee *yieldscript.ExitError
+	if errors.As(err, &ee) {
+		code := ee.Code
+		r.exit = &code
+		return true
+	}
+	if ctx.Err() == nil {
+		r.failed = true // an interrupted statement did not fail
+	}
+	Report(r.Err, err)
+	return false
+}
+
+// Report writes an error as the command line shows it: a compile error with
+// the source line and a caret, a runtime error with its traceback.
+func Report(w io.Writer, err error) {
+	var ce *yieldscript.CompileError
+	var re *yieldscript.Error
+	switch {
+	case errors.As(err, &ce):
+		fmt.Fprintln(w, ce.Pretty())
+	case errors.As(err, &re):
+		fmt.Fprint(w, re.Report())
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintln(w, "cancelled")
+	default:
+		fmt.Fprintf(w, "yieldscript: %v\n", err)
+	}
+}
+
+const help = `Type statements; the value of an expression statement is printed.
+A statement may span lines: "... " asks for the rest.
+Top-level yield works; spawned tasks keep running between inputs.
+
+Commands:
+  :help    this text
+  :tasks   the live tasks: id, state, and where each waits (file:line, on what)
+  :quit    leave (at a terminal, Ctrl-D does too and cancels the tasks)
+`
+
+// command runs a REPL command. It reports whether the REPL should stop.
+func (r *REPL) command(cmd string) bool {
+	name, _, _ := strings.Cut(cmd, " ")
+	switch name {
+	case ":help", ":h", ":?":
+		fmt.Fprint(r.Out, help)
+	case ":tasks", ":t":
+		WriteTasks(r.Out, r.VM)
+	case ":quit", ":q", ":exit":
+		return true
+	default:
+		fmt.Fprintf(r.Err, "unknown command %s (:help lists them)\n", name)
+	}
+	return false
+}
+
+// WriteTasks writes one line per live task of v: its id, state, and where it
+// waits (file:line of its yield, and on what).
+func WriteTasks(w io.Writer, v *yieldscript.VM) {
+	tasks, err := v.Tasks()
+	if err != nil {
+		fmt.Fprintf(w, "yieldscript: %v\n", err)
+		return
+	}
+	if len(tasks) == 0 {
+		fmt.Fprintln(w, "no live tasks")
+		return
+	}
+	var b strings.Builder
+	for _, t := range tasks {
+		fmt.Fprintf(&b, "task %d  %s", t.ID, t.State)
+		if t.Where != "" {
+			fmt.Fprintf(&b, "  at %s", t.Where)
+		}
+		if t.On != "" {
+			fmt.Fprintf(&b, "  on %s", t.On)
+		}
+		b.WriteByte('\n')
+	}
+	fmt.Fprint(w, b.String())
+}
+
+// Run reads lines from in until it ends, as the REPL does when fed from a
+// pipe: no prompts. When the input ends it waits for the tasks still alive
+// (until ctx ends). The status is the code given to os.exit, or 1 if an input
+// or an unwaited task failed, or 0.
+func Run(ctx context.Context, v *yieldscript.VM, name string, in io.Reader, out, errw io.Writer) int {
+	r := New(v, name, out, errw)
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
+	stopped := false
+	for !stopped && sc.Scan() {
+		if ctx.Err() != nil {
+			break
+		}
+		stopped = r.Line(ctx, sc.Text())
+	}
+	if !stopped {
+		r.Finish(ctx)
+	}
+	if code, ok := r.Exited(); ok {
+		return code
+	}
+	if ctx.Err() == nil {
+		v.WaitTasks(ctx)
+	}
+	if r.Failed() || v.TasksFailed() {
+		return 1
+	}
+	return 0
+}
