@@ -321,6 +321,9 @@ func (c *conn) fill() (got bool, err *vm.Error, wait waitKind) {
 	if c.fd.Closed() {
 		return false, vm.NewError(vm.KindClosed, "connection is closed"), done
 	}
+	if !c.fd.MayRead() {
+		return false, nil, waitRead
+	}
 	n, rerr := rio.Read(c.fd.Fd, c.n.scratch)
 	switch {
 	case n > 0:
@@ -330,6 +333,7 @@ func (c *conn) fill() (got bool, err *vm.Error, wait waitKind) {
 		c.eof = true
 		return false, nil, done
 	case rerr == unix.EAGAIN:
+		c.fd.Drained()
 		return false, nil, waitRead
 	}
 	return false, ioError("recv", rerr), done
@@ -398,6 +402,9 @@ func (c *conn) recvAttempt(n int) (vm.Value, *vm.Error, waitKind) {
 	if c.eof {
 		return vm.Str(""), nil, done
 	}
+	if !c.fd.MayRead() {
+		return vm.Nil, nil, waitRead
+	}
 	k, rerr := rio.Read(c.fd.Fd, c.n.scratch[:min(n, len(c.n.scratch))])
 	switch {
 	case k > 0:
@@ -406,6 +413,7 @@ func (c *conn) recvAttempt(n int) (vm.Value, *vm.Error, waitKind) {
 		c.eof = true
 		return vm.Str(""), nil, done
 	case rerr == unix.EAGAIN:
+		c.fd.Drained()
 		return vm.Nil, nil, waitRead
 	}
 	return vm.Nil, ioError("recv", rerr), done

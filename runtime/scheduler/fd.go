@@ -18,7 +18,19 @@ type FD struct {
 	closed bool
 	reader Waker
 	writer Waker
+	// drained is set when a read found nothing (EAGAIN) and cleared when the
+	// poller reports the descriptor readable: while it is set, a read would
+	// only fail again, so callers wait without trying (saving a syscall per
+	// round trip, as Go's netpoller does).
+	drained bool
 }
+
+// MayRead reports whether a read could find data: false after a read found
+// nothing and before the poller reported new data.
+func (f *FD) MayRead() bool { return !f.drained }
+
+// Drained records that a read found nothing (EAGAIN).
+func (f *FD) Drained() { f.drained = true }
 
 // Register adds a non-blocking descriptor to the poller. The loop owns it from
 // now on: Close closes it.
@@ -35,6 +47,9 @@ func (l *Loop) Register(fd int) (*FD, error) {
 func (f *FD) Closed() bool { return f.closed }
 
 func (f *FD) ready(bits int) {
+	if bits&(rio.Readable|rio.Hangup) != 0 {
+		f.drained = false
+	}
 	if bits&(rio.Readable|rio.Hangup) != 0 && f.reader != nil {
 		w := f.reader
 		f.reader = nil
