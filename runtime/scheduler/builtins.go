@@ -59,14 +59,14 @@ func installBuiltins(l *Loop) {
 		if err != nil {
 			return vm.Nil, err
 		}
-		return vm.ObjectValue(&allOp{items: items, trace: sitesOf(vt)}), nil
+		return vm.ObjectValue(&multiOp{items: items, trace: sitesOf(vt)}), nil
 	})
 	def("race", func(vt *vm.Task, args []vm.Value) (vm.Value, error) {
 		items, err := listArg("race", args)
 		if err != nil {
 			return vm.Nil, err
 		}
-		return vm.ObjectValue(&raceOp{allOp{items: items, trace: sitesOf(vt)}}), nil
+		return vm.ObjectValue(&multiOp{race: true, items: items, trace: sitesOf(vt)}), nil
 	})
 	def("timeout", func(vt *vm.Task, args []vm.Value) (vm.Value, error) {
 		if err := vm.CheckArgs("timeout", args, 2, 2); err != nil {

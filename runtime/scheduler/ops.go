@@ -81,10 +81,13 @@ func (l *Loop) start(v vm.Value, w Waker, spawnedAt []vm.Site) (Canceler, *Task,
 	return nil, nil, vm.Errorf(vm.KindType, "cannot wait for %s: need a coroutine, a task or another awaitable", v.TypeName())
 }
 
-// ---- all ----
+// ---- all and race ----
 
-type allOp struct {
+// multiOp is all() (every result, in order; the first failure cancels the
+// rest) and race() (the first result or failure; the rest are cancelled).
+type multiOp struct {
 	once
+	race  bool
 	items []vm.Value
 	trace []vm.Site
 
@@ -96,24 +99,31 @@ type allOp struct {
 	finished bool
 }
 
-func (*allOp) TypeName() string { return "all" }
-func (*allOp) Awaitable()       {}
+func (op *multiOp) TypeName() string {
+	if op.race {
+		return "race"
+	}
+	return "all"
+}
 
-type allSlot struct {
-	op *allOp
+func (*multiOp) Awaitable() {}
+
+// multiSlot receives the outcome of the i-th awaitable.
+type multiSlot struct {
+	op *multiOp
 	i  int
 }
 
-func (s *allSlot) Wake(v vm.Value, err *vm.Error) {
+func (s *multiSlot) Wake(v vm.Value, err *vm.Error) {
 	op := s.op
 	if op.finished {
 		return
 	}
 	op.cancels[s.i] = nil
-	if err != nil {
+	if op.race || err != nil {
 		op.finished = true
 		op.cancelRest()
-		op.w.Wake(vm.Nil, err)
+		op.w.Wake(v, err)
 		return
 	}
 	op.results[s.i] = v
@@ -124,7 +134,7 @@ func (s *allSlot) Wake(v vm.Value, err *vm.Error) {
 	}
 }
 
-func (op *allOp) cancelRest() {
+func (op *multiOp) cancelRest() {
 	for i, c := range op.cancels {
 		if c != nil {
 			c.Cancel()
@@ -138,25 +148,28 @@ func (op *allOp) cancelRest() {
 	}
 }
 
-func (op *allOp) Await(l *Loop, w Waker) Canceler {
-	if err := op.take("all()"); err != nil {
+func (op *multiOp) Await(l *Loop, w Waker) Canceler {
+	if err := op.take(op.TypeName() + "()"); err != nil {
 		w.Wake(vm.Nil, err)
 		return nil
 	}
-	op.w = w
 	n := len(op.items)
+	if n == 0 {
+		if op.race {
+			w.Wake(vm.Nil, vm.NewError(vm.KindValue, "race() needs at least one awaitable"))
+		} else {
+			w.Wake(vm.NewList(nil), nil)
+		}
+		return nil
+	}
+	op.w = w
 	op.results = make([]vm.Value, n)
 	op.cancels = make([]Canceler, n)
 	op.tasks = make([]*Task, n)
 	op.left = n
-	if n == 0 {
-		op.finished = true
-		w.Wake(vm.NewList(op.results), nil)
-		return nil
-	}
-	slots := make([]allSlot, n)
+	slots := make([]multiSlot, n)
 	for i, it := range op.items {
-		slots[i] = allSlot{op, i}
+		slots[i] = multiSlot{op, i}
 		c, t, err := l.start(it, &slots[i], op.trace)
 		if err != nil {
 			if !op.finished {
@@ -166,11 +179,11 @@ func (op *allOp) Await(l *Loop, w Waker) Canceler {
 			}
 			return nil
 		}
-		if op.finished {
+		if op.finished { // decided at once (race won, or all failed): the rest never start
 			if c != nil {
 				c.Cancel()
 			}
-			if t != nil {
+			if t != nil && t.state != stateDone {
 				t.Cancel()
 			}
 			return nil
@@ -181,74 +194,9 @@ func (op *allOp) Await(l *Loop, w Waker) Canceler {
 }
 
 // Cancel stops every wait still in progress (the waiting task was cancelled).
-func (op *allOp) Cancel() {
+func (op *multiOp) Cancel() {
 	op.finished = true
 	op.cancelRest()
-}
-
-// ---- race ----
-
-type raceOp struct{ allOp }
-
-func (*raceOp) TypeName() string { return "race" }
-
-type raceSlot struct {
-	op *raceOp
-	i  int
-}
-
-func (s *raceSlot) Wake(v vm.Value, err *vm.Error) {
-	op := s.op
-	if op.finished {
-		return
-	}
-	op.cancels[s.i] = nil
-	op.tasks[s.i] = nil
-	op.finished = true
-	op.cancelRest()
-	op.w.Wake(v, err)
-}
-
-func (op *raceOp) Await(l *Loop, w Waker) Canceler {
-	if err := op.take("race()"); err != nil {
-		w.Wake(vm.Nil, err)
-		return nil
-	}
-	n := len(op.items)
-	if n == 0 {
-		w.Wake(vm.Nil, vm.NewError(vm.KindValue, "race() needs at least one awaitable"))
-		return nil
-	}
-	op.w = w
-	op.cancels = make([]Canceler, n)
-	op.tasks = make([]*Task, n)
-	slots := make([]raceSlot, n)
-	for i, it := range op.items {
-		slots[i] = raceSlot{op, i}
-		c, t, err := l.start(it, &slots[i], op.trace)
-		if err != nil {
-			if !op.finished {
-				op.finished = true
-				op.cancelRest()
-				w.Wake(vm.Nil, err)
-			}
-			return nil
-		}
-		if op.finished { // this one was ready at once: the rest never start
-			if c != nil {
-				c.Cancel()
-			}
-			if t != nil {
-				t.Cancel()
-			}
-			break
-		}
-		op.cancels[i], op.tasks[i] = c, t
-	}
-	if op.finished {
-		return nil
-	}
-	return op
 }
 
 // ---- timeout ----
