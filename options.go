@@ -19,7 +19,7 @@ type Options struct {
 	Args []string
 	// Modules lists the standard modules scripts may import. Nil means
 	// SafeModules (json, time, sync); AllModules grants every one, including
-	// net, fs and os. Modules defined with SetModule are always importable.
+	// net, http, fs and os. Modules defined with SetModule are always importable.
 	Modules []string
 	// ImportRoot grants file imports (import "./util.ys") of files inside this
 	// directory. Empty: scripts cannot import files.

@@ -6,7 +6,7 @@ import (
 )
 
 // All lists every standard module.
-var All = []string{"json", "os", "time", "sync", "net", "fs"}
+var All = []string{"json", "os", "time", "sync", "net", "fs", "http"}
 
 // module returns the builder of a standard module, or nil.
 func module(name string, l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) {
@@ -23,6 +23,8 @@ func module(name string, l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) 
 		return netModule(l)
 	case "fs":
 		return fsModule(l)
+	case "http":
+		return httpModule(l)
 	}
 	return nil
 }

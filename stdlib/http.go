@@ -1,0 +1,495 @@
+package stdlib
+
+import (
+	_ "embed"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/yieldscript/yieldscript/lang/vm"
+	"github.com/yieldscript/yieldscript/runtime/scheduler"
+)
+
+//go:embed http.ys
+var httpSource string
+
+// maxHead bounds a request or response head (start line and headers).
+const maxHead = 64 * 1024
+
+// defaultMaxBody bounds a request body the server reads.
+const defaultMaxBody = 10 << 20
+
+func httpModule(l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) {
+	return func(m *vm.Machine) (vm.Value, error) {
+		n := &netLib{l: l, scratch: make([]byte, 64*1024)}
+		return loadScriptModule(m, "http", httpSource, map[string]vm.Value{
+			"_listen":         vm.NewNative("listen", n.listen),
+			"_connect":        vm.NewNative("connect", n.connect),
+			"_MAX_HEAD":       vm.Int(maxHead),
+			"_MAX_BODY":       vm.Int(defaultMaxBody),
+			"_read_head":      vm.NewNative("_read_head", httpReadHead),
+			"_parse_request":  vm.NewNative("_parse_request", httpParseRequest),
+			"_response":       vm.NewNative("_response", httpResponse),
+			"_error_response": vm.NewNative("_error_response", httpErrorResponse),
+			"_chunk_size":     vm.NewNative("_chunk_size", httpChunkSize),
+			"_parse_url":      vm.NewNative("_parse_url", httpParseURL),
+			"_request_head":   vm.NewNative("_request_head", httpRequestHead),
+			"_parse_response": vm.NewNative("_parse_response", httpParseResponse),
+		})
+	}
+}
+
+func connArg(fn string, v vm.Value) (*conn, error) {
+	if v.Kind() == vm.KObject {
+		if c, ok := v.AsObject().(*conn); ok {
+			return c, nil
+		}
+	}
+	return nil, vm.TypeArgError(fn, 1, "a conn", v)
+}
+
+// httpReadHead is _read_head(conn, limit): it reads through the empty line
+// ending a message head, skipping empty lines before it. It gives nil when the
+// stream ends before any byte of a head, throws eof when it ends inside one and
+// limit when the head is longer than limit.
+func httpReadHead(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+	if err := vm.CheckArgs("_read_head", args, 2, 2); err != nil {
+		return vm.Nil, err
+	}
+	c, err := connArg("_read_head", args[0])
+	if err != nil {
+		return vm.Nil, err
+	}
+	limit := int(args[1].AsInt())
+	scanned := 0
+	return opValue(c.op("http.read_head", func() (vm.Value, *vm.Error, waitKind, time.Duration) {
+		if c.fd.Closed() {
+			return vm.Nil, errConnClosed(), done, 0
+		}
+		for {
+			for scanned == 0 && len(c.buf) > 0 && (c.buf[0] == '\n' || c.buf[0] == '\r' && len(c.buf) > 1 && c.buf[1] == '\n') {
+				if c.buf[0] == '\r' {
+					c.buf = c.buf[2:]
+				} else {
+					c.buf = c.buf[1:]
+				}
+			}
+			if end := findHeadEnd(c.buf, scanned-2); end >= 0 {
+				if end > limit {
+					return vm.Nil, vm.Errorf(vm.KindLimit, "message head longer than %d bytes", limit), done, 0
+				}
+				return c.take(end), nil, done, 0
+			}
+			scanned = len(c.buf)
+			if len(c.buf) > limit {
+				return vm.Nil, vm.Errorf(vm.KindLimit, "message head longer than %d bytes", limit), done, 0
+			}
+			if c.eof {
+				if len(c.buf) == 0 {
+					return vm.Nil, nil, done, 0
+				}
+				c.buf = nil
+				return vm.Nil, vm.NewError(vm.KindEOF, "the stream ended inside a message head"), done, 0
+			}
+			_, err, wait := c.fill()
+			if err != nil || wait != done {
+				return vm.Nil, err, wait, 0
+			}
+		}
+	})), nil
+}
+
+func strArg(fn string, args []vm.Value, i int) (string, error) {
+	if args[i].Kind() != vm.KStr {
+		return "", vm.TypeArgError(fn, i+1, "a string", args[i])
+	}
+	return args[i].AsStr(), nil
+}
+
+func headersMap(h *requestHead) *vm.Map {
+	m := vm.NewMap(len(h.names))
+	for _, k := range h.names {
+		m.SetStr(k, vm.Str(h.values[k]))
+	}
+	return m
+}
+
+// httpParseRequest is _parse_request(head, remote): nil for a head that cannot
+// be accepted, else [req, content_length (-1: none), chunked, close, http10].
+func httpParseRequest(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+	if err := vm.CheckArgs("_parse_request", args, 2, 2); err != nil {
+		return vm.Nil, err
+	}
+	head, err := strArg("_parse_request", args, 0)
+	if err != nil {
+		return vm.Nil, err
+	}
+	h, ok := parseRequestHead(bytesOf(head))
+	if !ok {
+		return vm.Nil, nil
+	}
+	keys, vals, ok := parseQuery(h.rawQuery)
+	if !ok {
+		return vm.Nil, nil
+	}
+	q := vm.NewMap(len(keys))
+	for i, k := range keys {
+		q.SetStr(k, vm.Str(vals[i]))
+	}
+	req := vm.NewMap(6)
+	req.SetStr("method", vm.Str(h.method))
+	req.SetStr("path", vm.Str(h.path))
+	req.SetStr("query", vm.MapValue(q))
+	req.SetStr("headers", vm.MapValue(headersMap(h)))
+	req.SetStr("body", vm.Str(""))
+	req.SetStr("remote", args[1])
+	return vm.NewList([]vm.Value{
+		vm.MapValue(req), vm.Int(h.contentLength), vm.Bool(h.chunked),
+		vm.Bool(h.closeConn), vm.Bool(h.minor == 0),
+	}), nil
+}
+
+func statusLine(b *strings.Builder, status int) {
+	b.WriteString("HTTP/1.1 ")
+	b.WriteString(strconv.Itoa(status))
+	b.WriteByte(' ')
+	text := http.StatusText(status)
+	if text == "" {
+		text = "Status " + strconv.Itoa(status)
+	}
+	b.WriteString(text)
+	b.WriteString("\r\n")
+}
+
+func validHeaderValue(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' && c != '\t' || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+func validToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isTokenChar(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// headerText turns a header value given by a script into text.
+func headerText(v vm.Value) (string, bool) {
+	switch v.Kind() {
+	case vm.KStr:
+		return v.AsStr(), true
+	case vm.KInt:
+		return strconv.FormatInt(v.AsInt(), 10), true
+	}
+	return "", false
+}
+
+// writeHeaders writes the headers of map hv (nil allowed), leaving out the
+// lower-case names in skip; it returns the lower-case names it wrote.
+func writeHeaders(fn string, b *strings.Builder, hv vm.Value, skip ...string) (map[string]bool, error) {
+	seen := map[string]bool{}
+	if hv.IsNil() {
+		return seen, nil
+	}
+	if hv.Kind() != vm.KMap {
+		return nil, vm.Errorf(vm.KindType, "%s: headers must be a map, not %s", fn, hv.TypeName())
+	}
+	m := hv.AsMap()
+	for i := 0; i < m.Slots(); i++ {
+		k, v, ok := m.Entry(i)
+		if !ok {
+			continue
+		}
+		if k.Kind() != vm.KStr || !validToken(k.AsStr()) {
+			return nil, vm.Errorf(vm.KindValue, "%s: bad header name %s", fn, vm.Repr(k))
+		}
+		val, ok := headerText(v)
+		if !ok || !validHeaderValue(val) {
+			return nil, vm.Errorf(vm.KindValue, "%s: bad value for header %s: %s", fn, k.AsStr(), vm.Repr(v))
+		}
+		lower := strings.ToLower(k.AsStr())
+		skipped := false
+		for _, s := range skip {
+			if lower == s {
+				skipped = true
+			}
+		}
+		if skipped {
+			continue
+		}
+		seen[lower] = true
+		b.WriteString(k.AsStr())
+		b.WriteString(": ")
+		b.WriteString(val)
+		b.WriteString("\r\n")
+	}
+	return seen, nil
+}
+
+// httpResponse is _response(result, head_only, close, http10): the text of the
+// response to a handler's result.
+func httpResponse(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+	if err := vm.CheckArgs("_response", args, 4, 4); err != nil {
+		return vm.Nil, err
+	}
+	const fn = "http handler result"
+	result := args[0]
+	headOnly, closeConn, http10 := args[1].Truthy(), args[2].Truthy(), args[3].Truthy()
+	status := 200
+	body := ""
+	headers := vm.Nil
+	switch result.Kind() {
+	case vm.KStr:
+		body = result.AsStr()
+	case vm.KMap:
+		m := result.AsMap()
+		if v, ok := m.GetStr("status"); ok && !v.IsNil() {
+			if v.Kind() != vm.KInt || v.AsInt() < 200 || v.AsInt() > 599 {
+				return vm.Nil, vm.Errorf(vm.KindValue, "%s: status must be an int from 200 to 599, not %s", fn, vm.Repr(v))
+			}
+			status = int(v.AsInt())
+		}
+		if v, ok := m.GetStr("body"); ok && !v.IsNil() {
+			if v.Kind() != vm.KStr {
+				return vm.Nil, vm.Errorf(vm.KindType, "%s: body must be a string, not %s", fn, v.TypeName())
+			}
+			body = v.AsStr()
+		}
+		if v, ok := m.GetStr("headers"); ok {
+			headers = v
+		}
+	default:
+		return vm.Nil, vm.Errorf(vm.KindType, "%s must be a string or a map, not %s", fn, result.TypeName())
+	}
+	var b strings.Builder
+	b.Grow(160 + len(body))
+	statusLine(&b, status)
+	seen, err := writeHeaders(fn, &b, headers, "content-length", "connection", "transfer-encoding")
+	if err != nil {
+		return vm.Nil, err
+	}
+	if !seen["content-type"] && result.Kind() == vm.KStr {
+		b.WriteString("Content-Type: text/plain; charset=utf-8\r\n")
+	}
+	if !seen["date"] {
+		b.WriteString("Date: ")
+		b.WriteString(time.Now().UTC().Format(http.TimeFormat))
+		b.WriteString("\r\n")
+	}
+	noBody := status == 204 || status == 304
+	if status != 204 {
+		n := len(body)
+		if noBody {
+			n = 0
+		}
+		b.WriteString("Content-Length: ")
+		b.WriteString(strconv.Itoa(n))
+		b.WriteString("\r\n")
+	}
+	if closeConn {
+		b.WriteString("Connection: close\r\n")
+	} else if http10 {
+		b.WriteString("Connection: keep-alive\r\n")
+	}
+	b.WriteString("\r\n")
+	if !headOnly && !noBody {
+		b.WriteString(body)
+	}
+	return vm.Str(b.String()), nil
+}
+
+// httpErrorResponse is _error_response(status): a short response that closes
+// the connection.
+func httpErrorResponse(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+	if err := vm.CheckArgs("_error_response", args, 1, 1); err != nil {
+		return vm.Nil, err
+	}
+	status := int(args[0].AsInt())
+	body := http.StatusText(status) + "\n"
+	var b strings.Builder
+	statusLine(&b, status)
+	b.WriteString("Content-Type: text/plain; charset=utf-8\r\nDate: ")
+	b.WriteString(time.Now().UTC().Format(http.TimeFormat))
+	b.WriteString("\r\nContent-Length: ")
+	b.WriteString(strconv.Itoa(len(body)))
+	b.WriteString("\r\nConnection: close\r\n\r\n")
+	b.WriteString(body)
+	return vm.Str(b.String()), nil
+}
+
+// httpChunkSize is _chunk_size(line): the size of a chunk-size line
+// (extensions ignored), or -1 when it is malformed.
+func httpChunkSize(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+	if err := vm.CheckArgs("_chunk_size", args, 1, 1); err != nil {
+		return vm.Nil, err
+	}
+	s, err := strArg("_chunk_size", args, 0)
+	if err != nil {
+		return vm.Nil, err
+	}
+	if !strings.HasSuffix(s, "\n") {
+		return vm.Int(-1), nil
+	}
+	s = strings.TrimSuffix(strings.TrimSuffix(s, "\n"), "\r")
+	if i := strings.IndexByte(s, ';'); i >= 0 {
+		s = s[:i]
+	}
+	s = strings.TrimRight(s, " \t")
+	if s == "" || len(s) > 15 {
+		return vm.Int(-1), nil
+	}
+	var n int64
+	for i := 0; i < len(s); i++ {
+		d, ok := unhex(s[i])
+		if !ok {
+			return vm.Int(-1), nil
+		}
+		n = n<<4 | int64(d)
+	}
+	return vm.Int(n), nil
+}
+
+// httpParseURL is _parse_url(url): [host, port, target, host header].
+func httpParseURL(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+	if err := vm.CheckArgs("http.request", args, 1, 1); err != nil {
+		return vm.Nil, err
+	}
+	u, err := strArg("http.request", args, 0)
+	if err != nil {
+		return vm.Nil, err
+	}
+	rest, ok := strings.CutPrefix(u, "http://")
+	if !ok {
+		return vm.Nil, vm.Errorf(vm.KindValue, "http.request() needs an http:// URL, not %q", u)
+	}
+	authority, target := rest, "/"
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		authority, target = rest[:i], rest[i:]
+		if target[0] == '?' {
+			target = "/" + target
+		}
+	}
+	if i := strings.IndexByte(target, '#'); i >= 0 {
+		target = target[:i]
+	}
+	if target == "" || target[0] == '#' {
+		target = "/"
+	}
+	for i := 0; i < len(target); i++ {
+		if target[i] <= ' ' || target[i] == 0x7f {
+			return vm.Nil, vm.Errorf(vm.KindValue, "http.request(): bad character in URL %q", u)
+		}
+	}
+	host, port := authority, 80
+	if strings.HasPrefix(authority, "[") {
+		end := strings.IndexByte(authority, ']')
+		if end < 0 {
+			return vm.Nil, vm.Errorf(vm.KindValue, "http.request(): bad host in URL %q", u)
+		}
+		host = authority[1:end]
+		if p := authority[end+1:]; p != "" {
+			if p[0] != ':' {
+				return vm.Nil, vm.Errorf(vm.KindValue, "http.request(): bad host in URL %q", u)
+			}
+			pn, err := strconv.Atoi(p[1:])
+			if err != nil || pn < 1 || pn > 65535 {
+				return vm.Nil, vm.Errorf(vm.KindValue, "http.request(): bad port in URL %q", u)
+			}
+			port = pn
+		}
+	} else if i := strings.LastIndexByte(authority, ':'); i >= 0 {
+		host = authority[:i]
+		pn, err := strconv.Atoi(authority[i+1:])
+		if err != nil || pn < 1 || pn > 65535 {
+			return vm.Nil, vm.Errorf(vm.KindValue, "http.request(): bad port in URL %q", u)
+		}
+		port = pn
+	}
+	if host == "" || strings.ContainsAny(host, "@ /\\") {
+		return vm.Nil, vm.Errorf(vm.KindValue, "http.request(): bad host in URL %q", u)
+	}
+	return vm.NewList([]vm.Value{vm.Str(host), vm.Int(int64(port)), vm.Str(target), vm.Str(authority)}), nil
+}
+
+// httpRequestHead is _request_head(method, parsed_url, options): the text of
+// the request (head and body).
+func httpRequestHead(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+	const fn = "http.request"
+	if err := vm.CheckArgs(fn, args, 3, 3); err != nil {
+		return vm.Nil, err
+	}
+	method, err := strArg(fn, args, 0)
+	if err != nil {
+		return vm.Nil, err
+	}
+	if !validToken(method) {
+		return vm.Nil, vm.Errorf(vm.KindValue, "http.request(): bad method %q", method)
+	}
+	u := args[1].AsList().Items
+	headers, body := vm.Nil, vm.Nil
+	if opts := args[2]; !opts.IsNil() {
+		if opts.Kind() != vm.KMap {
+			return vm.Nil, vm.TypeArgError(fn, 3, "a map", opts)
+		}
+		headers, _ = opts.AsMap().GetStr("headers")
+		body, _ = opts.AsMap().GetStr("body")
+	}
+	if !body.IsNil() && body.Kind() != vm.KStr {
+		return vm.Nil, vm.Errorf(vm.KindType, "http.request(): body must be a string, not %s", body.TypeName())
+	}
+	var b strings.Builder
+	b.WriteString(method)
+	b.WriteByte(' ')
+	b.WriteString(u[2].AsStr())
+	b.WriteString(" HTTP/1.1\r\n")
+	seen, err := writeHeaders(fn, &b, headers, "content-length", "connection", "transfer-encoding")
+	if err != nil {
+		return vm.Nil, err
+	}
+	if !seen["host"] {
+		b.WriteString("Host: " + u[3].AsStr() + "\r\n")
+	}
+	if !seen["user-agent"] {
+		b.WriteString("User-Agent: yieldscript\r\n")
+	}
+	if !body.IsNil() || method == "POST" || method == "PUT" || method == "PATCH" {
+		b.WriteString("Content-Length: ")
+		b.WriteString(strconv.Itoa(len(body.AsStr())))
+		b.WriteString("\r\n")
+	}
+	b.WriteString("Connection: close\r\n\r\n")
+	if !body.IsNil() {
+		b.WriteString(body.AsStr())
+	}
+	return vm.Str(b.String()), nil
+}
+
+// httpParseResponse is _parse_response(head): [{status, headers}, content_length (-1: none), chunked].
+func httpParseResponse(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+	if err := vm.CheckArgs("_parse_response", args, 1, 1); err != nil {
+		return vm.Nil, err
+	}
+	head, err := strArg("_parse_response", args, 0)
+	if err != nil {
+		return vm.Nil, err
+	}
+	h, status, ok := parseResponseHead(bytesOf(head))
+	if !ok {
+		return vm.Nil, vm.NewError(vm.KindValue, "http: malformed response head")
+	}
+	resp := vm.NewMap(3)
+	resp.SetStr("status", vm.Int(int64(status)))
+	resp.SetStr("headers", vm.MapValue(headersMap(h)))
+	resp.SetStr("body", vm.Str(""))
+	return vm.NewList([]vm.Value{vm.MapValue(resp), vm.Int(h.contentLength), vm.Bool(h.chunked)}), nil
+}

@@ -1,0 +1,379 @@
+package stdlib
+
+import (
+	"strings"
+)
+
+// requestHead is a parsed HTTP request line and header block.
+type requestHead struct {
+	method   string
+	target   string // as sent
+	path     string // percent-decoded
+	rawQuery string
+	major    int
+	minor    int
+	// headers in order of first appearance, names lower-cased; repeated
+	// headers are joined with ", ".
+	names  []string
+	values map[string]string
+	// From the headers:
+	contentLength int64 // -1 when absent
+	chunked       bool
+	closeConn     bool // Connection: close, or HTTP/1.0 without keep-alive
+}
+
+// isTokenChar reports whether c may appear in a method or header name (RFC 9110 tchar).
+func isTokenChar(c byte) bool {
+	if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
+		return true
+	}
+	switch c {
+	case '!', '#', '$', '%', '&', '\'', '*', '+', '-', '.', '^', '_', '`', '|', '~':
+		return true
+	}
+	return false
+}
+
+// nextLine returns the line of b starting at i without its "\n" (and "\r"
+// before it), and the index after the line; ok is false without a "\n".
+func nextLine(b []byte, i int) (line []byte, next int, ok bool) {
+	for j := i; j < len(b); j++ {
+		if b[j] == '\n' {
+			end := j
+			if end > i && b[end-1] == '\r' {
+				end--
+			}
+			return b[i:end], j + 1, true
+		}
+	}
+	return nil, len(b), false
+}
+
+// parseRequestHead parses a request head: the request line and the header
+// lines, ending with an empty line. It makes one pass over b. A head it cannot
+// accept gives ok false (answered 400).
+func parseRequestHead(b []byte) (h *requestHead, ok bool) {
+	line, i, ok := nextLine(b, 0)
+	if !ok {
+		return nil, false
+	}
+	h = &requestHead{contentLength: -1, values: map[string]string{}}
+	// Request line: METHOD SP target SP HTTP/d.d
+	sp1 := -1
+	for j, c := range line {
+		if c == ' ' {
+			sp1 = j
+			break
+		}
+		if !isTokenChar(c) {
+			return nil, false
+		}
+	}
+	if sp1 <= 0 {
+		return nil, false
+	}
+	sp2 := -1
+	for j := sp1 + 1; j < len(line); j++ {
+		c := line[j]
+		if c == ' ' {
+			sp2 = j
+			break
+		}
+		if c <= ' ' || c == 0x7f {
+			return nil, false
+		}
+	}
+	if sp2 <= sp1+1 {
+		return nil, false
+	}
+	v := line[sp2+1:]
+	if len(v) != 8 || string(v[:5]) != "HTTP/" || v[5] < '0' || v[5] > '9' || v[6] != '.' || v[7] < '0' || v[7] > '9' {
+		return nil, false
+	}
+	h.major, h.minor = int(v[5]-'0'), int(v[7]-'0')
+	if h.major != 1 {
+		return nil, false
+	}
+	h.method = string(line[:sp1])
+	h.target = string(line[sp1+1 : sp2])
+	if !h.splitTarget() {
+		return nil, false
+	}
+	if !h.parseHeaders(b, i) {
+		return nil, false
+	}
+	return h, h.finish()
+}
+
+// parseHeaders parses the header lines of b from i through the empty line
+// that must end b.
+func (h *requestHead) parseHeaders(b []byte, i int) bool {
+	var line []byte
+	ok := true
+	// Header lines.
+	for {
+		line, i, ok = nextLine(b, i)
+		if !ok {
+			return false // no empty line at the end
+		}
+		if len(line) == 0 {
+			break
+		}
+		colon := -1
+		name := make([]byte, 0, 16)
+		for j, c := range line {
+			if c == ':' {
+				colon = j
+				break
+			}
+			if !isTokenChar(c) {
+				return false // includes obsolete line folding and space before ':'
+			}
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			name = append(name, c)
+		}
+		if colon <= 0 {
+			return false
+		}
+		val := line[colon+1:]
+		for len(val) > 0 && (val[0] == ' ' || val[0] == '\t') {
+			val = val[1:]
+		}
+		for len(val) > 0 && (val[len(val)-1] == ' ' || val[len(val)-1] == '\t') {
+			val = val[:len(val)-1]
+		}
+		for _, c := range val {
+			if c < ' ' && c != '\t' || c == 0x7f {
+				return false
+			}
+		}
+		if !h.addHeader(string(name), string(val)) {
+			return false
+		}
+	}
+	if i != len(b) {
+		return false // the head must be exactly what was given
+	}
+	return true
+}
+
+func (h *requestHead) addHeader(name, val string) bool {
+	old, seen := h.values[name]
+	if name == "content-length" {
+		if !isDigits(val) || len(val) > 18 {
+			return false
+		}
+		if seen && old != val {
+			return false
+		}
+		h.values[name] = val
+		if !seen {
+			h.names = append(h.names, name)
+		}
+		return true
+	}
+	if !seen {
+		h.names = append(h.names, name)
+		h.values[name] = val
+	} else {
+		h.values[name] = old + ", " + val
+	}
+	return true
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// finish reads the headers that frame the message and the connection.
+func (h *requestHead) finish() bool {
+	if cl, ok := h.values["content-length"]; ok {
+		var n int64
+		for i := 0; i < len(cl); i++ {
+			n = n*10 + int64(cl[i]-'0')
+		}
+		h.contentLength = n
+	}
+	if te, ok := h.values["transfer-encoding"]; ok {
+		// Only "chunked" alone is understood; with Content-Length too the
+		// message is ambiguous.
+		if !strings.EqualFold(te, "chunked") || h.contentLength >= 0 || h.minor == 0 {
+			return false
+		}
+		h.chunked = true
+	}
+	conn := strings.ToLower(h.values["connection"])
+	if h.minor == 0 {
+		h.closeConn = !hasToken(conn, "keep-alive")
+	} else {
+		h.closeConn = hasToken(conn, "close")
+	}
+	return true
+}
+
+// hasToken reports whether the comma-separated list s holds tok.
+func hasToken(s, tok string) bool {
+	for s != "" {
+		var part string
+		part, s, _ = strings.Cut(s, ",")
+		if strings.TrimSpace(part) == tok {
+			return true
+		}
+	}
+	return false
+}
+
+// splitTarget splits the request target into the decoded path and the raw query.
+func (h *requestHead) splitTarget() bool {
+	t := h.target
+	if t == "*" {
+		h.path = "*"
+		return true
+	}
+	if strings.HasPrefix(t, "http://") || strings.HasPrefix(t, "https://") {
+		// absolute form: drop the scheme and authority
+		rest := t[strings.Index(t, "//")+2:]
+		if j := strings.IndexAny(rest, "/?"); j >= 0 {
+			t = rest[j:]
+			if t[0] == '?' {
+				t = "/" + t
+			}
+		} else {
+			t = "/"
+		}
+	}
+	if t == "" || t[0] != '/' {
+		return false
+	}
+	p, q, _ := strings.Cut(t, "?")
+	if j := strings.IndexByte(q, '#'); j >= 0 {
+		q = q[:j]
+	}
+	path, ok := percentDecode(p, false)
+	if !ok {
+		return false
+	}
+	h.path, h.rawQuery = path, q
+	return true
+}
+
+func unhex(c byte) (byte, bool) {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0', true
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10, true
+	case c >= 'A' && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
+}
+
+// percentDecode decodes %XX escapes, and '+' as a space when plus is set.
+func percentDecode(s string, plus bool) (string, bool) {
+	if strings.IndexByte(s, '%') < 0 && (!plus || strings.IndexByte(s, '+') < 0) {
+		return s, true
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '%':
+			if i+2 >= len(s) {
+				return "", false
+			}
+			hi, ok1 := unhex(s[i+1])
+			lo, ok2 := unhex(s[i+2])
+			if !ok1 || !ok2 {
+				return "", false
+			}
+			b = append(b, hi<<4|lo)
+			i += 2
+		case c == '+' && plus:
+			b = append(b, ' ')
+		default:
+			b = append(b, c)
+		}
+	}
+	return string(b), true
+}
+
+// parseQuery decodes a query string into pairs, in order. A key given
+// several times keeps its last value (the caller's map does that).
+func parseQuery(q string) (keys, vals []string, ok bool) {
+	for q != "" {
+		var part string
+		part, q, _ = strings.Cut(q, "&")
+		if part == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(part, "=")
+		dk, ok1 := percentDecode(k, true)
+		dv, ok2 := percentDecode(v, true)
+		if !ok1 || !ok2 {
+			return nil, nil, false
+		}
+		keys, vals = append(keys, dk), append(vals, dv)
+	}
+	return keys, vals, true
+}
+
+// findHeadEnd returns the length of the head at the start of b (through the
+// empty line that ends it), or -1 when b holds no complete head.
+func findHeadEnd(b []byte, from int) int {
+	for j := max(from, 0); j < len(b); j++ {
+		if b[j] != '\n' {
+			continue
+		}
+		if j+1 < len(b) && b[j+1] == '\n' {
+			return j + 2
+		}
+		if j+2 < len(b) && b[j+1] == '\r' && b[j+2] == '\n' {
+			return j + 3
+		}
+	}
+	return -1
+}
+
+// parseResponseHead parses a response head: status line and headers.
+func parseResponseHead(b []byte) (h *requestHead, status int, ok bool) {
+	line, i, ok := nextLine(b, 0)
+	if !ok || len(line) < 12 || string(line[:7]) != "HTTP/1." || line[8] != ' ' {
+		return nil, 0, false
+	}
+	for _, c := range line[9:12] {
+		if c < '0' || c > '9' {
+			return nil, 0, false
+		}
+		status = status*10 + int(c-'0')
+	}
+	if len(line) > 12 && line[12] != ' ' {
+		return nil, 0, false
+	}
+	h = &requestHead{contentLength: -1, values: map[string]string{}, major: 1, minor: int(line[7] - '0')}
+	if !h.parseHeaders(b, i) {
+		return nil, 0, false
+	}
+	if cl, ok := h.values["content-length"]; ok {
+		var n int64
+		for i := 0; i < len(cl); i++ {
+			n = n*10 + int64(cl[i]-'0')
+		}
+		h.contentLength = n
+	}
+	if te, ok := h.values["transfer-encoding"]; ok {
+		h.chunked = hasToken(strings.ToLower(te), "chunked")
+		h.contentLength = -1
+	}
+	return h, status, true
+}

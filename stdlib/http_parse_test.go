@@ -1,0 +1,121 @@
+package stdlib
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+func TestParseRequestHead(t *testing.T) {
+	h, ok := parseRequestHead([]byte("POST /a%20b/c?x=1&y=%41+b HTTP/1.1\r\nHost: example.com\r\nX-Many: one\r\nx-many:  two \r\nContent-Length: 5\r\n\r\n"))
+	if !ok {
+		t.Fatal("not parsed")
+	}
+	if h.method != "POST" || h.path != "/a b/c" || h.rawQuery != "x=1&y=%41+b" || h.minor != 1 {
+		t.Errorf("request line: %+v", h)
+	}
+	if got := strings.Join(h.names, ","); got != "host,x-many,content-length" {
+		t.Errorf("names %q", got)
+	}
+	if h.values["x-many"] != "one, two" || h.values["host"] != "example.com" {
+		t.Errorf("values %q", h.values)
+	}
+	if h.contentLength != 5 || h.chunked || h.closeConn {
+		t.Errorf("framing %+v", h)
+	}
+	keys, vals, ok := parseQuery(h.rawQuery)
+	if !ok || strings.Join(keys, ",") != "x,y" || strings.Join(vals, ",") != "1,A b" {
+		t.Errorf("query %q %q %v", keys, vals, ok)
+	}
+
+	h, ok = parseRequestHead([]byte("GET / HTTP/1.0\nConnection: Keep-Alive\n\n"))
+	if !ok || h.closeConn || h.minor != 0 {
+		t.Errorf("HTTP/1.0 keep-alive with bare LF: %+v %v", h, ok)
+	}
+	h, ok = parseRequestHead([]byte("GET http://host:1/p?q HTTP/1.1\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n"))
+	if !ok || h.path != "/p" || h.rawQuery != "q" || !h.closeConn || !h.chunked {
+		t.Errorf("absolute form: %+v %v", h, ok)
+	}
+
+	bad := []string{
+		"",
+		"GET / HTTP/1.1\r\n",                        // no empty line
+		"GET /  HTTP/1.1\r\n\r\n",                   // two spaces
+		"GET / HTTP/2.0\r\n\r\n",                    // version
+		"GET / HTTP/1.1 \r\n\r\n",                   // trailing space
+		"G(T / HTTP/1.1\r\n\r\n",                    // method
+		"GET x HTTP/1.1\r\n\r\n",                    // target
+		"GET /%4 HTTP/1.1\r\n\r\n",                  // escape
+		"GET / HTTP/1.1\r\nNo colon\r\n\r\n",        // header
+		"GET / HTTP/1.1\r\nName : v\r\n\r\n",        // space before colon
+		"GET / HTTP/1.1\r\nA: b\r\n folded\r\n\r\n", // obsolete folding
+		"GET / HTTP/1.1\r\nA: b\x00c\r\n\r\n",       // control
+		"GET / HTTP/1.1\r\nContent-Length: -1\r\n\r\n",
+		"GET / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
+		"GET / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n",
+		"GET / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n",
+		"GET / HTTP/1.1\r\n\r\nextra",
+	}
+	for _, s := range bad {
+		if _, ok := parseRequestHead([]byte(s)); ok {
+			t.Errorf("accepted %q", s)
+		}
+	}
+}
+
+func TestFindHeadEnd(t *testing.T) {
+	for s, want := range map[string]int{
+		"GET / HTTP/1.1\r\n\r\nrest": 18,
+		"GET / HTTP/1.1\n\nrest":     16,
+		"GET / HTTP/1.1\r\nA: b\r\n": -1,
+	} {
+		if got := findHeadEnd([]byte(s), 0); got != want {
+			t.Errorf("findHeadEnd(%q) = %d, want %d", s, got, want)
+		}
+	}
+}
+
+func TestParseResponseHead(t *testing.T) {
+	h, status, ok := parseResponseHead([]byte("HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"))
+	if !ok || status != 404 || !h.chunked || h.values["content-type"] != "text/plain" {
+		t.Errorf("%+v %d %v", h, status, ok)
+	}
+	if _, _, ok := parseResponseHead([]byte("HTTP/1.1 20 OK\r\n\r\n")); ok {
+		t.Error("accepted a two-digit status")
+	}
+}
+
+func FuzzParseRequest(f *testing.F) {
+	f.Add([]byte("GET /a?b=c HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\n"))
+	f.Add([]byte("POST / HTTP/1.0\nTransfer-Encoding: chunked\n\n"))
+	f.Add([]byte("GET http://h/p HTTP/1.1\r\nConnection: close, keep-alive\r\n\r\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		end := findHeadEnd(b, 0)
+		h, ok := parseRequestHead(b)
+		if !ok {
+			return
+		}
+		// An accepted head ends with its empty line, and nowhere before.
+		if end != len(b) {
+			t.Fatalf("accepted %q, but its head ends at %d", b, end)
+		}
+		if h.method == "" || h.path == "" || h.major != 1 {
+			t.Fatalf("accepted %q as %+v", b, h)
+		}
+		for _, n := range h.names {
+			if n != strings.ToLower(n) || n == "" {
+				t.Fatalf("header name %q", n)
+			}
+			if _, ok := h.values[n]; !ok {
+				t.Fatalf("header %q without value", n)
+			}
+		}
+		if len(h.names) != len(h.values) {
+			t.Fatalf("names %q, values %q", h.names, h.values)
+		}
+		if bytes.ContainsAny([]byte(h.method+h.target), " \r\n") {
+			t.Fatalf("request line parts %q %q", h.method, h.target)
+		}
+		_, _, _ = parseQuery(h.rawQuery)
+	})
+}
