@@ -2,7 +2,6 @@ package yieldscript
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -61,11 +60,7 @@ func (v *VM) Run(ctx context.Context, p *Program) (any, error) {
 func (v *VM) Eval(ctx context.Context, name, src string, echo func(string)) error {
 	f, err := parser.ParseFile(name, []byte(src))
 	if err != nil {
-		var pe *parser.Error
-		if errors.As(err, &pe) {
-			return &CompileError{Err: pe, Source: []byte(src)}
-		}
-		return err
+		return sourceError(err, []byte(src))
 	}
 	for _, stmt := range f.Stmts {
 		one := &parser.File{Name: f.Name, Stmts: []parser.Stmt{stmt}}
@@ -74,11 +69,7 @@ func (v *VM) Eval(ctx context.Context, name, src string, echo func(string)) erro
 			env := v.env(true)
 			prog, err := compile.Compile(one, &env)
 			if err != nil {
-				var pe *parser.Error
-				if errors.As(err, &pe) {
-					return nil, &CompileError{Err: pe, Source: []byte(src)}
-				}
-				return nil, err
+				return nil, sourceError(err, []byte(src))
 			}
 			return prog, nil
 		}, func(x vm.Value) error {

@@ -29,11 +29,7 @@ import (
 func (v *VM) EvalLive(ctx context.Context, name, src string, echo func(string)) error {
 	f, err := parser.ParseFile(name, []byte(src))
 	if err != nil {
-		var pe *parser.Error
-		if errors.As(err, &pe) {
-			return &CompileError{Err: pe, Source: []byte(src)}
-		}
-		return err
+		return sourceError(err, []byte(src))
 	}
 	for _, stmt := range f.Stmts {
 		one := &parser.File{Name: f.Name, Stmts: []parser.Stmt{stmt}}
@@ -41,11 +37,7 @@ func (v *VM) EvalLive(ctx context.Context, name, src string, echo func(string)) 
 			env := v.env(true)
 			prog, err := compile.Compile(one, &env)
 			if err != nil {
-				var pe *parser.Error
-				if errors.As(err, &pe) {
-					return vm.Nil, nil, &CompileError{Err: pe, Source: []byte(src)}
-				}
-				return vm.Nil, nil, err
+				return vm.Nil, nil, sourceError(err, []byte(src))
 			}
 			return v.m.Load(prog, v.main), nil, nil
 		}, func(x vm.Value) error {

@@ -228,21 +228,23 @@ func (v *VM) loadFile(path string) (*compile.Program, error) {
 func compileSource(name string, src []byte, env *compile.Env) (*compile.Program, error) {
 	f, err := parser.ParseFile(name, src)
 	if err != nil {
-		var pe *parser.Error
-		if errors.As(err, &pe) {
-			return nil, &CompileError{Err: pe, Source: src}
-		}
-		return nil, err
+		return nil, sourceError(err, src)
 	}
 	prog, err := compile.Compile(f, env)
 	if err != nil {
-		var pe *parser.Error
-		if errors.As(err, &pe) {
-			return nil, &CompileError{Err: pe, Source: src}
-		}
-		return nil, err
+		return nil, sourceError(err, src)
 	}
 	return prog, nil
+}
+
+// sourceError turns a syntax or compile error found in src into a
+// *CompileError that can show the line; other errors pass unchanged.
+func sourceError(err error, src []byte) error {
+	var pe *parser.Error
+	if errors.As(err, &pe) {
+		return &CompileError{Err: pe, Source: src}
+	}
+	return err
 }
 
 // Program is compiled source, ready to run in its VM as many times as needed.
