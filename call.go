@@ -197,17 +197,7 @@ func (v *VM) runGroup(ctx context.Context, program bool, start func() (vm.Value,
 		}
 	}, q)
 	defer stop()
-	select {
-	case err := <-done:
-		return err
-	case <-v.served:
-		select {
-		case err := <-done:
-			return err
-		default:
-			return ErrClosed
-		}
-	}
+	return v.result(done)
 }
 
 func cancelError(ctx context.Context) *vm.Error {

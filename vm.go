@@ -173,6 +173,12 @@ func (v *VM) do(fn func() error) error {
 	}
 	done := make(chan error, 1)
 	v.loop.Post(func() { done <- protect(fn) })
+	return v.result(done)
+}
+
+// result waits for the outcome of work posted to the loop, or for the VM to
+// close first (then the work never ran, or ran to no one's use).
+func (v *VM) result(done <-chan error) error {
 	select {
 	case err := <-done:
 		return err
