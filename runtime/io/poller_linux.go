@@ -30,6 +30,9 @@ type Poller struct {
 	woken  atomic.Int32 // 1 while a wake-up is pending: coalesces Wake calls
 	events []unix.EpollEvent
 	out    []Event
+	// interrupted counts the timed waits a signal ended early (EINTR); only
+	// tests read it, to tell an early return from a lost timeout.
+	interrupted uint64
 }
 
 // NewPoller opens an epoll instance with an eventfd for wake-ups.
@@ -91,6 +94,7 @@ func (p *Poller) Wait(timeout time.Duration) ([]Event, error) {
 			break
 		}
 		if ms > 0 { // a signal interrupted the wait: let the caller recompute timers
+			p.interrupted++
 			return p.out[:0], nil
 		}
 	}
