@@ -36,6 +36,14 @@ func httpModule(l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) {
 			"_parse_url":      vm.NewNative("_parse_url", httpParseURL),
 			"_request_head":   vm.NewNative("_request_head", httpRequestHead),
 			"_parse_response": vm.NewNative("_parse_response", httpParseResponse),
+			"_resolve_url":    vm.NewNative("_resolve_url", httpResolveURL),
+			"_conn_reusable":  vm.NewNative("_conn_reusable", httpConnReusable),
+			"_has_data":       vm.NewNative("_has_data", httpHasData),
+			"_wait_data":      vm.NewNative("_wait_data", httpWaitData),
+			"_chunk":          vm.NewNative("_chunk", httpChunk),
+			"_asks_close":     vm.NewNative("_asks_close", httpAsksClose),
+			"encode_query":    vm.NewNative("encode_query", httpEncodeQuery),
+			"decode_query":    vm.NewNative("decode_query", httpDecodeQuery),
 		})
 	}
 }
@@ -236,15 +244,27 @@ func writeHeaders(fn string, b *strings.Builder, hv vm.Value, skip ...string) (m
 	return seen, nil
 }
 
-// httpResponse is _response(result, head_only, close, http10): the text of the
-// response to a handler's result.
+// How _response frames the body.
+const (
+	bodyWhole   = 0 // Content-Length, the body in the same text
+	bodyChunked = 1 // the head only, with Transfer-Encoding: chunked
+	bodyToClose = 2 // the head only; the body runs to the end of the connection
+)
+
+// httpResponse is _response(result, head_only, close, http10, framing = 0):
+// the text of the response to a handler's result (the head alone for a
+// streamed body, which the caller writes).
 func httpResponse(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-	if err := vm.CheckArgs("_response", args, 4, 4); err != nil {
+	if err := vm.CheckArgs("_response", args, 4, 5); err != nil {
 		return vm.Nil, err
 	}
 	const fn = "http handler result"
 	result := args[0]
 	headOnly, closeConn, http10 := args[1].Truthy(), args[2].Truthy(), args[3].Truthy()
+	framing := bodyWhole
+	if len(args) == 5 {
+		framing = int(args[4].AsInt())
+	}
 	status := 200
 	body := ""
 	headers := vm.Nil
@@ -287,7 +307,12 @@ func httpResponse(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 		b.WriteString("\r\n")
 	}
 	noBody := status == 204 || status == 304
-	if status != 204 {
+	switch {
+	case framing == bodyChunked && !noBody:
+		b.WriteString("Transfer-Encoding: chunked\r\n")
+	case framing == bodyToClose && !noBody:
+		closeConn = true
+	case status != 204:
 		n := len(body)
 		if noBody {
 			n = 0
@@ -302,10 +327,33 @@ func httpResponse(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 		b.WriteString("Connection: keep-alive\r\n")
 	}
 	b.WriteString("\r\n")
-	if !headOnly && !noBody {
+	if !headOnly && !noBody && framing == bodyWhole {
 		b.WriteString(body)
 	}
 	return vm.Str(b.String()), nil
+}
+
+// httpAsksClose is _asks_close(result): whether a handler's result sets the
+// header Connection: close (the server then closes after the response).
+func httpAsksClose(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+	if err := vm.CheckArgs("_asks_close", args, 1, 1); err != nil {
+		return vm.Nil, err
+	}
+	if args[0].Kind() != vm.KMap {
+		return vm.False, nil
+	}
+	hv, _ := args[0].AsMap().GetStr("headers")
+	if hv.Kind() != vm.KMap {
+		return vm.False, nil
+	}
+	m := hv.AsMap()
+	for i := 0; i < m.Slots(); i++ {
+		k, v, ok := m.Entry(i)
+		if ok && k.Kind() == vm.KStr && v.Kind() == vm.KStr && strings.EqualFold(k.AsStr(), "connection") {
+			return vm.Bool(hasToken(strings.ToLower(v.AsStr()), "close")), nil
+		}
+	}
+	return vm.False, nil
 }
 
 // httpErrorResponse is _error_response(status): a short response that closes
@@ -436,21 +484,63 @@ func httpRequestHead(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 		return vm.Nil, vm.Errorf(vm.KindValue, "http.request(): bad method %q", method)
 	}
 	u := args[1].AsList().Items
+	target := u[2].AsStr()
 	headers, body := vm.Nil, vm.Nil
+	contentType := ""
 	if opts := args[2]; !opts.IsNil() {
 		if opts.Kind() != vm.KMap {
 			return vm.Nil, vm.TypeArgError(fn, 3, "a map", opts)
 		}
-		headers, _ = opts.AsMap().GetStr("headers")
-		body, _ = opts.AsMap().GetStr("body")
-	}
-	if !body.IsNil() && body.Kind() != vm.KStr {
-		return vm.Nil, vm.Errorf(vm.KindType, "http.request(): body must be a string, not %s", body.TypeName())
+		om := opts.AsMap()
+		headers, _ = om.GetStr("headers")
+		body, _ = om.GetStr("body")
+		if !body.IsNil() && body.Kind() != vm.KStr {
+			return vm.Nil, vm.Errorf(vm.KindType, "http.request(): body must be a string, not %s", body.TypeName())
+		}
+		if q, _ := om.GetStr("query"); !q.IsNil() {
+			if q.Kind() != vm.KMap {
+				return vm.Nil, vm.Errorf(vm.KindType, "http.request(): query must be a map, not %s", q.TypeName())
+			}
+			var qb strings.Builder
+			if err := encodeQuery("http.request(): query", &qb, q.AsMap()); err != nil {
+				return vm.Nil, err
+			}
+			if qb.Len() > 0 {
+				sep := "?"
+				if strings.Contains(target, "?") {
+					sep = "&"
+				}
+				target += sep + qb.String()
+			}
+		}
+		if f, _ := om.GetStr("form"); !f.IsNil() {
+			if f.Kind() != vm.KMap {
+				return vm.Nil, vm.Errorf(vm.KindType, "http.request(): form must be a map, not %s", f.TypeName())
+			}
+			if !body.IsNil() {
+				return vm.Nil, vm.NewError(vm.KindValue, "http.request(): give one of body, form and json")
+			}
+			var fb strings.Builder
+			if err := encodeQuery("http.request(): form", &fb, f.AsMap()); err != nil {
+				return vm.Nil, err
+			}
+			body, contentType = vm.Str(fb.String()), "application/x-www-form-urlencoded"
+		}
+		if j, ok := om.GetStr("json"); ok {
+			if !body.IsNil() {
+				return vm.Nil, vm.NewError(vm.KindValue, "http.request(): give one of body, form and json")
+			}
+			var jb strings.Builder
+			if err := encodeJSON(&jb, j, 0); err != nil {
+				return vm.Nil, err
+			}
+			body, contentType = vm.Str(jb.String()), "application/json"
+		}
 	}
 	var b strings.Builder
 	b.WriteString(method)
 	b.WriteByte(' ')
-	b.WriteString(u[2].AsStr())
+	b.WriteString(target)
 	b.WriteString(" HTTP/1.1\r\n")
 	seen, err := writeHeaders(fn, &b, headers, "content-length", "connection", "transfer-encoding")
 	if err != nil {
@@ -462,19 +552,24 @@ func httpRequestHead(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 	if !seen["user-agent"] {
 		b.WriteString("User-Agent: yieldscript\r\n")
 	}
+	if contentType != "" && !seen["content-type"] {
+		b.WriteString("Content-Type: " + contentType + "\r\n")
+	}
 	if !body.IsNil() || method == "POST" || method == "PUT" || method == "PATCH" {
 		b.WriteString("Content-Length: ")
 		b.WriteString(strconv.Itoa(len(body.AsStr())))
 		b.WriteString("\r\n")
 	}
-	b.WriteString("Connection: close\r\n\r\n")
+	b.WriteString("\r\n")
 	if !body.IsNil() {
 		b.WriteString(body.AsStr())
 	}
 	return vm.Str(b.String()), nil
 }
 
-// httpParseResponse is _parse_response(head): [{status, headers}, content_length (-1: none), chunked].
+// httpParseResponse is _parse_response(head): [{status, headers},
+// content_length (-1: none), chunked, close (the server will not take another
+// request on the connection)].
 func httpParseResponse(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 	if err := vm.CheckArgs("_parse_response", args, 1, 1); err != nil {
 		return vm.Nil, err
@@ -491,5 +586,5 @@ func httpParseResponse(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 	resp.SetStr("status", vm.Int(int64(status)))
 	resp.SetStr("headers", vm.MapValue(headersMap(h)))
 	resp.SetStr("body", vm.Str(""))
-	return vm.NewList([]vm.Value{vm.MapValue(resp), vm.Int(h.contentLength), vm.Bool(h.chunked)}), nil
+	return vm.NewList([]vm.Value{vm.MapValue(resp), vm.Int(h.contentLength), vm.Bool(h.chunked), vm.Bool(h.closeConn)}), nil
 }

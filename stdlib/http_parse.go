@@ -375,5 +375,7 @@ func parseResponseHead(b []byte) (h *requestHead, status int, ok bool) {
 		h.chunked = hasToken(strings.ToLower(te), "chunked")
 		h.contentLength = -1
 	}
+	conn := strings.ToLower(h.values["connection"])
+	h.closeConn = hasToken(conn, "close") || h.minor == 0 && !hasToken(conn, "keep-alive")
 	return h, status, true
 }
