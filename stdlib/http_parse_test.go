@@ -2,6 +2,8 @@ package stdlib
 
 import (
 	"bytes"
+	"net/url"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -117,5 +119,58 @@ func FuzzParseRequest(f *testing.F) {
 			t.Fatalf("request line parts %q %q", h.method, h.target)
 		}
 		_, _, _ = parseQuery(h.rawQuery)
+	})
+}
+
+func FuzzParseResponse(f *testing.F) {
+	f.Add([]byte("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n"))
+	f.Add([]byte("HTTP/1.0 404 Not Found\nTransfer-Encoding: chunked\nConnection: keep-alive\n\n"))
+	f.Add([]byte("HTTP/1.1 301 Moved\r\nLocation: /x\r\nConnection: close\r\n\r\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		h, status, ok := parseResponseHead(b)
+		if !ok {
+			return
+		}
+		if status < 0 || status > 999 {
+			t.Fatalf("status %d from %q", status, b)
+		}
+		if h.chunked && h.contentLength != -1 {
+			t.Fatalf("chunked with a length: %q", b)
+		}
+		if h.contentLength < -1 {
+			t.Fatalf("length %d from %q", h.contentLength, b)
+		}
+		if len(h.names) != len(h.values) {
+			t.Fatalf("names %q, values %q", h.names, h.values)
+		}
+		if h.minor == 0 && !hasToken(strings.ToLower(h.values["connection"]), "keep-alive") && !h.closeConn {
+			t.Fatalf("an HTTP/1.0 response without keep-alive keeps the connection: %q", b)
+		}
+	})
+}
+
+func FuzzQuery(f *testing.F) {
+	f.Add("a=1&b=two+words&c=%2F")
+	f.Add("=&&x")
+	f.Fuzz(func(t *testing.T, q string) {
+		keys, vals, ok := parseQuery(q)
+		if !ok {
+			return
+		}
+		if len(keys) != len(vals) {
+			t.Fatalf("%d keys, %d values", len(keys), len(vals))
+		}
+		// What decodes re-encodes to text that decodes to the same pairs.
+		var b strings.Builder
+		for i := range keys {
+			if i > 0 {
+				b.WriteByte('&')
+			}
+			b.WriteString(url.QueryEscape(keys[i]) + "=" + url.QueryEscape(vals[i]))
+		}
+		k2, v2, ok := parseQuery(b.String())
+		if !ok || !slices.Equal(k2, keys) || !slices.Equal(v2, vals) {
+			t.Fatalf("%q: %q %q, again %q %q", q, keys, vals, k2, v2)
+		}
 	})
 }
