@@ -38,27 +38,32 @@ func (s *slowLookup) lookup(ctx context.Context, key string) (string, error) {
 
 func TestAsyncFanOutRunsConcurrently(t *testing.T) {
 	v, _ := newTestVM(t, Options{})
-	s := &slowLookup{d: 200 * time.Millisecond}
-	must(t, v.SetFunc("lookup", s.lookup))
+	// Each call returns only once all 100 have started: the fan-out completes
+	// only if the calls run at the same time.
+	const n = 100
+	var started sync.WaitGroup
+	started.Add(n)
+	all := make(chan struct{})
+	go func() { started.Wait(); close(all) }()
+	must(t, v.SetFunc("lookup", func(ctx context.Context, key string) (string, error) {
+		started.Done()
+		select {
+		case <-all:
+			return strings.ToUpper(key), nil
+		case <-ctx.Done():
+			return "", ctx.Err()
+		}
+	}))
 	run(t, v, `fn fan(n) {
   let calls = []
   for i in range(n) { calls.push(lookup("k" + str(i))) }
   return yield all(calls)
 }`)
-	start := time.Now()
-	r, err := v.Call(context.Background(), "fan", 100)
-	elapsed := time.Since(start)
+	r, err := v.Call(context.Background(), "fan", n)
 	must(t, err)
 	got := r.([]any)
-	if len(got) != 100 || got[0] != "K0" || got[99] != "K99" {
+	if len(got) != n || got[0] != "K0" || got[99] != "K99" {
 		t.Fatalf("results %v", got)
-	}
-	if p := s.peak.Load(); p != 100 {
-		t.Errorf("at most %d calls ran at once, want 100", p)
-	}
-	// 100 calls of 200 ms one after another would take 20 s.
-	if elapsed > 5*time.Second {
-		t.Errorf("fan-out took %v", elapsed)
 	}
 }
 
@@ -85,7 +90,6 @@ func TestCancelDuringAsyncCall(t *testing.T) {
 		}
 		cancel()
 	}()
-	start := time.Now()
 	err := v.RunString(ctx, "cancel.ys", `
 try {
   yield lookup("slow")
@@ -108,9 +112,6 @@ try {
 	}
 	if s.cancelled.Load() != 1 {
 		t.Error("the Go function's context was not cancelled")
-	}
-	if time.Since(start) > 5*time.Second {
-		t.Errorf("cancellation took %v", time.Since(start))
 	}
 }
 

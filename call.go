@@ -2,6 +2,7 @@ package yieldscript
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -41,9 +42,16 @@ func (v *VM) RunString(ctx context.Context, name, src string) error {
 }
 
 // Run runs a compiled program as the main program, as RunString does, and
-// returns the value of its final expression statement when it was compiled to
-// keep one (otherwise nil). A program can run many times.
+// returns the value of its last statement when that is an expression
+// (otherwise nil). A program can run many times, but only in the VM that
+// compiled it.
 func (v *VM) Run(ctx context.Context, p *Program) (any, error) {
+	if p == nil {
+		return nil, errors.New("yieldscript: Run: nil program")
+	}
+	if p.v != v {
+		return nil, errors.New("yieldscript: Run: the program was compiled by another VM")
+	}
 	var out any
 	_, err := v.runProgram(ctx, p.current, func(x vm.Value) error {
 		var err error

@@ -49,7 +49,7 @@ type VM struct {
 // New makes a VM and starts its event loop. Close it to stop the loop and
 // release what its scripts left open.
 func New(opts Options) *VM {
-	m := vm.NewMachine(opts.Stdout, opts.Stderr)
+	m := vm.NewMachine(guardWriter(opts.Stdout, os.Stdout), guardWriter(opts.Stderr, os.Stderr))
 	if opts.MaxDepth > 0 {
 		m.MaxDepth = opts.MaxDepth
 	}
@@ -100,6 +100,31 @@ func New(opts Options) *VM {
 	}()
 	<-started
 	return v
+}
+
+// guardWriter returns w (or dflt when w is nil) made safe to call from the
+// loop: a panic in the host's writer becomes a write error, as if the output
+// could not be written. Unguarded, a panicking Stdout would fail every turn
+// of the loop and a panicking Stderr would take the process down.
+func guardWriter(w, dflt io.Writer) io.Writer {
+	if w == nil {
+		return dflt
+	}
+	if _, ok := w.(*os.File); ok {
+		return w
+	}
+	return panicSafeWriter{w}
+}
+
+type panicSafeWriter struct{ w io.Writer }
+
+func (p panicSafeWriter) Write(b []byte) (n int, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			n, err = 0, fmt.Errorf("yieldscript: the output writer panicked: %v", r)
+		}
+	}()
+	return p.w.Write(b)
 }
 
 func orDefault(n, dflt int) int {
@@ -263,11 +288,13 @@ type Program struct {
 }
 
 // Compile parses and compiles source; name is used in error positions. The
-// program sees the globals defined so far (SetGlobal, SetFunc, earlier runs).
+// program sees the globals defined so far (SetGlobal, SetFunc, earlier runs):
+// define the globals it uses before compiling it. When its last statement is
+// an expression, Run returns that expression's value.
 func (v *VM) Compile(name string, src []byte) (*Program, error) {
 	var env compile.Env
 	if err := v.do(func() error {
-		env = v.env(false)
+		env = v.env(true)
 		return nil
 	}); err != nil {
 		return nil, err

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // newTestVM makes a VM writing to a buffer, closed when the test ends.
@@ -206,6 +207,55 @@ func TestCompileOnceRunMany(t *testing.T) {
 	}
 }
 
+func TestRunReturnsLastExpression(t *testing.T) {
+	v, out := newTestVM(t, Options{})
+	// The globals a program uses are defined before it is compiled.
+	must(t, v.SetGlobal("order", nil))
+	p, err := v.Compile("rule.ys", []byte("let total = order.qty * order.price\ntotal > 5"))
+	must(t, err)
+	for _, c := range []struct {
+		order map[string]any
+		want  any
+	}{
+		{map[string]any{"qty": 2, "price": 1.5}, false},
+		{map[string]any{"qty": 3, "price": 2}, true},
+	} {
+		must(t, v.SetGlobal("order", c.order))
+		r, err := v.Run(context.Background(), p)
+		if err != nil || r != c.want {
+			t.Errorf("order %v: Run = %v, %v, want %v", c.order, r, err, c.want)
+		}
+	}
+	// A program that ends with a statement other than an expression returns
+	// nil; one that ends with a call returns its result.
+	for src, want := range map[string]any{"let x = 1": nil, "print(\"hi\")": nil, "len([1, 2])": int64(2)} {
+		p, err := v.Compile("last.ys", []byte(src))
+		must(t, err)
+		if r, err := v.Run(context.Background(), p); err != nil || r != want {
+			t.Errorf("%s: Run = %#v, %v, want %#v", src, r, err, want)
+		}
+	}
+	if out.String() != "hi\n" {
+		t.Errorf("output %q", out.String())
+	}
+}
+
+func TestRunRejectsForeignProgram(t *testing.T) {
+	a, _ := newTestVM(t, Options{})
+	b, _ := newTestVM(t, Options{})
+	p, err := a.Compile("a.ys", []byte("1 + 1"))
+	must(t, err)
+	if _, err := b.Run(context.Background(), p); err == nil || !strings.Contains(err.Error(), "another VM") {
+		t.Errorf("Run in another VM: err = %v", err)
+	}
+	if _, err := b.Run(context.Background(), nil); err == nil || strings.Contains(err.Error(), "internal error") {
+		t.Errorf("Run(nil): err = %v, want a plain error", err)
+	}
+	if r, err := a.Run(context.Background(), p); err != nil || r != int64(2) {
+		t.Errorf("Run in its own VM = %v, %v", r, err)
+	}
+}
+
 func TestErrorsAndExit(t *testing.T) {
 	v, out := newTestVM(t, Options{Modules: AllModules})
 	ctx := context.Background()
@@ -234,6 +284,22 @@ func TestErrorsAndExit(t *testing.T) {
 	}
 }
 
+func TestStdoutAndStderr(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	v, _ := newTestVM(t, Options{Stdout: &stdout, Stderr: &stderr})
+	err := v.RunString(context.Background(), "io.ys", `print("to stdout")
+spawn(fn() { throw error("lost") })`)
+	if !errors.Is(err, ErrTaskFailed) {
+		t.Errorf("err = %v, want ErrTaskFailed", err)
+	}
+	if stdout.String() != "to stdout\n" {
+		t.Errorf("stdout %q", stdout.String())
+	}
+	if !strings.Contains(stderr.String(), "error: lost") || !strings.Contains(stderr.String(), "io.ys:2:") {
+		t.Errorf("stderr %q, want the task's error with its traceback", stderr.String())
+	}
+}
+
 func TestProgramWaitsForItsTasks(t *testing.T) {
 	v, out := newTestVM(t, Options{})
 	run(t, v, `spawn(fn() { yield sleep(0.02); print("late") })
@@ -245,7 +311,7 @@ print("early")`)
 
 func TestCapabilities(t *testing.T) {
 	v, _ := newTestVM(t, Options{})
-	for _, mod := range []string{"net", "fs", "os"} {
+	for _, mod := range []string{"net", "http", "fs", "os"} {
 		err := v.RunString(context.Background(), "cap.ys", "import "+mod)
 		var se *Error
 		if !errors.As(err, &se) || !strings.Contains(se.Message, "did not grant") {
@@ -306,6 +372,35 @@ for f in [fn() { explode("x") }, nilmap, fn() { yield async_explode() }, low_exp
 	var pe *PanicError
 	if !errors.As(err, &se) || !strings.Contains(se.Traceback, "in go_deeper") || !errors.As(err, &pe) || pe.Func != "explode" {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// panicWriter is a host writer that panics on every write.
+type panicWriter struct{}
+
+func (panicWriter) Write([]byte) (int, error) { panic("writer broke") }
+
+func TestPanickingWriterDoesNotStopTheVM(t *testing.T) {
+	for _, lineBuffered := range []bool{false, true} {
+		v := New(Options{Stdout: panicWriter{}, Stderr: panicWriter{}, LineBuffered: lineBuffered})
+		done := make(chan error, 1)
+		go func() {
+			done <- v.RunString(context.Background(), "w.ys", `print("lost")
+spawn(fn() { throw error("reported to a broken Stderr") })
+let after = 1`)
+		}()
+		select {
+		case err := <-done:
+			if !errors.Is(err, ErrTaskFailed) {
+				t.Errorf("line buffered %v: err = %v, want ErrTaskFailed", lineBuffered, err)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatalf("line buffered %v: the run did not end", lineBuffered)
+		}
+		if x, ok, err := v.Global("after"); err != nil || !ok || x != int64(1) {
+			t.Errorf("line buffered %v: after = %v, %v, %v", lineBuffered, x, ok, err)
+		}
+		v.Close()
 	}
 }
 

@@ -38,8 +38,9 @@ func lookup(ctx context.Context, key string) (string, error) {
 	}
 }
 
-// run runs the script, printing to w, and returns how long it took.
-func run(ctx context.Context, w io.Writer) (time.Duration, error) {
+// run runs the script with lookup as its lookup function, printing to w, and
+// returns how long it took.
+func run(ctx context.Context, w io.Writer, lookup func(context.Context, string) (string, error)) (time.Duration, error) {
 	v := yieldscript.New(yieldscript.Options{Stdout: w})
 	defer v.Close()
 	if err := v.SetFunc("lookup", lookup); err != nil {
@@ -51,7 +52,7 @@ func run(ctx context.Context, w io.Writer) (time.Duration, error) {
 }
 
 func main() {
-	d, err := run(context.Background(), os.Stdout)
+	d, err := run(context.Background(), os.Stdout, lookup)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

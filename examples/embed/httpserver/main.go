@@ -39,22 +39,25 @@ type response struct {
 	Body    string
 }
 
-// newVM makes the VM with the script loaded and its Go functions defined.
-func newVM() (*yieldscript.VM, error) {
+// lookupUser is a slow lookup (a database, another service). It takes a
+// context, so it is asynchronous: the script's task waits while the VM serves
+// other requests.
+func lookupUser(ctx context.Context, name string) (map[string]string, error) {
+	select {
+	case <-time.After(20 * time.Millisecond):
+		return map[string]string{"display": strings.ToUpper(name[:1]) + name[1:]}, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// newVM makes the VM with the script loaded and lookup as its lookup_user.
+func newVM(lookup func(context.Context, string) (map[string]string, error)) (*yieldscript.VM, error) {
 	v := yieldscript.New(yieldscript.Options{
 		MaxSteps: 10_000_000, // per request: a runaway handler gets an error, not the server
 		MaxAlloc: 64 << 20,
 	})
-	// A slow lookup (a database, another service): asynchronous, so that the
-	// script's task waits while the VM serves other requests.
-	err := v.SetFunc("lookup_user", func(ctx context.Context, name string) (map[string]string, error) {
-		select {
-		case <-time.After(20 * time.Millisecond):
-			return map[string]string{"display": strings.ToUpper(name[:1]) + name[1:]}, nil
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
-	})
+	err := v.SetFunc("lookup_user", lookup)
 	if err == nil {
 		err = v.RunString(context.Background(), "handler.ys", handlerSource)
 	}
@@ -107,7 +110,7 @@ func toResponse(out any) response {
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on")
 	flag.Parse()
-	v, err := newVM()
+	v, err := newVM(lookupUser)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
