@@ -113,7 +113,7 @@ func floatArith(op compile.Op, x, y float64) (Value, error) {
 		if y == 0 {
 			return Nil, NewError(KindZeroDivision, "float floor division by zero")
 		}
-		return Float(math.Floor(x / y)), nil
+		return Float(pyFloorDiv(x, y)), nil
 	case compile.MOD:
 		if y == 0 {
 			return Nil, NewError(KindZeroDivision, "float modulo by zero")
@@ -121,6 +121,25 @@ func floatArith(op compile.Op, x, y float64) (Value, error) {
 		return Float(pyFmod(x, y)), nil
 	}
 	return Nil, NewError(KindType, "bad arithmetic operator")
+}
+
+// pyFloorDiv is x // y as Python computes it: from the remainder, so that
+// (x // y) * y + x % y is x even where floor(x / y) rounds the other way
+// (2.5 // 0.1 is 24.0, not 25.0).
+func pyFloorDiv(x, y float64) float64 {
+	mod := math.Mod(x, y)
+	div := (x - mod) / y
+	if mod != 0 && (y < 0) != (mod < 0) {
+		div -= 1
+	}
+	if div == 0 {
+		return math.Copysign(0, x/y)
+	}
+	f := math.Floor(div)
+	if div-f > 0.5 {
+		f++
+	}
+	return f
 }
 
 // pyFmod is x % y with the sign of y, as Python computes it.
