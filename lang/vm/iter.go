@@ -47,7 +47,7 @@ func iterNext(it *Value) (k, v Value, ok bool) {
 			i := it.n
 			it.n++
 			if m.keys[i].k != kUndef {
-				return m.keys[i], m.vals[i], true
+				return storedKey(m.keys[i]), m.vals[i], true
 			}
 		}
 	case kIterStr:

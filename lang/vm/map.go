@@ -3,6 +3,7 @@ package vm
 import (
 	"hash/maphash"
 	"math"
+	"unsafe"
 )
 
 // smallMap is the size up to which a map finds keys by a linear scan and keeps no index.
@@ -38,22 +39,39 @@ func NewMap(n int) *Map {
 // Len is the number of entries.
 func (m *Map) Len() int { return m.live }
 
-// normKey checks that v can be a key and folds an integral float into the equal int.
+// floatKeyMark and negZeroKeyMark, as the p of an int key stored in a map, record
+// that the key was first inserted as the equal float (or as -0.0): lookups see an
+// int, and the key is given back in the form it was inserted with (storedKey).
+var floatKeyMark, negZeroKeyMark byte
+
+// normKey checks that v can be a key and folds an integral float into the equal
+// int, marked so that storedKey gives the float back.
 func normKey(v Value) (Value, bool) {
 	switch v.k {
 	case KNil, KBool, KInt, KStr:
 		return v, true
 	case KFloat:
 		f := v.AsFloat()
-		if f == math.Trunc(f) && f >= -9.223372036854775808e18 && f < 9.223372036854775808e18 {
-			return Int(int64(f)), true
+		if f == 0 && math.Signbit(f) {
+			return Value{k: KInt, p: unsafe.Pointer(&negZeroKeyMark)}, true
 		}
-		if f == 0 { // -0.0
-			return Int(0), true
+		if f == math.Trunc(f) && f >= -9.223372036854775808e18 && f < 9.223372036854775808e18 {
+			return Value{k: KInt, n: uint64(int64(f)), p: unsafe.Pointer(&floatKeyMark)}, true
 		}
 		return v, true
 	}
 	return v, false
+}
+
+// storedKey is the key as it was first inserted, from its stored (normalised) form.
+func storedKey(k Value) Value {
+	if k.k == KInt && k.p != nil {
+		if k.p == unsafe.Pointer(&negZeroKeyMark) {
+			return Float(math.Copysign(0, -1))
+		}
+		return Float(float64(int64(k.n)))
+	}
+	return k
 }
 
 func keyError(k Value) error {
@@ -262,7 +280,7 @@ func (m *Map) Entry(i int) (k, v Value, ok bool) {
 	if m.keys[i].k == kUndef {
 		return Nil, Nil, false
 	}
-	return m.keys[i], m.vals[i], true
+	return storedKey(m.keys[i]), m.vals[i], true
 }
 
 // Slots is the number of entry slots, deleted ones included.
@@ -273,7 +291,7 @@ func (m *Map) Keys() []Value {
 	out := make([]Value, 0, m.live)
 	for _, k := range m.keys {
 		if k.k != kUndef {
-			out = append(out, k)
+			out = append(out, storedKey(k))
 		}
 	}
 	return out
