@@ -58,6 +58,11 @@ func FormatFloat(f float64) string {
 // past this many bytes the rest is written as "...".
 const MaxRepr = 1 << 24
 
+// MaxReprDepth bounds how deeply nested lists and maps are written out: a
+// container nested deeper is written as "..." (a million nested lists would
+// otherwise overflow the Go stack).
+const MaxReprDepth = 1000
+
 func writeRepr(b *strings.Builder, v Value, seen []unsafe.Pointer) {
 	if b.Len() > MaxRepr {
 		if !strings.HasSuffix(b.String(), "...") {
@@ -81,6 +86,10 @@ func writeRepr(b *strings.Builder, v Value, seen []unsafe.Pointer) {
 	case KStr:
 		quote(b, v.AsStr())
 	case KList:
+		if len(seen) >= MaxReprDepth {
+			b.WriteString("...")
+			return
+		}
 		for _, p := range seen {
 			if p == v.p {
 				b.WriteString("[...]")
@@ -97,6 +106,10 @@ func writeRepr(b *strings.Builder, v Value, seen []unsafe.Pointer) {
 		}
 		b.WriteByte(']')
 	case KMap:
+		if len(seen) >= MaxReprDepth {
+			b.WriteString("...")
+			return
+		}
 		for _, p := range seen {
 			if p == v.p {
 				b.WriteString("{...}")
