@@ -6,19 +6,24 @@ import (
 	"strings"
 )
 
-// ArgError reports a wrong number of arguments to a native function.
+// ArgError reports a wrong number of arguments to a native function, in the
+// words used for script functions ("f() takes 2 arguments but 3 were given").
 func ArgError(name string, min, max, got int) error {
+	was := "were"
+	if got == 1 {
+		was = "was"
+	}
 	if min == max {
 		plural := "s"
 		if min == 1 {
 			plural = ""
 		}
-		return Errorf(KindType, "%s() takes %d argument%s but %d given", name, min, plural, got)
+		return Errorf(KindType, "%s() takes %d argument%s but %d %s given", name, min, plural, got, was)
 	}
 	if max < 0 {
-		return Errorf(KindType, "%s() takes at least %d arguments but %d given", name, min, got)
+		return Errorf(KindType, "%s() takes at least %d arguments but %d %s given", name, min, got, was)
 	}
-	return Errorf(KindType, "%s() takes %d to %d arguments but %d given", name, min, max, got)
+	return Errorf(KindType, "%s() takes %d to %d arguments but %d %s given", name, min, max, got, was)
 }
 
 // CheckArgs checks the number of arguments of a native function (max < 0: no limit).
@@ -200,12 +205,20 @@ func builtinFloat(t *Task, args []Value) (Value, error) {
 		return Float(float64(v.n)), nil
 	case KStr:
 		s := strings.TrimSpace(v.AsStr())
-		switch strings.ToLower(strings.TrimLeft(s, "+-")) {
-		case "inf", "infinity", "nan":
-			f, _ := strconv.ParseFloat(s, 64)
-			return Float(f), nil
+		body, sign := s, 1.0
+		if body != "" && (body[0] == '+' || body[0] == '-') {
+			if body[0] == '-' {
+				sign = -1
+			}
+			body = body[1:]
 		}
-		if s != "" && !strings.ContainsAny(s, "xXpP") && !strings.HasPrefix(strings.TrimLeft(s, "+-"), "_") {
+		switch strings.ToLower(body) {
+		case "inf", "infinity":
+			return Float(math.Inf(int(sign))), nil
+		case "nan":
+			return Float(math.NaN()), nil
+		}
+		if s != "" && !strings.ContainsAny(s, "xXpP") && !strings.HasPrefix(body, "_") {
 			if f, err := strconv.ParseFloat(s, 64); err == nil || isRangeErr(err) {
 				return Float(f), nil
 			}
