@@ -86,6 +86,13 @@ type compiler struct {
 	globals     map[string]int
 	globalNames []string
 	builtins    map[string]int
+	folds       map[parser.Expr]folded // constOf results of operator nodes
+}
+
+// folded is a memoized constOf result.
+type folded struct {
+	v  any
+	ok bool
 }
 
 func (c *compiler) declareGlobal(name string) int {
@@ -780,7 +787,7 @@ func (f *fcomp) expr(e parser.Expr) {
 	case *parser.FuncLit:
 		f.funcLit(e, e.Name)
 	case *parser.Unary:
-		if k, ok := foldUnary(e); ok {
+		if k, ok := f.c.constOf(e); ok {
 			f.constant(k)
 			return
 		}
@@ -887,7 +894,7 @@ func (f *fcomp) binary(e *parser.Binary) {
 		f.patch(j)
 		return
 	}
-	if k, ok := foldBinary(e); ok {
+	if k, ok := f.c.constOf(e); ok {
 		f.constant(k)
 		return
 	}
@@ -980,7 +987,32 @@ func (f *fcomp) compileFunc(fl *parser.FuncLit, name string) int {
 
 // ---- constant folding ----
 
-func constOf(e parser.Expr) (any, bool) {
+// constOf is the value of e if it is a constant expression. Results for operator
+// nodes are memoized: each node of a long chain such as a + b + c + ... asks
+// about its operands, which would otherwise take time quadratic in its length.
+func (c *compiler) constOf(e parser.Expr) (any, bool) {
+	switch e.(type) {
+	case *parser.Unary, *parser.Binary:
+		if r, ok := c.folds[e]; ok {
+			return r.v, r.ok
+		}
+		if c.folds == nil {
+			c.folds = map[parser.Expr]folded{}
+		}
+		var r folded
+		if u, ok := e.(*parser.Unary); ok {
+			r.v, r.ok = c.foldUnary(u)
+		} else {
+			r.v, r.ok = c.foldBinary(e.(*parser.Binary))
+		}
+		c.folds[e] = r
+		return r.v, r.ok
+	}
+	return literalOf(e)
+}
+
+// literalOf is the value of a literal.
+func literalOf(e parser.Expr) (any, bool) {
 	switch e := e.(type) {
 	case *parser.IntLit:
 		return e.Value, true
@@ -990,16 +1022,12 @@ func constOf(e parser.Expr) (any, bool) {
 		return e.Value, true
 	case *parser.BoolLit:
 		return e.Value, true
-	case *parser.Unary:
-		return foldUnary(e)
-	case *parser.Binary:
-		return foldBinary(e)
 	}
 	return nil, false
 }
 
-func foldUnary(e *parser.Unary) (any, bool) {
-	x, ok := constOf(e.X)
+func (c *compiler) foldUnary(e *parser.Unary) (any, bool) {
+	x, ok := c.constOf(e.X)
 	if !ok {
 		return nil, false
 	}
@@ -1028,15 +1056,15 @@ func foldUnary(e *parser.Unary) (any, bool) {
 
 // foldBinary folds arithmetic on number and string literals. It never folds an
 // operation that would throw, so the error happens at run time with its traceback.
-func foldBinary(e *parser.Binary) (any, bool) {
+func (c *compiler) foldBinary(e *parser.Binary) (any, bool) {
 	if e.Op == "and" || e.Op == "or" {
 		return nil, false
 	}
-	x, ok := constOf(e.X)
+	x, ok := c.constOf(e.X)
 	if !ok {
 		return nil, false
 	}
-	y, ok := constOf(e.Y)
+	y, ok := c.constOf(e.Y)
 	if !ok {
 		return nil, false
 	}

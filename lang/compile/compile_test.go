@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/yieldscript/yieldscript/lang/parser"
 )
@@ -165,5 +166,30 @@ func TestFloorDivMod(t *testing.T) {
 		if q, r := FloorDiv(c[0], c[1]), FloorMod(c[0], c[1]); q != c[2] || r != c[3] {
 			t.Errorf("%d // %d = %d, %% = %d; want %d, %d", c[0], c[1], q, r, c[2], c[3])
 		}
+	}
+}
+
+// A long chain of operators compiles in time linear in its length: constant
+// folding looks at each node once, not once per enclosing node.
+func TestLongOperatorChain(t *testing.T) {
+	const n = 100000
+	p := parser.Pos{Line: 1, Col: 1}
+	var e parser.Expr = &parser.Ident{P: p, Name: "len"}
+	for range n {
+		e = &parser.Binary{P: p, Op: "+", X: e, Y: &parser.IntLit{P: p, Value: 1}}
+	}
+	f := &parser.File{Name: "t.ys", Stmts: []parser.Stmt{&parser.ExprStmt{P: p, X: e}}}
+	done := make(chan error, 1)
+	go func() {
+		_, err := Compile(f, &Env{Builtins: testBuiltins})
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatalf("compiling a chain of %d additions took more than 20s", n)
 	}
 }
