@@ -42,6 +42,7 @@ func httpModule(l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) {
 			"_wait_data":      vm.NewNative("_wait_data", httpWaitData),
 			"_chunk":          vm.NewNative("_chunk", httpChunk),
 			"_asks_close":     vm.NewNative("_asks_close", httpAsksClose),
+			"_stopping":       vm.NewNative("_stopping", httpStopping),
 			"encode_query":    vm.NewNative("encode_query", httpEncodeQuery),
 			"decode_query":    vm.NewNative("decode_query", httpDecodeQuery),
 		})
@@ -331,6 +332,20 @@ func httpResponse(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 		b.WriteString(body)
 	}
 	return vm.Str(b.String()), nil
+}
+
+// httpStopping is _stopping(task): whether the task serving the connections
+// has been cancelled, even if the cancellation has not reached it yet.
+func httpStopping(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+	if err := vm.CheckArgs("_stopping", args, 1, 1); err != nil {
+		return vm.Nil, err
+	}
+	if args[0].Kind() == vm.KObject {
+		if t, ok := args[0].AsObject().(*scheduler.Task); ok {
+			return vm.Bool(t.Stopping()), nil
+		}
+	}
+	return vm.False, nil
 }
 
 // httpAsksClose is _asks_close(result): whether a handler's result sets the

@@ -185,6 +185,16 @@ func (t *Task) Cancel() {
 	t.interrupt(vm.NewError(vm.KindCancelled, fmt.Sprintf("task %d was cancelled", t.id)))
 }
 
+// Stopping reports whether the task has ended or has a cancellation waiting
+// to be delivered at its next step (so a server can tell, in the same turn,
+// that the task serving it was cancelled).
+func (t *Task) Stopping() bool {
+	if t.state == stateDone || t.cancelRequested {
+		return true
+	}
+	return t.state == stateReady && t.err != nil && t.err.Kind == vm.KindCancelled
+}
+
 // step runs the task until it waits, yields or ends.
 func (l *Loop) step(t *Task) {
 	l.current = t
