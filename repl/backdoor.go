@@ -89,7 +89,8 @@ func serveBackdoor(v *yieldscript.VM, host string, port int, o map[string]any) (
 	if port < 0 || port > 65535 {
 		return nil, yieldscript.Errorf("value", "backdoor.serve: port %d is out of range", port)
 	}
-	ln, err := net.Listen("tcp", net.JoinHostPort(strings.Trim(host, "[]"), strconv.Itoa(port)))
+	h := strings.Trim(host, "[]")
+	ln, err := net.Listen(listenNetwork(h), net.JoinHostPort(h, strconv.Itoa(port)))
 	if err != nil {
 		return nil, yieldscript.Errorf("io", "backdoor.serve: %v", err)
 	}
@@ -101,6 +102,15 @@ func serveBackdoor(v *yieldscript.VM, host string, port int, o map[string]any) (
 	}()
 	addr := ln.Addr().(*net.TCPAddr)
 	return map[string]any{"host": addr.IP.String(), "port": addr.Port}, nil
+}
+
+// listenNetwork is the network to listen on host with: tcp4 for an IPv4
+// address (0.0.0.0 is every IPv4 address, not every IPv6 one as well).
+func listenNetwork(host string) string {
+	if ip := net.ParseIP(host); ip != nil && ip.To4() != nil {
+		return "tcp4"
+	}
+	return "tcp"
 }
 
 type backdoor struct {

@@ -134,11 +134,34 @@ func (r *REPL) eval(ctx context.Context, src string) bool {
 		r.exit = &code
 		return true
 	}
-	if ctx.Err() == nil {
-		r.failed = true // an interrupted statement did not fail
+	if errors.Is(err, yieldscript.ErrClosed) {
+		return true // the VM was closed under the statement: nothing is left to run
 	}
+	if ctx.Err() != nil {
+		// An interrupted statement did not fail: say where it was stopped.
+		io.WriteString(r.Err, interrupted(err, ctx))
+		return false
+	}
+	r.failed = true
 	Report(r.Err, err)
 	return false
+}
+
+// interrupted is the report of a statement stopped by cancelling its context
+// (Ctrl-C): the traceback of where it was, and "cancelled: interrupted" in
+// place of the host's message. An error the statement threw while it was
+// being cancelled (in a finally block) is reported as it is.
+func interrupted(err error, ctx context.Context) string {
+	var re *yieldscript.Error
+	if !errors.As(err, &re) || re.Kind != "cancelled" || !errors.Is(err, ctx.Err()) {
+		var b strings.Builder
+		Report(&b, err)
+		return b.String()
+	}
+	if re.Traceback == "" {
+		return "cancelled: interrupted\n"
+	}
+	return "Traceback (innermost last):\n" + re.Traceback + "cancelled: interrupted\n"
 }
 
 // Report writes an error as the command line shows it: a compile error with
@@ -165,7 +188,14 @@ Top-level yield works; spawned tasks keep running between inputs.
 Commands:
   :help    this text
   :tasks   the live tasks: id, state, and where each waits (file:line, on what)
-  :quit    leave (at a terminal, Ctrl-D does too and cancels the tasks)
+  :quit    leave
+
+At a terminal:
+  Tab      completes names and module members (net. Tab Tab lists them)
+  Ctrl-C   cancels the statement running (not the tasks spawned before),
+           or drops the line being typed
+  Ctrl-D   cancels every task (their finally blocks run) and leaves
+  Ctrl-\   prints every task with its traceback and what it waits on
 `
 
 // command runs a REPL command. It reports whether the REPL should stop.

@@ -144,8 +144,12 @@ func TestCancelRunningStatement(t *testing.T) {
 	if d := time.Since(start); d > 3*time.Second {
 		t.Fatalf("the cancelled statement took %v", d)
 	}
-	if !strings.Contains(errw.String(), "cancelled") {
-		t.Errorf("stderr = %q, want the cancellation", errw.String())
+	// Where it was stopped, and no host message ("context canceled").
+	if want := "Traceback (innermost last):\n  <stdin>:4:1 in <main>\ncancelled: interrupted\n"; errw.String() != want {
+		t.Errorf("stderr = %q, want %q", errw.String(), want)
+	}
+	if r.Failed() {
+		t.Error("an interrupted statement counted as failed")
 	}
 	r.Line(bg, "let before = ticks")
 	r.Line(bg, "yield sleep(0.05)")
@@ -279,6 +283,19 @@ func TestCompleter(t *testing.T) {
 		if !found || n != tc.n {
 			t.Errorf("Do(%q) = %q, %d; want %q among them and %d", tc.line, got, n, tc.want, tc.n)
 		}
+	}
+	// Private names (_serve_conn) only once an _ is typed.
+	got, _ := c.Do([]rune("net."), 4)
+	if len(got) == 0 {
+		t.Error("net. completes to nothing")
+	}
+	for _, g := range got {
+		if strings.HasPrefix(string(g), "_") {
+			t.Errorf("net. offers the private %q", g)
+		}
+	}
+	if got, _ := c.Do([]rune("net._"), 5); len(got) == 0 {
+		t.Error("net._ does not offer the private members")
 	}
 	if got, _ := c.Do([]rune("12"), 2); len(got) != 0 {
 		t.Errorf("completed a number: %q", got)

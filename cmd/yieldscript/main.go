@@ -14,7 +14,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"syscall"
-	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -184,9 +183,7 @@ func dumpOnSIGQUIT(v *yieldscript.VM, stderr io.Writer) (stop func()) {
 		for {
 			select {
 			case <-sigs:
-				if err := v.DumpTasks(stderr, time.Second); errors.Is(err, yieldscript.ErrBusy) {
-					fmt.Fprintln(stderr, "task dump: the event loop is busy (a task runs without yielding); the dump follows when it yields")
-				}
+				repl.DumpTasks(stderr, v)
 			case <-done:
 				return
 			}

@@ -77,9 +77,83 @@ fn test_ok() {}
 	if status := run([]string{"test", filepath.Join(dir, "good_test.ys")}, nil, &out, &errb); status != 0 || out.String() != "2 passed, 0 failed\n" {
 		t.Errorf("one file: status %d, %q", status, out.String())
 	}
+
+	// A server spawned by the top level serves the tests, and the top level
+	// does not wait for it to end (nor for the timeout).
+	server := write2(t, "server_test.ys", `
+import net
+let l = net.listen("127.0.0.1", 0)
+fn hello(c) { yield c.sendall("hi\n") }
+let srv = spawn(net.serve(l, hello))
+fn test_server() {
+    let c = yield net.connect("127.0.0.1", l.port)
+    assert((yield c.readline()) == "hi\n")
+}
+`)
+	out.Reset()
+	start := time.Now()
+	if status := run([]string{"test", "-timeout", "5s", server}, nil, &out, &errb); status != 0 || out.String() != "1 passed, 0 failed\n" {
+		t.Errorf("a server at the top level: status %d, %q", status, out.String())
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("the top level's server held the run up for %v", d)
+	}
+
+	// An error escaping a task fails the test it happened in; os.exit
+	// fails its test.
+	leak := write2(t, "leak_test.ys", `
+import os
+fn bad() {
+    yield sleep(0.01)
+    throw error("late")
+}
+fn test_leaks() {
+    spawn(bad())
+    yield sleep(0.1)
+}
+fn test_exits() { os.exit(0) }
+fn test_fine() {}
+`)
+	out.Reset()
+	errb.Reset()
+	if status := run([]string{"test", leak}, nil, &out, &errb); status != 1 {
+		t.Errorf("leak: status %d", status)
+	}
+	for _, want := range []string{
+		": test_leaks: an error escaped a task while it ran",
+		": test_exits: called os.exit(0)\n",
+		"1 passed, 2 failed\n",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if !strings.Contains(errb.String(), "error: late") {
+		t.Errorf("the task's error is not on stderr: %q", errb.String())
+	}
+
+	// A top level that hangs fails its file at the timeout.
+	hang := write2(t, "hang_test.ys", "yield sleep(100)\nfn test_never() {}\n")
+	out.Reset()
+	if status := run([]string{"test", "-timeout", "200ms", hang}, nil, &out, &errb); status != 1 ||
+		!strings.Contains(out.String(), "hang_test.ys (running its top level): timed out after 200ms\n") ||
+		!strings.Contains(out.String(), "hang_test.ys:1:1 in <main>\n") ||
+		!strings.HasSuffix(out.String(), "\n0 passed, 1 failed\n") {
+		t.Errorf("a hanging top level: status %d, %q", status, out.String())
+	}
 	if status := run([]string{"test", filepath.Join(dir, "missing")}, nil, &out, &errb); status != 2 {
 		t.Errorf("missing path: status %d", status)
 	}
+}
+
+// write2 writes a file in a directory of its own.
+func write2(t *testing.T, name, src string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 // SIGQUIT prints every task with where it waits and the program carries on.
@@ -147,13 +221,20 @@ func openPTY(t *testing.T) (master, slave *os.File) {
 	return m, s
 }
 
-// The terminal REPL through a real pseudo-terminal: continuation lines, a
-// server spawned at the prompt that answers while the prompt waits, Ctrl-C
-// during yield sleep(10), :tasks, Ctrl-D, and the history file.
-func TestTerminalREPL(t *testing.T) {
+// ptySession is the yieldscript REPL running in a child process on a real
+// pseudo-terminal.
+type ptySession struct {
+	t      *testing.T
+	cmd    *exec.Cmd
+	master *os.File
+	out    *syncBuffer
+	mark   int // how much of out the last expect matched
+}
+
+func startPTY(t *testing.T, home string) *ptySession {
+	t.Helper()
 	master, slave := openPTY(t)
-	defer master.Close()
-	home := t.TempDir()
+	t.Cleanup(func() { master.Close() })
 	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), childEnv+"=1", "HOME="+home, "TERM=xterm")
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
@@ -162,38 +243,61 @@ func TestTerminalREPL(t *testing.T) {
 		t.Fatal(err)
 	}
 	slave.Close()
-	out := &syncBuffer{}
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			cmd.Process.Kill()
+			cmd.Wait()
+		}
+	})
+	p := &ptySession{t: t, cmd: cmd, master: master, out: &syncBuffer{}}
 	go func() {
 		buf := make([]byte, 4096)
 		for {
 			n, err := master.Read(buf)
-			out.Write(buf[:n])
+			p.out.Write(buf[:n])
 			if err != nil {
 				return
 			}
 		}
 	}()
-	mark := 0
-	// expect waits for re after what was matched last.
-	expect := func(re string) []string {
-		t.Helper()
-		rx := regexp.MustCompile(re)
-		deadline := time.Now().Add(10 * time.Second)
-		for {
-			s := out.String()
-			if loc := rx.FindStringSubmatchIndex(s[mark:]); loc != nil {
-				m := rx.FindStringSubmatch(s[mark:])
-				mark += loc[1]
-				return m
-			}
-			if time.Now().After(deadline) {
-				cmd.Process.Kill()
-				t.Fatalf("never saw %q after:\n%q", re, s[mark:])
-			}
-			time.Sleep(10 * time.Millisecond)
+	return p
+}
+
+// expect waits for re after what was matched last and returns its groups.
+func (p *ptySession) expect(re string) []string {
+	p.t.Helper()
+	rx := regexp.MustCompile(re)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		s := p.out.String()
+		if loc := rx.FindStringSubmatchIndex(s[p.mark:]); loc != nil {
+			m := rx.FindStringSubmatch(s[p.mark:])
+			p.mark += loc[1]
+			return m
 		}
+		if time.Now().After(deadline) {
+			p.cmd.Process.Kill()
+			p.t.Fatalf("never saw %q after:\n%q", re, s[p.mark:])
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
-	typeLine := func(s string) { master.Write([]byte(s + "\r")) }
+}
+
+// rest is what came after the last match.
+func (p *ptySession) rest() string { return p.out.String()[p.mark:] }
+
+func (p *ptySession) typeLine(s string) { p.master.Write([]byte(s + "\r")) }
+func (p *ptySession) keys(s string)     { p.master.Write([]byte(s)) }
+
+// The terminal REPL through a real pseudo-terminal: continuation lines, a
+// server spawned at the prompt that answers while the prompt waits, Ctrl-C
+// during yield sleep(10), errors, tab completion, Ctrl-\, :tasks, Ctrl-D
+// (which cancels the tasks: their finally blocks run), and the history file,
+// read again by the next session.
+func TestTerminalREPL(t *testing.T) {
+	home := t.TempDir()
+	p := startPTY(t, home)
+	expect, typeLine := p.expect, p.typeLine
 
 	expect(`>>> `)
 	typeLine("fn f(x) {")
@@ -230,8 +334,10 @@ func TestTerminalREPL(t *testing.T) {
 	typeLine("yield sleep(10)")
 	time.Sleep(300 * time.Millisecond)
 	start := time.Now()
-	master.Write([]byte{3}) // Ctrl-C
-	expect(`cancelled`)
+	p.keys("\x03") // Ctrl-C
+	// ^C on a line of its own, then where the statement was stopped.
+	expect(`\^C\r?\n`)
+	expect(`Traceback \(innermost last\):\r?\n  <stdin>:\d+:1 in <main>\r?\ncancelled: interrupted\r?\n`)
 	expect(`>>> `)
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("Ctrl-C took %v", d)
@@ -240,16 +346,53 @@ func TestTerminalREPL(t *testing.T) {
 
 	typeLine("let unfinished = [1,")
 	expect(`\.\.\. `)
-	master.Write([]byte{3}) // Ctrl-C at a continuation drops the statement
+	p.keys("\x03") // Ctrl-C at a continuation drops the statement
 	expect(`>>> `)
 	typeLine("srv.done()")
 	expect(`false`)
+
+	// An error prints its traceback and the REPL goes on.
+	typeLine("fn g() { return 1 / 0 }")
+	typeLine("g()")
+	expect(`Traceback \(innermost last\):\r?\n  <stdin>:\d+:\d+ in <main>\r?\n  <stdin>:\d+:\d+ in g\r?\nzero_division: division by zero`)
+	typeLine(`"still" + " here"`)
+	expect(`"still here"`)
+
+	// Tab completes a builtin, and lists a module's members (not its private
+	// ones).
+	p.keys("pri\t")
+	time.Sleep(200 * time.Millisecond)
+	typeLine(`("tab" + "bed")`)
+	expect(`[\r\n]tabbed\r?\n`)
+	p.keys("net.\t\t")
+	listing := expect(`net\.connect.*\r?\n`)[0]
+	if !strings.Contains(listing, "net.serve") || strings.Contains(listing, "_serve_conn") {
+		t.Errorf("net.<Tab><Tab> listed %q", listing)
+	}
+	p.keys("\x15") // Ctrl-U drops the line
 	typeLine(":tasks")
 	expect(`waiting  at \S+:\d+  on listener\.accept`)
 	expect(`>>> `)
-	master.Write([]byte{4}) // Ctrl-D
-	if status := waitChild(t, cmd, 10*time.Second); status != 0 {
-		t.Errorf("status %d after Ctrl-D:\n%s", status, out.String())
+
+	// Ctrl-\ at the prompt writes the task dump, and leaves the line alone.
+	p.keys("\x1c")
+	expect(`task dump: 1 live task`)
+	expect(`\[waiting on listener\.accept\]`)
+	typeLine("1 + 1")
+	expect(`[\r\n]2\r?\n`)
+	if strings.Contains(p.out.String(), "control character") {
+		t.Errorf("Ctrl-\\ went into the line:\n%s", p.out.String())
+	}
+
+	typeLine(`fn cleanup() { try { yield sleep(100) } finally { print("finally ran") } }`)
+	typeLine(`let c = spawn(cleanup())`)
+	typeLine(`"last" + "line"`)
+	expect(`"lastline"`)
+	expect(`>>> `)
+	p.keys("\x04") // Ctrl-D
+	expect(`finally ran`)
+	if status := waitChild(t, p.cmd, 10*time.Second); status != 0 {
+		t.Errorf("status %d after Ctrl-D:\n%s", status, p.out.String())
 	}
 	hist, err := os.ReadFile(filepath.Join(home, ".yieldscript_history"))
 	if err != nil {
@@ -259,5 +402,18 @@ func TestTerminalREPL(t *testing.T) {
 		if !strings.Contains(string(hist), want) {
 			t.Errorf("history lacks %q:\n%s", want, hist)
 		}
+	}
+
+	// The next session finds the history: Up brings back the last line.
+	p = startPTY(t, home)
+	p.expect(`>>> `)
+	p.keys("\x1b[A")
+	p.expect(`"last" \+ "line"`)
+	p.keys("\r")
+	p.expect(`"lastline"`)
+	p.expect(`>>> `)
+	p.keys("\x04")
+	if status := waitChild(t, p.cmd, 10*time.Second); status != 0 {
+		t.Errorf("status %d after Ctrl-D:\n%s", status, p.out.String())
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/yieldscript/yieldscript"
@@ -98,8 +99,15 @@ func testFiles(path string) ([]string, error) {
 	return out, err
 }
 
+// topLevelDone is the function the test runner appends a call of to a test
+// file: the file's top level has run when it is called.
+const topLevelDone = "__yieldscript_test_top_level_done"
+
 // testFile runs the tests of one file in a VM of its own and returns how many
-// passed and failed. A file that does not load counts as one failure.
+// passed and failed. A file that does not load counts as one failure. The
+// tests run once the file's top level has: the tasks it spawned (a server the
+// tests talk to) go on running meanwhile, and are cancelled after the last
+// test.
 func testFile(path string, timeout time.Duration, stdout, stderr io.Writer) (passed, failed int) {
 	src, ok := readSource(path, stderr)
 	if !ok {
@@ -107,32 +115,103 @@ func testFile(path string, timeout time.Duration, stdout, stderr io.Writer) (pas
 	}
 	v := newVM(nil, stdout, stderr, false)
 	defer v.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	err := v.RunString(ctx, path, string(src))
-	cancel()
-	if err != nil {
-		fmt.Fprintf(stdout, "FAIL %s (running its top level)\n", path)
-		if !errors.Is(err, yieldscript.ErrTaskFailed) {
+	failTop := func(err error, why string) (int, int) {
+		fmt.Fprintf(stdout, "FAIL %s (running its top level)%s\n", path, why)
+		switch {
+		case why != "":
+			writeWhere(stdout, err)
+		case err != nil && !errors.Is(err, yieldscript.ErrTaskFailed):
 			repl.Report(stdout, err)
 		}
 		return 0, 1
 	}
+	// Syntax and compile errors as the file has them; then the file runs as
+	// a program that calls topLevelDone at the end of its top level.
+	if _, err := v.Compile(path, src); err != nil {
+		return failTop(err, "")
+	}
+	top := make(chan struct{})
+	var once sync.Once
+	if err := v.SetFunc(topLevelDone, func() { once.Do(func() { close(top) }) }); err != nil {
+		return failTop(err, "")
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	ended := make(chan error, 1)
+	go func() { ended <- v.RunString(ctx, path, string(src)+"\n"+topLevelDone+"()\n") }()
+	running := true
+	defer func() {
+		stop()
+		if running {
+			select {
+			case <-ended:
+			case <-time.After(2 * time.Second): // finally blocks that do not end
+			}
+		}
+	}()
+	limit := time.NewTimer(timeout)
+	defer limit.Stop()
+	select {
+	case <-top:
+	case err := <-ended:
+		running = false
+		select {
+		case <-top:
+			if err != nil {
+				return failTop(err, "")
+			}
+		default:
+			return failTop(err, "")
+		}
+	case <-limit.C:
+		stop()
+		running = false
+		return failTop(<-ended, fmt.Sprintf(": timed out after %s", timeout))
+	}
+	charged := false // a test failed for an error that escaped a task
 	for _, name := range v.Functions("test_") {
+		escaped := v.TasksFailed()
 		ctx, cancel := context.WithTimeout(context.Background(), timeout)
 		_, err := v.Call(ctx, name)
 		timedOut := ctx.Err() == context.DeadlineExceeded
 		cancel()
+		if err == nil && !escaped && v.TasksFailed() {
+			// A task (one the test spawned, most likely) failed while it ran.
+			failed++
+			charged = true
+			fmt.Fprintf(stdout, "FAIL %s: %s: an error escaped a task while it ran (its traceback is on stderr)\n", path, name)
+			continue
+		}
 		if err == nil {
 			passed++
 			continue
 		}
 		failed++
-		if timedOut {
+		var ee *yieldscript.ExitError
+		switch {
+		case timedOut:
 			fmt.Fprintf(stdout, "FAIL %s: %s: timed out after %s\n", path, name, timeout)
-		} else {
+			writeWhere(stdout, err)
+			continue
+		case errors.As(err, &ee):
+			fmt.Fprintf(stdout, "FAIL %s: %s: called os.exit(%d)\n", path, name, ee.Code)
+			continue
+		default:
 			fmt.Fprintf(stdout, "FAIL %s: %s\n", path, name)
 		}
 		repl.Report(stdout, err)
 	}
+	if !charged && v.TasksFailed() {
+		failed++
+		fmt.Fprintf(stdout, "FAIL %s: an error escaped a task (its traceback is on stderr)\n", path)
+	}
 	return passed, failed
+}
+
+// writeWhere writes the traceback of a run stopped by a timeout: where it
+// was waiting.
+func writeWhere(w io.Writer, err error) {
+	var re *yieldscript.Error
+	if errors.As(err, &re) && re.Traceback != "" {
+		fmt.Fprint(w, "Traceback (innermost last):\n"+re.Traceback)
+	}
 }
