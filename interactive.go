@@ -53,15 +53,15 @@ func (v *VM) EvalLive(ctx context.Context, name, src string, echo func(string)) 
 	return nil
 }
 
-// TasksFailed reports whether an error escaped a task nobody waited on (it was
+// FailedTasks counts the errors that escaped a task nobody waited on (each was
 // reported on Stderr) since the VM was made.
-func (v *VM) TasksFailed() bool {
-	var failed bool
+func (v *VM) FailedTasks() int {
+	var n int
 	v.do(func() error {
-		failed = v.loop.Failed
+		n = v.loop.Failures
 		return nil
 	})
-	return failed
+	return n
 }
 
 // TaskInfo describes a live task: its number, state ("ready", "running" or

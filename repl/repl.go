@@ -264,7 +264,7 @@ func Run(ctx context.Context, v *yieldscript.VM, name string, in io.Reader, out,
 	if ctx.Err() == nil {
 		v.WaitTasks(ctx)
 	}
-	if r.Failed() || v.TasksFailed() {
+	if r.Failed() || v.FailedTasks() > 0 {
 		return 1
 	}
 	return 0

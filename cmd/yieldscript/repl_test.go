@@ -113,6 +113,10 @@ fn test_leaks() {
 }
 fn test_exits() { os.exit(0) }
 fn test_fine() {}
+fn test_leaks_too() {
+    spawn(bad())
+    yield sleep(0.1)
+}
 `)
 	out.Reset()
 	errb.Reset()
@@ -121,8 +125,9 @@ fn test_fine() {}
 	}
 	for _, want := range []string{
 		": test_leaks: an error escaped a task while it ran",
+		": test_leaks_too: an error escaped a task while it ran",
 		": test_exits: called os.exit(0)\n",
-		"1 passed, 2 failed\n",
+		"1 passed, 3 failed\n",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())

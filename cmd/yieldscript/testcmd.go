@@ -167,17 +167,17 @@ func testFile(path string, timeout time.Duration, stdout, stderr io.Writer) (pas
 		running = false
 		return failTop(<-ended, fmt.Sprintf(": timed out after %s", timeout))
 	}
-	charged := false // a test failed for an error that escaped a task
+	charged := 0 // escaped errors already charged to the test that was running
 	for _, name := range v.Functions("test_") {
-		escaped := v.TasksFailed()
+		before := v.FailedTasks()
 		ctx, cancel := context.WithTimeout(context.Background(), timeout)
 		_, err := v.Call(ctx, name)
 		timedOut := ctx.Err() == context.DeadlineExceeded
 		cancel()
-		if err == nil && !escaped && v.TasksFailed() {
+		if err == nil && v.FailedTasks() > before {
 			// A task (one the test spawned, most likely) failed while it ran.
 			failed++
-			charged = true
+			charged += v.FailedTasks() - before
 			fmt.Fprintf(stdout, "FAIL %s: %s: an error escaped a task while it ran (its traceback is on stderr)\n", path, name)
 			continue
 		}
@@ -200,7 +200,7 @@ func testFile(path string, timeout time.Duration, stdout, stderr io.Writer) (pas
 		}
 		repl.Report(stdout, err)
 	}
-	if !charged && v.TasksFailed() {
+	if v.FailedTasks() > charged {
 		failed++
 		fmt.Fprintf(stdout, "FAIL %s: an error escaped a task (its traceback is on stderr)\n", path)
 	}

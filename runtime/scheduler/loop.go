@@ -64,9 +64,9 @@ type Loop struct {
 	stopped bool
 	closed  atomic.Bool
 
-	// Failed is set when an error escaped a task nobody waited on.
-	Failed bool
-	exit   *int
+	// Failures counts the errors that escaped a task nobody waited on.
+	Failures int
+	exit     *int
 
 	// MaxTasks, when positive, limits the live tasks: Spawn past it fails
 	// with kind limit.

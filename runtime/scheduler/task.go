@@ -330,7 +330,7 @@ func hasPrefix(trace, prefix []vm.TraceFrame) bool {
 
 // report prints an error that escaped a task nobody waits on.
 func (l *Loop) report(t *Task, err *vm.Error) {
-	l.Failed = true
+	l.Failures++
 	if t.group != nil {
 		t.group.failed = true
 	}
