@@ -31,7 +31,7 @@ func iterNext(it *Value) (k, v Value, ok bool) {
 		r := (*Range)(it.p)
 		if r.Step > 0 && r.Start < r.Stop || r.Step < 0 && r.Start > r.Stop {
 			v = Int(r.Start)
-			r.Start += r.Step
+			r.advance()
 			return v, v, true
 		}
 	case kIterList:

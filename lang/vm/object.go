@@ -65,18 +65,49 @@ type Range struct {
 	Start, Stop, Step int64
 }
 
-// Len is the number of values in the range.
-func (r *Range) Len() int64 {
+// Len is the number of values in the range. It is computed in uint64, since a
+// range may hold more numbers than an int64 can count (range(-2**63, 2**63 - 1)).
+func (r *Range) Len() uint64 {
 	if r.Step > 0 {
 		if r.Stop <= r.Start {
 			return 0
 		}
-		return (r.Stop - r.Start + r.Step - 1) / r.Step
+		return (uint64(r.Stop)-uint64(r.Start)-1)/uint64(r.Step) + 1
 	}
 	if r.Stop >= r.Start {
 		return 0
 	}
-	return (r.Start - r.Stop - r.Step - 1) / -r.Step
+	return (uint64(r.Start)-uint64(r.Stop)-1)/(0-uint64(r.Step)) + 1
+}
+
+// At is the j-th number of the range (j < Len()).
+func (r *Range) At(j uint64) int64 { return int64(uint64(r.Start) + j*uint64(r.Step)) }
+
+// Contains reports whether i is one of the numbers of the range.
+func (r *Range) Contains(i int64) bool {
+	if r.Step > 0 {
+		return i >= r.Start && i < r.Stop && (uint64(i)-uint64(r.Start))%uint64(r.Step) == 0
+	}
+	return i <= r.Start && i > r.Stop && (uint64(r.Start)-uint64(i))%(0-uint64(r.Step)) == 0
+}
+
+// Equal reports whether two ranges produce the same numbers.
+func (r *Range) Equal(o *Range) bool {
+	n := r.Len()
+	if n != o.Len() {
+		return false
+	}
+	return n == 0 || r.Start == o.Start && (n == 1 || r.Step == o.Step)
+}
+
+// advance moves an iterating range to its next number. A step past the end of
+// the int range ends the iteration instead of wrapping around.
+func (r *Range) advance() {
+	s := r.Start
+	r.Start += r.Step
+	if r.Step > 0 && r.Start < s || r.Step < 0 && r.Start > s {
+		r.Start = r.Stop
+	}
 }
 
 // Object is a value defined outside the core: tasks, connections, modules, host types.

@@ -265,8 +265,7 @@ func equal(a, b Value, depth int, ps *pairSet) (bool, error) {
 			}
 			return true, nil
 		case KRange:
-			x, y := a.asRange(), b.asRange()
-			return *x == *y, nil
+			return a.asRange().Equal(b.asRange()), nil
 		}
 		return a.Same(b), nil
 	}
@@ -400,11 +399,7 @@ func Contains(x, y Value) (bool, error) {
 				return false, nil
 			}
 		}
-		r, i := y.asRange(), int64(x.n)
-		if r.Step > 0 {
-			return i >= r.Start && i < r.Stop && (i-r.Start)%r.Step == 0, nil
-		}
-		return i <= r.Start && i > r.Stop && (r.Start-i)%(-r.Step) == 0, nil
+		return y.asRange().Contains(int64(x.n)), nil
 	}
 	return false, Errorf(KindType, "cannot use 'in' on %s", y.TypeName())
 }
@@ -449,11 +444,17 @@ func GetIndex(x, i Value) (Value, error) {
 		return Str(s[j : j+1]), nil
 	case KRange:
 		r := x.asRange()
-		j, err := normIndex(i, int(r.Len()), "range")
-		if err != nil {
-			return Nil, err
+		if i.k != KInt {
+			return Nil, Errorf(KindType, "range index must be an int, not %s", i.TypeName())
 		}
-		return Int(r.Start + int64(j)*r.Step), nil
+		n, j := r.Len(), uint64(i.n)
+		if int64(j) < 0 {
+			j += n // wraps to a huge number when -j > n
+		}
+		if j >= n {
+			return Nil, Errorf(KindIndex, "range index %d out of range (length %d)", int64(i.n), n)
+		}
+		return Int(r.At(j)), nil
 	}
 	return Nil, Errorf(KindType, "cannot index %s", x.TypeName())
 }
@@ -537,7 +538,11 @@ func Len(v Value) (int, error) {
 	case KMap:
 		return v.AsMap().Len(), nil
 	case KRange:
-		return int(v.asRange().Len()), nil
+		n := v.asRange().Len()
+		if n > math.MaxInt64 {
+			return 0, Errorf(KindValue, "len() of a range of %d numbers does not fit in an int", n)
+		}
+		return int(n), nil
 	case KObject:
 		if l, ok := v.AsObject().(Lener); ok {
 			return l.Len(), nil

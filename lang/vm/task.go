@@ -698,7 +698,7 @@ func (t *Task) run(thrown *Error) (status Status) {
 				r := (*Range)(it.p)
 				if r.Step > 0 && r.Start < r.Stop || r.Step < 0 && r.Start > r.Stop {
 					sp = push(sp, Value{k: KInt, n: uint64(r.Start)})
-					r.Start += r.Step
+					r.advance()
 				} else {
 					sp = unsafe.Add(sp, -valueSize)
 					ip = unsafe.Add(fr.code, 4*arg)
@@ -768,7 +768,7 @@ func (t *Task) run(thrown *Error) (status Status) {
 			r := (*Range)(it.p)
 			if r.Step > 0 && r.Start < r.Stop || r.Step < 0 && r.Start > r.Stop {
 				*slot(bp, int(word(ip, 0)>>8)) = Value{k: KInt, n: uint64(r.Start)}
-				r.Start += r.Step
+				r.advance()
 				ip = unsafe.Add(ip, 4)
 			} else {
 				sp = unsafe.Add(sp, -valueSize)
