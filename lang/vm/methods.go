@@ -3,6 +3,8 @@ package vm
 import (
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 var stringMethods map[string]MethodFunc
@@ -14,8 +16,8 @@ func init() {
 		"strip":      strStrip(strings.Trim, strings.TrimSpace),
 		"lstrip":     strStrip(strings.TrimLeft, func(s string) string { return strings.TrimLeft(s, " \t\n\r\v\f") }),
 		"rstrip":     strStrip(strings.TrimRight, func(s string) string { return strings.TrimRight(s, " \t\n\r\v\f") }),
-		"upper":      strNoArg("upper", strings.ToUpper),
-		"lower":      strNoArg("lower", strings.ToLower),
+		"upper":      strNoArg("upper", func(s string) string { return mapCase(s, unicode.ToUpper) }),
+		"lower":      strNoArg("lower", func(s string) string { return mapCase(s, unicode.ToLower) }),
 		"startswith": strPred("startswith", strings.HasPrefix),
 		"endswith":   strPred("endswith", strings.HasSuffix),
 		"find":       strFind,
@@ -83,6 +85,23 @@ func strStrip(withChars func(string, string) string, ws func(string) string) Met
 		}
 		return Str(withChars(recv.AsStr(), chars)), nil
 	}
+}
+
+// mapCase applies f to each UTF-8 encoded character of s and keeps every byte
+// that is not part of one as it is (strings.ToUpper would turn it into U+FFFD).
+func mapCase(s string, f func(rune) rune) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			b.WriteByte(s[i])
+		} else {
+			b.WriteRune(f(r))
+		}
+		i += n
+	}
+	return b.String()
 }
 
 func strNoArg(name string, f func(string) string) MethodFunc {
