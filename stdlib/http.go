@@ -23,6 +23,7 @@ const defaultMaxBody = 10 << 20
 func httpModule(l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) {
 	return func(m *vm.Machine) (vm.Value, error) {
 		n := &netLib{l: l, scratch: make([]byte, 64*1024)}
+		d := &httpDate{}
 		return loadScriptModule(m, "http", httpSource, map[string]vm.Value{
 			"_listen":         vm.NewNative("listen", n.listen),
 			"_connect":        vm.NewNative("connect", n.connect),
@@ -30,8 +31,8 @@ func httpModule(l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) {
 			"_MAX_BODY":       vm.Int(defaultMaxBody),
 			"_read_head":      vm.NewNative("_read_head", httpReadHead),
 			"_parse_request":  vm.NewNative("_parse_request", httpParseRequest),
-			"_response":       vm.NewNative("_response", httpResponse),
-			"_error_response": vm.NewNative("_error_response", httpErrorResponse),
+			"_response":       vm.NewNative("_response", d.response),
+			"_error_response": vm.NewNative("_error_response", d.errorResponse),
 			"_chunk_size":     vm.NewNative("_chunk_size", httpChunkSize),
 			"_parse_url":      vm.NewNative("_parse_url", httpParseURL),
 			"_request_head":   vm.NewNative("_request_head", httpRequestHead),
@@ -58,21 +59,28 @@ func connArg(fn string, v vm.Value) (*conn, error) {
 	return nil, vm.TypeArgError(fn, 1, "a conn", v)
 }
 
-// httpReadHead is _read_head(conn, limit): it reads through the empty line
-// ending a message head, skipping empty lines before it. It gives nil when the
-// stream ends before any byte of a head, throws eof when it ends inside one and
-// limit when the head is longer than limit.
+// httpReadHead is _read_head(conn, limit, seconds = none): it reads through
+// the empty line ending a message head, skipping empty lines before it. It
+// gives nil when the stream ends before any byte of a head, throws eof when it
+// ends inside one, limit when the head is longer than limit, and timeout when
+// it has waited for more than the given seconds.
 func httpReadHead(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-	if err := vm.CheckArgs("_read_head", args, 2, 2); err != nil {
+	if err := vm.CheckArgs("_read_head", args, 2, 3); err != nil {
 		return vm.Nil, err
 	}
 	c, err := connArg("_read_head", args[0])
 	if err != nil {
 		return vm.Nil, err
 	}
+	var wait time.Duration
+	if len(args) == 3 {
+		if wait, err = scheduler.Seconds("_read_head", args[2]); err != nil {
+			return vm.Nil, err
+		}
+	}
 	limit := int(args[1].AsInt())
 	scanned := 0
-	return opValue(c.op("http.read_head", func() (vm.Value, *vm.Error, waitKind, time.Duration) {
+	o := c.op("http.read_head", func() (vm.Value, *vm.Error, waitKind, time.Duration) {
 		if c.fd.Closed() {
 			return vm.Nil, errConnClosed(), done, 0
 		}
@@ -106,7 +114,9 @@ func httpReadHead(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 				return vm.Nil, err, wait, 0
 			}
 		}
-	})), nil
+	})
+	o.limit = wait
+	return opValue(o), nil
 }
 
 func strArg(fn string, args []vm.Value, i int) (string, error) {
@@ -157,6 +167,20 @@ func httpParseRequest(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 		vm.MapValue(req), vm.Int(h.contentLength), vm.Bool(h.chunked),
 		vm.Bool(h.closeConn), vm.Bool(h.minor == 0),
 	}), nil
+}
+
+// httpDate makes the Date header's value, once a second.
+type httpDate struct {
+	sec  int64
+	text string
+}
+
+func (d *httpDate) now() string {
+	now := time.Now()
+	if s := now.Unix(); s != d.sec || d.text == "" {
+		d.sec, d.text = s, now.UTC().Format(http.TimeFormat)
+	}
+	return d.text
 }
 
 func statusLine(b *strings.Builder, status int) {
@@ -252,10 +276,10 @@ const (
 	bodyToClose = 2 // the head only; the body runs to the end of the connection
 )
 
-// httpResponse is _response(result, head_only, close, http10, framing = 0):
+// response is _response(result, head_only, close, http10, framing = 0):
 // the text of the response to a handler's result (the head alone for a
 // streamed body, which the caller writes).
-func httpResponse(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+func (d *httpDate) response(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 	if err := vm.CheckArgs("_response", args, 4, 5); err != nil {
 		return vm.Nil, err
 	}
@@ -304,7 +328,7 @@ func httpResponse(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 	}
 	if !seen["date"] {
 		b.WriteString("Date: ")
-		b.WriteString(time.Now().UTC().Format(http.TimeFormat))
+		b.WriteString(d.now())
 		b.WriteString("\r\n")
 	}
 	noBody := status == 204 || status == 304
@@ -371,9 +395,9 @@ func httpAsksClose(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 	return vm.False, nil
 }
 
-// httpErrorResponse is _error_response(status): a short response that closes
+// errorResponse is _error_response(status): a short response that closes
 // the connection.
-func httpErrorResponse(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+func (d *httpDate) errorResponse(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 	if err := vm.CheckArgs("_error_response", args, 1, 1); err != nil {
 		return vm.Nil, err
 	}
@@ -382,7 +406,7 @@ func httpErrorResponse(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 	var b strings.Builder
 	statusLine(&b, status)
 	b.WriteString("Content-Type: text/plain; charset=utf-8\r\nDate: ")
-	b.WriteString(time.Now().UTC().Format(http.TimeFormat))
+	b.WriteString(d.now())
 	b.WriteString("\r\nContent-Length: ")
 	b.WriteString(strconv.Itoa(len(body)))
 	b.WriteString("\r\nConnection: close\r\n\r\n")

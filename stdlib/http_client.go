@@ -9,6 +9,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/yieldscript/yieldscript/lang/vm"
+	"github.com/yieldscript/yieldscript/runtime/scheduler"
 )
 
 // Natives of the http module that the client and the server's connection
@@ -151,17 +152,22 @@ func httpHasData(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 	return vm.Bool(len(c.buf) > 0), nil
 }
 
-// httpWaitData is _wait_data(conn): an awaitable that completes when bytes
-// are there to read (true) or the stream has ended (false), consuming none.
+// httpWaitData is _wait_data(conn, seconds): an awaitable that completes when
+// bytes are there to read (true) or the stream has ended (false), consuming
+// none; after waiting the given seconds it throws timeout.
 func httpWaitData(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-	if err := vm.CheckArgs("_wait_data", args, 1, 1); err != nil {
+	if err := vm.CheckArgs("_wait_data", args, 2, 2); err != nil {
 		return vm.Nil, err
 	}
 	c, err := connArg("_wait_data", args[0])
 	if err != nil {
 		return vm.Nil, err
 	}
-	return opValue(c.op("http.wait_data", func() (vm.Value, *vm.Error, waitKind, time.Duration) {
+	wait, err := scheduler.Seconds("_wait_data", args[1])
+	if err != nil {
+		return vm.Nil, err
+	}
+	o := c.op("http.wait_data", func() (vm.Value, *vm.Error, waitKind, time.Duration) {
 		for {
 			if c.fd.Closed() {
 				return vm.Nil, errConnClosed(), done, 0
@@ -177,7 +183,9 @@ func httpWaitData(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 				return vm.Nil, err, wait, 0
 			}
 		}
-	})), nil
+	})
+	o.limit = wait
+	return opValue(o), nil
 }
 
 // httpChunk is _chunk(data): data framed as one chunk of a chunked body

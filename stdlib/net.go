@@ -602,6 +602,39 @@ type ioOperation struct {
 	w          scheduler.Waker
 	inner      scheduler.Canceler
 	timer      *scheduler.Timer
+	// limit, when not zero, bounds the wait: the operation throws kind
+	// timeout if it has not completed limit after its first wait began. The
+	// timer is armed only when the operation has to wait.
+	limit      time.Duration
+	limitTimer *scheduler.Timer
+}
+
+// opLimit is the Waker of an operation's limit timer.
+type opLimit struct{ o *ioOperation }
+
+func (t opLimit) Wake(vm.Value, *vm.Error) {
+	o := t.o
+	o.limitTimer = nil
+	o.Cancel()
+	o.w.Wake(vm.Nil, vm.Errorf(vm.KindTimeout, "%s timed out after %ss", o.name, vm.FormatFloat(o.limit.Seconds())))
+}
+
+// finish ends the operation with its result.
+func (o *ioOperation) finish(v vm.Value, err *vm.Error) {
+	if o.limitTimer != nil {
+		o.l.CancelTimer(o.limitTimer)
+		o.limitTimer = nil
+	}
+	o.w.Wake(v, err)
+}
+
+// waiting arms the limit timer, if there is a limit, when the operation
+// starts to wait; it reports true.
+func (o *ioOperation) waiting() bool {
+	if o.limit > 0 && o.limitTimer == nil {
+		o.limitTimer = o.l.After(o.limit, opLimit{o})
+	}
+	return true
 }
 
 func newIOOperation(name string, fd *scheduler.FD, attempt attemptFunc) *ioOperation {
@@ -653,9 +686,11 @@ func (o *ioOperation) Await(l *scheduler.Loop, w scheduler.Waker) scheduler.Canc
 	switch o.tried {
 	case waitRead: // TryNow found nothing to read: wait without trying again
 		o.inner = o.fd.WaitRead(o)
+		o.waiting()
 		return o
 	case waitWrite:
 		o.inner = o.fd.WaitWrite(o)
+		o.waiting()
 		return o
 	}
 	if o.try() {
@@ -671,7 +706,7 @@ func (o *ioOperation) try() bool {
 		v, err, wait, d := o.attempt()
 		switch wait {
 		case done:
-			o.w.Wake(v, err)
+			o.finish(v, err)
 			return false
 		case retry:
 			continue
@@ -682,7 +717,7 @@ func (o *ioOperation) try() bool {
 		case waitTimer:
 			o.timer = o.l.After(d, o)
 		}
-		return o.inner != nil || o.timer != nil
+		return (o.inner != nil || o.timer != nil) && o.waiting()
 	}
 }
 
@@ -690,7 +725,7 @@ func (o *ioOperation) try() bool {
 func (o *ioOperation) Wake(_ vm.Value, err *vm.Error) {
 	o.inner, o.timer = nil, nil
 	if err != nil {
-		o.w.Wake(vm.Nil, err)
+		o.finish(vm.Nil, err)
 		return
 	}
 	o.try()
@@ -705,5 +740,9 @@ func (o *ioOperation) Cancel() {
 	if o.timer != nil {
 		o.l.CancelTimer(o.timer)
 		o.timer = nil
+	}
+	if o.limitTimer != nil {
+		o.l.CancelTimer(o.limitTimer)
+		o.limitTimer = nil
 	}
 }

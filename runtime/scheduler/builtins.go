@@ -48,7 +48,7 @@ func installBuiltins(l *Loop) {
 		if err := vm.CheckArgs("sleep", args, 1, 1); err != nil {
 			return vm.Nil, err
 		}
-		d, err := seconds("sleep", args[0])
+		d, err := Seconds("sleep", args[0])
 		if err != nil {
 			return vm.Nil, err
 		}
@@ -72,7 +72,7 @@ func installBuiltins(l *Loop) {
 		if err := vm.CheckArgs("timeout", args, 2, 2); err != nil {
 			return vm.Nil, err
 		}
-		d, err := seconds("timeout", args[0])
+		d, err := Seconds("timeout", args[0])
 		if err != nil {
 			return vm.Nil, err
 		}

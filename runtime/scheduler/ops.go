@@ -42,8 +42,8 @@ func (s *sleepOp) Await(l *Loop, w Waker) Canceler {
 
 func (s *sleepOp) Cancel() { s.l.CancelTimer(s.timer) }
 
-// seconds converts a script number of seconds to a duration.
-func seconds(fn string, v vm.Value) (time.Duration, error) {
+// Seconds converts a script number of seconds to a duration.
+func Seconds(fn string, v vm.Value) (time.Duration, error) {
 	f, ok := v.ToNumber()
 	if !ok {
 		return 0, vm.TypeArgError(fn, 1, "a number of seconds", v)
