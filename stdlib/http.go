@@ -128,8 +128,8 @@ func strArg(fn string, args []vm.Value, i int) (string, error) {
 
 func headersMap(h *requestHead) *vm.Map {
 	m := vm.NewMap(len(h.names))
-	for _, k := range h.names {
-		m.SetStr(k, vm.Str(h.values[k]))
+	for i, k := range h.names {
+		m.SetStr(k, vm.Str(h.values[i]))
 	}
 	return m
 }

@@ -2,9 +2,12 @@ package stdlib
 
 import (
 	"strings"
+	"unsafe"
 )
 
-// requestHead is a parsed HTTP request line and header block.
+// requestHead is a parsed HTTP request line and header block. Its strings
+// share the bytes of the head they were parsed from (a view of an immutable
+// script string), which must not change while the head is in use.
 type requestHead struct {
 	method   string
 	target   string // as sent
@@ -13,9 +16,10 @@ type requestHead struct {
 	major    int
 	minor    int
 	// headers in order of first appearance, names lower-cased; repeated
-	// headers are joined with ", ".
+	// headers are joined with ", ". values[i] goes with names[i].
 	names  []string
-	values map[string]string
+	values []string
+	store  [2 * 12]string // backing for names and values up to 12 headers
 	// From the headers:
 	contentLength int64 // -1 when absent
 	chunked       bool
@@ -57,7 +61,7 @@ func parseRequestHead(b []byte) (h *requestHead, ok bool) {
 	if !ok {
 		return nil, false
 	}
-	h = &requestHead{contentLength: -1, values: map[string]string{}}
+	h = newHead()
 	// Request line: METHOD SP target SP HTTP/d.d
 	sp1 := -1
 	for j, c := range line {
@@ -94,8 +98,8 @@ func parseRequestHead(b []byte) (h *requestHead, ok bool) {
 	if h.major != 1 {
 		return nil, false
 	}
-	h.method = string(line[:sp1])
-	h.target = string(line[sp1+1 : sp2])
+	h.method = view(line[:sp1])
+	h.target = view(line[sp1+1 : sp2])
 	if !h.splitTarget() {
 		return nil, false
 	}
@@ -120,7 +124,7 @@ func (h *requestHead) parseHeaders(b []byte, i int) bool {
 			break
 		}
 		colon := -1
-		name := make([]byte, 0, 16)
+		upper := false
 		for j, c := range line {
 			if c == ':' {
 				colon = j
@@ -129,13 +133,14 @@ func (h *requestHead) parseHeaders(b []byte, i int) bool {
 			if !isTokenChar(c) {
 				return false // includes obsolete line folding and space before ':'
 			}
-			if c >= 'A' && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			name = append(name, c)
+			upper = upper || c >= 'A' && c <= 'Z'
 		}
 		if colon <= 0 {
 			return false
+		}
+		name := view(line[:colon])
+		if upper {
+			name = lowerASCII(line[:colon])
 		}
 		val := line[colon+1:]
 		for len(val) > 0 && (val[0] == ' ' || val[0] == '\t') {
@@ -149,7 +154,7 @@ func (h *requestHead) parseHeaders(b []byte, i int) bool {
 				return false
 			}
 		}
-		if !h.addHeader(string(name), string(val)) {
+		if !h.addHeader(name, view(val)) {
 			return false
 		}
 	}
@@ -159,26 +164,63 @@ func (h *requestHead) parseHeaders(b []byte, i int) bool {
 	return true
 }
 
+func newHead() *requestHead {
+	h := &requestHead{contentLength: -1}
+	h.names, h.values = h.store[:0:12], h.store[12:12]
+	return h
+}
+
+// view is the string of b's bytes, without a copy (see requestHead).
+func view(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
+}
+
+func lowerASCII(b []byte) string {
+	out := make([]byte, len(b))
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		out[i] = c
+	}
+	return unsafe.String(&out[0], len(out))
+}
+
+// get is the value of the header name (lower-case), if it was given.
+func (h *requestHead) get(name string) (string, bool) {
+	for i, n := range h.names {
+		if n == name {
+			return h.values[i], true
+		}
+	}
+	return "", false
+}
+
 func (h *requestHead) addHeader(name, val string) bool {
-	old, seen := h.values[name]
+	at := -1
+	for i, n := range h.names {
+		if n == name {
+			at = i
+			break
+		}
+	}
 	if name == "content-length" {
 		if !isDigits(val) || len(val) > 18 {
 			return false
 		}
-		if seen && old != val {
+		if at >= 0 && h.values[at] != val {
 			return false
 		}
-		h.values[name] = val
-		if !seen {
-			h.names = append(h.names, name)
-		}
-		return true
 	}
-	if !seen {
+	switch {
+	case at < 0:
 		h.names = append(h.names, name)
-		h.values[name] = val
-	} else {
-		h.values[name] = old + ", " + val
+		h.values = append(h.values, val)
+	case name != "content-length":
+		h.values[at] += ", " + val
 	}
 	return true
 }
@@ -197,14 +239,14 @@ func isDigits(s string) bool {
 
 // finish reads the headers that frame the message and the connection.
 func (h *requestHead) finish() bool {
-	if cl, ok := h.values["content-length"]; ok {
+	if cl, ok := h.get("content-length"); ok {
 		var n int64
 		for i := 0; i < len(cl); i++ {
 			n = n*10 + int64(cl[i]-'0')
 		}
 		h.contentLength = n
 	}
-	if te, ok := h.values["transfer-encoding"]; ok {
+	if te, ok := h.get("transfer-encoding"); ok {
 		// Only "chunked" alone is understood; with Content-Length too the
 		// message is ambiguous.
 		if !strings.EqualFold(te, "chunked") || h.contentLength >= 0 || h.minor == 0 {
@@ -212,7 +254,8 @@ func (h *requestHead) finish() bool {
 		}
 		h.chunked = true
 	}
-	conn := strings.ToLower(h.values["connection"])
+	conn, _ := h.get("connection")
+	conn = strings.ToLower(conn)
 	if h.minor == 0 {
 		h.closeConn = !hasToken(conn, "keep-alive")
 	} else {
@@ -360,22 +403,24 @@ func parseResponseHead(b []byte) (h *requestHead, status int, ok bool) {
 	if len(line) > 12 && line[12] != ' ' {
 		return nil, 0, false
 	}
-	h = &requestHead{contentLength: -1, values: map[string]string{}, major: 1, minor: int(line[7] - '0')}
+	h = newHead()
+	h.major, h.minor = 1, int(line[7]-'0')
 	if !h.parseHeaders(b, i) {
 		return nil, 0, false
 	}
-	if cl, ok := h.values["content-length"]; ok {
+	if cl, ok := h.get("content-length"); ok {
 		var n int64
 		for i := 0; i < len(cl); i++ {
 			n = n*10 + int64(cl[i]-'0')
 		}
 		h.contentLength = n
 	}
-	if te, ok := h.values["transfer-encoding"]; ok {
+	if te, ok := h.get("transfer-encoding"); ok {
 		h.chunked = hasToken(strings.ToLower(te), "chunked")
 		h.contentLength = -1
 	}
-	conn := strings.ToLower(h.values["connection"])
+	conn, _ := h.get("connection")
+	conn = strings.ToLower(conn)
 	h.closeConn = hasToken(conn, "close") || h.minor == 0 && !hasToken(conn, "keep-alive")
 	return h, status, true
 }
