@@ -35,10 +35,16 @@ type REPL struct {
 	// Out receives the values of expression statements and the commands'
 	// output; Err receives errors.
 	Out, Err io.Writer
+	// Lookahead holds back a complete if or try statement until the next
+	// line shows whether it goes on with else, catch or finally, as it may
+	// in a file. Run sets it for piped input; at a terminal the statement
+	// runs when its line is entered.
+	Lookahead bool
 
 	pending strings.Builder
-	start   int // the line number of the first pending line
-	lines   int // lines taken so far
+	held    bool // pending is a complete statement kept back (see Lookahead)
+	start   int  // the line number of the first pending line
+	lines   int  // lines taken so far
 	failed  bool
 	exit    *int
 }
@@ -78,6 +84,24 @@ func (r *REPL) Exited() (int, bool) {
 // statement (or is a command), Line runs it: cancelling ctx cancels that run.
 // It reports whether the REPL should stop (a statement called os.exit).
 func (r *REPL) Line(ctx context.Context, line string) (stop bool) {
+	if r.held {
+		word := strings.TrimSpace(line)
+		switch {
+		case word == "":
+			r.lines++
+			r.pending.WriteByte('\n')
+			return false
+		case continues(word):
+			r.held = false // the line goes on with the statement
+		default:
+			r.held = false
+			src := r.pending.String()
+			r.pending.Reset()
+			if r.eval(ctx, src) {
+				return true
+			}
+		}
+	}
 	if r.pending.Len() == 0 {
 		if cmd := strings.TrimSpace(line); strings.HasPrefix(cmd, ":") {
 			r.lines++
@@ -95,9 +119,51 @@ func (r *REPL) Line(ctx context.Context, line string) (stop bool) {
 		r.pending.Reset()
 		return false
 	}
-	if complete(r.Name, src) {
+	f, done := parse(r.Name, src)
+	if done {
+		if r.Lookahead && f != nil && mayContinue(f) {
+			r.held = true
+			return false
+		}
 		r.pending.Reset()
 		return r.eval(ctx, src)
+	}
+	return false
+}
+
+// continues reports whether a line starts with a word that carries on an if
+// or try statement.
+func continues(line string) bool {
+	for _, w := range []string{"else", "catch", "finally"} {
+		if rest, ok := strings.CutPrefix(line, w); ok && (rest == "" || !isNameByte(rest[0])) {
+			return true
+		}
+	}
+	return false
+}
+
+func isNameByte(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// mayContinue reports whether the last statement of f is an if without a
+// final else or a try without finally: more lines could go on with it.
+func mayContinue(f *parser.File) bool {
+	if len(f.Stmts) == 0 {
+		return false
+	}
+	switch st := f.Stmts[len(f.Stmts)-1].(type) {
+	case *parser.IfStmt:
+		for st.Else != nil {
+			inner, ok := st.Else[0].(*parser.IfStmt)
+			if len(st.Else) != 1 || !ok {
+				return false
+			}
+			st = inner
+		}
+		return true
+	case *parser.TryStmt:
+		return !st.HasFinally
 	}
 	return false
 }
@@ -105,6 +171,7 @@ func (r *REPL) Line(ctx context.Context, line string) (stop bool) {
 // Finish runs the input left incomplete when the input ends (reporting its
 // syntax error). It reports whether the REPL should stop.
 func (r *REPL) Finish(ctx context.Context) bool {
+	r.held = false
 	if strings.TrimSpace(r.pending.String()) == "" {
 		r.pending.Reset()
 		return false
@@ -117,8 +184,18 @@ func (r *REPL) Finish(ctx context.Context) bool {
 // complete reports whether src is a complete input: it parses, or it has a
 // syntax error that more lines would not mend.
 func complete(name, src string) bool {
-	_, err := parser.ParseFile(name, []byte(src))
-	return err == nil || !parser.Incomplete(err)
+	_, done := parse(name, src)
+	return done
+}
+
+// parse parses src and reports whether it is a complete input; the file is
+// nil when src has a syntax error.
+func parse(name, src string) (*parser.File, bool) {
+	f, err := parser.ParseFile(name, []byte(src))
+	if err != nil {
+		return nil, !parser.Incomplete(err)
+	}
+	return f, true
 }
 
 func (r *REPL) eval(ctx context.Context, src string) bool {
@@ -246,6 +323,7 @@ func WriteTasks(w io.Writer, v *yieldscript.VM) {
 // or an unwaited task failed, or 0.
 func Run(ctx context.Context, v *yieldscript.VM, name string, in io.Reader, out, errw io.Writer) int {
 	r := New(v, name, out, errw)
+	r.Lookahead = true
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
 	stopped := false

@@ -72,6 +72,45 @@ func TestRunPipe(t *testing.T) {
 	}
 }
 
+// Piped input may put else, catch and finally on the line after the "}", as
+// a file may: the statement runs once the next line shows it is whole.
+func TestRunPipeElseOnNextLine(t *testing.T) {
+	out, errw := &syncBuffer{}, &syncBuffer{}
+	v := newTestVM(t, out, errw)
+	in := strings.Join([]string{
+		`let x = 1`,
+		`if x == 2 {`,
+		`    print("two")`,
+		`}`,
+		`else if x == 3 { print("three") }`,
+		``,
+		`else {`,
+		`    print("other")`,
+		`}`,
+		`try {`,
+		`    throw error("boom")`,
+		`}`,
+		`catch e { print("caught", e.message) }`,
+		`finally { print("finally") }`,
+		`if true { print("alone") }`,
+		`x + 1`,
+		`elsewhere = 1`,
+		`try { print("last") } catch { }`,
+	}, "\n") + "\n"
+	status := Run(context.Background(), v, "<stdin>", strings.NewReader(in), out, errw)
+	want := "other\ncaught boom\nfinally\nalone\n2\nlast\n"
+	if got := out.String(); got != want {
+		t.Errorf("stdout = %q, want %q", got, want)
+	}
+	// A name that starts like "else" is not the else of the if before it.
+	if !strings.Contains(errw.String(), "<stdin>:17:1: undefined: elsewhere") {
+		t.Errorf("stderr = %q, want the compile error at line 17", errw.String())
+	}
+	if status != 1 {
+		t.Errorf("status = %d, want 1", status)
+	}
+}
+
 func TestRunWaitsForTasksAtEnd(t *testing.T) {
 	out, errw := &syncBuffer{}, &syncBuffer{}
 	v := newTestVM(t, out, errw)

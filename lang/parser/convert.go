@@ -27,6 +27,16 @@ func (c *converter) errorf(p lexer.Position, format string, args ...any) {
 	c.fail(&Error{File: c.file, Pos: toPos(p), Msg: fmt.Sprintf(format, args...)})
 }
 
+// onlyEndAfter reports whether nothing but line ends follows position p.
+func (c *converter) onlyEndAfter(p lexer.Position) bool {
+	for _, t := range c.tokens {
+		if t.Pos.Offset >= p.Offset && !t.EOF() && t.Type != tEOL {
+			return false
+		}
+	}
+	return true
+}
+
 // ---- statements ----
 
 func (c *converter) stmts(list []*statement) []Stmt {
@@ -118,7 +128,9 @@ func (c *converter) ifStmt(s *ifStmt) *IfStmt {
 func (c *converter) tryStmt(s *tryStmt) *TryStmt {
 	st := &TryStmt{P: toPos(s.Try.Pos), Body: c.block(s.Body)}
 	if s.Catch == nil && s.Finally == nil {
-		c.errorf(s.EndPos, `expected "catch" or "finally" after the try block`)
+		// At the end of the input, more lines could bring the clause.
+		c.fail(&Error{File: c.file, Pos: toPos(s.EndPos), Msg: `expected "catch" or "finally" after the try block`,
+			incomplete: c.onlyEndAfter(s.EndPos)})
 		return st
 	}
 	if s.Catch != nil {

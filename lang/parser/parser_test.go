@@ -316,7 +316,8 @@ func TestSyntaxErrors(t *testing.T) {
 		{"throw", `1:6: unexpected end of input, expected expression`, true},
 		{"break 1", `1:7: unexpected number 1, expected newline or ";"`, false},
 		{"return return", `1:8: unexpected "return", expected newline or ";"`, false},
-		{"try { }", `1:8: expected "catch" or "finally" after the try block`, false},
+		{"try { }", `1:8: expected "catch" or "finally" after the try block`, true},
+		{"try { }\n", `1:8: expected "catch" or "finally" after the try block`, true},
 		{"try { }\nx = 1", `1:8: expected "catch" or "finally" after the try block`, false},
 		{"try {} catch {} finally", `1:24: unexpected end of input, expected "{"`, true},
 		{"try {} catch e e {}", `1:16: unexpected name "e", expected "{"`, false},
@@ -449,6 +450,7 @@ func TestIncomplete(t *testing.T) {
 		"if x {", "fn f(a,", "x = [", "x = {", "x = (1 +", "x = 1 +", "x = not", "let", "let x =",
 		"while true {\n  print(1)\n", "try {\n} catch e {", "try {} finally", "x = `raw\n", `x = "abc`,
 		`x = f"abc`, `x = f"{a`, "for x in", "import", "x.", "return f(", "if x {} else",
+		"try {}\n", "try {\n  f()\n}\n\n",
 	}
 	for _, src := range incomplete {
 		if _, err := ParseFile("t.ys", []byte(src)); !Incomplete(err) {
@@ -457,7 +459,7 @@ func TestIncomplete(t *testing.T) {
 	}
 	complete := []string{
 		"x = )", "}", "x = \"abc\n", "f(a b", "let x = 1 2", "x = f\"{1 +}\"",
-		"x = f\"{(}\"", "@", "x = 1 let", "try {}\n",
+		"x = f\"{(}\"", "@", "x = 1 let", "try {}\nx = 1",
 	}
 	for _, src := range complete {
 		_, err := ParseFile("t.ys", []byte(src))
