@@ -30,6 +30,7 @@ func httpModule(l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) {
 			"_MAX_HEAD":       vm.Int(maxHead),
 			"_MAX_BODY":       vm.Int(defaultMaxBody),
 			"_read_head":      vm.NewNative("_read_head", httpReadHead),
+			"_take_head":      vm.NewNative("_take_head", httpTakeHead),
 			"_parse_request":  vm.NewNative("_parse_request", httpParseRequest),
 			"_response":       vm.NewNative("_response", d.response),
 			"_error_response": vm.NewNative("_error_response", d.errorResponse),
@@ -85,22 +86,8 @@ func httpReadHead(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 			return vm.Nil, errConnClosed(), done, 0
 		}
 		for {
-			for scanned == 0 && len(c.buf) > 0 && (c.buf[0] == '\n' || c.buf[0] == '\r' && len(c.buf) > 1 && c.buf[1] == '\n') {
-				if c.buf[0] == '\r' {
-					c.buf = c.buf[2:]
-				} else {
-					c.buf = c.buf[1:]
-				}
-			}
-			if end := findHeadEnd(c.buf, scanned-2); end >= 0 {
-				if end > limit {
-					return vm.Nil, vm.Errorf(vm.KindLimit, "message head longer than %d bytes", limit), done, 0
-				}
-				return c.take(end), nil, done, 0
-			}
-			scanned = len(c.buf)
-			if len(c.buf) > limit {
-				return vm.Nil, vm.Errorf(vm.KindLimit, "message head longer than %d bytes", limit), done, 0
+			if head, err, found := c.bufferedHead(limit, &scanned); found || err != nil {
+				return head, err, done, 0
 			}
 			if c.eof {
 				if len(c.buf) == 0 {
@@ -117,6 +104,52 @@ func httpReadHead(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 	})
 	o.limit = wait
 	return opValue(o), nil
+}
+
+// bufferedHead takes a whole message head from the bytes received, skipping
+// empty lines before it; found is false when the head is not all there yet.
+// scanned is how much of the buffer earlier calls looked at in vain.
+func (c *conn) bufferedHead(limit int, scanned *int) (head vm.Value, err *vm.Error, found bool) {
+	for *scanned == 0 && len(c.buf) > 0 && (c.buf[0] == '\n' || c.buf[0] == '\r' && len(c.buf) > 1 && c.buf[1] == '\n') {
+		if c.buf[0] == '\r' {
+			c.buf = c.buf[2:]
+		} else {
+			c.buf = c.buf[1:]
+		}
+	}
+	if end := findHeadEnd(c.buf, *scanned-2); end >= 0 {
+		if end > limit {
+			return vm.Nil, vm.Errorf(vm.KindLimit, "message head longer than %d bytes", limit), false
+		}
+		return c.take(end), nil, true
+	}
+	*scanned = len(c.buf)
+	if len(c.buf) > limit {
+		return vm.Nil, vm.Errorf(vm.KindLimit, "message head longer than %d bytes", limit), false
+	}
+	return vm.Nil, nil, false
+}
+
+// httpTakeHead is _take_head(conn, limit): the message head already received
+// in full, or nil when it is not all there (then yield _read_head). It throws
+// limit as _read_head does.
+func httpTakeHead(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+	if err := vm.CheckArgs("_take_head", args, 2, 2); err != nil {
+		return vm.Nil, err
+	}
+	c, err := connArg("_take_head", args[0])
+	if err != nil {
+		return vm.Nil, err
+	}
+	if c.fd.Closed() {
+		return vm.Nil, errConnClosed()
+	}
+	scanned := 0
+	head, herr, _ := c.bufferedHead(int(args[1].AsInt()), &scanned)
+	if herr != nil {
+		return vm.Nil, herr
+	}
+	return head, nil
 }
 
 func strArg(fn string, args []vm.Value, i int) (string, error) {

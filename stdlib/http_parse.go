@@ -56,12 +56,21 @@ func nextLine(b []byte, i int) (line []byte, next int, ok bool) {
 // parseRequestHead parses a request head: the request line and the header
 // lines, ending with an empty line. It makes one pass over b. A head it cannot
 // accept gives ok false (answered 400).
-func parseRequestHead(b []byte) (h *requestHead, ok bool) {
-	line, i, ok := nextLine(b, 0)
-	if !ok {
+func parseRequestHead(b []byte) (*requestHead, bool) {
+	h := new(requestHead)
+	if !h.parseRequest(b) {
 		return nil, false
 	}
-	h = newHead()
+	return h, true
+}
+
+// parseRequest is parseRequestHead into h.
+func (h *requestHead) parseRequest(b []byte) bool {
+	line, i, ok := nextLine(b, 0)
+	if !ok {
+		return false
+	}
+	h.init()
 	// Request line: METHOD SP target SP HTTP/d.d
 	sp1 := -1
 	for j, c := range line {
@@ -70,11 +79,11 @@ func parseRequestHead(b []byte) (h *requestHead, ok bool) {
 			break
 		}
 		if !isTokenChar(c) {
-			return nil, false
+			return false
 		}
 	}
 	if sp1 <= 0 {
-		return nil, false
+		return false
 	}
 	sp2 := -1
 	for j := sp1 + 1; j < len(line); j++ {
@@ -84,29 +93,29 @@ func parseRequestHead(b []byte) (h *requestHead, ok bool) {
 			break
 		}
 		if c <= ' ' || c == 0x7f {
-			return nil, false
+			return false
 		}
 	}
 	if sp2 <= sp1+1 {
-		return nil, false
+		return false
 	}
 	v := line[sp2+1:]
 	if len(v) != 8 || string(v[:5]) != "HTTP/" || v[5] < '0' || v[5] > '9' || v[6] != '.' || v[7] < '0' || v[7] > '9' {
-		return nil, false
+		return false
 	}
 	h.major, h.minor = int(v[5]-'0'), int(v[7]-'0')
 	if h.major != 1 {
-		return nil, false
+		return false
 	}
 	h.method = view(line[:sp1])
 	h.target = view(line[sp1+1 : sp2])
 	if !h.splitTarget() {
-		return nil, false
+		return false
 	}
 	if !h.parseHeaders(b, i) {
-		return nil, false
+		return false
 	}
-	return h, h.finish()
+	return h.finish()
 }
 
 // parseHeaders parses the header lines of b from i through the empty line
@@ -140,7 +149,7 @@ func (h *requestHead) parseHeaders(b []byte, i int) bool {
 		}
 		name := view(line[:colon])
 		if upper {
-			name = lowerASCII(line[:colon])
+			name = lowerName(line[:colon])
 		}
 		val := line[colon+1:]
 		for len(val) > 0 && (val[0] == ' ' || val[0] == '\t') {
@@ -164,10 +173,9 @@ func (h *requestHead) parseHeaders(b []byte, i int) bool {
 	return true
 }
 
-func newHead() *requestHead {
-	h := &requestHead{contentLength: -1}
+func (h *requestHead) init() {
+	h.contentLength = -1
 	h.names, h.values = h.store[:0:12], h.store[12:12]
-	return h
 }
 
 // view is the string of b's bytes, without a copy (see requestHead).
@@ -176,6 +184,26 @@ func view(b []byte) string {
 		return ""
 	}
 	return unsafe.String(&b[0], len(b))
+}
+
+// commonNames are header names that requests often send capitalized: their
+// lower-case form needs no new string.
+var commonNames = [...]string{
+	"host", "user-agent", "accept", "accept-encoding", "accept-language",
+	"connection", "content-length", "content-type", "transfer-encoding",
+	"expect", "cookie", "referer", "origin", "authorization", "cache-control",
+	"upgrade-insecure-requests", "if-modified-since", "if-none-match",
+	"date", "server", "location", "last-modified", "etag", "keep-alive",
+}
+
+// lowerName is the lower-case form of header name b.
+func lowerName(b []byte) string {
+	for _, n := range commonNames {
+		if len(n) == len(b) && strings.EqualFold(n, view(b)) {
+			return n
+		}
+	}
+	return lowerASCII(b)
 }
 
 func lowerASCII(b []byte) string {
@@ -403,7 +431,8 @@ func parseResponseHead(b []byte) (h *requestHead, status int, ok bool) {
 	if len(line) > 12 && line[12] != ' ' {
 		return nil, 0, false
 	}
-	h = newHead()
+	h = new(requestHead)
+	h.init()
 	h.major, h.minor = 1, int(line[7]-'0')
 	if !h.parseHeaders(b, i) {
 		return nil, 0, false
