@@ -327,6 +327,9 @@ func (c *conn) fill() (got bool, err *vm.Error, wait waitKind) {
 	n, rerr := rio.Read(c.fd.Fd, c.n.scratch)
 	switch {
 	case n > 0:
+		if n < len(c.n.scratch) {
+			c.fd.ShortRead()
+		}
 		c.buf = append(c.buf, c.n.scratch[:n]...)
 		return true, nil, done
 	case rerr == nil:
@@ -405,9 +408,13 @@ func (c *conn) recvAttempt(n int) (vm.Value, *vm.Error, waitKind) {
 	if !c.fd.MayRead() {
 		return vm.Nil, nil, waitRead
 	}
-	k, rerr := rio.Read(c.fd.Fd, c.n.scratch[:min(n, len(c.n.scratch))])
+	want := min(n, len(c.n.scratch))
+	k, rerr := rio.Read(c.fd.Fd, c.n.scratch[:want])
 	switch {
 	case k > 0:
+		if k < want {
+			c.fd.ShortRead()
+		}
 		return vm.Str(string(c.n.scratch[:k])), nil, done
 	case rerr == nil:
 		c.eof = true

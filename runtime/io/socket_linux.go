@@ -5,6 +5,8 @@ package io
 import (
 	"net/netip"
 	"strconv"
+	"syscall"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -117,23 +119,40 @@ func Names(fd int) (local, peer string) {
 	return local, peer
 }
 
-// Read reads into b, retrying EINTR.
+// Read reads into b, retrying EINTR. fd must be non-blocking: the call is
+// raw (no handing the thread to the Go scheduler), as it never blocks.
 func Read(fd int, b []byte) (int, error) {
+	if len(b) == 0 {
+		return 0, nil
+	}
 	for {
-		n, err := unix.Read(fd, b)
-		if err != unix.EINTR {
-			return n, err
+		n, _, e := syscall.RawSyscall(unix.SYS_READ, uintptr(fd), uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)))
+		switch e {
+		case 0:
+			return int(n), nil
+		case unix.EINTR:
+			continue
 		}
+		return 0, e
 	}
 }
 
-// Write writes b (without SIGPIPE), retrying EINTR.
+// Write writes b to a non-blocking socket (send with MSG_NOSIGNAL: no
+// SIGPIPE), retrying EINTR; raw as Read is.
 func Write(fd int, b []byte) (int, error) {
+	if len(b) == 0 {
+		return 0, nil
+	}
 	for {
-		n, err := unix.SendmsgN(fd, b, nil, nil, unix.MSG_NOSIGNAL)
-		if err != unix.EINTR {
-			return n, err
+		n, _, e := syscall.RawSyscall6(unix.SYS_SENDTO, uintptr(fd), uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)),
+			unix.MSG_NOSIGNAL, 0, 0)
+		switch e {
+		case 0:
+			return int(n), nil
+		case unix.EINTR:
+			continue
 		}
+		return 0, e
 	}
 }
 

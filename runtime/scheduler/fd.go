@@ -23,6 +23,9 @@ type FD struct {
 	// only fail again, so callers wait without trying (saving a syscall per
 	// round trip, as Go's netpoller does).
 	drained bool
+	// hangup is set once the poller has reported the peer's end (or an
+	// error): from then on only a read that finds nothing means drained.
+	hangup bool
 }
 
 // MayRead reports whether a read could find data: false after a read found
@@ -31,6 +34,17 @@ func (f *FD) MayRead() bool { return !f.drained }
 
 // Drained records that a read found nothing (EAGAIN).
 func (f *FD) Drained() { f.drained = true }
+
+// ShortRead records that a read returned less than it asked for: the socket
+// had no more. The poller is edge-triggered and reports every arrival of new
+// data after this read, so the next read can wait for that report instead of
+// trying first. Not after a hangup: the end of the stream that came with the
+// data reported last would then never be read.
+func (f *FD) ShortRead() {
+	if !f.hangup {
+		f.drained = true
+	}
+}
 
 // Register adds a non-blocking descriptor to the poller. The loop owns it from
 // now on: Close closes it.
@@ -49,6 +63,9 @@ func (f *FD) Closed() bool { return f.closed }
 func (f *FD) ready(bits int) {
 	if bits&(rio.Readable|rio.Hangup) != 0 {
 		f.drained = false
+	}
+	if bits&rio.Hangup != 0 {
+		f.hangup = true
 	}
 	if bits&(rio.Readable|rio.Hangup) != 0 && f.reader != nil {
 		w := f.reader
