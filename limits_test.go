@@ -61,7 +61,14 @@ func TestDepthLimit(t *testing.T) {
 	v, _ := newTestVM(t, Options{MaxDepth: 100})
 	err := v.RunString(context.Background(), "deep.ys", "fn f(n) { return f(n + 1) }\nf(0)")
 	var se *Error
-	if !errors.As(err, &se) || se.Kind != "stack_overflow" || !strings.Contains(se.Message, "100") {
+	if !errors.As(err, &se) || se.Kind != "limit" || !strings.Contains(se.Message, "100") {
+		t.Errorf("err = %v", err)
+	}
+	// Without a limit of the host's, deep recursion is stack_overflow, as the
+	// language says.
+	v, _ = newTestVM(t, Options{})
+	err = v.RunString(context.Background(), "deep.ys", "fn f(n) { return f(n + 1) }\nf(0)")
+	if !errors.As(err, &se) || se.Kind != "stack_overflow" {
 		t.Errorf("err = %v", err)
 	}
 }

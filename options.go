@@ -42,7 +42,9 @@ type Options struct {
 	// MaxTasks limits the tasks alive at once in the VM, calls from Go
 	// included (0: no limit).
 	MaxTasks int
-	// MaxDepth limits nested calls in one task (0: the default, 10,000).
+	// MaxDepth limits nested calls in one task (0: the default, 10,000, past
+	// which a call throws kind stack_overflow as the language says; past a
+	// limit set here it throws kind limit).
 	MaxDepth int
 	// MaxAsync bounds the goroutines that run asynchronous Go functions at
 	// once; more calls wait for a free one (0: 256).

@@ -52,6 +52,7 @@ func New(opts Options) *VM {
 	m := vm.NewMachine(guardWriter(opts.Stdout, os.Stdout), guardWriter(opts.Stderr, os.Stderr))
 	if opts.MaxDepth > 0 {
 		m.MaxDepth = opts.MaxDepth
+		m.DepthKind = vm.KindLimit
 	}
 	m.LineBuffered = opts.LineBuffered
 	m.Args = opts.Args

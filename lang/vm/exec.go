@@ -397,7 +397,7 @@ func (t *Task) exec(ins uint32) Status {
 			}
 			co.started = true
 			if len(t.frames) >= m.MaxDepth {
-				err = Errorf(KindStackOverflow, "stack overflow: more than %d nested calls", m.MaxDepth)
+				err = m.depthError()
 				break
 			}
 			cp := co.fn.proto
@@ -494,7 +494,7 @@ func (t *Task) call(argc int) Status {
 			return statusRunning
 		}
 		if len(t.frames) >= m.MaxDepth {
-			return t.throw(Errorf(KindStackOverflow, "stack overflow: more than %d nested calls", m.MaxDepth))
+			return t.throw(m.depthError())
 		}
 		if m.tick--; m.tick <= 0 {
 			if e := m.slowTick(t, tickInterval-m.tick); e != nil {

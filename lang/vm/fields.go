@@ -105,7 +105,7 @@ func (t *Task) importModule(p *Proto, name string) (v Value, entered bool, err e
 		return Nil, false, err
 	}
 	if len(t.frames) >= m.MaxDepth {
-		return Nil, false, Errorf(KindStackOverflow, "stack overflow: more than %d nested calls", m.MaxDepth)
+		return Nil, false, m.depthError()
 	}
 	modName := strings.TrimSuffix(path.Base(key), ".ys")
 	mod := NewModule(modName, key)

@@ -25,8 +25,10 @@ type Machine struct {
 	// LineBuffered flushes Stdout after every print (for a terminal).
 	LineBuffered bool
 
-	// MaxDepth limits nested calls per task (stack_overflow beyond it).
-	MaxDepth int
+	// MaxDepth limits nested calls per task: a call beyond it throws
+	// DepthKind, stack_overflow unless a host set its own limit (limit).
+	MaxDepth  int
+	DepthKind string
 	// Budget, when positive, is the number of steps (loop iterations, calls, and
 	// the instructions of loop bodies) the machine may run before throwing kind limit.
 	Budget int64
@@ -240,4 +242,12 @@ func loadProto(f *compile.Funcode, mod *Module) *Proto {
 		}
 	}
 	return p
+}
+
+// depthError is the error of a call nested deeper than MaxDepth.
+func (m *Machine) depthError() *Error {
+	if m.DepthKind == KindLimit {
+		return Errorf(KindLimit, "more than %d nested calls (the host's limit)", m.MaxDepth)
+	}
+	return Errorf(KindStackOverflow, "stack overflow: more than %d nested calls", m.MaxDepth)
 }
