@@ -121,31 +121,19 @@ func Names(fd int) (local, peer string) {
 
 // Read reads into b, retrying EINTR. fd must be non-blocking: the call is
 // raw (no handing the thread to the Go scheduler), as it never blocks.
-func Read(fd int, b []byte) (int, error) {
-	if len(b) == 0 {
-		return 0, nil
-	}
-	for {
-		n, _, e := syscall.RawSyscall(unix.SYS_READ, uintptr(fd), uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)))
-		switch e {
-		case 0:
-			return int(n), nil
-		case unix.EINTR:
-			continue
-		}
-		return 0, e
-	}
-}
+func Read(fd int, b []byte) (int, error) { return rawIO(unix.SYS_READ, fd, b, 0) }
 
 // Write writes b to a non-blocking socket (send with MSG_NOSIGNAL: no
 // SIGPIPE), retrying EINTR; raw as Read is.
-func Write(fd int, b []byte) (int, error) {
+func Write(fd int, b []byte) (int, error) { return rawIO(unix.SYS_SENDTO, fd, b, unix.MSG_NOSIGNAL) }
+
+// rawIO makes the call trap(fd, b, len(b), flags, 0, 0), retrying EINTR.
+func rawIO(trap uintptr, fd int, b []byte, flags uintptr) (int, error) {
 	if len(b) == 0 {
 		return 0, nil
 	}
 	for {
-		n, _, e := syscall.RawSyscall6(unix.SYS_SENDTO, uintptr(fd), uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)),
-			unix.MSG_NOSIGNAL, 0, 0)
+		n, _, e := syscall.RawSyscall6(trap, uintptr(fd), uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)), flags, 0, 0)
 		switch e {
 		case 0:
 			return int(n), nil
