@@ -167,6 +167,44 @@ try { while true { } } finally { print("finally ran") }`)
 	}
 }
 
+// Cancelling a run whose tasks all wait delivers kind cancelled at their
+// yields, and their finally blocks run to the end, however much they compute.
+func TestCancelRunsEveryFinallyToTheEnd(t *testing.T) {
+	v, out := newTestVM(t, Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	started := make(chan struct{})
+	if err := v.SetFunc("started", func() { close(started) }); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		<-started
+		cancel()
+	}()
+	err := v.RunString(ctx, "cleanup.ys", `
+fn work(n) { return n + 1 }
+fn cleanup(name) {
+    let n = 0
+    for i in range(20000) { n = work(n) }   # calls and loops: many interrupt checks
+    print(name, n)
+}
+fn worker(name) {
+    try { yield sleep(100) } finally { cleanup(name) }
+}
+let tasks = [spawn(worker, "a"), spawn(worker, "b"), spawn(worker, "c")]
+yield
+started()
+try { yield all(tasks) } finally { cleanup("main") }
+`)
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v", err)
+	}
+	for _, want := range []string{"main 20000\n", "a 20000\n", "b 20000\n", "c 20000\n"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q: %q", want, out.String())
+		}
+	}
+}
+
 func TestCancelledContextBeforeStart(t *testing.T) {
 	v, _ := newTestVM(t, Options{})
 	ctx, cancel := context.WithCancel(context.Background())

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/yieldscript/yieldscript/lang/compile"
@@ -236,9 +237,10 @@ func (v *VM) outcome(ctx context.Context, g *scheduler.Group, program bool, resu
 
 // watch cancels the run's tasks when ctx ends: cancel (run on the loop)
 // makes each task's pending yield throw kind cancelled, and the quota's
-// interrupt stops a task busy computing. A script that swallows the
-// cancellation and keeps computing is interrupted again every 100 ms until the
-// run ends. The returned function stops watching.
+// interrupt stops a task busy computing (one that keeps the loop from
+// answering for 100 ms). A script that swallows the cancellation and keeps
+// computing is interrupted again every 100 ms until the run ends. The
+// returned function stops watching.
 func (v *VM) watch(ctx context.Context, cancel func(), q *vm.Quota) func() {
 	if ctx.Done() == nil {
 		return func() {}
@@ -247,16 +249,26 @@ func (v *VM) watch(ctx context.Context, cancel func(), q *vm.Quota) func() {
 	finished := make(chan struct{})
 	stopAfter := context.AfterFunc(ctx, func() {
 		defer close(finished)
-		v.loop.Post(cancel)
+		// The cancellation reaches each task at its pending yield. Only a
+		// task computing without yielding keeps the loop from taking what is
+		// posted to it: when the loop has not answered within 100 ms, the
+		// quota's interrupt stops that computation. An interrupt set while
+		// the loop is idle would instead strike whichever task runs next, in
+		// the middle of the finally blocks the cancellation runs.
+		var answered atomic.Bool
+		v.loop.Post(func() { answered.Store(true); cancel() })
 		tick := time.NewTicker(100 * time.Millisecond)
 		defer tick.Stop()
 		for {
-			q.Interrupt(cancelError(ctx))
 			select {
 			case <-done:
 				return
 			case <-tick.C:
 			}
+			if !answered.Swap(false) {
+				q.Interrupt(cancelError(ctx))
+			}
+			v.loop.Post(func() { answered.Store(true) })
 		}
 	})
 	return func() {
