@@ -20,8 +20,11 @@ func syncModule(l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) {
 				}
 				q := &queue{}
 				if len(args) == 1 {
-					if args[0].Kind() != vm.KInt || args[0].AsInt() < 0 {
-						return vm.Nil, vm.TypeArgError("sync.queue", 1, "a non-negative int", args[0])
+					if args[0].Kind() != vm.KInt {
+						return vm.Nil, vm.TypeArgError("sync.queue", 1, "an int", args[0])
+					}
+					if args[0].AsInt() < 0 {
+						return vm.Nil, vm.Errorf(vm.KindValue, "sync.queue() needs a non-negative maxsize, not %d", args[0].AsInt())
 					}
 					q.max = int(args[0].AsInt())
 				}
@@ -31,8 +34,11 @@ func syncModule(l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) {
 				if err := vm.CheckArgs("sync.semaphore", args, 1, 1); err != nil {
 					return vm.Nil, err
 				}
-				if args[0].Kind() != vm.KInt || args[0].AsInt() < 0 {
-					return vm.Nil, vm.TypeArgError("sync.semaphore", 1, "a non-negative int", args[0])
+				if args[0].Kind() != vm.KInt {
+					return vm.Nil, vm.TypeArgError("sync.semaphore", 1, "an int", args[0])
+				}
+				if args[0].AsInt() < 0 {
+					return vm.Nil, vm.Errorf(vm.KindValue, "sync.semaphore() needs a non-negative number of permits, not %d", args[0].AsInt())
 				}
 				return vm.ObjectValue(&semaphore{count: int(args[0].AsInt())}), nil
 			}),
@@ -397,7 +403,7 @@ func (q *queue) CallMethod(_ *vm.Task, name string, args []vm.Value) (vm.Value, 
 		return newSyncOp(opQueueGet, q, vm.Nil), true, nil
 	case "put_nowait":
 		if !q.put(args[0]) {
-			return vm.Nil, true, vm.Errorf(vm.KindFull, "queue is full (%d items)", q.max)
+			return vm.Nil, true, vm.Errorf(vm.KindFull, "queue is full (maxsize %d)", q.max)
 		}
 		return vm.Nil, true, nil
 	default: // get_nowait
