@@ -64,7 +64,10 @@ func hostPortArgs(fn string, args []vm.Value) (string, int, error) {
 	if args[0].Kind() != vm.KStr {
 		return "", 0, vm.TypeArgError(fn, 1, "a host string", args[0])
 	}
-	if args[1].Kind() != vm.KInt || args[1].AsInt() < 0 || args[1].AsInt() > 65535 {
+	if args[1].Kind() != vm.KInt {
+		return "", 0, vm.TypeArgError(fn, 2, "an int port", args[1])
+	}
+	if args[1].AsInt() < 0 || args[1].AsInt() > 65535 {
 		return "", 0, vm.Errorf(vm.KindValue, "%s() port must be an int from 0 to 65535, not %s", fn, vm.Repr(args[1]))
 	}
 	return args[0].AsStr(), int(args[1].AsInt()), nil
