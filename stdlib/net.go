@@ -361,7 +361,10 @@ func intArg(fn string, args []vm.Value, min int64) (int, error) {
 	if err := vm.CheckArgs(fn, args, 1, 1); err != nil {
 		return 0, err
 	}
-	if args[0].Kind() != vm.KInt || args[0].AsInt() < min {
+	if args[0].Kind() != vm.KInt {
+		return 0, vm.TypeArgError(fn, 1, "an int", args[0])
+	}
+	if args[0].AsInt() < min {
 		return 0, vm.Errorf(vm.KindValue, "%s() needs an int of at least %d, not %s", fn, min, vm.Repr(args[0]))
 	}
 	return int(args[0].AsInt()), nil
@@ -491,8 +494,11 @@ func (c *conn) call(name string, args []vm.Value) (vm.Value, error) {
 			if err := vm.CheckArgs(name, args, 1, 1); err != nil {
 				return vm.Nil, err
 			}
-			if args[0].Kind() != vm.KStr || args[0].AsStr() == "" {
-				return vm.Nil, vm.TypeArgError(name, 1, "a non-empty string", args[0])
+			if args[0].Kind() != vm.KStr {
+				return vm.Nil, vm.TypeArgError(name, 1, "a string", args[0])
+			}
+			if args[0].AsStr() == "" {
+				return vm.Nil, vm.Errorf(vm.KindValue, "read_until() needs a non-empty delimiter")
 			}
 			delim = args[0].AsStr()
 		} else if err := vm.CheckArgs(name, args, 0, 0); err != nil {
