@@ -89,12 +89,12 @@ func Terminal(cfg TerminalConfig) int {
 		io.WriteString(w, "yieldscript: cannot open the terminal: "+err.Error()+"\n")
 		return 1
 	}
-	defer closeReadline(rl, time.Second)
+	defer closeWithin(func() { rl.Close() }, time.Second)
 	out := rl.Stdout()
 	errw = rl.Stderr()
 	v := cfg.NewVM(out, errw)
 	vp.Store(v)
-	defer closeVM(v, 2*time.Second)
+	defer closeWithin(func() { v.Close() }, 2*time.Second)
 
 	sigs := cfg.Interrupts
 	if sigs == nil {
@@ -208,26 +208,13 @@ func runLine(r *REPL, line string, sigs <-chan os.Signal, errw io.Writer, grace 
 	}
 }
 
-// closeVM closes v, waiting at most limit (a task that computes without
-// yielding holds the loop up).
-func closeVM(v *yieldscript.VM, limit time.Duration) {
+// closeWithin runs fn, waiting at most limit for it: closing the VM waits
+// for a task that computes without yielding, and closing readline waits for a
+// read of the terminal it has started.
+func closeWithin(fn func(), limit time.Duration) {
 	closed := make(chan struct{})
 	go func() {
-		v.Close()
-		close(closed)
-	}()
-	select {
-	case <-closed:
-	case <-time.After(limit):
-	}
-}
-
-// closeReadline closes rl, waiting at most limit (readline waits for a read
-// of the terminal it has started to end).
-func closeReadline(rl *readline.Instance, limit time.Duration) {
-	closed := make(chan struct{})
-	go func() {
-		rl.Close()
+		fn()
 		close(closed)
 	}()
 	select {
