@@ -14,7 +14,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/yieldscript/yieldscript/lang/vm"
-	rio "github.com/yieldscript/yieldscript/runtime/io"
+	"github.com/yieldscript/yieldscript/runtime/poll"
 	"github.com/yieldscript/yieldscript/runtime/scheduler"
 )
 
@@ -104,9 +104,9 @@ func (n *netLib) listen(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 	if !ok {
 		return vm.Nil, vm.Errorf(vm.KindValue, "net.listen() needs an IP address or localhost, not %q", host)
 	}
-	fd, bound, err := rio.Listen(addr, port)
+	fd, bound, err := poll.Listen(addr, port)
 	if err != nil {
-		return vm.Nil, ioError("listen on "+net.JoinHostPort(host, rio.Port(port)), err)
+		return vm.Nil, ioError("listen on "+net.JoinHostPort(host, poll.Port(port)), err)
 	}
 	f, err := n.l.Register(fd)
 	if err != nil {
@@ -121,7 +121,7 @@ func (n *netLib) listen(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 func (*listener) TypeName() string { return "listener" }
 
 func (ln *listener) String() string {
-	return "<listener " + net.JoinHostPort(ln.host, rio.Port(ln.port)) + ">"
+	return "<listener " + net.JoinHostPort(ln.host, poll.Port(ln.port)) + ">"
 }
 
 func (ln *listener) GetAttr(_ *vm.Task, name string) (vm.Value, error) {
@@ -137,7 +137,7 @@ func (ln *listener) GetAttr(_ *vm.Task, name string) (vm.Value, error) {
 				if ln.fd.Closed() {
 					return vm.Nil, vm.NewError(vm.KindClosed, "listener is closed"), done, 0
 				}
-				nfd, _, err := rio.Accept(ln.fd.Fd)
+				nfd, _, err := poll.Accept(ln.fd.Fd)
 				switch {
 				case err == nil:
 					c, cerr := ln.n.newConn(nfd)
@@ -230,8 +230,8 @@ func (c *connector) Cancel() {
 }
 
 func (c *connector) dial(addr netip.Addr) scheduler.Canceler {
-	where := net.JoinHostPort(c.host, rio.Port(c.port))
-	fd, err := rio.Connect(addr, c.port)
+	where := net.JoinHostPort(c.host, poll.Port(c.port))
+	fd, err := poll.Connect(addr, c.port)
 	if err != nil && err != unix.EINPROGRESS {
 		c.w.Wake(vm.Nil, ioError("connect to "+where, err))
 		return nil
@@ -248,7 +248,7 @@ func (c *connector) dial(addr netip.Addr) scheduler.Canceler {
 			first = false
 			return vm.Nil, nil, waitWrite, 0
 		}
-		if serr := rio.SockError(fd); serr != nil {
+		if serr := poll.SockError(fd); serr != nil {
 			f.Close()
 			return vm.Nil, ioError("connect to "+where, serr), done, 0
 		}
@@ -309,7 +309,7 @@ func (n *netLib) newConn(fd int) (vm.Value, *vm.Error) {
 
 func (n *netLib) wrapConn(f *scheduler.FD) vm.Value {
 	c := &conn{n: n, fd: f}
-	c.local, c.peer = rio.Names(f.Fd)
+	c.local, c.peer = poll.Names(f.Fd)
 	runtime.SetFinalizer(c, func(c *conn) { n.l.Post(c.fd.Close) })
 	return vm.ObjectValue(c)
 }
@@ -327,7 +327,7 @@ func (c *conn) fill() (got bool, err *vm.Error, wait waitKind) {
 	if !c.fd.MayRead() {
 		return false, nil, waitRead
 	}
-	n, rerr := rio.Read(c.fd.Fd, c.n.scratch)
+	n, rerr := poll.Read(c.fd.Fd, c.n.scratch)
 	switch {
 	case n > 0:
 		if n < len(c.n.scratch) {
@@ -415,7 +415,7 @@ func (c *conn) recvAttempt(n int) (vm.Value, *vm.Error, waitKind) {
 		return vm.Nil, nil, waitRead
 	}
 	want := min(n, len(c.n.scratch))
-	k, rerr := rio.Read(c.fd.Fd, c.n.scratch[:want])
+	k, rerr := poll.Read(c.fd.Fd, c.n.scratch[:want])
 	switch {
 	case k > 0:
 		if k < want {
@@ -453,7 +453,7 @@ func (c *conn) YieldMethodNow(_ *vm.Task, name string, args []vm.Value) (vm.Valu
 		if len(data) == 0 {
 			return vm.Nil, nil, true
 		}
-		k, werr := rio.Write(c.fd.Fd, data)
+		k, werr := poll.Write(c.fd.Fd, data)
 		switch {
 		case k == len(data):
 			c.streak++
@@ -572,7 +572,7 @@ func (c *conn) call(name string, args []vm.Value) (vm.Value, error) {
 					}
 					return vm.Int(int64(sent)), nil, done, 0
 				}
-				k, werr := rio.Write(c.fd.Fd, data[sent:])
+				k, werr := poll.Write(c.fd.Fd, data[sent:])
 				if k > 0 {
 					sent += k
 					if !all {

@@ -1,5 +1,5 @@
 // Package scheduler runs tasks: a FIFO ready queue, a timer heap, the epoll
-// poller of runtime/io, and the awaitables every task can wait for (tasks,
+// poller of runtime/poll, and the awaitables every task can wait for (tasks,
 // sleep, all, race, timeout). One Loop serves one Machine on one locked OS
 // thread; other goroutines reach it only through Post.
 //

@@ -3,9 +3,8 @@ package scheduler
 import (
 	"golang.org/x/sys/unix"
 
-	rio "github.com/yieldscript/yieldscript/runtime/io"
-
 	"github.com/yieldscript/yieldscript/lang/vm"
+	"github.com/yieldscript/yieldscript/runtime/poll"
 )
 
 // FD is a non-blocking descriptor registered with the loop's poller
@@ -61,19 +60,19 @@ func (l *Loop) Register(fd int) (*FD, error) {
 func (f *FD) Closed() bool { return f.closed }
 
 func (f *FD) ready(bits int) {
-	if bits&(rio.Readable|rio.Hangup) != 0 {
+	if bits&(poll.Readable|poll.Hangup) != 0 {
 		f.drained = false
 	}
-	if bits&rio.Hangup != 0 {
+	if bits&poll.Hangup != 0 {
 		f.hangup = true
 	}
-	if bits&(rio.Readable|rio.Hangup) != 0 && f.reader != nil {
+	if bits&(poll.Readable|poll.Hangup) != 0 && f.reader != nil {
 		w := f.reader
 		f.reader = nil
 		f.l.ioWaits--
 		w.Wake(vm.Nil, nil)
 	}
-	if bits&(rio.Writable|rio.Hangup) != 0 && f.writer != nil {
+	if bits&(poll.Writable|poll.Hangup) != 0 && f.writer != nil {
 		w := f.writer
 		f.writer = nil
 		f.l.ioWaits--

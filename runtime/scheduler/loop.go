@@ -10,9 +10,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	rio "github.com/yieldscript/yieldscript/runtime/io"
-
 	"github.com/yieldscript/yieldscript/lang/vm"
+	"github.com/yieldscript/yieldscript/runtime/poll"
 )
 
 // Waker receives the outcome of something a task waits for, exactly once.
@@ -42,7 +41,7 @@ type Loop struct {
 	M      *vm.Machine
 	Stderr io.Writer
 
-	poller   *rio.Poller
+	poller   *poll.Poller
 	ready    queue
 	timers   timerHeap
 	timerSeq uint64
@@ -79,7 +78,7 @@ type Loop struct {
 // New makes a loop for machine m and installs the task builtins (spawn, sleep,
 // all, race, timeout, current_task) in it.
 func New(m *vm.Machine, stderr io.Writer) (*Loop, error) {
-	p, err := rio.NewPoller()
+	p, err := poll.NewPoller()
 	if err != nil {
 		return nil, fmt.Errorf("event loop: %w", err)
 	}

@@ -1,6 +1,6 @@
 //go:build linux
 
-package io_test
+package poll_test
 
 import (
 	"os"
@@ -9,12 +9,12 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	rio "github.com/yieldscript/yieldscript/runtime/io"
+	"github.com/yieldscript/yieldscript/runtime/poll"
 )
 
-func newPoller(t *testing.T) *rio.Poller {
+func newPoller(t *testing.T) *poll.Poller {
 	t.Helper()
-	p, err := rio.NewPoller()
+	p, err := poll.NewPoller()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +37,7 @@ func nonblockingPipe(t *testing.T) (r, w int) {
 
 // waitFor waits up to limit for an event on fd and returns its readiness bits
 // (0 if none came).
-func waitFor(t *testing.T, p *rio.Poller, fd int, limit time.Duration) int {
+func waitFor(t *testing.T, p *poll.Poller, fd int, limit time.Duration) int {
 	t.Helper()
 	deadline := time.Now().Add(limit)
 	for {
@@ -68,7 +68,7 @@ func TestPipeBecomesReadable(t *testing.T) {
 	if _, err := unix.Write(w, []byte("x")); err != nil {
 		t.Fatal(err)
 	}
-	if bits := waitFor(t, p, r, 2*time.Second); bits&rio.Readable == 0 {
+	if bits := waitFor(t, p, r, 2*time.Second); bits&poll.Readable == 0 {
 		t.Fatalf("after a write the read end is not readable: %b", bits)
 	}
 	// Edge-triggered: the same readiness is not reported again while the data
@@ -78,7 +78,7 @@ func TestPipeBecomesReadable(t *testing.T) {
 	}
 	// ...but new data is.
 	unix.Write(w, []byte("y"))
-	if bits := waitFor(t, p, r, 2*time.Second); bits&rio.Readable == 0 {
+	if bits := waitFor(t, p, r, 2*time.Second); bits&poll.Readable == 0 {
 		t.Fatalf("more data was not reported: %b", bits)
 	}
 	buf := make([]byte, 8)
@@ -87,7 +87,7 @@ func TestPipeBecomesReadable(t *testing.T) {
 	}
 	// Closing the write end is a hang-up for the reader.
 	unix.Close(w)
-	if bits := waitFor(t, p, r, 2*time.Second); bits&(rio.Hangup|rio.Readable) == 0 {
+	if bits := waitFor(t, p, r, 2*time.Second); bits&(poll.Hangup|poll.Readable) == 0 {
 		t.Fatalf("closing the writer was not reported: %b", bits)
 	}
 }
@@ -104,11 +104,11 @@ func TestSocketpairReadWriteHangup(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A new socket can be written to at once.
-	if bits := waitFor(t, p, a, 2*time.Second); bits&rio.Writable == 0 || bits&rio.Readable != 0 {
+	if bits := waitFor(t, p, a, 2*time.Second); bits&poll.Writable == 0 || bits&poll.Readable != 0 {
 		t.Fatalf("a fresh socket: %b, want writable only", bits)
 	}
 	unix.Write(b, []byte("ping"))
-	if bits := waitFor(t, p, a, 2*time.Second); bits&rio.Readable == 0 {
+	if bits := waitFor(t, p, a, 2*time.Second); bits&poll.Readable == 0 {
 		t.Fatalf("after the peer wrote: %b, want readable", bits)
 	}
 	buf := make([]byte, 8)
@@ -116,7 +116,7 @@ func TestSocketpairReadWriteHangup(t *testing.T) {
 		t.Fatalf("read %q", buf[:n])
 	}
 	unix.Close(b)
-	if bits := waitFor(t, p, a, 2*time.Second); bits&rio.Hangup == 0 || bits&rio.Readable == 0 {
+	if bits := waitFor(t, p, a, 2*time.Second); bits&poll.Hangup == 0 || bits&poll.Readable == 0 {
 		t.Fatalf("after the peer closed: %b, want hangup and readable", bits)
 	}
 }
@@ -137,7 +137,7 @@ func TestRemoveStopsEvents(t *testing.T) {
 	if err := p.Add(r); err != nil { // it can be added again
 		t.Fatal(err)
 	}
-	if bits := waitFor(t, p, r, 2*time.Second); bits&rio.Readable == 0 {
+	if bits := waitFor(t, p, r, 2*time.Second); bits&poll.Readable == 0 {
 		t.Fatalf("re-added with data waiting: %b, want readable", bits)
 	}
 }
@@ -200,18 +200,18 @@ func TestWakesCoalesce(t *testing.T) {
 	if d := time.Since(start); d > 2*time.Second {
 		t.Fatalf("a pending wake-up did not end the wait (%v)", d)
 	}
-	if rio.WakePending(p) {
+	if poll.WakePending(p) {
 		t.Fatal("the wait that returned did not consume the wake-up")
 	}
 	// The next wait sleeps for its whole timeout: nothing is left in the
 	// eventfd. A signal may end it early (EINTR returns so the caller can
 	// recompute its timers); only an early return without one is a failure.
-	intr := rio.Interrupted(p)
+	intr := poll.Interrupted(p)
 	start = time.Now()
 	if _, err := p.Wait(30 * time.Millisecond); err != nil {
 		t.Fatal(err)
 	}
-	if d := time.Since(start); d < 25*time.Millisecond && rio.Interrupted(p) == intr {
+	if d := time.Since(start); d < 25*time.Millisecond && poll.Interrupted(p) == intr {
 		t.Fatalf("a consumed wake-up ended a second wait after %v", d)
 	}
 	// And a Wake after that works again.
@@ -230,7 +230,7 @@ func TestWaitHonoursTimeout(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, d := range []time.Duration{0, time.Millisecond, 40 * time.Millisecond} {
-		intr := rio.Interrupted(p)
+		intr := poll.Interrupted(p)
 		start := time.Now()
 		evs, err := p.Wait(d)
 		took := time.Since(start)
@@ -240,16 +240,16 @@ func TestWaitHonoursTimeout(t *testing.T) {
 		if len(evs) != 0 {
 			t.Fatalf("Wait(%v) returned events with nothing ready: %v", d, evs)
 		}
-		early := took < d && rio.Interrupted(p) == intr // a signal may end a wait early
+		early := took < d && poll.Interrupted(p) == intr // a signal may end a wait early
 		if early || took > d+time.Second {
 			t.Errorf("Wait(%v) took %v", d, took)
 		}
 	}
 	// A sub-millisecond timeout is rounded up, not down to a busy poll.
-	intr := rio.Interrupted(p)
+	intr := poll.Interrupted(p)
 	start := time.Now()
 	p.Wait(100 * time.Microsecond)
-	if took := time.Since(start); took < 100*time.Microsecond && rio.Interrupted(p) == intr {
+	if took := time.Since(start); took < 100*time.Microsecond && poll.Interrupted(p) == intr {
 		t.Errorf("Wait(100µs) returned after %v", took)
 	}
 }
@@ -264,7 +264,7 @@ func TestCloseReleasesDescriptors(t *testing.T) {
 	}
 	before := count()
 	for range 20 {
-		p, err := rio.NewPoller()
+		p, err := poll.NewPoller()
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,6 +1,6 @@
 //go:build linux
 
-package io
+package poll
 
 import (
 	"net/netip"

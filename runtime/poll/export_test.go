@@ -1,6 +1,6 @@
 //go:build linux
 
-package io
+package poll
 
 // Interrupted reports how many timed waits of p a signal ended early.
 func Interrupted(p *Poller) uint64 { return p.interrupted }
