@@ -4,6 +4,7 @@ import (
 	"context"
 	_ "embed"
 	"errors"
+	"fmt"
 	"net"
 	"net/netip"
 	"runtime"
@@ -131,32 +132,7 @@ func (ln *listener) GetAttr(_ *vm.Task, name string) (vm.Value, error) {
 	case "host":
 		return vm.Str(ln.host), nil
 	case "accept":
-		return noArgs("accept", func() (vm.Value, error) {
-			var backoff time.Duration
-			return ioOp("listener.accept", ln.fd, func() (vm.Value, *vm.Error, waitKind, time.Duration) {
-				if ln.fd.Closed() {
-					return vm.Nil, vm.NewError(vm.KindClosed, "listener is closed"), done, 0
-				}
-				nfd, _, err := poll.Accept(ln.fd.Fd)
-				switch {
-				case err == nil:
-					c, cerr := ln.n.newConn(nfd)
-					if cerr != nil {
-						return vm.Nil, cerr, done, 0
-					}
-					return c, nil, done, 0
-				case err == unix.EAGAIN:
-					return vm.Nil, nil, waitRead, 0
-				case err == unix.EMFILE || err == unix.ENFILE || err == unix.ENOBUFS || err == unix.ENOMEM:
-					// Out of descriptors: back off without spinning, then try again.
-					backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
-					return vm.Nil, nil, waitTimer, backoff
-				case err == unix.ECONNABORTED || err == unix.EPROTO || err == unix.EPERM:
-					return vm.Nil, nil, retry, 0
-				}
-				return vm.Nil, ioError("accept", err), done, 0
-			}), nil
-		}), nil
+		return noArgs("accept", func() (vm.Value, error) { return ioOp("listener.accept", ln.fd, ln.acceptAttempt()), nil }), nil
 	case "close":
 		return noArgs("close", func() (vm.Value, error) {
 			ln.fd.Close()
@@ -164,6 +140,65 @@ func (ln *listener) GetAttr(_ *vm.Task, name string) (vm.Value, error) {
 		}), nil
 	}
 	return vm.Nil, vm.Errorf(vm.KindType, "listener has no field or method %s", name)
+}
+
+// sysAccept takes a connection from a listening socket (replaced in tests to
+// inject errors).
+var sysAccept = poll.Accept
+
+// maxQuickRetries bounds the accept errors in a row retried at once; past it
+// the next tries back off as for EMFILE.
+const maxQuickRetries = 64
+
+// acceptAttempt makes the attempt function of one accept. An error about
+// one pending connection (the peer gave up, the network went down, the new
+// socket could not be registered with the poller) or about resources (out of
+// descriptors or memory) does not end the accept: the connection is dropped,
+// and accept goes on with the next one, at once for a pending connection's
+// network error (as accept(2) advises), after a back-off (5 ms doubling to
+// 1 s) for the others so that the loop does not spin. The first error of a
+// streak that is not a peer's is reported on stderr. Only an error about the
+// listening socket itself ends the accept with kind io.
+func (ln *listener) acceptAttempt() attemptFunc {
+	var backoff time.Duration
+	quick := 0
+	wait := func(err error) (vm.Value, *vm.Error, waitKind, time.Duration) {
+		quick = 0
+		if backoff == 0 {
+			ln.n.l.Report(fmt.Sprintf("net: accept on %s: %v (still accepting)", net.JoinHostPort(ln.host, poll.Port(ln.port)), err))
+		}
+		backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
+		return vm.Nil, nil, waitTimer, backoff
+	}
+	return func() (vm.Value, *vm.Error, waitKind, time.Duration) {
+		if ln.fd.Closed() {
+			return vm.Nil, vm.NewError(vm.KindClosed, "listener is closed"), done, 0
+		}
+		nfd, _, err := sysAccept(ln.fd.Fd)
+		switch {
+		case err == nil:
+			f, rerr := ln.n.l.Register(nfd)
+			if rerr != nil {
+				unix.Close(nfd)
+				return wait(fmt.Errorf("registering the new connection: %w", rerr))
+			}
+			backoff, quick = 0, 0
+			return ln.n.wrapConn(f), nil, done, 0
+		case err == unix.EAGAIN:
+			return vm.Nil, nil, waitRead, 0
+		case err == unix.EBADF || err == unix.EINVAL || err == unix.ENOTSOCK || err == unix.EOPNOTSUPP || err == unix.EFAULT:
+			// The listening socket itself cannot accept.
+			return vm.Nil, ioError("accept", err), done, 0
+		case err == unix.EINTR || err == unix.ECONNABORTED || err == unix.EPROTO || err == unix.EPERM ||
+			err == unix.ENETDOWN || err == unix.ENETUNREACH || err == unix.EHOSTDOWN || err == unix.EHOSTUNREACH ||
+			err == unix.ENONET || err == unix.ENOPROTOOPT || err == unix.ETIMEDOUT:
+			// A pending connection failed before it was taken: take the next.
+			if quick++; quick <= maxQuickRetries {
+				return vm.Nil, nil, retry, 0
+			}
+		}
+		return wait(err)
+	}
 }
 
 // ---- connect ----
@@ -179,7 +214,8 @@ func (n *netLib) connect(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 	return newOp("net.connect", func(w scheduler.Waker) scheduler.Canceler {
 		c := &connector{n: n, host: host, port: port, w: w}
 		if addr, ok := literalAddr(host); ok {
-			return c.dial(addr)
+			c.inner = c.dial(addr)
+			return c
 		}
 		// Name resolution has no non-blocking form: it runs on the worker pool.
 		c.inner = n.l.Go(resolved{c}, func() (vm.Value, *vm.Error) {
@@ -207,6 +243,10 @@ type connector struct {
 	port  int
 	w     scheduler.Waker
 	inner scheduler.Canceler
+	// f is the socket while the connection is being made: cancelling the
+	// connect (a timeout, a race lost, the task cancelled) closes it, which
+	// also drops its poller registration.
+	f *scheduler.FD
 }
 
 type resolved struct{ c *connector }
@@ -227,6 +267,10 @@ func (c *connector) Cancel() {
 		c.inner.Cancel()
 		c.inner = nil
 	}
+	if c.f != nil {
+		c.f.Close()
+		c.f = nil
+	}
 }
 
 func (c *connector) dial(addr netip.Addr) scheduler.Canceler {
@@ -242,12 +286,14 @@ func (c *connector) dial(addr netip.Addr) scheduler.Canceler {
 		c.w.Wake(vm.Nil, ioError("connect to "+where, rerr))
 		return nil
 	}
+	c.f = f
 	first := true
 	op := newIOOperation("net.connect", f, func() (vm.Value, *vm.Error, waitKind, time.Duration) {
 		if first && err == unix.EINPROGRESS {
 			first = false
 			return vm.Nil, nil, waitWrite, 0
 		}
+		c.f = nil
 		if serr := poll.SockError(fd); serr != nil {
 			f.Close()
 			return vm.Nil, ioError("connect to "+where, serr), done, 0
@@ -296,15 +342,6 @@ func (c *conn) op(name string, attempt attemptFunc) *ioOperation {
 		o.yieldFirst = true
 	}
 	return o
-}
-
-func (n *netLib) newConn(fd int) (vm.Value, *vm.Error) {
-	f, err := n.l.Register(fd)
-	if err != nil {
-		unix.Close(fd)
-		return vm.Nil, ioError("accept", err)
-	}
-	return n.wrapConn(f), nil
 }
 
 func (n *netLib) wrapConn(f *scheduler.FD) vm.Value {

@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/yieldscript/yieldscript/lang/vm"
@@ -339,6 +340,14 @@ func (l *Loop) report(t *Task, err *vm.Error) {
 	fmt.Fprintf(&b, "error in task %d:\n", t.id)
 	b.WriteString(err.Report())
 	fmt.Fprint(l.Stderr, b.String())
+}
+
+// Report writes a line about something the runtime handled by itself (an
+// accept error it went past) to the loop's stderr, after the output printed
+// before it.
+func (l *Loop) Report(msg string) {
+	l.M.Flush()
+	io.WriteString(l.Stderr, msg+"\n")
 }
 
 // ---- the script-visible task object ----
