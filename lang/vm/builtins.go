@@ -141,13 +141,28 @@ func registerCoreBuiltins(m *Machine) {
 		}
 		return ErrorValue(&Error{Kind: kind, Message: ToStr(args[0])}), nil
 	})
+	registerBaseBuiltins(m)
 }
 
 func builtinInt(t *Task, args []Value) (Value, error) {
-	if err := CheckArgs("int", args, 1, 1); err != nil {
+	if err := CheckArgs("int", args, 1, 2); err != nil {
 		return Nil, err
 	}
 	v := args[0]
+	if len(args) == 2 {
+		// int(s, base): base 2-36, or 0 for a prefix to choose, as Python's.
+		if v.k != KStr {
+			return Nil, TypeArgError("int", 1, "a string when a base is given", v)
+		}
+		if args[1].k != KInt {
+			return Nil, TypeArgError("int", 2, "an int", args[1])
+		}
+		base := args[1].AsInt()
+		if base != 0 && (base < 2 || base > 36) {
+			return Nil, Errorf(KindValue, "int() base must be from 2 to 36, or 0, not %d", base)
+		}
+		return parseIntValue(v, int(base))
+	}
 	switch v.k {
 	case KInt:
 		return v, nil
@@ -163,32 +178,22 @@ func builtinInt(t *Task, args []Value) (Value, error) {
 		}
 		return Int(int64(f)), nil
 	case KStr:
-		s := strings.TrimSpace(v.AsStr())
-		if i, ok := parseIntText(s); ok {
-			return Int(i), nil
-		}
-		return Nil, Errorf(KindValue, "invalid int: %s", Repr(v))
+		return parseIntValue(v, 10)
 	}
 	return Nil, TypeArgError("int", 1, "a number, bool or string", v)
 }
 
-// parseIntText parses an optional sign and decimal digits with single
-// underscores between digits.
-func parseIntText(s string) (int64, bool) {
-	body := s
-	if body != "" && (body[0] == '+' || body[0] == '-') {
-		body = body[1:]
+func parseIntValue(v Value, base int) (Value, error) {
+	i, ok, big := parseIntBase(v.AsStr(), base)
+	switch {
+	case big:
+		return Nil, Errorf(KindValue, "%s is too large for an int", Repr(v))
+	case !ok && base == 10:
+		return Nil, Errorf(KindValue, "invalid int: %s", Repr(v))
+	case !ok:
+		return Nil, Errorf(KindValue, "invalid int with base %d: %s", base, Repr(v))
 	}
-	if body == "" || body[0] == '_' || body[len(body)-1] == '_' || strings.Contains(body, "__") {
-		return 0, false
-	}
-	for _, c := range body {
-		if (c < '0' || c > '9') && c != '_' {
-			return 0, false
-		}
-	}
-	i, err := strconv.ParseInt(strings.ReplaceAll(s, "_", ""), 10, 64)
-	return i, err == nil
+	return Int(i), nil
 }
 
 func builtinFloat(t *Task, args []Value) (Value, error) {

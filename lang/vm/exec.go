@@ -175,6 +175,9 @@ func (t *Task) exec(ins uint32) Status {
 				t.sp = sp
 				r, found, e := mc.CallMethod(t, p.Names[arg>>8], s[sp-argc:sp])
 				if found {
+					if e == nil && r.k == kTailCall {
+						return t.doTailCall(sp - argc - 1)
+					}
 					if err = e; err == nil {
 						sp -= argc
 						s[sp-1] = r
@@ -195,6 +198,9 @@ func (t *Task) exec(ins uint32) Status {
 			before := capOf(recv)
 			var r Value
 			if r, err = fn(t, recv, s[sp-argc:sp]); err == nil {
+				if r.k == kTailCall {
+					return t.doTailCall(sp - argc - 1)
+				}
 				if t.Quota != nil {
 					if e := t.chargeGrowth(before, capOf(recv), valueBytes); e != nil {
 						err = e
@@ -507,6 +513,9 @@ func (t *Task) call(argc int) Status {
 		r, err := fnv.AsNative().call(t, t.stack[sp-argc:sp])
 		if err != nil {
 			return t.throw(AsError(err))
+		}
+		if r.k == kTailCall {
+			return t.doTailCall(sp - argc - 1)
 		}
 		sp -= argc
 		t.stack[sp-1] = r

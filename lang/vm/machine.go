@@ -44,6 +44,8 @@ type Machine struct {
 	// Modules are the importable modules by name, built on first import.
 	Modules map[string]func(m *Machine) (Value, error)
 	loaded  map[string]Value
+	// preludes holds the preludes loaded into this machine (delegate.go).
+	preludes map[*Prelude]*Module
 	// LoadFile compiles a source module for `import "path"`; path is already
 	// resolved against the importing file. Nil forbids file imports.
 	LoadFile func(path string) (*compile.Program, error)

@@ -264,26 +264,14 @@ func listIndex(t *Task, recv Value, args []Value) (Value, error) {
 }
 
 func listSort(t *Task, recv Value, args []Value) (Value, error) {
-	if err := CheckArgs("sort", args, 0, 0); err != nil {
+	if err := CheckArgs("sort", args, 0, 2); err != nil {
 		return Nil, err
 	}
-	items := recv.AsList().Items
-	var sortErr error
-	slices.SortStableFunc(items, func(a, b Value) int {
-		if sortErr != nil {
-			return 0
-		}
-		c, ok, err := Compare(a, b)
-		if err != nil {
-			sortErr = err
-			return 0
-		}
-		if !ok { // NaN: keep it where it falls
-			return 0
-		}
-		return c
-	})
-	return Nil, sortErr
+	key, reverse, err := sortArgs("sort", args, 1)
+	if err != nil {
+		return Nil, err
+	}
+	return sortList(t, recv.AsList(), key, reverse, "sort")
 }
 
 func listReverse(t *Task, recv Value, args []Value) (Value, error) {

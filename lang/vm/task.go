@@ -135,6 +135,8 @@ type Task struct {
 	Data any
 	// Quota, when set, is the allowance the task shares with others (limits.go).
 	Quota *Quota
+	// tail is the call a native asked for with TailCall.
+	tail tailCall
 }
 
 // callInfo is what the call fast path reads of a Proto, computed when the

@@ -30,6 +30,7 @@ const (
 	kIterList
 	kIterMap
 	kIterStr
+	kTailCall // a native's request that the loop call a function in its place (delegate.go)
 )
 
 // Value is a YieldScript value: a small tagged struct, so that ints, floats, bools and
