@@ -578,6 +578,8 @@ func compoundOp(op string) Op {
 		return MUL
 	case "/=":
 		return DIV
+	case "**=":
+		return POW
 	}
 	panic("unknown compound assignment " + op)
 }
@@ -802,6 +804,16 @@ func (f *fcomp) expr(e parser.Expr) {
 		f.binary(e)
 	case *parser.Call:
 		f.call(e)
+	case *parser.CondExpr:
+		f.condJump(e.Cond, false)
+		jf := len(f.code.Code) - 1
+		f.expr(e.Then)
+		f.pos = e.P
+		end := f.emit(JUMP, 0, 0)
+		f.depth-- // the else branch starts without the then branch's value
+		f.patch(jf)
+		f.expr(e.Else)
+		f.patch(end)
 	case *parser.Index:
 		f.expr(e.X)
 		f.expr(e.Index)
@@ -875,7 +887,7 @@ func (f *fcomp) constant(k any) {
 }
 
 var binOps = map[string]Op{
-	"+": ADD, "-": SUB, "*": MUL, "/": DIV, "//": FLOORDIV, "%": MOD,
+	"+": ADD, "-": SUB, "*": MUL, "/": DIV, "//": FLOORDIV, "%": MOD, "**": POW,
 	"==": EQ, "!=": NE, "<": LT, "<=": LE, ">": GT, ">=": GE, "in": IN, "not in": NOTIN,
 }
 
@@ -1114,6 +1126,11 @@ func foldInt(op string, x, y int64) (any, bool) {
 			return nil, false
 		}
 		return float64(x) / float64(y), true
+	case "**":
+		if y >= 0 {
+			return IntPow(x, y), true
+		}
+		return foldFloat(op, float64(x), float64(y))
 	}
 	return nil, false
 }
@@ -1131,6 +1148,10 @@ func foldFloat(op string, x, y float64) (any, bool) {
 			return nil, false
 		}
 		return x / y, true
+	case "**":
+		if r, e := FloatPow(x, y); e == PowOK {
+			return r, true
+		}
 	}
 	return nil, false
 }

@@ -38,6 +38,7 @@ const (
 	DIV      //           a b → a/b
 	FLOORDIV //           a b → a//b
 	MOD      //           a b → a%b
+	POW      //           a b → a**b
 	NEG      //             x → -x
 	NOT      //             x → not x
 	EQ       //           a b → a==b
@@ -113,7 +114,7 @@ var opNames = [...]string{
 	NIL: "NIL", TRUE: "TRUE", FALSE: "FALSE", SMALLINT: "SMALLINT", CONST: "CONST",
 	LOCAL: "LOCAL", SETLOCAL: "SETLOCAL", CELL: "CELL", SETCELL: "SETCELL", NEWCELL: "NEWCELL",
 	FREE: "FREE", SETFREE: "SETFREE", GLOBAL: "GLOBAL", SETGLOBAL: "SETGLOBAL", BUILTIN: "BUILTIN",
-	ADD: "ADD", SUB: "SUB", MUL: "MUL", DIV: "DIV", FLOORDIV: "FLOORDIV", MOD: "MOD",
+	ADD: "ADD", SUB: "SUB", MUL: "MUL", DIV: "DIV", FLOORDIV: "FLOORDIV", MOD: "MOD", POW: "POW",
 	NEG: "NEG", NOT: "NOT", EQ: "EQ", NE: "NE", LT: "LT", LE: "LE", GT: "GT", GE: "GE",
 	IN: "IN", NOTIN: "NOTIN",
 	JUMP: "JUMP", JUMPFALSE: "JUMPFALSE", JUMPTRUE: "JUMPTRUE", ANDJUMP: "ANDJUMP", ORJUMP: "ORJUMP",

@@ -143,7 +143,7 @@ func effectOf(ins uint32) (e stackEffect) {
 		e.needs, e.next = 2, 2
 	case NIL, TRUE, FALSE, SMALLINT, CONST, LOCAL, CELL, FREE, GLOBAL, BUILTIN, FUNC, IMPORT:
 		e.next = 1
-	case ADD, SUB, MUL, DIV, FLOORDIV, MOD, EQ, NE, LT, LE, GT, GE, IN, NOTIN, INDEX:
+	case ADD, SUB, MUL, DIV, FLOORDIV, MOD, POW, EQ, NE, LT, LE, GT, GE, IN, NOTIN, INDEX:
 		e.needs, e.next = 2, -1
 	case SETFIELD:
 		e.needs, e.next = 2, -2

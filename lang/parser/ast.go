@@ -89,12 +89,19 @@ type (
 		Op string
 		X  Expr
 	}
-	// Binary is `x op y` for + - * / // % == != < <= > >= in "not in" and or.
+	// Binary is `x op y` for + - * / // % ** == != < <= > >= in "not in" and or.
 	Binary struct {
 		P  Pos // position of the operator
 		Op string
 		X  Expr
 		Y  Expr
+	}
+	// CondExpr is `Then if Cond else Else`.
+	CondExpr struct {
+		P    Pos // position of the "if"
+		Cond Expr
+		Then Expr
+		Else Expr
 	}
 	// Call is fn(args).
 	Call struct {
@@ -155,7 +162,7 @@ type (
 		P    Pos // position of the name
 		Func *FuncLit
 	}
-	// AssignStmt is `target op value` with op one of = += -= *= /=.
+	// AssignStmt is `target op value` with op one of = += -= *= /= **=.
 	// Target is an *Ident, *Index or *Field.
 	AssignStmt struct {
 		P      Pos // position of the operator
@@ -240,6 +247,7 @@ func (n *FuncLit) Position() Pos   { return n.P }
 func (n *Unary) Position() Pos     { return n.P }
 func (n *Binary) Position() Pos    { return n.P }
 func (n *Call) Position() Pos      { return n.P }
+func (n *CondExpr) Position() Pos  { return n.P }
 func (n *Index) Position() Pos     { return n.P }
 func (n *Slice) Position() Pos     { return n.P }
 func (n *Field) Position() Pos     { return n.P }
@@ -258,6 +266,7 @@ func (*FuncLit) exprNode()   {}
 func (*Unary) exprNode()     {}
 func (*Binary) exprNode()    {}
 func (*Call) exprNode()      {}
+func (*CondExpr) exprNode()  {}
 func (*Index) exprNode()     {}
 func (*Slice) exprNode()     {}
 func (*Field) exprNode()     {}

@@ -16,6 +16,7 @@ import (
 //	(- x) (not x)          Unary
 //	(+ x y) (not-in x y)   Binary
 //	(call f a b)           Call
+//	(ifx c a b)            CondExpr (a if c else b)
 //	(index x i)            Index
 //	(slice x lo hi)        Slice; "_" for a missing bound
 //	(. x name)             Field
@@ -161,6 +162,8 @@ func dump(b *strings.Builder, n Node) {
 			dump(b, a)
 		}
 		b.WriteByte(')')
+	case *CondExpr:
+		dumpList(b, "ifx", n.Cond, n.Then, n.Else)
 	case *Index:
 		dumpList(b, "index", n.X, n.Index)
 	case *Slice:
@@ -312,6 +315,8 @@ func Inspect(n Node, f func(Node) bool) {
 	case *Call:
 		exprs(n.Fn)
 		exprs(n.Args...)
+	case *CondExpr:
+		exprs(n.Then, n.Cond, n.Else)
 	case *Index:
 		exprs(n.X, n.Index)
 	case *Slice:

@@ -250,10 +250,14 @@ func (c *converter) params(pl *paramList) []Param {
 // solePrimary returns the primary that e consists of, if e is nothing but a
 // primary (no operator, no suffix).
 func solePrimary(e *expression) *primary {
-	if e == nil || len(e.Ys) > 0 || len(e.X.Ys) > 0 {
+	if e == nil || e.If != nil {
 		return nil
 	}
-	n := e.X.X
+	o := e.X
+	if len(o.Ys) > 0 || len(o.X.Ys) > 0 {
+		return nil
+	}
+	n := o.X.X
 	if len(n.Nots) > 0 || len(n.X.Ys) > 0 {
 		return nil
 	}
@@ -262,10 +266,10 @@ func solePrimary(e *expression) *primary {
 		return nil
 	}
 	u := s.X.X
-	if len(u.Negs) > 0 || len(u.X.Rest) > 0 {
+	if len(u.Negs) > 0 || u.X.Exp != nil || len(u.X.X.Rest) > 0 {
 		return nil
 	}
-	return u.X.X
+	return u.X.X.X
 }
 
 func (c *converter) optRHS(e *expression) Expr {
@@ -294,6 +298,14 @@ func (c *converter) yield(y *yieldExpr) Expr {
 }
 
 func (c *converter) expr(e *expression) Expr {
+	x := c.or(e.X)
+	if e.If == nil {
+		return x
+	}
+	return &CondExpr{P: toPos(e.If.Pos), Cond: c.or(e.Cond), Then: x, Else: c.expr(e.Else)}
+}
+
+func (c *converter) or(e *orExpr) Expr {
 	x := c.and(e.X)
 	for i, y := range e.Ys {
 		x = &Binary{P: c.opPos(y.first(c)), Op: e.Ops[i], X: x, Y: c.and(y)}
@@ -351,19 +363,27 @@ func (c *converter) unary(e *unary) Expr {
 	n := len(e.Negs)
 	first := e.first(c)
 	// -9223372036854775808 is the one literal that is only in range negated.
-	if n > 0 && len(e.X.Rest) == 0 && e.X.X.Int != nil {
-		if v, err := parseIntLit(e.X.X.Int.Value); err == nil && v == 1<<63 {
+	if p := e.X; n > 0 && p.Exp == nil && len(p.X.Rest) == 0 && p.X.X.Int != nil {
+		if v, err := parseIntLit(p.X.X.Int.Value); err == nil && v == 1<<63 {
 			x = &IntLit{P: c.tokenPos(first + n - 1), Value: math.MinInt64}
 			n--
 		}
 	}
 	if x == nil {
-		x = c.postfix(e.X)
+		x = c.power(e.X)
 	}
 	for i := n - 1; i >= 0; i-- {
 		x = &Unary{P: c.tokenPos(first + i), Op: "-", X: x}
 	}
 	return x
+}
+
+func (c *converter) power(e *power) Expr {
+	x := c.postfix(e.X)
+	if e.Exp == nil {
+		return x
+	}
+	return &Binary{P: toPos(e.Op.Pos), Op: "**", X: x, Y: c.unary(e.Exp)}
 }
 
 // first returns the index in c.tokens of the first token of an operand.
@@ -375,7 +395,7 @@ func (e *notExpr) first(c *converter) int    { return e.X.first(c) - len(e.Nots)
 func (e *comparison) first(c *converter) int { return e.X.first(c) }
 func (e *sum) first(c *converter) int        { return e.X.first(c) }
 func (e *product) first(c *converter) int    { return e.X.first(c) }
-func (e *unary) first(c *converter) int      { return c.tokenIndex(e.X.X.start()) - len(e.Negs) }
+func (e *unary) first(c *converter) int      { return c.tokenIndex(e.X.X.X.start()) - len(e.Negs) }
 
 // start returns the position of the first token of a primary.
 func (p *primary) start() lexer.Position {

@@ -169,7 +169,17 @@ type param struct {
 // its right operand (and a prefix operator's as the tokens just before its
 // operand), which spares a struct per operand at every level.
 
+// expression is a conditional expression, "a if c else b", or just its
+// first operand. The lexer gives the "if" and "else" of a conditional the
+// token type CondKw, so they are never taken for an if statement.
 type expression struct {
+	X    *orExpr      `parser:"@@"`
+	If   *lexer.Token `parser:"( @'if'"`
+	Cond *orExpr      `parser:"  @@"`
+	Else *expression  `parser:"  'else' @@ )?"`
+}
+
+type orExpr struct {
 	X   *andExpr   `parser:"@@"`
 	Ops []string   `parser:"( @'or'"`
 	Ys  []*andExpr `parser:"  @@ )*"`
@@ -208,7 +218,16 @@ type product struct {
 
 type unary struct {
 	Negs []string `parser:"@'-'*"`
-	X    *postfix `parser:"@@"`
+	X    *power   `parser:"@@"`
+}
+
+// power is x ** y. It binds tighter than a unary minus on its left and
+// looser than one on its right (-2 ** -1 is -(2 ** (-1))), and it is
+// right-associative: the exponent is a unary, which holds a power.
+type power struct {
+	X   *postfix     `parser:"@@"`
+	Op  *lexer.Token `parser:"( @PowOp"`
+	Exp *unary       `parser:"  @@ )?"`
 }
 
 type postfix struct {

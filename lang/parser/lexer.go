@@ -35,6 +35,8 @@ const (
 	tSuffix   // ( [ .   (what can start a call, index or field suffix)
 	tPunct    // ) ] { } , :
 	tStmtKw   // the keywords that start a statement; "fn" when a name follows
+	tPowOp    // **
+	tCondKw   // the "if" and "else" of a conditional expression (a if c else b)
 )
 
 var symbols = map[string]lexer.TokenType{
@@ -54,6 +56,8 @@ var symbols = map[string]lexer.TokenType{
 	"Suffix":   tSuffix,
 	"Punct":    tPunct,
 	"StmtKw":   tStmtKw,
+	"PowOp":    tPowOp,
+	"CondKw":   tCondKw,
 }
 
 // opType returns the token type of an operator or punctuation token.
@@ -65,7 +69,9 @@ func opType(op string) lexer.TokenType {
 		return tAddOp
 	case "*", "/", "//", "%":
 		return tMulOp
-	case "=", "+=", "-=", "*=", "/=":
+	case "**":
+		return tPowOp
+	case "=", "+=", "-=", "*=", "/=", "**=":
 		return tAssignOp
 	case "(", "[", ".":
 		return tSuffix
@@ -166,6 +172,10 @@ type scanner struct {
 	queue []lexer.Token
 	qhead int
 
+	// condIfs holds, for each "if" of a conditional expression waiting for
+	// its "else", the depth of the bracket stack where it stands.
+	condIfs []int
+
 	pushed     int   // tokens produced so far
 	boundaries []int // indexes of the EOL tokens that end top-level statements
 	done       bool
@@ -263,7 +273,7 @@ func (s *scanner) newlineSignificant() bool {
 // cannot end a statement.
 func continues(t lexer.Token) bool {
 	switch t.Type {
-	case tCmpOp, tAddOp, tMulOp, tAssignOp, tSuffix:
+	case tCmpOp, tAddOp, tMulOp, tPowOp, tAssignOp, tSuffix, tCondKw:
 		return true
 	case tPunct:
 		switch t.Value {
@@ -313,8 +323,11 @@ func (s *scanner) finish() {
 }
 
 func (s *scanner) push(t lexer.Token) {
-	if t.Type == tEOL && len(s.stack) == 0 {
-		s.boundaries = append(s.boundaries, s.pushed)
+	if t.Type == tEOL {
+		if len(s.stack) == 0 {
+			s.boundaries = append(s.boundaries, s.pushed)
+		}
+		s.dropCondIfs(len(s.stack))
 	}
 	s.pushed++
 	s.queue = append(s.queue, t)
@@ -361,6 +374,7 @@ func (s *scanner) emit(t lexer.Token) {
 				}
 				s.stack = s.stack[:n-1]
 				s.nest -= top.saved
+				s.dropCondIfs(len(s.stack) + 1)
 			}
 			s.prefix = 0
 		default:
@@ -393,6 +407,29 @@ func (s *scanner) emit(t lexer.Token) {
 	s.prevBlockOpen = block
 }
 
+// dropCondIfs forgets the conditional-expression "if"s at bracket depth d or
+// deeper: the statement or bracket they stood in has ended.
+func (s *scanner) dropCondIfs(d int) {
+	for n := len(s.condIfs); n > 0 && s.condIfs[n-1] >= d; n-- {
+		s.condIfs = s.condIfs[:n-1]
+	}
+}
+
+// endsValue reports whether the last token, on the same line as the next
+// one, can end an expression.
+func (s *scanner) endsValue() bool {
+	if !s.hasPrev || s.pending != nil {
+		return false
+	}
+	switch t := s.prev; t.Type {
+	case tIdent, tInt, tFloat, tString, tFString, tConst:
+		return true
+	case tPunct:
+		return t.Value == ")" || t.Value == "]" || t.Value == "}"
+	}
+	return false
+}
+
 // opensBlock decides whether a "{" opens a block (after something that ends
 // an expression, or after else/try/catch/finally) or a map literal.
 func (s *scanner) opensBlock() bool {
@@ -420,7 +457,8 @@ func isIdentByte(c byte) bool {
 	return isLetter(c) || isDigit(c)
 }
 
-var twoCharOps = []string{"//", "==", "!=", "<=", ">=", "+=", "-=", "*=", "/="}
+// multiCharOps are the operators longer than one byte, longest first.
+var multiCharOps = []string{"**=", "**", "//", "==", "!=", "<=", ">=", "+=", "-=", "*=", "/="}
 
 // token scans one token starting at s.off.
 func (s *scanner) token() {
@@ -451,7 +489,7 @@ func (s *scanner) token() {
 			switch word {
 			case "nil", "true", "false":
 				typ = tConst
-			case "let", "return", "if", "while", "for", "break", "continue", "throw", "try", "import":
+			case "let", "return", "while", "for", "break", "continue", "throw", "try", "import":
 				typ = tStmtKw
 			case "fn":
 				// "fn NAME" starts a function statement; "fn(" a literal.
@@ -461,6 +499,20 @@ func (s *scanner) token() {
 				}
 				if j < len(s.src) && isLetter(s.src[j]) {
 					typ = tStmtKw
+				}
+			case "if":
+				// After a value on the same line, "if" starts the condition
+				// of a conditional expression, not a statement.
+				if s.endsValue() {
+					typ = tCondKw
+					s.condIfs = append(s.condIfs, len(s.stack))
+				} else {
+					typ = tStmtKw
+				}
+			case "else":
+				if n := len(s.condIfs); n > 0 && s.condIfs[n-1] == len(s.stack) {
+					typ = tCondKw
+					s.condIfs = s.condIfs[:n-1]
 				}
 			case "in":
 				typ = tCmpOp
@@ -505,9 +557,9 @@ func (s *scanner) token() {
 		s.off = end
 		s.emit(lexer.Token{Type: tString, Value: text, Pos: p})
 	default:
-		for _, op := range twoCharOps {
+		for _, op := range multiCharOps {
 			if strings.HasPrefix(s.src[start:], op) {
-				s.off += 2
+				s.off += len(op)
 				s.emit(lexer.Token{Type: opType(op), Value: op, Pos: p})
 				return
 			}

@@ -263,6 +263,8 @@ func describe(t lexer.Token, eofDesc string) string {
 // appear in participle's "expected ..." text.
 var productionNames = map[string]string{
 	"Expression": "expression",
+	"OrExpr":     "expression",
+	"Power":      "expression",
 	"AndExpr":    "expression",
 	"NotExpr":    "expression",
 	"Comparison": "expression",

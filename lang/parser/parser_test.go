@@ -131,6 +131,14 @@ func TestExpressions(t *testing.T) {
 		{"- - a", "(- (- a))"},
 		{"a - -b", "(- a (- b))"},
 		{"-2 + 3", "(+ (- 2) 3)"},
+		{"-2 ** 2", "(- (** 2 2))"},
+		{"2 ** 3 ** 2", "(** 2 (** 3 2))"},
+		{"a ** -b ** c", "(** a (- (** b c)))"},
+		{"-x.y ** f(z)[0] * 2", "(* (- (** (. x y) (index (call f z) 0))) 2)"},
+		{"a if b else c", "(ifx b a c)"},
+		{"a or b if c and d else e if f else g", "(ifx (and c d) (or a b) (ifx f e g))"},
+		{"[x if y else {}, {}]", "(list (ifx y x (map)) (map))"},
+		{"f(a)(b) if (c) else d[0]", "(ifx c (call (call f a) b) (index d 0))"},
 
 		// postfix
 		{"f()", "(call f)"},
@@ -363,7 +371,6 @@ func TestSyntaxErrors(t *testing.T) {
 		{"a in b in c", `1:8: comparison operators cannot be chained; use 'and', as in a < b and b < c`, false},
 		{"a not in b == c", `1:12: comparison operators cannot be chained; use 'and', as in a < b and b < c`, false},
 		{"a not b", `1:3: unexpected "not", expected newline or ";"`, false},
-		{"x = 2 ** 3", `1:8: unexpected "*", expected expression`, false},
 		{"x == = 2", `1:6: unexpected "=", expected expression`, false},
 		{"x = not", `1:8: unexpected end of input, expected expression`, true},
 		{"x = -", `1:6: unexpected end of input, expected expression`, true},
@@ -701,11 +708,14 @@ const ebnfHeader = `(* The grammar of YieldScript, as participle prints it from 
      <int> <float> <string> <fstring>
                  literals; <string> is "...", '...' or a raw string in backquotes
      <const>     nil true false
-     <stmtkw>    let return if for while break continue throw try import, and fn when a name follows
+     <stmtkw>    let return if for while break continue throw try import, and fn when a name follows;
+                 an "if" right after a value on the same line is a <condkw> instead
+     <condkw>    the "if" and "else" of a conditional expression (a if c else b)
      <cmpop>     == != < <= > >= in, and "not in" (one token)
      <addop>     + -
      <mulop>     * / // %
-     <assignop>  = += -= *= /=
+     <powop>     **
+     <assignop>  = += -= *= /= **=
      <suffix>    ( [ .
      <eol>       the end of a statement: a newline where it is significant, or ";";
                  one is also inserted before the "}" that closes a block and at the end of the input

@@ -184,3 +184,19 @@ fn main(n) {
     return s
 }`)
 }
+
+func TestNoAllocPowAndConditional(t *testing.T) {
+	allocsPerIteration(t, `
+fn main(n) {
+    let s = 0
+    let e = 3
+    for i in range(n) {
+        s = s + i ** e + i ** 2 - (i % 7) ** 0
+        s = s if s > 0 else -s
+        let k = 1 if i % 2 == 0 else 2
+        s **= 1
+        s += k
+    }
+    return s
+}`)
+}

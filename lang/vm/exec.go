@@ -62,7 +62,7 @@ func (t *Task) exec(ins uint32) Status {
 		s[sp] = v
 		sp++
 
-	case compile.ADD, compile.SUB, compile.MUL, compile.DIV, compile.FLOORDIV, compile.MOD:
+	case compile.ADD, compile.SUB, compile.MUL, compile.DIV, compile.FLOORDIV, compile.MOD, compile.POW:
 		var r Value
 		if r, err = Arith(op, s[sp-2], s[sp-1]); err == nil {
 			if e := t.chargeValue(r); e != nil {

@@ -14,14 +14,14 @@ const maxRepeat = 1 << 28
 
 var opVerbs = map[compile.Op]string{
 	compile.ADD: "add", compile.SUB: "subtract", compile.MUL: "multiply", compile.DIV: "divide",
-	compile.FLOORDIV: "floor-divide", compile.MOD: "take the remainder of",
+	compile.FLOORDIV: "floor-divide", compile.MOD: "take the remainder of", compile.POW: "exponentiate",
 }
 
 func opError(op compile.Op, a, b Value) *Error {
 	return Errorf(KindType, "cannot %s %s and %s", opVerbs[op], a.TypeName(), b.TypeName())
 }
 
-// Arith applies a binary arithmetic operator (ADD, SUB, MUL, DIV, FLOORDIV, MOD).
+// Arith applies a binary arithmetic operator (ADD, SUB, MUL, DIV, FLOORDIV, MOD, POW).
 func Arith(op compile.Op, a, b Value) (Value, error) {
 	if a.k == KInt && b.k == KInt {
 		x, y := int64(a.n), int64(b.n)
@@ -47,6 +47,10 @@ func Arith(op compile.Op, a, b Value) (Value, error) {
 				return Nil, NewError(KindZeroDivision, "integer modulo by zero")
 			}
 			return Int(compile.FloorMod(x, y)), nil
+		case compile.POW:
+			if y >= 0 {
+				return Int(compile.IntPow(x, y)), nil
+			}
 		}
 	}
 	if x, ok := a.ToNumber(); ok {
@@ -119,6 +123,15 @@ func floatArith(op compile.Op, x, y float64) (Value, error) {
 			return Nil, NewError(KindZeroDivision, "float modulo by zero")
 		}
 		return Float(pyFmod(x, y)), nil
+	case compile.POW:
+		r, e := compile.FloatPow(x, y)
+		switch e {
+		case compile.PowOK:
+			return Float(r), nil
+		case compile.PowZeroDivision:
+			return Nil, NewError(KindZeroDivision, e.Message())
+		}
+		return Nil, NewError(KindValue, e.Message())
 	}
 	return Nil, NewError(KindType, "bad arithmetic operator")
 }
