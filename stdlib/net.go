@@ -217,10 +217,20 @@ func (n *netLib) connect(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 			c.inner = c.dial(addr)
 			return c
 		}
-		// Name resolution has no non-blocking form: it runs on the worker pool.
-		c.inner = n.l.Go(resolved{c}, func() (vm.Value, *vm.Error) {
-			addrs, err := net.DefaultResolver.LookupNetIP(context.Background(), "ip", host)
+		// Name resolution has no non-blocking form: it runs on the loop's
+		// lookup pool, bounded by resolveTimeout and cancelled with the
+		// connect (a timeout around it, a cancelled task).
+		c.inner = n.l.GoLookup(resolved{c}, func(ctx context.Context) (vm.Value, *vm.Error) {
+			ctx, cancel := context.WithTimeout(ctx, resolveTimeout)
+			defer cancel()
+			addrs, err := lookupHost(ctx, host)
 			if err != nil || len(addrs) == 0 {
+				if ctx.Err() == context.DeadlineExceeded {
+					return vm.Nil, vm.Errorf(vm.KindTimeout, "cannot resolve %s: no answer within %ss", host, vm.FormatFloat(resolveTimeout.Seconds()))
+				}
+				if err == nil {
+					err = errors.New("no address")
+				}
 				return vm.Nil, vm.Errorf(vm.KindIO, "cannot resolve %s: %v", host, err)
 			}
 			a := addrs[0]
@@ -234,6 +244,14 @@ func (n *netLib) connect(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 		})
 		return c
 	}), nil
+}
+
+// resolveTimeout bounds a name lookup: past it the connect throws kind timeout.
+const resolveTimeout = 15 * time.Second
+
+// lookupHost resolves a host name (replaced in tests).
+var lookupHost = func(ctx context.Context, host string) ([]netip.Addr, error) {
+	return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
 }
 
 // connector runs one net.connect: resolve, then dial.

@@ -5,9 +5,11 @@ package stdlib_test
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"sync"
 	"testing"
@@ -201,5 +203,80 @@ l.close()
 `, nil)
 	if want := "io accept: invalid argument\n"; out != want {
 		t.Errorf("got %q, want %q", out, want)
+	}
+}
+
+// TestLookupHasDeadlineAndIsCancelled: name resolution runs with a deadline
+// and its context is cancelled when the connect waiting for it is given up
+// (by timeout, or by cancelling the task); a name that resolves connects.
+func TestLookupHasDeadlineAndIsCancelled(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Write([]byte("hi\n"))
+			c.Close()
+		}
+	}()
+	cancelled := make(chan string, 4)
+	deadlines := make(chan time.Duration, 4)
+	defer stdlib.SetLookup(func(ctx context.Context, host string) ([]netip.Addr, error) {
+		if d, ok := ctx.Deadline(); ok {
+			deadlines <- time.Until(d)
+		} else {
+			deadlines <- -1
+		}
+		if host == "here.test" {
+			return []netip.Addr{netip.MustParseAddr("127.0.0.1")}, nil
+		}
+		<-ctx.Done()
+		cancelled <- host
+		return nil, ctx.Err()
+	})()
+	out := runClientScript(t, fmt.Sprintf(`
+import net
+try {
+    yield timeout(0.01, net.connect("stuck.test", 80))
+} catch e {
+    print(e.kind)
+}
+fn connect_forever() {
+    return yield net.connect("stuck2.test", 80)
+}
+let t = spawn(connect_forever())
+yield sleep(0.01)
+t.cancel()
+try {
+    yield t
+} catch e {
+    print(e.kind)
+}
+let c = yield net.connect("here.test", %d)
+print((yield c.readline()).strip())
+c.close()
+`, ln.Addr().(*net.TCPAddr).Port), nil)
+	if want := "timeout\ncancelled\nhi\n"; out != want {
+		t.Fatalf("got %q, want %q", out, want)
+	}
+	got := map[string]bool{}
+	for i := 0; i < 2; i++ {
+		select {
+		case h := <-cancelled:
+			got[h] = true
+		case <-time.After(10 * time.Second):
+			t.Fatalf("the lookups given up were not cancelled (got %v)", got)
+		}
+	}
+	for i := 0; i < 3; i++ {
+		if d := <-deadlines; d <= 0 || d > time.Minute {
+			t.Errorf("a lookup ran with deadline %v from now", d)
+		}
 	}
 }

@@ -53,7 +53,8 @@ type Loop struct {
 	posted  []func()
 	nposted atomic.Int32
 	pending atomic.Int64 // host work in flight that will Post its result
-	workers pool
+	workers pool // file work
+	lookups pool // name resolution
 
 	nextID  int64
 	live    int
@@ -86,6 +87,8 @@ func New(m *vm.Machine, stderr io.Writer) (*Loop, error) {
 		stderr = os.Stderr
 	}
 	l := &Loop{M: m, Stderr: stderr, poller: p, fds: map[int]*FD{}}
+	l.workers.maxQueue = maxQueued
+	l.lookups.max, l.lookups.maxQueue = maxLookups, maxQueued
 	installBuiltins(l)
 	return l, nil
 }

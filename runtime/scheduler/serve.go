@@ -1,6 +1,7 @@
 package scheduler
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 	"sync/atomic"
@@ -283,5 +284,5 @@ func NewPool(n int) *Pool { return &Pool{p: pool{max: max(n, 1)}} }
 // GoOn runs work on pool p and delivers its result to w on the loop, as Go
 // does with the loop's own pool. The loop stays alive while work is in flight.
 func (l *Loop) GoOn(p *Pool, w Waker, work func() (vm.Value, *vm.Error)) Canceler {
-	return l.goOn(&p.p, w, work)
+	return l.goOn(&p.p, w, func(context.Context) (vm.Value, *vm.Error) { return work() })
 }
