@@ -53,8 +53,8 @@ type Loop struct {
 	posted  []func()
 	nposted atomic.Int32
 	pending atomic.Int64 // host work in flight that will Post its result
-	workers pool // file work
-	lookups pool // name resolution
+	workers pool         // file work
+	lookups pool         // name resolution
 
 	nextID  int64
 	live    int
