@@ -6,7 +6,7 @@ import (
 )
 
 // All lists every standard module.
-var All = []string{"json", "os", "time", "sync", "net", "fs", "http"}
+var All = []string{"json", "os", "time", "sync", "net", "fs", "http", "math", "random", "utf8", "log"}
 
 // module returns the builder of a standard module, or nil.
 func module(name string, l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) {
@@ -25,6 +25,14 @@ func module(name string, l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) 
 		return fsModule(l)
 	case "http":
 		return httpModule(l)
+	case "math":
+		return mathModule
+	case "random":
+		return randomModule
+	case "utf8":
+		return utf8Module
+	case "log":
+		return logModule
 	}
 	return nil
 }
