@@ -301,6 +301,7 @@ func TestCompleter(t *testing.T) {
 	r := New(v, "<stdin>", out, out)
 	r.Line(context.Background(), "let counter = 1")
 	r.Line(context.Background(), "import net")
+	r.Line(context.Background(), "import math")
 	c := completer{vm: func() *yieldscript.VM { return v }}
 	cases := []struct {
 		line string
@@ -310,6 +311,8 @@ func TestCompleter(t *testing.T) {
 		{"print(coun", "ter", 4},
 		{"net.con", "nect", 7},
 		{"spa", "wn", 3},
+		{"math.sq", "rt", 7},
+		{"x = math.fa", "ctorial", 7},
 	}
 	for _, tc := range cases {
 		got, n := c.Do([]rune(tc.line), len([]rune(tc.line)))

@@ -9,7 +9,7 @@ import (
 var monotonicBase = time.Now()
 
 func timeModule(*vm.Machine) (vm.Value, error) {
-	return vm.NewNativeModule("time", map[string]vm.Value{
+	members := map[string]vm.Value{
 		"now": vm.NewNative("now", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 			if err := vm.CheckArgs("time.now", args, 0, 0); err != nil {
 				return vm.Nil, err
@@ -22,5 +22,7 @@ func timeModule(*vm.Machine) (vm.Value, error) {
 			}
 			return vm.Float(time.Since(monotonicBase).Seconds()), nil
 		}),
-	}), nil
+	}
+	timeFormatMembers(members)
+	return vm.NewNativeModule("time", members), nil
 }
