@@ -390,7 +390,7 @@ func (f *fcomp) store(name string, p parser.Pos) {
 	case refFree:
 		f.emit(SETFREE, i, -1)
 	case refGlobal:
-		f.emit(SETGLOBAL, i, -1)
+		f.emit(PUTGLOBAL, i, -1)
 	}
 }
 

@@ -77,7 +77,7 @@ func operand(f *Funcode, p *Program, op Op, arg int, ins uint32) string {
 		if arg < len(f.Free) {
 			return fmt.Sprintf("%d (%s)", arg, f.Free[arg].Name)
 		}
-	case GLOBAL, SETGLOBAL:
+	case GLOBAL, SETGLOBAL, PUTGLOBAL:
 		if p != nil && arg < len(p.Globals) {
 			return fmt.Sprintf("%d (%s)", arg, p.Globals[arg])
 		}

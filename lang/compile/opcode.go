@@ -29,8 +29,10 @@ const (
 	FREE      //              → free[i].v
 	SETFREE   //            x →
 	GLOBAL    //              → globals[i]   (throws if its declaration has not run)
-	SETGLOBAL //            x →
+	SETGLOBAL //            x →              (the declaration: let, fn or import at top level)
 	BUILTIN   //              → builtins[i]
+
+	PUTGLOBAL //            x →              (an assignment, globals[i] = x: throws if its declaration has not run)
 
 	ADD      //           a b → a+b
 	SUB      //           a b → a-b
@@ -113,7 +115,7 @@ var opNames = [...]string{
 	NOP: "NOP", POP: "POP", DUP: "DUP", DUP2: "DUP2", ROT3: "ROT3",
 	NIL: "NIL", TRUE: "TRUE", FALSE: "FALSE", SMALLINT: "SMALLINT", CONST: "CONST",
 	LOCAL: "LOCAL", SETLOCAL: "SETLOCAL", CELL: "CELL", SETCELL: "SETCELL", NEWCELL: "NEWCELL",
-	FREE: "FREE", SETFREE: "SETFREE", GLOBAL: "GLOBAL", SETGLOBAL: "SETGLOBAL", BUILTIN: "BUILTIN",
+	FREE: "FREE", SETFREE: "SETFREE", GLOBAL: "GLOBAL", SETGLOBAL: "SETGLOBAL", BUILTIN: "BUILTIN", PUTGLOBAL: "PUTGLOBAL",
 	ADD: "ADD", SUB: "SUB", MUL: "MUL", DIV: "DIV", FLOORDIV: "FLOORDIV", MOD: "MOD", POW: "POW",
 	NEG: "NEG", NOT: "NOT", EQ: "EQ", NE: "NE", LT: "LT", LE: "LE", GT: "GT", GE: "GE",
 	IN: "IN", NOTIN: "NOTIN",

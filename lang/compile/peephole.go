@@ -131,7 +131,7 @@ func effectOf(ins uint32) (e stackEffect) {
 		e.needs = 3
 	case NEG, NOT, FIELD, ITER, CAUGHT:
 		e.needs = 1
-	case POP, SETLOCAL, SETCELL, NEWCELL, SETFREE, SETGLOBAL:
+	case POP, SETLOCAL, SETCELL, NEWCELL, SETFREE, SETGLOBAL, PUTGLOBAL:
 		e.needs, e.next = 1, -1
 	case THROW, RERAISE, RETURN:
 		e.needs, e.falls = 1, false

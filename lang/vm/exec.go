@@ -61,10 +61,17 @@ func (t *Task) exec(ins uint32) Status {
 		}
 		s[sp] = v
 		sp++
+	case compile.PUTGLOBAL:
+		if p.module.globals[arg].k == kUndef {
+			err = Errorf(KindValue, "%s is used before its declaration ran", t.globalName(p, arg))
+			break
+		}
+		sp--
+		p.module.globals[arg] = s[sp]
 
 	case compile.ADD, compile.SUB, compile.MUL, compile.DIV, compile.FLOORDIV, compile.MOD, compile.POW:
 		var r Value
-		if r, err = Arith(op, s[sp-2], s[sp-1]); err == nil {
+		if r, err = arith(t, op, s[sp-2], s[sp-1]); err == nil {
 			if e := t.chargeValue(r); e != nil {
 				err = e
 				break

@@ -169,3 +169,22 @@ func deepSize(v Value, depth int) int64 {
 	}
 	return 0
 }
+
+// pollWork is how much work a native loop does between two polls: values
+// copied, comparisons made, or 16-byte words of string written.
+const pollWork = 1 << 16
+
+// poll is the dispatch loop's check (interrupt, step budget, quota) for native
+// code that loops long: repetition, join, sort. work is what was done since the
+// last poll, in the units of pollWork; every 64 of them count as one step.
+// A nil task (Arith called from Go) is never interrupted.
+func (t *Task) poll(work int) *Error {
+	if t == nil || t.m == nil {
+		return nil
+	}
+	m := t.m
+	if m.tick -= int64(work/64) + 1; m.tick <= 0 {
+		return m.slowTick(t, tickInterval-m.tick)
+	}
+	return nil
+}

@@ -13,9 +13,9 @@ var listMethods map[string]MethodFunc
 func init() {
 	stringMethods = map[string]MethodFunc{
 		"split":      strSplit,
-		"strip":      strStrip(strings.Trim, strings.TrimSpace),
-		"lstrip":     strStrip(strings.TrimLeft, func(s string) string { return strings.TrimLeft(s, " \t\n\r\v\f") }),
-		"rstrip":     strStrip(strings.TrimRight, func(s string) string { return strings.TrimRight(s, " \t\n\r\v\f") }),
+		"strip":      strStrip("strip", true, true),
+		"lstrip":     strStrip("lstrip", true, false),
+		"rstrip":     strStrip("rstrip", false, true),
 		"upper":      strNoArg("upper", func(s string) string { return mapCase(s, unicode.ToUpper) }),
 		"lower":      strNoArg("lower", func(s string) string { return mapCase(s, unicode.ToLower) }),
 		"startswith": strPred("startswith", strings.HasPrefix),
@@ -71,20 +71,46 @@ func strSplit(t *Task, recv Value, args []Value) (Value, error) {
 	return NewList(out), nil
 }
 
-func strStrip(withChars func(string, string) string, ws func(string) string) MethodFunc {
+// asciiSpace is the whitespace strip, lstrip and rstrip remove when given no
+// characters: the ASCII set Python's bytes.strip uses.
+const asciiSpace = " \t\n\r\v\f"
+
+func strStrip(name string, left, right bool) MethodFunc {
 	return func(t *Task, recv Value, args []Value) (Value, error) {
-		if err := CheckArgs("strip", args, 0, 1); err != nil {
+		if err := CheckArgs(name, args, 0, 1); err != nil {
 			return Nil, err
 		}
-		if len(args) == 0 || args[0].k == KNil {
-			return Str(ws(recv.AsStr())), nil
+		chars := asciiSpace
+		if len(args) == 1 && args[0].k != KNil {
+			var err error
+			if chars, err = strArg(name, args, 0); err != nil {
+				return Nil, err
+			}
 		}
-		chars, err := strArg("strip", args, 0)
-		if err != nil {
-			return Nil, err
-		}
-		return Str(withChars(recv.AsStr(), chars)), nil
+		return Str(trimBytes(recv.AsStr(), chars, left, right)), nil
 	}
+}
+
+// trimBytes removes from the start (left) and the end (right) of s every byte
+// that occurs in chars: bytes, not UTF-8 characters, as strings are byte
+// strings (strings.Trim would treat chars as a set of characters).
+func trimBytes(s, chars string, left, right bool) string {
+	var set [256]bool
+	for i := 0; i < len(chars); i++ {
+		set[chars[i]] = true
+	}
+	i, j := 0, len(s)
+	if left {
+		for i < j && set[s[i]] {
+			i++
+		}
+	}
+	if right {
+		for j > i && set[s[j-1]] {
+			j--
+		}
+	}
+	return s[i:j]
 }
 
 // mapCase applies f to each UTF-8 encoded character of s and keeps every byte
@@ -184,11 +210,18 @@ func strJoin(t *Task, recv Value, args []Value) (Value, error) {
 	}
 	var b strings.Builder
 	b.Grow(n)
+	last := 0
 	for i, it := range items {
 		if i > 0 {
 			b.WriteString(sep)
 		}
 		b.WriteString(it.AsStr())
+		if b.Len()-last >= pollWork*int(valueSize) || i%pollWork == pollWork-1 {
+			if e := t.poll(pollWork); e != nil {
+				return Nil, e
+			}
+			last = b.Len()
+		}
 	}
 	return Str(b.String()), nil
 }
@@ -272,6 +305,33 @@ func listSort(t *Task, recv Value, args []Value) (Value, error) {
 		return Nil, err
 	}
 	return sortList(t, recv.AsList(), key, reverse, "sort")
+}
+
+// sortClass is what checkSortable groups items by: 1 numbers, 2 strings,
+// 3 lists, 0 anything else (which < cannot order).
+func sortClass(v Value) int {
+	switch v.k {
+	case KInt, KFloat:
+		return 1
+	case KStr:
+		return 2
+	case KList:
+		return 3
+	}
+	return 0
+}
+
+func checkSortable(items []Value) error {
+	for _, v := range items {
+		c := sortClass(v)
+		if c == 0 {
+			return Errorf(KindType, "cannot sort %s: sort orders numbers, strings or lists", v.TypeName())
+		}
+		if c != sortClass(items[0]) {
+			return Errorf(KindType, "cannot compare %s and %s", items[0].TypeName(), v.TypeName())
+		}
+	}
+	return nil
 }
 
 func listReverse(t *Task, recv Value, args []Value) (Value, error) {

@@ -22,7 +22,11 @@ func opError(op compile.Op, a, b Value) *Error {
 }
 
 // Arith applies a binary arithmetic operator (ADD, SUB, MUL, DIV, FLOORDIV, MOD, POW).
-func Arith(op compile.Op, a, b Value) (Value, error) {
+func Arith(op compile.Op, a, b Value) (Value, error) { return arith(nil, op, a, b) }
+
+// arith is Arith run by task t, whose interrupt and budget long repetitions
+// poll (t may be nil).
+func arith(t *Task, op compile.Op, a, b Value) (Value, error) {
 	if a.k == KInt && b.k == KInt {
 		x, y := int64(a.n), int64(b.n)
 		switch op {
@@ -83,21 +87,58 @@ func Arith(op compile.Op, a, b Value) (Value, error) {
 				if n > 0 && int64(a.n) > maxRepeat/n {
 					return Nil, NewError(KindLimit, "repeated string too large")
 				}
-				return Str(strings.Repeat(a.AsStr(), int(n))), nil
+				return repeatString(t, a.AsStr(), n)
 			case KList:
 				items := a.AsList().Items
 				if n > 0 && int64(len(items))*int64(valueSize) > maxRepeat/n {
 					return Nil, NewError(KindLimit, "repeated list too large")
 				}
-				out := make([]Value, 0, int64(len(items))*n)
-				for range n {
-					out = append(out, items...)
-				}
-				return NewList(out), nil
+				return repeatList(t, items, n)
 			}
 		}
 	}
 	return Nil, opError(op, a, b)
+}
+
+// repeatString is s * n (n >= 0, the result within maxRepeat), built by
+// doubling in chunks with a poll between them.
+func repeatString(t *Task, s string, n int64) (Value, error) {
+	total := len(s) * int(n)
+	if total == 0 {
+		return Str(""), nil
+	}
+	var b strings.Builder
+	b.Grow(total)
+	b.WriteString(s)
+	for b.Len() < total {
+		done := b.String()
+		chunk := done[:min(len(done), total-len(done), pollWork*int(valueSize))]
+		if e := t.poll(len(chunk) / int(valueSize)); e != nil {
+			return Nil, e
+		}
+		b.WriteString(chunk)
+	}
+	return Str(b.String()), nil
+}
+
+// repeatList is a list of items repeated n times (n >= 0, the result within
+// maxRepeat), built by doubling in chunks with a poll between them. An empty
+// list repeated is empty at once, whatever n.
+func repeatList(t *Task, items []Value, n int64) (Value, error) {
+	total := len(items) * int(n)
+	out := make([]Value, total)
+	if total == 0 {
+		return NewList(out), nil
+	}
+	done := copy(out, items)
+	for done < total {
+		chunk := min(done, pollWork)
+		if e := t.poll(chunk); e != nil {
+			return Nil, e
+		}
+		done += copy(out[done:], out[:chunk])
+	}
+	return NewList(out), nil
 }
 
 func floatArith(op compile.Op, x, y float64) (Value, error) {

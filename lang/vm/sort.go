@@ -25,7 +25,7 @@ func nativeSortByKeys(t *Task, args []Value) (Value, error) {
 	if len(keys) != len(xs.Items) {
 		return Nil, NewError(KindValue, "list modified during sort")
 	}
-	return Nil, sortItems(xs, keys, args[2].AsBool())
+	return Nil, sortItems(t, xs, keys, args[2].AsBool())
 }
 
 // sortArgs checks the key and reverse arguments of sort and sorted (from
@@ -51,7 +51,7 @@ func sortArgs(name string, args []Value, first int) (key Value, reverse bool, er
 // "sorted" the list), which calls key once per item and then sorts by the keys.
 func sortList(t *Task, l *List, key Value, reverse bool, ret string) (Value, error) {
 	if key.k == KNil {
-		if err := sortItems(l, l.Items, reverse); err != nil {
+		if err := sortItems(t, l, l.Items, reverse); err != nil {
 			return Nil, err
 		}
 		if ret == "sorted" {
@@ -70,11 +70,33 @@ func sortList(t *Task, l *List, key Value, reverse bool, ret string) (Value, err
 // be l.Items itself), stably; with reverse, greatest first and equal keys
 // still in their original order, as Python's sort. Keys must be ordered by
 // `<` with each other; when they are not, it throws kind type and leaves l
-// as it was.
-func sortItems(l *List, keys []Value, reverse bool) error {
+// as it was. Before moving anything it checks that the keys are all numbers,
+// all strings or all lists (checkSortable), whatever their number, so [nil]
+// throws too. It polls t's interrupt and budget as it compares.
+func sortItems(t *Task, l *List, keys []Value, reverse bool) error {
+	if err := checkSortable(keys); err != nil {
+		return err
+	}
 	n := len(keys)
 	if n < 2 {
 		return nil
+	}
+	// Every comparison counts one unit of work; at pollWork of them, repoll
+	// polls. Once it failed (an interrupt or the budget), or a comparison
+	// threw, sortErr is set, every comparison returns 0 at once and the
+	// result is thrown away.
+	var sortErr error
+	work := 0
+	repoll := func() bool {
+		work = pollWork
+		if sortErr == nil {
+			if e := t.poll(pollWork); e != nil {
+				sortErr = e
+			} else {
+				work = 0
+			}
+		}
+		return sortErr == nil
 	}
 	kind := keys[0].k
 	for _, k := range keys[1:] {
@@ -94,9 +116,22 @@ func sortItems(l *List, keys []Value, reverse bool) error {
 			ps[i] = pair{int64(keys[i].n), l.Items[i]}
 		}
 		if reverse {
-			slices.SortStableFunc(ps, func(a, b pair) int { return cmp3(b.k, a.k) })
+			slices.SortStableFunc(ps, func(a, b pair) int {
+				if work++; work >= pollWork && !repoll() {
+					return 0
+				}
+				return cmp3(b.k, a.k)
+			})
 		} else {
-			slices.SortStableFunc(ps, func(a, b pair) int { return cmp3(a.k, b.k) })
+			slices.SortStableFunc(ps, func(a, b pair) int {
+				if work++; work >= pollWork && !repoll() {
+					return 0
+				}
+				return cmp3(a.k, b.k)
+			})
+		}
+		if sortErr != nil {
+			return sortErr
 		}
 		for i := range ps {
 			l.Items[i] = ps[i].v
@@ -112,9 +147,22 @@ func sortItems(l *List, keys []Value, reverse bool) error {
 			ps[i] = pair{keys[i].AsStr(), l.Items[i]}
 		}
 		if reverse {
-			slices.SortStableFunc(ps, func(a, b pair) int { return strings.Compare(b.k, a.k) })
+			slices.SortStableFunc(ps, func(a, b pair) int {
+				if work++; work >= pollWork && !repoll() {
+					return 0
+				}
+				return strings.Compare(b.k, a.k)
+			})
 		} else {
-			slices.SortStableFunc(ps, func(a, b pair) int { return strings.Compare(a.k, b.k) })
+			slices.SortStableFunc(ps, func(a, b pair) int {
+				if work++; work >= pollWork && !repoll() {
+					return 0
+				}
+				return strings.Compare(a.k, b.k)
+			})
+		}
+		if sortErr != nil {
+			return sortErr
 		}
 		for i := range ps {
 			l.Items[i] = ps[i].v
@@ -130,9 +178,8 @@ func sortItems(l *List, keys []Value, reverse bool) error {
 	for i := range ps {
 		ps[i] = pair{keys[i], l.Items[i]}
 	}
-	var sortErr error
 	slices.SortStableFunc(ps, func(a, b pair) int {
-		if sortErr != nil {
+		if work++; (work >= pollWork && !repoll()) || sortErr != nil {
 			return 0
 		}
 		if reverse {

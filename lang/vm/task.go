@@ -472,6 +472,13 @@ func (t *Task) run(thrown *Error) (status Status) {
 		case compile.SETGLOBAL:
 			sp = unsafe.Add(sp, -valueSize)
 			fr.cl.proto.module.globals[arg] = *(*Value)(sp)
+		case compile.PUTGLOBAL:
+			g := &fr.cl.proto.module.globals[arg]
+			if g.k == kUndef {
+				goto slow
+			}
+			sp = unsafe.Add(sp, -valueSize)
+			*g = *(*Value)(sp)
 		case compile.BUILTIN:
 			sp = push(sp, m.builtins[arg])
 
