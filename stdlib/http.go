@@ -34,7 +34,10 @@ func httpModule(l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) {
 			"_parse_request":  vm.NewNative("_parse_request", httpParseRequest),
 			"_response":       vm.NewNative("_response", d.response),
 			"_error_response": vm.NewNative("_error_response", d.errorResponse),
-			"_chunk_size":     vm.NewNative("_chunk_size", httpChunkSize),
+			"_body":           vm.NewNative("_body", httpBody),
+			"_body_read":      vm.NewNative("_body_read", httpBodyRead),
+			"_body_all":       vm.NewNative("_body_all", httpBodyAll),
+			"_body_state":     vm.NewNative("_body_state", httpBodyState),
 			"_parse_url":      vm.NewNative("_parse_url", httpParseURL),
 			"_request_head":   vm.NewNative("_request_head", httpRequestHead),
 			"_parse_response": vm.NewNative("_parse_response", httpParseResponse),
@@ -352,7 +355,13 @@ func (d *httpDate) response(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 	var b strings.Builder
 	b.Grow(160 + len(body))
 	statusLine(&b, status)
-	seen, err := writeHeaders(fn, &b, headers, "content-length", "connection", "transfer-encoding")
+	// A 304 keeps a Content-Length the handler gives (that of the body a
+	// 200 would have); otherwise the server frames the body itself.
+	skipLength := "content-length"
+	if status == 304 {
+		skipLength = "transfer-encoding"
+	}
+	seen, err := writeHeaders(fn, &b, headers, skipLength, "connection", "transfer-encoding")
 	if err != nil {
 		return vm.Nil, err
 	}
@@ -370,11 +379,10 @@ func (d *httpDate) response(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 		b.WriteString("Transfer-Encoding: chunked\r\n")
 	case framing == bodyToClose && !noBody:
 		closeConn = true
-	case status != 204:
+	case !noBody:
+		// A 204 has no Content-Length, and a 304 only the handler's
+		// (RFC 9110 sections 8.6 and 15.3.5).
 		n := len(body)
-		if noBody {
-			n = 0
-		}
 		b.WriteString("Content-Length: ")
 		b.WriteString(strconv.Itoa(n))
 		b.WriteString("\r\n")
@@ -445,38 +453,6 @@ func (d *httpDate) errorResponse(_ *vm.Task, args []vm.Value) (vm.Value, error) 
 	b.WriteString("\r\nConnection: close\r\n\r\n")
 	b.WriteString(body)
 	return vm.Str(b.String()), nil
-}
-
-// httpChunkSize is _chunk_size(line): the size of a chunk-size line
-// (extensions ignored), or -1 when it is malformed.
-func httpChunkSize(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-	if err := vm.CheckArgs("_chunk_size", args, 1, 1); err != nil {
-		return vm.Nil, err
-	}
-	s, err := strArg("_chunk_size", args, 0)
-	if err != nil {
-		return vm.Nil, err
-	}
-	if !strings.HasSuffix(s, "\n") {
-		return vm.Int(-1), nil
-	}
-	s = strings.TrimSuffix(strings.TrimSuffix(s, "\n"), "\r")
-	if i := strings.IndexByte(s, ';'); i >= 0 {
-		s = s[:i]
-	}
-	s = strings.TrimRight(s, " \t")
-	if s == "" || len(s) > 15 {
-		return vm.Int(-1), nil
-	}
-	var n int64
-	for i := 0; i < len(s); i++ {
-		d, ok := unhex(s[i])
-		if !ok {
-			return vm.Int(-1), nil
-		}
-		n = n<<4 | int64(d)
-	}
-	return vm.Int(n), nil
 }
 
 // httpParseURL is _parse_url(url): [host, port, target, host header].

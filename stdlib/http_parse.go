@@ -1,6 +1,8 @@
 package stdlib
 
 import (
+	"bytes"
+	"slices"
 	"strings"
 	"unsafe"
 )
@@ -20,11 +22,31 @@ type requestHead struct {
 	names  []string
 	values []string
 	store  [2 * 12]string // backing for names and values up to 12 headers
+	// index finds a name's position once there are more than indexFrom
+	// headers, so that a head with many headers is parsed in linear time.
+	index map[string]int
+	// dups holds the later values of repeated names; finish joins them.
+	dups []dupValue
+	// crlf: every line must end with CRLF (requests; a bare LF is refused).
+	crlf      bool
+	hosts     int    // Host lines seen
+	authority string // of an absolute-form target
+	absolute  bool
 	// From the headers:
 	contentLength int64 // -1 when absent
 	chunked       bool
 	closeConn     bool // Connection: close, or HTTP/1.0 without keep-alive
 }
+
+// dupValue is a later value of the header at names[at].
+type dupValue struct {
+	at  int
+	val string
+}
+
+// indexFrom is the number of headers up to which a name is found by
+// scanning the list.
+const indexFrom = 16
 
 // isTokenChar reports whether c may appear in a method or header name (RFC 9110 tchar).
 func isTokenChar(c byte) bool {
@@ -53,6 +75,29 @@ func nextLine(b []byte, i int) (line []byte, next int, ok bool) {
 	return nil, len(b), false
 }
 
+// nextCRLFLine is nextLine for a head whose lines must end with CRLF: ok is
+// false without a "\n", and bad is true for a "\n" without "\r" before it.
+func nextCRLFLine(b []byte, i int) (line []byte, next int, ok, bad bool) {
+	j := bytes.IndexByte(b[i:], '\n')
+	if j < 0 {
+		return nil, len(b), false, false
+	}
+	j += i
+	if j == i || b[j-1] != '\r' {
+		return nil, j + 1, true, true
+	}
+	return b[i : j-1], j + 1, true, false
+}
+
+// line is the next line of a head for parseHeaders (see crlf).
+func (h *requestHead) line(b []byte, i int) (line []byte, next int, ok bool) {
+	if !h.crlf {
+		return nextLine(b, i)
+	}
+	line, next, ok, bad := nextCRLFLine(b, i)
+	return line, next, ok && !bad
+}
+
 // parseRequestHead parses a request head: the request line and the header
 // lines, ending with an empty line. It makes one pass over b. A head it cannot
 // accept gives ok false (answered 400).
@@ -66,11 +111,12 @@ func parseRequestHead(b []byte) (*requestHead, bool) {
 
 // parseRequest is parseRequestHead into h.
 func (h *requestHead) parseRequest(b []byte) bool {
-	line, i, ok := nextLine(b, 0)
+	h.init()
+	h.crlf = true
+	line, i, ok := h.line(b, 0)
 	if !ok {
 		return false
 	}
-	h.init()
 	// Request line: METHOD SP target SP HTTP/d.d
 	sp1 := -1
 	for j, c := range line {
@@ -92,7 +138,7 @@ func (h *requestHead) parseRequest(b []byte) bool {
 			sp2 = j
 			break
 		}
-		if c <= ' ' || c == 0x7f {
+		if c <= ' ' || c >= 0x7f {
 			return false
 		}
 	}
@@ -125,9 +171,9 @@ func (h *requestHead) parseHeaders(b []byte, i int) bool {
 	ok := true
 	// Header lines.
 	for {
-		line, i, ok = nextLine(b, i)
+		line, i, ok = h.line(b, i)
 		if !ok {
-			return false // no empty line at the end
+			return false // no empty line at the end, or a bare LF
 		}
 		if len(line) == 0 {
 			break
@@ -178,6 +224,22 @@ func (h *requestHead) init() {
 	h.names, h.values = h.store[:0:12], h.store[12:12]
 }
 
+// find is the position of header name (lower-case), or -1.
+func (h *requestHead) find(name string) int {
+	if h.index != nil {
+		if at, ok := h.index[name]; ok {
+			return at
+		}
+		return -1
+	}
+	for i, n := range h.names {
+		if n == name {
+			return i
+		}
+	}
+	return -1
+}
+
 // view is the string of b's bytes, without a copy (see requestHead).
 func view(b []byte) string {
 	if len(b) == 0 {
@@ -219,27 +281,26 @@ func lowerASCII(b []byte) string {
 
 // get is the value of the header name (lower-case), if it was given.
 func (h *requestHead) get(name string) (string, bool) {
-	for i, n := range h.names {
-		if n == name {
-			return h.values[i], true
-		}
+	if at := h.find(name); at >= 0 {
+		return h.values[at], true
 	}
 	return "", false
 }
 
 func (h *requestHead) addHeader(name, val string) bool {
-	at := -1
-	for i, n := range h.names {
-		if n == name {
-			at = i
-			break
-		}
-	}
-	if name == "content-length" {
+	at := h.find(name)
+	switch name {
+	case "content-length":
 		if !isDigits(val) || len(val) > 18 {
 			return false
 		}
 		if at >= 0 && h.values[at] != val {
+			return false
+		}
+	case "host":
+		// RFC 9112 section 3.2: one Host line, with a host[:port] value.
+		h.hosts++
+		if h.crlf && (h.hosts > 1 || !validHost(val)) {
 			return false
 		}
 	}
@@ -247,8 +308,60 @@ func (h *requestHead) addHeader(name, val string) bool {
 	case at < 0:
 		h.names = append(h.names, name)
 		h.values = append(h.values, val)
+		if h.index != nil {
+			h.index[name] = len(h.names) - 1
+		} else if len(h.names) > indexFrom {
+			h.index = make(map[string]int, 2*len(h.names))
+			for i, n := range h.names {
+				h.index[n] = i
+			}
+		}
 	case name != "content-length":
-		h.values[at] += ", " + val
+		h.dups = append(h.dups, dupValue{at, val})
+	}
+	return true
+}
+
+// joinDups joins the values of repeated names with ", ", in the order given,
+// in time linear in their total size.
+func (h *requestHead) joinDups() {
+	if len(h.dups) == 0 {
+		return
+	}
+	slices.SortStableFunc(h.dups, func(a, b dupValue) int { return a.at - b.at })
+	for i := 0; i < len(h.dups); {
+		at := h.dups[i].at
+		j := i
+		n := len(h.values[at])
+		for ; j < len(h.dups) && h.dups[j].at == at; j++ {
+			n += 2 + len(h.dups[j].val)
+		}
+		var sb strings.Builder
+		sb.Grow(n)
+		sb.WriteString(h.values[at])
+		for _, d := range h.dups[i:j] {
+			sb.WriteString(", ")
+			sb.WriteString(d.val)
+		}
+		h.values[at] = sb.String()
+		i = j
+	}
+	h.dups = h.dups[:0]
+}
+
+// validHost reports whether s is a Host header's value: a host (reg-name,
+// IPv4 or [IP-literal]) with an optional :port, or empty (RFC 9110 7.2).
+func validHost(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
+			continue
+		}
+		switch c {
+		case '-', '.', '_', '~', '%', '!', '$', '&', '\'', '(', ')', '*', '+', ',', ';', '=', ':', '[', ']':
+			continue
+		}
+		return false
 	}
 	return true
 }
@@ -267,6 +380,19 @@ func isDigits(s string) bool {
 
 // finish reads the headers that frame the message and the connection.
 func (h *requestHead) finish() bool {
+	h.joinDups()
+	if h.minor >= 1 && h.hosts == 0 {
+		return false // RFC 9112 section 3.2
+	}
+	if h.absolute {
+		// The host of an absolute-form target wins over the Host header.
+		if at := h.find("host"); at >= 0 {
+			h.values[at] = h.authority
+		} else {
+			h.names = append(h.names, "host")
+			h.values = append(h.values, h.authority)
+		}
+	}
 	if cl, ok := h.get("content-length"); ok {
 		var n int64
 		for i := 0; i < len(cl); i++ {
@@ -314,22 +440,31 @@ func (h *requestHead) splitTarget() bool {
 	if strings.HasPrefix(t, "http://") || strings.HasPrefix(t, "https://") {
 		// absolute form: drop the scheme and authority
 		rest := t[strings.Index(t, "//")+2:]
-		if j := strings.IndexAny(rest, "/?"); j >= 0 {
+		auth := rest
+		if j := strings.IndexAny(rest, "/?#"); j >= 0 {
+			auth = rest[:j]
 			t = rest[j:]
-			if t[0] == '?' {
+			if t[0] != '/' {
 				t = "/" + t
 			}
 		} else {
 			t = "/"
 		}
+		if j := strings.LastIndexByte(auth, '@'); j >= 0 {
+			auth = auth[j+1:] // user information is not part of the host
+		}
+		if auth == "" || !validHost(auth) {
+			return false
+		}
+		h.authority, h.absolute = auth, true
 	}
 	if t == "" || t[0] != '/' {
 		return false
 	}
-	p, q, _ := strings.Cut(t, "?")
-	if j := strings.IndexByte(q, '#'); j >= 0 {
-		q = q[:j]
+	if j := strings.IndexByte(t, '#'); j >= 0 {
+		t = t[:j] // a fragment is not sent, but if it is, it is not the path
 	}
+	p, q, _ := strings.Cut(t, "?")
 	path, ok := percentDecode(p, false)
 	if !ok {
 		return false
@@ -437,6 +572,7 @@ func parseResponseHead(b []byte) (h *requestHead, status int, ok bool) {
 	if !h.parseHeaders(b, i) {
 		return nil, 0, false
 	}
+	h.joinDups()
 	if cl, ok := h.get("content-length"); ok {
 		var n int64
 		for i := 0; i < len(cl); i++ {

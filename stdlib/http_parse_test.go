@@ -2,8 +2,10 @@ package stdlib
 
 import (
 	"bytes"
+	"fmt"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -33,13 +35,24 @@ func TestParseRequestHead(t *testing.T) {
 		t.Errorf("query %q %q %v", keys, vals, ok)
 	}
 
-	h, ok = parseRequestHead([]byte("GET / HTTP/1.0\nConnection: Keep-Alive\n\n"))
+	h, ok = parseRequestHead([]byte("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n"))
 	if !ok || h.closeConn || h.minor != 0 {
-		t.Errorf("HTTP/1.0 keep-alive with bare LF: %+v %v", h, ok)
+		t.Errorf("HTTP/1.0 keep-alive: %+v %v", h, ok)
 	}
-	h, ok = parseRequestHead([]byte("GET http://host:1/p?q HTTP/1.1\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n"))
+	h, ok = parseRequestHead([]byte("GET http://user@host:1/p?q#f HTTP/1.1\r\nHost: other\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n"))
 	if !ok || h.path != "/p" || h.rawQuery != "q" || !h.closeConn || !h.chunked {
 		t.Errorf("absolute form: %+v %v", h, ok)
+	}
+	if host, _ := h.get("host"); host != "host:1" {
+		t.Errorf("absolute form: Host is %q, want the target's host:1", host)
+	}
+	h, ok = parseRequestHead([]byte("GET /a/b#frag HTTP/1.1\r\nHost: x\r\n\r\n"))
+	if !ok || h.path != "/a/b" || h.rawQuery != "" {
+		t.Errorf("fragment: %+v %v", h, ok)
+	}
+	h, ok = parseRequestHead([]byte("GET / HTTP/1.0\r\n\r\n"))
+	if !ok {
+		t.Errorf("HTTP/1.0 without Host: %+v %v", h, ok)
 	}
 
 	bad := []string{
@@ -60,11 +73,53 @@ func TestParseRequestHead(t *testing.T) {
 		"GET / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n",
 		"GET / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n",
 		"GET / HTTP/1.1\r\n\r\nextra",
+		// A bare LF inside a CRLF head (CVE-2022-35256), or LF-only lines.
+		"GET / HTTP/1.1\r\nHost: localhost\r\nDummy: x\nContent-Length: 23\r\n\r\n",
+		"GET / HTTP/1.1\nHost: localhost\n\n",
+		"GET / HTTP/1.1\r\nHost: localhost\n\r\n",
+		"GET / HTTP/1.1\r\nHost: x\r\nA: b\rc\r\n\r\n",
+		// Host: missing in HTTP/1.1, given twice, or not a host.
+		"GET / HTTP/1.1\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: a\r\nHost: a\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: a b\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: a/b\r\n\r\n",
+		"GET / HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n",
+		"GET http://a b/ HTTP/1.1\r\nHost: a\r\n\r\n",
+		// Bytes beyond ASCII in the target.
+		"GET /\xce\xb4 HTTP/1.1\r\nHost: x\r\n\r\n",
 	}
 	for _, s := range bad {
 		if _, ok := parseRequestHead([]byte(s)); ok {
 			t.Errorf("accepted %q", s)
 		}
+	}
+}
+
+// TestParseManyHeaders: a head of 10,000 distinct names, and one name given
+// 10,000 times, parse to the same headers as a slow reference would.
+func TestParseManyHeaders(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("GET / HTTP/1.1\r\nHost: x\r\n")
+	for i := 0; i < 10000; i++ {
+		fmt.Fprintf(&b, "X-%d: v%d\r\nx-same: %d\r\n", i, i, i)
+	}
+	b.WriteString("\r\n")
+	h, ok := parseRequestHead([]byte(b.String()))
+	if !ok {
+		t.Fatal("not parsed")
+	}
+	if len(h.names) != 10002 || h.names[10001] != "x-9999" {
+		t.Fatalf("%d names", len(h.names))
+	}
+	if v, _ := h.get("x-5000"); v != "v5000" {
+		t.Errorf("x-5000: %q", v)
+	}
+	var want []string
+	for i := 0; i < 10000; i++ {
+		want = append(want, strconv.Itoa(i))
+	}
+	if same, _ := h.get("x-same"); same != strings.Join(want, ", ") {
+		t.Errorf("x-same: %.40q...", same)
 	}
 }
 
@@ -181,4 +236,42 @@ func FuzzQuery(f *testing.F) {
 func connectionOf(h *requestHead) string {
 	v, _ := h.get("connection")
 	return v
+}
+
+var (
+	normalHead = []byte("GET /plaintext?x=1 HTTP/1.1\r\nHost: localhost:8080\r\nUser-Agent: Mozilla/5.0 (X11; Linux x86_64)\r\n" +
+		"Accept: text/html,application/xhtml+xml\r\nAccept-Encoding: gzip, deflate\r\nAccept-Language: en-US,en;q=0.5\r\n" +
+		"Connection: keep-alive\r\nCookie: a=b; c=d\r\n\r\n")
+	manyHead = func() []byte {
+		var b strings.Builder
+		b.WriteString("GET / HTTP/1.1\r\nHost: x\r\n")
+		for i := 0; b.Len() < 64*1024-40; i++ {
+			fmt.Fprintf(&b, "X-%d: v\r\n", i)
+		}
+		b.WriteString("\r\n")
+		return []byte(b.String())
+	}()
+)
+
+// BenchmarkParseRequest parses an ordinary browser request head.
+func BenchmarkParseRequest(b *testing.B) {
+	b.ReportAllocs()
+	var h requestHead
+	for i := 0; i < b.N; i++ {
+		h = requestHead{}
+		if !h.parseRequest(normalHead) {
+			b.Fatal("not parsed")
+		}
+	}
+}
+
+// BenchmarkParseManyHeaders parses a 64 KiB head of about 7,000 distinct
+// header lines.
+func BenchmarkParseManyHeaders(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, ok := parseRequestHead(manyHead); !ok {
+			b.Fatal("not parsed")
+		}
+	}
 }
