@@ -68,11 +68,11 @@ func sortList(t *Task, l *List, key Value, reverse bool, ret string) (Value, err
 
 // sortItems reorders l.Items by keys (keys[i] belongs to l.Items[i]; keys may
 // be l.Items itself), stably; with reverse, greatest first and equal keys
-// still in their original order, as Python's sort. Keys must be ordered by
-// `<` with each other; when they are not, it throws kind type and leaves l
-// as it was. Before moving anything it checks that the keys are all numbers,
-// all strings or all lists (checkSortable), whatever their number, so [nil]
-// throws too. It polls t's interrupt and budget as it compares.
+// still in their original order, as Python's sort. Before moving anything it
+// checks that the keys are all numbers, all strings or all lists
+// (checkSortable), whatever their number, so [nil] throws too; a comparison
+// that still fails (lists of unrelated items) throws kind type. Either way l
+// is left as it was. It polls t's interrupt and budget as it compares.
 func sortItems(t *Task, l *List, keys []Value, reverse bool) error {
 	if err := checkSortable(keys); err != nil {
 		return err
@@ -88,12 +88,10 @@ func sortItems(t *Task, l *List, keys []Value, reverse bool) error {
 	var sortErr error
 	work := 0
 	repoll := func() bool {
-		work = pollWork
+		work = 0
 		if sortErr == nil {
 			if e := t.poll(pollWork); e != nil {
 				sortErr = e
-			} else {
-				work = 0
 			}
 		}
 		return sortErr == nil
@@ -105,102 +103,97 @@ func sortItems(t *Task, l *List, keys []Value, reverse bool) error {
 			break
 		}
 	}
+	// Sort (key, position) pairs: a tie on the key is broken by the position,
+	// which makes the (faster) unstable sort stable.
+	perm := make([]int32, n)
 	switch kind {
 	case KInt:
 		type pair struct {
 			k int64
-			v Value
+			i int32
 		}
 		ps := make([]pair, n)
 		for i := range ps {
-			ps[i] = pair{int64(keys[i].n), l.Items[i]}
+			ps[i] = pair{int64(keys[i].n), int32(i)}
 		}
+		sign := int64(1)
 		if reverse {
-			slices.SortStableFunc(ps, func(a, b pair) int {
-				if work++; work >= pollWork && !repoll() {
-					return 0
-				}
-				return cmp3(b.k, a.k)
-			})
-		} else {
-			slices.SortStableFunc(ps, func(a, b pair) int {
-				if work++; work >= pollWork && !repoll() {
-					return 0
-				}
-				return cmp3(a.k, b.k)
-			})
+			sign = -1
 		}
-		if sortErr != nil {
-			return sortErr
-		}
+		slices.SortFunc(ps, func(a, b pair) int {
+			if work++; work >= pollWork && !repoll() {
+				return 0
+			}
+			if a.k != b.k {
+				if (a.k < b.k) == (sign > 0) {
+					return -1
+				}
+				return 1
+			}
+			return int(a.i - b.i)
+		})
 		for i := range ps {
-			l.Items[i] = ps[i].v
+			perm[i] = ps[i].i
 		}
-		return nil
 	case KStr:
 		type pair struct {
 			k string
-			v Value
+			i int32
 		}
 		ps := make([]pair, n)
 		for i := range ps {
-			ps[i] = pair{keys[i].AsStr(), l.Items[i]}
+			ps[i] = pair{keys[i].AsStr(), int32(i)}
 		}
+		sign := 1
 		if reverse {
-			slices.SortStableFunc(ps, func(a, b pair) int {
-				if work++; work >= pollWork && !repoll() {
-					return 0
-				}
-				return strings.Compare(b.k, a.k)
-			})
-		} else {
-			slices.SortStableFunc(ps, func(a, b pair) int {
-				if work++; work >= pollWork && !repoll() {
-					return 0
-				}
-				return strings.Compare(a.k, b.k)
-			})
+			sign = -1
 		}
-		if sortErr != nil {
-			return sortErr
-		}
+		slices.SortFunc(ps, func(a, b pair) int {
+			if work++; work >= pollWork && !repoll() {
+				return 0
+			}
+			if c := strings.Compare(a.k, b.k); c != 0 {
+				return c * sign
+			}
+			return int(a.i - b.i)
+		})
 		for i := range ps {
-			l.Items[i] = ps[i].v
+			perm[i] = ps[i].i
 		}
-		return nil
+	default:
+		// Anything else: compare with the rules of `<`; stop at the first
+		// error. An unordered pair (a NaN) counts as equal.
+		for i := range perm {
+			perm[i] = int32(i)
+		}
+		slices.SortStableFunc(perm, func(a, b int32) int {
+			if work++; (work >= pollWork && !repoll()) || sortErr != nil {
+				return 0
+			}
+			x, y := keys[a], keys[b]
+			if reverse {
+				x, y = y, x
+			}
+			c, ok, err := Compare(x, y)
+			if err != nil {
+				sortErr = err
+				return 0
+			}
+			if !ok {
+				return 0
+			}
+			return c
+		})
 	}
-	// Anything else: compare with the rules of `<`, on a copy, so that an
-	// error leaves the list as it was.
-	type pair struct {
-		k, v Value
-	}
-	ps := make([]pair, n)
-	for i := range ps {
-		ps[i] = pair{keys[i], l.Items[i]}
-	}
-	slices.SortStableFunc(ps, func(a, b pair) int {
-		if work++; (work >= pollWork && !repoll()) || sortErr != nil {
-			return 0
-		}
-		if reverse {
-			a, b = b, a
-		}
-		c, ok, err := Compare(a.k, b.k)
-		if err != nil {
-			sortErr = err
-			return 0
-		}
-		if !ok { // NaN: keep it where it falls
-			return 0
-		}
-		return c
-	})
 	if sortErr != nil {
 		return sortErr
 	}
-	for i := range ps {
-		l.Items[i] = ps[i].v
+	// Only now is the list changed: the items in their new order.
+	sorted := make([]Value, n)
+	for i, j := range perm {
+		sorted[i] = l.Items[j]
 	}
+	copy(l.Items, sorted)
 	return nil
 }
 
