@@ -3,8 +3,6 @@ package vm
 import (
 	"slices"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 )
 
 var stringMethods map[string]MethodFunc
@@ -12,19 +10,15 @@ var listMethods map[string]MethodFunc
 
 func init() {
 	stringMethods = map[string]MethodFunc{
-		"split":      strSplit,
 		"strip":      strStrip("strip", true, true),
 		"lstrip":     strStrip("lstrip", true, false),
 		"rstrip":     strStrip("rstrip", false, true),
-		"upper":      strNoArg("upper", func(s string) string { return mapCase(s, unicode.ToUpper) }),
-		"lower":      strNoArg("lower", func(s string) string { return mapCase(s, unicode.ToLower) }),
 		"startswith": strPred("startswith", strings.HasPrefix),
 		"endswith":   strPred("endswith", strings.HasSuffix),
-		"find":       strFind,
-		"count":      strCount,
 		"replace":    strReplace,
 		"join":       strJoin,
 	}
+	addStringMethods(stringMethods)
 	listMethods = map[string]MethodFunc{
 		"push":    listPush,
 		"pop":     listPop,
@@ -36,6 +30,7 @@ func init() {
 		"remove":  listRemove,
 		"copy":    listCopy,
 		"clear":   listClear,
+		"count":   listCount,
 	}
 }
 
@@ -44,31 +39,6 @@ func strArg(fn string, args []Value, i int) (string, error) {
 		return "", TypeArgError(fn, i+1, "a string", args[i])
 	}
 	return args[i].AsStr(), nil
-}
-
-func strSplit(t *Task, recv Value, args []Value) (Value, error) {
-	if err := CheckArgs("split", args, 0, 1); err != nil {
-		return Nil, err
-	}
-	s := recv.AsStr()
-	var parts []string
-	if len(args) == 0 || args[0].k == KNil {
-		parts = strings.Fields(s)
-	} else {
-		sep, err := strArg("split", args, 0)
-		if err != nil {
-			return Nil, err
-		}
-		if sep == "" {
-			return Nil, NewError(KindValue, "split() separator must not be empty")
-		}
-		parts = strings.Split(s, sep)
-	}
-	out := make([]Value, len(parts))
-	for i, p := range parts {
-		out[i] = Str(p)
-	}
-	return NewList(out), nil
 }
 
 // asciiSpace is the whitespace strip, lstrip and rstrip remove when given no
@@ -113,23 +83,6 @@ func trimBytes(s, chars string, left, right bool) string {
 	return s[i:j]
 }
 
-// mapCase applies f to each UTF-8 encoded character of s and keeps every byte
-// that is not part of one as it is (strings.ToUpper would turn it into U+FFFD).
-func mapCase(s string, f func(rune) rune) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && n == 1 {
-			b.WriteByte(s[i])
-		} else {
-			b.WriteRune(f(r))
-		}
-		i += n
-	}
-	return b.String()
-}
-
 func strNoArg(name string, f func(string) string) MethodFunc {
 	return func(t *Task, recv Value, args []Value) (Value, error) {
 		if err := CheckArgs(name, args, 0, 0); err != nil {
@@ -150,31 +103,6 @@ func strPred(name string, f func(string, string) bool) MethodFunc {
 		}
 		return Bool(f(recv.AsStr(), a)), nil
 	}
-}
-
-func strFind(t *Task, recv Value, args []Value) (Value, error) {
-	if err := CheckArgs("find", args, 1, 1); err != nil {
-		return Nil, err
-	}
-	a, err := strArg("find", args, 0)
-	if err != nil {
-		return Nil, err
-	}
-	return Int(int64(strings.Index(recv.AsStr(), a))), nil
-}
-
-func strCount(t *Task, recv Value, args []Value) (Value, error) {
-	if err := CheckArgs("count", args, 1, 1); err != nil {
-		return Nil, err
-	}
-	a, err := strArg("count", args, 0)
-	if err != nil {
-		return Nil, err
-	}
-	if a == "" {
-		return Int(int64(len(recv.AsStr()) + 1)), nil
-	}
-	return Int(int64(strings.Count(recv.AsStr(), a))), nil
 }
 
 func strReplace(t *Task, recv Value, args []Value) (Value, error) {
@@ -387,4 +315,21 @@ func listClear(t *Task, recv Value, args []Value) (Value, error) {
 	clear(l.Items)
 	l.Items = l.Items[:0]
 	return Nil, nil
+}
+
+func listCount(t *Task, recv Value, args []Value) (Value, error) {
+	if err := CheckArgs("count", args, 1, 1); err != nil {
+		return Nil, err
+	}
+	n := 0
+	for _, v := range recv.AsList().Items {
+		eq, err := Equal(v, args[0])
+		if err != nil {
+			return Nil, err
+		}
+		if eq {
+			n++
+		}
+	}
+	return Int(int64(n)), nil
 }
