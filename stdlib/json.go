@@ -142,13 +142,50 @@ func jsonQuote(b *strings.Builder, s string) {
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size == 1 {
-			b.WriteString(`\ufffd`)
+			// Not UTF-8: the character U+FFFD (not an escape), one for each
+			// maximal invalid subsequence, as Python's decode with "replace".
+			b.WriteRune(utf8.RuneError)
+			size = invalidUTF8Len(s[i:])
 		} else {
 			b.WriteString(s[i : i+size])
 		}
 		i += size
 	}
 	b.WriteByte('"')
+}
+
+// invalidUTF8Len is the length of the maximal subpart at the start of s, which
+// does not start a valid UTF-8 sequence: the lead byte and the continuation
+// bytes after it that could still begin a valid sequence (1 to 3 bytes), as
+// Unicode's "substitution of maximal subparts" and Python count them.
+func invalidUTF8Len(s string) int {
+	c := s[0]
+	var need int
+	lo, hi := byte(0x80), byte(0xbf) // the range of the second byte
+	switch {
+	case c >= 0xc2 && c <= 0xdf:
+		need = 1
+	case c == 0xe0:
+		need, lo = 2, 0xa0
+	case c == 0xed:
+		need, hi = 2, 0x9f
+	case c >= 0xe1 && c <= 0xef:
+		need = 2
+	case c == 0xf0:
+		need, lo = 3, 0x90
+	case c == 0xf4:
+		need, hi = 3, 0x8f
+	case c >= 0xf1 && c <= 0xf3:
+		need = 3
+	default:
+		return 1
+	}
+	n := 1
+	for n <= need && n < len(s) && s[n] >= lo && s[n] <= hi {
+		n++
+		lo, hi = 0x80, 0xbf
+	}
+	return n
 }
 
 // DecodeJSON parses JSON text into values: objects become maps (in the text's
@@ -397,15 +434,25 @@ func (d *jsonDecoder) str() (string, error) {
 					return "", d.errorf("invalid \\u escape")
 				}
 				if utf16.IsSurrogate(r) {
-					if strings.HasPrefix(d.s[d.i:], `\u`) {
+					// A high surrogate pairs with the \u escape right after
+					// it only when that one is a low surrogate; otherwise it
+					// is lone, and the escape after it stands on its own.
+					r2 := rune(-1)
+					if r < 0xdc00 && strings.HasPrefix(d.s[d.i:], `\u`) {
+						save := d.i
 						d.i += 2
-						r2, ok := d.hex4()
-						if !ok {
+						var ok bool
+						if r2, ok = d.hex4(); !ok {
 							return "", d.errorf("invalid \\u escape")
 						}
+						if r2 < 0xdc00 || r2 > 0xdfff {
+							d.i, r2 = save, -1
+						}
+					}
+					if r2 >= 0 {
 						r = utf16.DecodeRune(r, r2)
 					} else {
-						r = utf8.RuneError
+						r = utf8.RuneError // a lone surrogate
 					}
 				}
 				b.WriteRune(r)
