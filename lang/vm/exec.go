@@ -368,7 +368,11 @@ func (t *Task) exec(ins uint32) Status {
 		}
 	case compile.FORITER:
 		it := &s[sp-1]
-		k, v, ok := iterNext(it)
+		k, v, ok, e := iterNext(it)
+		if e != nil {
+			err = e
+			break
+		}
 		if !ok {
 			sp--
 			fr.jump(arg)
@@ -385,7 +389,11 @@ func (t *Task) exec(ins uint32) Status {
 			err = NewError(KindType, "cannot unpack a range value into two variables")
 			break
 		}
-		k, v, ok := iterNext(it)
+		k, v, ok, e := iterNext(it)
+		if e != nil {
+			err = e
+			break
+		}
 		if !ok {
 			sp--
 			fr.jump(arg)

@@ -16,7 +16,9 @@ func makeIter(v Value) (Value, error) {
 	case KList:
 		return Value{k: kIterList, p: v.p}, nil
 	case KMap:
-		return Value{k: kIterMap, p: v.p}, nil
+		// The position is in the low 32 bits of n, the map's edit count when
+		// the loop started in the high 32.
+		return Value{k: kIterMap, p: v.p, n: uint64(v.AsMap().edits) << 32}, nil
 	case KStr:
 		return Value{k: kIterStr, p: unsafe.Pointer(&strIter{s: v.AsStr()})}, nil
 	}
@@ -24,30 +26,36 @@ func makeIter(v Value) (Value, error) {
 }
 
 // iterNext advances an iterator: (index, element) for lists and strings,
-// (key, value) for maps, (value, value) for ranges.
-func iterNext(it *Value) (k, v Value, ok bool) {
+// (key, value) for maps, (value, value) for ranges. A map whose keys were
+// added or deleted since the loop started throws value at the next step, as
+// Python's dict does (replacing values is fine): the loop would otherwise
+// see entries moved by compaction, or never end while it adds keys.
+func iterNext(it *Value) (k, v Value, ok bool, err *Error) {
 	switch it.k {
 	case kIterRange:
 		r := (*Range)(it.p)
 		if r.Step > 0 && r.Start < r.Stop || r.Step < 0 && r.Start > r.Stop {
 			v = Int(r.Start)
 			r.advance()
-			return v, v, true
+			return v, v, true, nil
 		}
 	case kIterList:
 		items := (*List)(it.p).Items
 		if it.n < uint64(len(items)) {
 			i := it.n
 			it.n++
-			return Int(int64(i)), items[i], true
+			return Int(int64(i)), items[i], true, nil
 		}
 	case kIterMap:
 		m := (*Map)(it.p)
-		for it.n < uint64(len(m.keys)) {
-			i := it.n
+		if uint32(it.n>>32) != m.edits {
+			return Nil, Nil, false, NewError(KindValue, "map changed during iteration (a key was added or deleted)")
+		}
+		for uint64(uint32(it.n)) < uint64(len(m.keys)) {
+			i := uint32(it.n)
 			it.n++
 			if m.keys[i].k != kUndef {
-				return storedKey(m.keys[i]), m.vals[i], true
+				return storedKey(m.keys[i]), m.vals[i], true, nil
 			}
 		}
 	case kIterStr:
@@ -55,8 +63,8 @@ func iterNext(it *Value) (k, v Value, ok bool) {
 		if si.i < len(si.s) {
 			i := si.i
 			si.i++
-			return Int(int64(i)), Str(si.s[i : i+1]), true
+			return Int(int64(i)), Str(si.s[i : i+1]), true, nil
 		}
 	}
-	return Nil, Nil, false
+	return Nil, Nil, false, nil
 }

@@ -19,6 +19,9 @@ type Map struct {
 	vals  []Value
 	live  int
 	index []int32
+	// edits counts the keys added and deleted (not values replaced), so that
+	// a for loop over the map can tell that its keys changed (iter.go).
+	edits uint32
 }
 
 const emptySlot = -1
@@ -201,6 +204,7 @@ func (m *Map) set(k, v Value) {
 		m.keys = appendValue(m.keys, k)
 		m.vals = appendValue(m.vals, v)
 		m.live++
+		m.edits++
 		if len(m.keys) > smallMap {
 			m.reindex()
 		}
@@ -225,6 +229,7 @@ func (m *Map) set(k, v Value) {
 	m.keys = appendValue(m.keys, k)
 	m.vals = appendValue(m.vals, v)
 	m.live++
+	m.edits++
 }
 
 // SetStr stores v under a string key.
@@ -245,6 +250,7 @@ func (m *Map) Delete(k Value) error {
 	m.keys[i] = undef
 	m.vals[i] = Nil
 	m.live--
+	m.edits++
 	if i == len(m.keys)-1 && m.index == nil {
 		m.keys = m.keys[:i]
 		m.vals = m.vals[:i]
