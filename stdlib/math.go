@@ -28,16 +28,16 @@ func mathModule(*vm.Machine) (vm.Value, error) {
 		overflow bool // an infinite result of a finite argument is a range error
 	}{
 		{"sqrt", math.Sqrt, false},
-		{"exp", mathExp, true},
-		{"sin", math.Sin, false},
-		{"cos", math.Cos, false},
-		{"tan", math.Tan, false},
-		{"asin", math.Asin, false},
-		{"acos", math.Acos, false},
-		{"atan", math.Atan, false},
-		{"sinh", mathSinh, true},
-		{"cosh", mathCosh, true},
-		{"tanh", math.Tanh, false},
+		{"exp", crExp, true},
+		{"sin", crSin, false},
+		{"cos", crCos, false},
+		{"tan", crTan, false},
+		{"asin", crAsin, false},
+		{"acos", crAcos, false},
+		{"atan", crAtan, false},
+		{"sinh", crSinh, true},
+		{"cosh", crCosh, true},
+		{"tanh", crTanh, false},
 	} {
 		r := r
 		full := "math." + r.name
@@ -53,8 +53,8 @@ func mathModule(*vm.Machine) (vm.Value, error) {
 		name string
 		f    func(float64) float64
 	}{
-		{"log2", math.Log2},
-		{"log10", mathLog10},
+		{"log2", crLog2},
+		{"log10", crLog10},
 	} {
 		r := r
 		full := "math." + r.name
@@ -75,7 +75,7 @@ func mathModule(*vm.Machine) (vm.Value, error) {
 		if err != nil {
 			return vm.Nil, err
 		}
-		num, err := logOf("math.log", mathLog, x)
+		num, err := logOf("math.log", crLog, x)
 		if err != nil || len(args) == 1 {
 			return vm.Float(num), err
 		}
@@ -83,7 +83,7 @@ func mathModule(*vm.Machine) (vm.Value, error) {
 		if err != nil {
 			return vm.Nil, err
 		}
-		den, err := logOf("math.log", mathLog, b)
+		den, err := logOf("math.log", crLog, b)
 		if err != nil {
 			return vm.Nil, err
 		}
@@ -137,7 +137,7 @@ func mathModule(*vm.Machine) (vm.Value, error) {
 		if err != nil {
 			return vm.Nil, err
 		}
-		return vm.Float(math.Atan2(y, x)), nil
+		return vm.Float(crAtan2(y, x)), nil
 	})
 	fn("fmod", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 		x, y, err := libTwoNums("math.fmod", args)
@@ -366,55 +366,6 @@ func logOf(fn string, f func(float64) float64, x float64) (float64, error) {
 	return f(x), nil
 }
 
-// mathLog10 is exact at powers of ten (Go's Log10 is log2(x)*(ln2/ln10), which
-// misses 3 for 1000); elsewhere it is Go's.
-func mathLog10(x float64) float64 {
-	if x >= 1 && x <= 1e22 && x == math.Trunc(x) {
-		p := 0
-		for y := x; y >= 10 && math.Mod(y, 10) == 0; y /= 10 {
-			p++
-		}
-		if math.Pow10(p) == x {
-			return float64(p)
-		}
-	}
-	return mathLog(x) * (1 / math.Ln10)
-}
-
-// mathLog is math.Log, also right for subnormal x (Go's assembly Log on
-// amd64 is not: it gives -709.09 for 5e-324, whose logarithm is -744.44).
-func mathLog(x float64) float64 {
-	if x > 0 && x < 0x1p-1022 {
-		return math.Log(x*0x1p54) - 54*math.Ln2
-	}
-	return math.Log(x)
-}
-
-// mathExp is math.Exp, also right near the top of the float range, where
-// Go's assembly Exp on amd64 overflows early (exp(709.7) is 1.65e308).
-func mathExp(x float64) float64 {
-	if x > 709 && x < 710 {
-		return math.Exp(x-1) * math.E // x-1 is exact
-	}
-	return math.Exp(x)
-}
-
-// mathSinh and mathCosh do not overflow for |x| in [709.78, 710.48], where
-// the result still fits though exp(|x|) does not.
-func mathSinh(x float64) float64 {
-	if a := math.Abs(x); a > 709 && a < 711 {
-		return math.Copysign(math.Exp(a-1)*0.5*math.E, x)
-	}
-	return math.Sinh(x)
-}
-
-func mathCosh(x float64) float64 {
-	if a := math.Abs(x); a > 709 && a < 711 {
-		return math.Exp(a-1) * 0.5 * math.E
-	}
-	return math.Cosh(x)
-}
-
 func roundToInt(fn string, f func(float64) float64) vm.NativeFunc {
 	return func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 		if err := vm.CheckArgs(fn, args, 1, 1); err != nil {
@@ -490,7 +441,7 @@ func mathPow(x, y float64) (vm.Value, error) {
 		}
 		return vm.Float(r), nil
 	}
-	r := math.Pow(x, y)
+	r := crPow(x, y)
 	if math.IsNaN(r) {
 		return vm.Nil, mathDomainError("math.pow")
 	}

@@ -11,18 +11,15 @@ import (
 	"github.com/yieldscript/yieldscript/lang/vm"
 )
 
-// mathULP is how far (in units in the last place) a function may be from
-// Python's value: Go's math package is not correctly rounded everywhere and
-// glibc's functions, which Python calls, nearly are. Functions not listed
-// must match Python bit for bit. doc/stdlib.md says which functions these are.
-var mathULP = map[string]int64{
-	"sin": 40, "cos": 40, "tan": 40, "acos": 8, "pow": 20,
-	"asin": 1, "atan": 1, "atan2": 1, "sinh": 1, "cosh": 1, "tanh": 1,
-	"exp": 1, "log": 1, "log2": 1, "log10": 1,
-}
+// viaGlibcExp are the functions that follow glibc's own (not correctly
+// rounded) formulas over exp, where glibc's exp and the correctly rounded one
+// used here can differ by an ulp; their results may be 1 ulp from Python's.
+var viaGlibcExp = map[string]bool{"sinh": true, "cosh": true, "tanh": true}
 
 // TestMathAgainstPython runs the calls in testdata/math_cases.txt (written by
-// testdata/math_cases.py with Python 3.11) and compares the results.
+// testdata/math_cases.py with Python 3.11) and compares the results: they
+// must be Python's, bit for bit, or where Python's is not correctly rounded
+// (the file gives the correctly rounded value) that value.
 func TestMathAgainstPython(t *testing.T) {
 	f, err := os.Open("testdata/math_cases.txt")
 	if err != nil {
@@ -39,7 +36,7 @@ func TestMathAgainstPython(t *testing.T) {
 	for sc.Scan() {
 		line := sc.Text()
 		parts := strings.Split(line, "\t")
-		if len(parts) != 3 {
+		if len(parts) != 3 && len(parts) != 4 {
 			t.Fatalf("bad line %q", line)
 		}
 		fn, ok := mod.Global(parts[0])
@@ -65,10 +62,17 @@ func TestMathAgainstPython(t *testing.T) {
 			t.Errorf("math.%s(%s): %v; want %s", parts[0], parts[1], err, parts[2])
 			continue
 		}
-		want := parsePyValue(t, parts[2])
-		if !sameMathResult(got, want, mathULP[parts[0]]) {
+		want, ulps := parsePyValue(t, parts[2]), int64(0)
+		if len(parts) == 4 {
+			want = parsePyValue(t, strings.Replace(parts[3], "cr:", "f:", 1))
+		} else if viaGlibcExp[parts[0]] {
+			ulps = 1
+		}
+		if !sameMathResult(got, want, 0) {
 			bad[parts[0]]++
-			t.Errorf("math.%s(%s) = %s; want %s", parts[0], parts[1], vm.Repr(got), parts[2])
+			if !sameMathResult(got, want, ulps) || bad[parts[0]] > 3 {
+				t.Errorf("math.%s(%s) = %s; want %s", parts[0], parts[1], vm.Repr(got), parts[2])
+			}
 		}
 	}
 	if err := sc.Err(); err != nil {
@@ -78,7 +82,7 @@ func TestMathAgainstPython(t *testing.T) {
 		t.Errorf("only %d cases", n)
 	}
 	if len(bad) > 0 {
-		t.Logf("mismatches by function: %v", bad)
+		t.Logf("results 1 ulp from Python's, by function: %v", bad)
 	}
 }
 

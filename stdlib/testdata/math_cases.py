@@ -8,11 +8,24 @@ or err:KIND with Python's exceptions turned into YieldScript kinds
 (ValueError and OverflowError: value; ZeroDivisionError: zero_division). An
 integer result that does not fit in 64 bits is err:value, as in YieldScript.
 
-Run it from this folder: python3 math_cases.py > math_cases.txt
+A fourth field, cr:FLOAT, follows when Python's float result is not the
+correctly rounded value (computed with mpmath at 3,000 bits) of a function
+that YieldScript rounds correctly (glibc's are not always): the test expects
+that value there.
+
+Run it from this folder: python3 math_cases.py > math_cases.txt (needs mpmath).
 """
 import math
 import random
 import struct
+
+import mpmath
+
+mpmath.mp.prec = 3000
+CORRECTLY_ROUNDED = {"exp": mpmath.exp, "log": mpmath.log, "log2": lambda x: mpmath.log(x, 2),
+                     "sin": mpmath.sin, "cos": mpmath.cos, "tan": mpmath.tan, "asin": mpmath.asin,
+                     "acos": mpmath.acos, "atan": mpmath.atan, "atan2": mpmath.atan2,
+                     "pow": lambda x, y: mpmath.power(x, y)}
 
 rng = random.Random(20261201)
 INF, NAN = float("inf"), float("nan")
@@ -67,9 +80,43 @@ def result(f, args):
     return enc(r)
 
 
-def case(name, f, *args):
-    print(name + "\t" + " ".join(enc(a) for a in args) + "\t" + result(f, args))
+def correctly_rounded(name, args, r):
+    """The correctly rounded result where it differs from Python's r, else None."""
+    if name not in CORRECTLY_ROUNDED or not r.startswith("f:"):
+        return None
+    py = float(r[2:])
+    if math.isnan(py) or math.isinf(py) or py == 0:
+        return None
+    if name == "log" and len(args) == 2:
+        return None  # log(x, b) divides two rounded logarithms, as Python does
+    if any(a == 0 for a in args):
+        return None  # mpmath has no signed zero; Python's special cases are exact
+    cr = float(CORRECTLY_ROUNDED[name](*[mpmath.mpf(float(a)) for a in args]))
+    return None if cr == py else cr
 
+
+def case(name, f, *args):
+    r = result(f, args)
+    line = name + "\t" + " ".join(enc(a) for a in args) + "\t" + r
+    cr = correctly_rounded(name, args, r)
+    if cr is not None:
+        line += "\tcr:" + repr(cr)
+    print(line)
+
+
+# Arguments where libraries tend to differ: near multiples of pi/2, huge
+# angles, near 1 for log, at the ends of the float range for exp, near the
+# thresholds glibc's hyperbolic functions switch formulas at.
+NEAR_PI = [k * math.pi / 2 for k in range(-12, 13)] + [math.nextafter(k * math.pi / 2, INF) for k in range(1, 9)]
+HUGE = [rng.uniform(1, 10) * 10 ** rng.randint(5, 300) for _ in range(40)] + [2.0 ** 1000, 1e22, 6381956970095103.0 * 2 ** 797]
+NEAR_ONE = [1 + rng.uniform(-1, 1) * 10 ** -rng.randint(1, 15) for _ in range(40)]
+EDGE_EXP = [rng.uniform(-745.2, -700) for _ in range(20)] + [rng.uniform(700, 709.78) for _ in range(20)] + [rng.uniform(-1e-5, 1e-5) for _ in range(10)]
+HYP = [x * s for s in (1, -1) for x in [22.0, math.nextafter(22.0, 0), 0.34657359027997264, 0.3465736, 709.78222656250, 709.7827, 710.4758600739439, 710.476, 1.0, math.nextafter(1.0, 0), 2 ** -28, 2 ** -55, 19.06, 20.5]]
+EXTRA = {"sin": NEAR_PI + HUGE, "cos": NEAR_PI + HUGE, "tan": NEAR_PI + HUGE,
+         "log": NEAR_ONE, "log2": NEAR_ONE, "log10": NEAR_ONE + [10.0 ** k for k in range(-20, 23)],
+         "exp": EDGE_EXP, "sinh": HYP, "cosh": HYP, "tanh": HYP,
+         "asin": [math.nextafter(1.0, 0), -math.nextafter(1.0, 0), 0.5, -0.5, 1e-9],
+         "acos": [math.nextafter(1.0, 0), -math.nextafter(1.0, 0), 0.5, -0.5, 1e-9]}
 
 ONE = ["sqrt", "exp", "log", "log2", "log10", "sin", "cos", "tan", "asin", "acos", "atan",
        "sinh", "cosh", "tanh", "fabs", "degrees", "radians", "floor", "ceil", "trunc",
@@ -78,7 +125,7 @@ for name in ONE:
     f = getattr(math, name)
     lo, hi = {"asin": (-1.2, 1.2), "acos": (-1.2, 1.2), "tanh": (-20, 20),
               "exp": (-750, 750), "sinh": (-720, 720), "cosh": (-720, 720)}.get(name, (-100, 100))
-    for x in floats(150, lo, hi):
+    for x in floats(250, lo, hi) + EXTRA.get(name, []):
         case(name, f, x)
     for n in INTS:
         case(name, f, n)
@@ -87,7 +134,7 @@ TWO = ["pow", "atan2", "fmod", "copysign", "hypot", "log", "isclose"]
 for name in TWO:
     f = getattr(math, name)
     xs = floats(60, -50, 50)
-    for _ in range(250):
+    for _ in range(400):
         x, y = rng.choice(xs), rng.choice(xs)
         if name == "pow" and rng.random() < 0.5:
             y = float(rng.randint(-8, 8)) if rng.random() < 0.5 else rng.randint(-8, 8)
@@ -97,6 +144,16 @@ for name in TWO:
 for _ in range(50):
     xs = [rng.uniform(-100, 100) for _ in range(rng.randint(0, 5))]
     case("hypot", math.hypot, *xs)
+for _ in range(300):  # pow over the whole range, exact powers and subnormal results
+    x = rng.uniform(0, 4) * 10 ** rng.randint(-5, 5) * rng.choice([1, -1])
+    y = rng.choice([float(rng.randint(-40, 40)), rng.uniform(-300, 300), rng.uniform(-3, 3), 0.5])
+    case("pow", math.pow, x, y)
+for x, y in [(2.0, 10), (10.0, 22), (10.0, -5), (134217727.0, 2), (3.0, 33), (2.0, -1074), (2.0, -1075), (2.0, 1023), (2.0, 1024), (0.5, 1074.5), (1.0000001, 1e10), (-2.0, 0.5)]:
+    case("pow", math.pow, x, y)
+for _ in range(200):  # atan2 in every quadrant and across scales
+    y = rng.uniform(-1, 1) * 10 ** rng.randint(-300, 300)
+    x = rng.uniform(-1, 1) * 10 ** rng.randint(-300, 300)
+    case("atan2", math.atan2, y, x)
 for a, b, rel, ab in [(1.0, 1.1, 0.1, 0.0), (1.0, 1.2, 0.1, 0.0), (0.0, 1e-10, 1e-9, 0.0),
                       (0.0, 1e-10, 1e-9, 1e-9), (1.0, 2.0, -1.0, 0.0), (1.0, 2.0, 0.0, -1.0)]:
     case("isclose", lambda a, b, rel, ab: math.isclose(a, b, rel_tol=rel, abs_tol=ab), a, b, rel, ab)
