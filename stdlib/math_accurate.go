@@ -235,15 +235,14 @@ func crPow(x, y float64) float64 {
 		x = -x
 	}
 	l := ddLog(x)
-	t := l.mulF(y)
 	r := 0.0
-	switch {
-	case t.hi > 710:
+	switch ly := l.hi * y; {
+	case ly > 710:
 		r = math.Inf(1)
-	case t.hi < -746:
+	case ly < -746:
 		r = 0
 	default:
-		r = ddExp(t)
+		r = ddExp(l.mulF(y))
 	}
 	if neg {
 		r = -r
@@ -375,6 +374,9 @@ func halfPiBig() *big.Float {
 func reduce(x float64) (dd, int) {
 	if math.Abs(x) <= smallAngles {
 		return ddF(x), 0
+	}
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return dd{math.NaN(), math.NaN()}, 0
 	}
 	if math.Abs(x) < 0x1p+20 {
 		// Cody and Waite: pi/2 = p1 + p2 + p3 + p4 where p1..p3 have at most
@@ -553,6 +555,9 @@ func crAtan2(y, x float64) float64 {
 		}
 		return math.Copysign(math.Pi, y)
 	}
+	// Only the ratio matters: scale both (exactly) so that x is near 1 and
+	// no product in the division overflows.
+	y, x = math.Ldexp(y, -ex), math.Ldexp(x, -ex)
 	a := ddAtan(ddF(y).div(ddF(x)))
 	if x < 0 {
 		if y > 0 {

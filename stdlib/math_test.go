@@ -3,6 +3,7 @@ package stdlib
 import (
 	"bufio"
 	"math"
+	"math/rand/v2"
 	"os"
 	"strconv"
 	"strings"
@@ -128,4 +129,33 @@ func sameMathResult(got, want vm.Value, ulps int64) bool {
 	}
 	d := int64(math.Float64bits(g)) - int64(math.Float64bits(w))
 	return d <= ulps && d >= -ulps
+}
+
+// TestMathAnyFloat calls every function of one or two numbers with arbitrary
+// bit patterns: each returns a float, a bool, an int or an error of kind
+// value or zero_division, never a panic.
+func TestMathAnyFloat(t *testing.T) {
+	modv, _ := mathModule(nil)
+	mod := modv.AsObject().(*vm.Module)
+	r := rand.New(rand.NewPCG(1, 2))
+	special := []float64{0, math.Copysign(0, -1), 1, -1, math.Inf(1), math.Inf(-1), math.NaN(), math.MaxFloat64, math.SmallestNonzeroFloat64, 0x1p-1022}
+	arg := func() vm.Value {
+		if r.IntN(4) == 0 {
+			return vm.Float(special[r.IntN(len(special))])
+		}
+		return vm.Float(math.Float64frombits(r.Uint64()))
+	}
+	for _, name := range []string{"sqrt", "exp", "log", "log2", "log10", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "pow", "atan2", "fmod", "hypot", "copysign", "floor", "ceil", "trunc", "degrees", "radians", "isclose"} {
+		fn, _ := mod.Global(name)
+		for i := 0; i < 3000; i++ {
+			args := []vm.Value{arg()}
+			if name == "pow" || name == "atan2" || name == "fmod" || name == "hypot" || name == "copysign" || name == "isclose" || (name == "log" && i%2 == 0) {
+				args = append(args, arg())
+			}
+			_, err := fn.AsNative().Fn(nil, args)
+			if e, ok := err.(*vm.Error); err != nil && (!ok || (e.Kind != vm.KindValue && e.Kind != vm.KindZeroDivision)) {
+				t.Fatalf("math.%s(%v): %v", name, args, err)
+			}
+		}
+	}
 }
