@@ -158,8 +158,8 @@ func (v *VM) WaitTasks(ctx context.Context) error {
 }
 
 // Completions lists the names that may complete prefix, an identifier or a
-// dotted path (net.conn): globals and builtins, or the members of a module
-// global. Each is the whole completed text (net.connect).
+// dotted path (net.conn): globals and builtins, the members of a module
+// global, or the methods of a global holding a string or a list. Each is the whole completed text (net.connect).
 func (v *VM) Completions(prefix string) []string {
 	var out []string
 	v.do(func() error {
@@ -169,7 +169,19 @@ func (v *VM) Completions(prefix string) []string {
 				return nil
 			}
 			val, ok := v.main.Global(head)
-			if !ok || val.Kind() != vm.KObject {
+			if !ok {
+				return nil
+			}
+			if names := vm.MethodNames(val); names != nil {
+				// A string's or a list's built-in methods.
+				for _, n := range names {
+					if strings.HasPrefix(n, tail) {
+						out = append(out, head+"."+n)
+					}
+				}
+				return nil
+			}
+			if val.Kind() != vm.KObject {
 				return nil
 			}
 			mod, ok := val.AsObject().(*vm.Module)

@@ -302,6 +302,8 @@ func TestCompleter(t *testing.T) {
 	r.Line(context.Background(), "let counter = 1")
 	r.Line(context.Background(), "import net")
 	r.Line(context.Background(), "import math")
+	r.Line(context.Background(), `let name = "ada"`)
+	r.Line(context.Background(), "let xs = [3, 1]")
 	c := completer{vm: func() *yieldscript.VM { return v }}
 	cases := []struct {
 		line string
@@ -313,6 +315,10 @@ func TestCompleter(t *testing.T) {
 		{"spa", "wn", 3},
 		{"math.sq", "rt", 7},
 		{"x = math.fa", "ctorial", 7},
+		{"sor", "ted", 3},
+		{"name.remove", "prefix", 11},
+		{"name.zf", "ill", 7},
+		{"xs.ext", "end", 6},
 	}
 	for _, tc := range cases {
 		got, n := c.Do([]rune(tc.line), len([]rune(tc.line)))

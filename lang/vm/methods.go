@@ -333,3 +333,23 @@ func listCount(t *Task, recv Value, args []Value) (Value, error) {
 	}
 	return Int(int64(n)), nil
 }
+
+// MethodNames lists the built-in methods of v's type, sorted, when v is a
+// string or a list (nil otherwise), for completion.
+func MethodNames(v Value) []string {
+	var ms map[string]MethodFunc
+	switch v.k {
+	case KStr:
+		ms = stringMethods
+	case KList:
+		ms = listMethods
+	default:
+		return nil
+	}
+	names := make([]string, 0, len(ms))
+	for n := range ms {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
