@@ -33,6 +33,7 @@ func httpModule(l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) {
 			"_take_head":      vm.NewNative("_take_head", httpTakeHead),
 			"_parse_request":  vm.NewNative("_parse_request", httpParseRequest),
 			"_response":       vm.NewNative("_response", d.response),
+			"_body_after":     vm.NewNative("_body_after", bodyAfterHead),
 			"_error_response": vm.NewNative("_error_response", d.errorResponse),
 			"_body":           vm.NewNative("_body", httpBody),
 			"_body_read":      vm.NewNative("_body_read", httpBodyRead),
@@ -48,6 +49,7 @@ func httpModule(l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) {
 			"_chunk":          vm.NewNative("_chunk", httpChunk),
 			"_asks_close":     vm.NewNative("_asks_close", httpAsksClose),
 			"_stopping":       vm.NewNative("_stopping", httpStopping),
+			"_report":         vm.NewNative("_report", httpReport(l)),
 			"encode_query":    vm.NewNative("encode_query", httpEncodeQuery),
 			"decode_query":    vm.NewNative("decode_query", httpDecodeQuery),
 		})
@@ -352,8 +354,15 @@ func (d *httpDate) response(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 	default:
 		return vm.Nil, vm.Errorf(vm.KindType, "%s must be a string or a map, not %s", fn, result.TypeName())
 	}
+	// A large body is not copied after the head: the caller sends it on its
+	// own (see bodyAfterHead).
+	inline := len(body) < bigBody
 	var b strings.Builder
-	b.Grow(160 + len(body))
+	if inline {
+		b.Grow(160 + len(body))
+	} else {
+		b.Grow(160)
+	}
 	statusLine(&b, status)
 	// A 304 keeps a Content-Length the handler gives (that of the body a
 	// 200 would have); otherwise the server frames the body itself.
@@ -393,10 +402,79 @@ func (d *httpDate) response(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 		b.WriteString("Connection: keep-alive\r\n")
 	}
 	b.WriteString("\r\n")
-	if !headOnly && !noBody && framing == bodyWhole {
+	if !headOnly && !noBody && framing == bodyWhole && inline {
 		b.WriteString(body)
 	}
 	return vm.Str(b.String()), nil
+}
+
+// bigBody is the length from which a response body is sent after its head
+// rather than copied into one string with it: 20 clients that never read an
+// 8 MiB answer would otherwise hold 20 copies of it.
+const bigBody = 64 * 1024
+
+// bodyAfterHead is _body_after(result, head_only): the body of a handler's
+// result that _response left out of the text it gave (a large one), or "".
+func bodyAfterHead(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+	if err := vm.CheckArgs("_body_after", args, 2, 2); err != nil {
+		return vm.Nil, err
+	}
+	result := args[0]
+	if args[1].Truthy() {
+		return vm.Str(""), nil
+	}
+	body := vm.Nil
+	switch result.Kind() {
+	case vm.KStr:
+		body = result
+	case vm.KMap:
+		m := result.AsMap()
+		if v, ok := m.GetStr("status"); ok && v.Kind() == vm.KInt && (v.AsInt() == 204 || v.AsInt() == 304) {
+			return vm.Str(""), nil
+		}
+		body, _ = m.GetStr("body")
+	}
+	if body.Kind() != vm.KStr || len(body.AsStr()) < bigBody {
+		return vm.Str(""), nil
+	}
+	return body, nil
+}
+
+// httpReport makes _report(e, req): it reports the error e of the handler of
+// request req on stderr, with the request and the handler's frames (not those
+// of the http module). The server has answered it with 500: it is a handled
+// error, not one that escaped a task, so it does not change the exit status.
+func httpReport(l *scheduler.Loop) func(*vm.Task, []vm.Value) (vm.Value, error) {
+	return func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+		if err := vm.CheckArgs("_report", args, 2, 2); err != nil {
+			return vm.Nil, err
+		}
+		var e vm.Error
+		if args[0].Kind() == vm.KError {
+			e = *args[0].AsError()
+		} else {
+			e = vm.Error{Kind: vm.KindError, Message: "thrown value " + vm.Repr(args[0]), Value: args[0], IsValue: true}
+		}
+		trace := e.Trace
+		e.Trace = nil
+		for _, f := range trace {
+			if !strings.HasPrefix(f.File, "<stdlib>") {
+				e.Trace = append(e.Trace, f)
+			}
+		}
+		what := "request"
+		if args[1].Kind() == vm.KMap {
+			m := args[1].AsMap()
+			method, _ := m.GetStr("method")
+			path, _ := m.GetStr("path")
+			if method.Kind() == vm.KStr && path.Kind() == vm.KStr {
+				q := strconv.Quote(path.AsStr()) // control characters escaped
+				what = method.AsStr() + " " + q[1:len(q)-1]
+			}
+		}
+		l.Report("error in http handler for " + what + ":\n" + strings.TrimSuffix(e.Report(), "\n"))
+		return vm.Nil, nil
+	}
 }
 
 // httpStopping is _stopping(task): whether the task serving the connections
