@@ -50,6 +50,7 @@ func httpModule(l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) {
 			"_asks_close":     vm.NewNative("_asks_close", httpAsksClose),
 			"_stopping":       vm.NewNative("_stopping", httpStopping),
 			"_report":         vm.NewNative("_report", httpReport(l)),
+			"_now":            vm.NewNative("_now", httpNow),
 			"encode_query":    vm.NewNative("encode_query", httpEncodeQuery),
 			"decode_query":    vm.NewNative("decode_query", httpDecodeQuery),
 		})
@@ -475,6 +476,17 @@ func httpReport(l *scheduler.Loop) func(*vm.Task, []vm.Value) (vm.Value, error) 
 		l.Report("error in http handler for " + what + ":\n" + strings.TrimSuffix(e.Report(), "\n"))
 		return vm.Nil, nil
 	}
+}
+
+// clockStart is the origin of _now.
+var clockStart = time.Now()
+
+// httpNow is _now(): seconds on a monotonic clock, for deadlines.
+func httpNow(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+	if err := vm.CheckArgs("_now", args, 0, 0); err != nil {
+		return vm.Nil, err
+	}
+	return vm.Float(time.Since(clockStart).Seconds()), nil
 }
 
 // httpStopping is _stopping(task): whether the task serving the connections
