@@ -130,6 +130,10 @@ func jsonQuote(b *strings.Builder, s string) {
 				b.WriteString(`\r`)
 			case c == '\t':
 				b.WriteString(`\t`)
+			case c == '\b':
+				b.WriteString(`\b`)
+			case c == '\f':
+				b.WriteString(`\f`)
 			case c < 0x20:
 				b.WriteString(`\u00`)
 				b.WriteByte(hex[c>>4])

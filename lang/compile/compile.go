@@ -1125,7 +1125,7 @@ func foldInt(op string, x, y int64) (any, bool) {
 		if y == 0 {
 			return nil, false
 		}
-		return float64(x) / float64(y), true
+		return TrueDiv(x, y), true
 	case "**":
 		if y >= 0 {
 			return IntPow(x, y), true

@@ -40,7 +40,7 @@ func arith(t *Task, op compile.Op, a, b Value) (Value, error) {
 			if y == 0 {
 				return Nil, NewError(KindZeroDivision, "division by zero")
 			}
-			return Float(float64(x) / float64(y)), nil
+			return Float(compile.TrueDiv(x, y)), nil
 		case compile.FLOORDIV:
 			if y == 0 {
 				return Nil, NewError(KindZeroDivision, "integer division by zero")

@@ -816,7 +816,7 @@ func (t *Task) run(thrown *Error) (status Status) {
 					if b == 0 {
 						goto fusedFallback
 					}
-					r = Value{k: KFloat, n: math.Float64bits(float64(a) / float64(b))}
+					r = Value{k: KFloat, n: math.Float64bits(compile.TrueDiv(a, b))}
 				case compile.MOD:
 					if b <= 0 {
 						goto fusedFallback

@@ -1,0 +1,24 @@
+package compile
+
+import "math/big"
+
+// TrueDiv is x / y for two ints as Python computes it: the float nearest to
+// the exact quotient. float64(x) / float64(y) rounds twice when x or y is
+// beyond 2^53 (and is then off by one unit in the last place for about a
+// third of such pairs). y must not be 0.
+func TrueDiv(x, y int64) float64 {
+	const exact = 1 << 53
+	// Both within (-2^53, 2^53), so exact as floats: one rounding only.
+	if uint64(x+exact)|uint64(y+exact) < 2*exact {
+		return float64(x) / float64(y)
+	}
+	return trueDivBig(x, y)
+}
+
+func trueDivBig(x, y int64) float64 {
+	if x == 0 {
+		return float64(x) / float64(y) // 0.0 or -0.0, by the sign of y
+	}
+	f, _ := new(big.Rat).SetFrac(big.NewInt(x), big.NewInt(y)).Float64()
+	return f
+}
