@@ -13,8 +13,9 @@ import (
 )
 
 // TestGeneratedCore runs the expressions of testdata/gen/core.txt (strip,
-// json, repetition, sorted, arithmetic, with the results Python gave for the
-// same operations: see testdata/gen/gen_core.py) and compares what each
+// json, repetition, sorted, arithmetic, slicing, comparison, str of floats,
+// int and float of text, with the results Python gave for the same
+// operations: see testdata/gen/gen_core.py) and compares what each
 // gives, written as inside a list, or the kind of what it throws.
 func TestGeneratedCore(t *testing.T) {
 	f, err := os.Open("../testdata/gen/core.txt")
