@@ -88,18 +88,23 @@ func builtinRound(t *Task, args []Value) (Value, error) {
 	}
 	nd := args[1].AsInt()
 	if x.k == KInt {
-		return Int(roundInt(x.AsInt(), nd)), nil
+		r, ok := roundInt(x.AsInt(), nd)
+		if !ok {
+			return Nil, Errorf(KindValue, "round(%d, %d) is too large for an int", x.AsInt(), nd)
+		}
+		return Int(r), nil
 	}
 	return roundFloat(x.AsFloat(), nd)
 }
 
-// roundInt rounds i to a multiple of 10**-nd (nd < 0), halves to even.
-func roundInt(i, nd int64) int64 {
+// roundInt rounds i to a multiple of 10**-nd (nd < 0), halves to even; ok
+// is false when the result is beyond the int range.
+func roundInt(i, nd int64) (r int64, ok bool) {
 	if nd >= 0 {
-		return i
+		return i, true
 	}
 	if nd < -19 {
-		return 0
+		return 0, true
 	}
 	p := uint64(1)
 	for range -nd {
@@ -110,25 +115,24 @@ func roundInt(i, nd int64) int64 {
 	if neg {
 		u = -u
 	}
-	if nd == -19 && u < p {
-		// 10**19 exceeds every int: only its half decides.
-		if u > p/2 {
-			return int64(roundNeg(p, neg)) // wraps as int arithmetic does
-		}
-		return 0
-	}
-	q, r := u/p, u%p
-	if r > p/2 || r == p/2 && q%2 == 1 {
+	q, rem := u/p, u%p
+	if rem > p/2 || rem == p/2 && q%2 == 1 {
 		q++
 	}
-	return int64(roundNeg(q*p, neg))
-}
-
-func roundNeg(u uint64, neg bool) uint64 {
-	if neg {
-		return -u
+	if q > math.MaxUint64/p {
+		return 0, false
 	}
-	return u
+	v := q * p
+	if neg {
+		if v > 1<<63 {
+			return 0, false
+		}
+		return int64(-v), true
+	}
+	if v > math.MaxInt64 {
+		return 0, false
+	}
+	return int64(v), true
 }
 
 // roundFloat is Python's round(x, nd) for a float: x rounded, from its exact

@@ -158,6 +158,8 @@ for _ in range(200):
 for _ in range(50):
     x, nd = rint(), R.randint(-6, 2)
     case(call("round", x, nd), lambda: round(x, nd))
+for x, nd in [(INT_MAX, -1), (INT_MIN, -1), (INT_MIN, 0), (6 * 10**18, -19), (4 * 10**18, -19), (15, -1), (-25, -1), (7, -40)]:
+    case(call("round", x, nd), lambda: round(x, nd))
 for x in [0.5, 1.5, 2.5, -0.5, -1.5, 1e300, float("inf"), float("nan")]:
     case(call("round", x), lambda: round(x))
 for x, nd in [(2.675, 2), (1.005, 2), (0.285, 2), (1234.5, -2), (-0.4, 0), (5e-324, 400), (1e308, -308), (15.0, -1), (25.0, -1)]:
