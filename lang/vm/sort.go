@@ -18,14 +18,22 @@ func init() {
 	})
 }
 
-// nativeSortByKeys is __sort_by_keys(xs, keys, reverse): xs reordered, in
-// place, by the keys computed for its items.
+// nativeSortByKeys is __sort_by_keys(xs, items, keys, reverse): items (a
+// copy of xs, or xs itself for sorted) sorted by the keys computed for them,
+// and written into xs. A key function that changed the size of xs makes it
+// throw value and leaves xs as the key function left it, as Python's sort.
 func nativeSortByKeys(t *Task, args []Value) (Value, error) {
-	xs, keys := args[0].AsList(), args[1].AsList().Items
-	if len(keys) != len(xs.Items) {
+	xs, items, keys := args[0].AsList(), args[1].AsList(), args[2].AsList().Items
+	if len(keys) != len(items.Items) || len(xs.Items) != len(items.Items) {
 		return Nil, NewError(KindValue, "list modified during sort")
 	}
-	return Nil, sortItems(t, xs, keys, args[2].AsBool())
+	if err := sortItems(t, items, keys, args[3].AsBool()); err != nil {
+		return Nil, err
+	}
+	if xs != items {
+		copy(xs.Items, items.Items)
+	}
+	return Nil, nil
 }
 
 // sortArgs checks the key and reverse arguments of sort and sorted (from
@@ -63,7 +71,13 @@ func sortList(t *Task, l *List, key Value, reverse bool, ret string) (Value, err
 	if err != nil {
 		return Nil, err
 	}
-	return t.TailCall(fn, ListValue(l), key, Bool(reverse))
+	// The key function sees the list as it is but the items are taken from a
+	// copy: a key that changes the list cannot make the loop run for ever.
+	items := l
+	if ret == "sort" {
+		items = &List{Items: slices.Clone(l.Items)}
+	}
+	return t.TailCall(fn, ListValue(l), ListValue(items), key, Bool(reverse))
 }
 
 // sortItems reorders l.Items by keys (keys[i] belongs to l.Items[i]; keys may
