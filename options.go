@@ -18,7 +18,7 @@ type Options struct {
 	// Args is what scripts see as os.args.
 	Args []string
 	// Modules lists the standard modules scripts may import. Nil means
-	// SafeModules (json, time, sync, math, random, utf8, log); AllModules grants every one, including
+	// SafeModules (json, time, sync, math, random, utf8, log, re, bytes, base64, hash, url); AllModules grants every one, including
 	// net, http, fs and os. Modules defined with SetModule are always importable.
 	Modules []string
 	// ImportRoot grants file imports (import "./util.ys") of files inside this
@@ -60,4 +60,4 @@ var AllModules = stdlib.All
 
 // SafeModules are the modules granted when Options.Modules is nil: the ones
 // that reach nothing outside the VM.
-var SafeModules = []string{"json", "time", "sync", "math", "random", "utf8", "log"}
+var SafeModules = []string{"json", "time", "sync", "math", "random", "utf8", "log", "re", "bytes", "base64", "hash", "url"}

@@ -62,8 +62,12 @@ func encodeQuery(fn string, b *strings.Builder, m *vm.Map) error {
 }
 
 // httpEncodeQuery is http.encode_query(map): "a=1&b=two+words".
-func httpEncodeQuery(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-	const fn = "http.encode_query"
+func httpEncodeQuery(t *vm.Task, args []vm.Value) (vm.Value, error) {
+	return encodeQueryNative("http.encode_query", args)
+}
+
+// encodeQueryNative is encode_query(map), shared by the http and url modules.
+func encodeQueryNative(fn string, args []vm.Value) (vm.Value, error) {
 	if err := vm.CheckArgs(fn, args, 1, 1); err != nil {
 		return vm.Nil, err
 	}
@@ -79,8 +83,12 @@ func httpEncodeQuery(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 
 // httpDecodeQuery is http.decode_query(text): the map of a query string or a
 // form body (a repeated key keeps its last value, as req.query does).
-func httpDecodeQuery(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-	const fn = "http.decode_query"
+func httpDecodeQuery(t *vm.Task, args []vm.Value) (vm.Value, error) {
+	return decodeQueryNative("http.decode_query", args)
+}
+
+// decodeQueryNative is decode_query(text), shared by the http and url modules.
+func decodeQueryNative(fn string, args []vm.Value) (vm.Value, error) {
 	if err := vm.CheckArgs(fn, args, 1, 1); err != nil {
 		return vm.Nil, err
 	}

@@ -6,7 +6,7 @@ import (
 )
 
 // All lists every standard module.
-var All = []string{"json", "os", "time", "sync", "net", "fs", "http", "math", "random", "utf8", "log"}
+var All = []string{"json", "os", "time", "sync", "net", "fs", "http", "math", "random", "utf8", "log", "re", "bytes", "base64", "hash", "url"}
 
 // module returns the builder of a standard module, or nil.
 func module(name string, l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) {
@@ -33,6 +33,16 @@ func module(name string, l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) 
 		return utf8Module
 	case "log":
 		return logModule
+	case "re":
+		return reModule
+	case "bytes":
+		return bytesModule
+	case "base64":
+		return base64Module
+	case "hash":
+		return hashModule
+	case "url":
+		return urlModule
 	}
 	return nil
 }
