@@ -59,7 +59,7 @@ done < <(grep -v '^\s*#' "$work/anchors/contenders_vm.txt")
 list=$(IFS=,; echo "${have[*]}")
 echo "contenders: $list" >&2
 
-progs=${PROGRAMS:-fib,loop,list,strjoin,map,closure,sort}
+progs=${PROGRAMS:-fib,loop,list,strjoin,map,closure,sort,regex}
 (cd "$work/anchors" && python3 bench_vm.py --programs "$progs" --contenders "$list" --out yieldscript "$@")
 mkdir -p "$here/results"
 cp "$work/anchors/results/yieldscript.md" "$here/results/latest.md"
