@@ -30,8 +30,8 @@ func addStringMethods(ms map[string]MethodFunc) {
 		"rjust":        strJustify("rjust"),
 		"center":       strJustify("center"),
 		"zfill":        strZfill,
-		"upper":        strNoArg("upper", func(s string) string { return mapChars(s, upperAt) }),
-		"lower":        strNoArg("lower", func(s string) string { return mapChars(s, lowerAt) }),
+		"upper":        strNoArg("upper", func(s string) string { return caseMap(s, 'a', upperAt) }),
+		"lower":        strNoArg("lower", func(s string) string { return caseMap(s, 'A', lowerAt) }),
 		"title":        strNoArg("title", strTitle),
 		"capitalize":   strNoArg("capitalize", strCapitalize),
 		"swapcase":     strNoArg("swapcase", func(s string) string { return mapChars(s, swapAt) }),
@@ -446,6 +446,32 @@ func decodeChars(s string) []char {
 		i += n
 	}
 	return out
+}
+
+// caseMap is upper (from 'a') or lower (from 'A'): ASCII text is mapped
+// byte by byte (and returned as it is when nothing changes), other text with
+// f, character by character.
+func caseMap(s string, from byte, f func(cs []char, i int, b *strings.Builder)) string {
+	first := -1
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return mapChars(s, f)
+		}
+		if first < 0 && c >= from && c <= from+25 {
+			first = i
+		}
+	}
+	if first < 0 {
+		return s
+	}
+	b := []byte(s)
+	for i := first; i < len(b); i++ {
+		if c := b[i]; c >= from && c <= from+25 {
+			b[i] = c ^ 0x20
+		}
+	}
+	return string(b)
 }
 
 // mapChars writes s with each character replaced by f of it (the *At
