@@ -51,6 +51,7 @@ func httpModule(l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) {
 			"_stopping":       vm.NewNative("_stopping", httpStopping),
 			"_report":         vm.NewNative("_report", httpReport(l)),
 			"_now":            vm.NewNative("_now", httpNow),
+			"_shield":         vm.NewNative("_shield", httpShield),
 			"encode_query":    vm.NewNative("encode_query", httpEncodeQuery),
 			"decode_query":    vm.NewNative("decode_query", httpDecodeQuery),
 		})
@@ -476,6 +477,22 @@ func httpReport(l *scheduler.Loop) func(*vm.Task, []vm.Value) (vm.Value, error) 
 		l.Report("error in http handler for " + what + ":\n" + strings.TrimSuffix(e.Report(), "\n"))
 		return vm.Nil, nil
 	}
+}
+
+// httpShield is _shield(seconds): the running task keeps out of its
+// program's cancellation for at most that long (see scheduler.Task.Shield).
+func httpShield(t *vm.Task, args []vm.Value) (vm.Value, error) {
+	if err := vm.CheckArgs("_shield", args, 1, 1); err != nil {
+		return vm.Nil, err
+	}
+	d, err := scheduler.Seconds("_shield", args[0])
+	if err != nil {
+		return vm.Nil, err
+	}
+	if st, ok := t.Data.(*scheduler.Task); ok {
+		st.Shield(d)
+	}
+	return vm.Nil, nil
 }
 
 // clockStart is the origin of _now.

@@ -29,6 +29,12 @@ type Group struct {
 
 	exit   *int
 	failed bool
+	// shielded counts the live tasks with a shield (shield.go); cancelled is
+	// set by Cancel; holding is set when the group would have ended but
+	// waits for its shielded tasks.
+	shielded  int
+	cancelled bool
+	holding   bool
 }
 
 // GroupOptions say when a group ends and what its tasks share.
@@ -96,12 +102,17 @@ func (g *Group) Cancel(err *vm.Error) {
 		}
 		return vm.NewError(vm.KindCancelled, "cancelled")
 	}
+	g.cancelled = true
 	if g.main.state != stateDone {
 		g.main.interrupt(mk())
 	}
 	for _, t := range g.l.Tasks() {
 		if t.group == g && t != g.main {
-			t.interrupt(mk())
+			if t.shielded {
+				t.holdCancel(mk())
+			} else {
+				t.interrupt(mk())
+			}
 		}
 	}
 }
@@ -109,10 +120,25 @@ func (g *Group) Cancel(err *vm.Error) {
 // taskEnded is called when a task of the group finishes.
 func (g *Group) taskEnded(t *Task) {
 	g.live--
+	if t.shielded {
+		t.unshield()
+		t.pending = nil
+	}
 	if g.ended {
 		return
 	}
+	if g.holding {
+		if g.shielded > 0 {
+			return
+		}
+		t = g.main // end now, as when the main task ended
+	}
 	if t == g.main && (!g.opts.Program || t.err != nil) || g.main.state == stateDone && g.live == 0 {
+		if g.cancelled && g.shielded > 0 {
+			// The shielded tasks finish their work first (shield.go).
+			g.holding = true
+			return
+		}
 		if g.opts.Program && g.live > 0 {
 			// As when Run returns: the tasks left run to the end of this turn
 			// of the loop, then never again.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/yieldscript/yieldscript/lang/vm"
 )
@@ -42,6 +43,11 @@ type Task struct {
 	spawnedAt       []vm.Site
 	prev, next      *Task  // the loop's list of live tasks
 	group           *Group // the run the task belongs to (serve.go), or nil
+	// A shield against the group's cancellation (shield.go).
+	shielded   bool
+	grace      time.Duration
+	pending    *vm.Error // the group's cancellation, held back
+	graceTimer *Timer
 }
 
 // Spawn makes a task that calls fn (a function or an unstarted coroutine) with
