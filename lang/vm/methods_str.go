@@ -496,14 +496,10 @@ func isUpperRune(r rune) bool {
 
 func isCased(r rune) bool { return isLowerRune(r) || isUpperRune(r) || r >= 0 && unicode.IsTitle(r) }
 
-// isCaseIgnorable approximates Unicode's Case_Ignorable property: marks,
-// format characters, modifiers and the word-inner punctuation (' . : ·).
+// isCaseIgnorable is Unicode's Case_Ignorable property: marks, format
+// characters, modifiers and the word-inner punctuation (' . : ·).
 func isCaseIgnorable(r rune) bool {
-	switch r {
-	case '\'', '.', ':', 0xB7, 0x387, 0x55F, 0x5F4, 0x2018, 0x2019, 0x2024, 0x2027, 0xFE13, 0xFE52, 0xFE55, 0xFF07, 0xFF0E, 0xFF1A:
-		return true
-	}
-	return r >= 0 && unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf, unicode.Lm, unicode.Sk)
+	return r >= 0 && unicode.Is(caseIgnorable, r)
 }
 
 // finalSigma reports whether the capital sigma at i ends a word (a cased

@@ -273,7 +273,7 @@ for v in [1, -2.5, 1e16, b"a\"b", [1, b"x", None, True], None, 0.1 + 0.2]:
 ALPHABET = [b"a", b"b", b"c", b"A", b"B", b"Z", b"0", b"7", b" ", b" ", b"\t", b"\n", b"\r", b"\r\n", b",", b"-",
             b"'", b".", b"ab", b"xy", b"\xc3\xa9", b"\xc3\x89", b"\xc3\x9f", b"\xce\xa3", b"\xcf\x83",
             b"\xc7\x85", b"\xc2\xb2", b"\xc4\xb0", b"\xef\xac\x81", b"\xe2\x85\xa0", b"\xff", b"\xc2\xa0", b"\x0b"]
-WORDY = [b"a", b"b", b"A", b"Z", b"'", b"\xce\xa3", b"\xcf\x83", b"\xc3\xa9", b"\xc3\x89", b"\xc3\x9f", b" ", b".", b"\xc7\x85"]
+WORDY = [b"a", b"b", b"A", b"Z", b"'", b"\xcc\x81", b":", b"\xc2\xad", b"\xce\xa3", b"\xcf\x83", b"\xc3\xa9", b"\xc3\x89", b"\xc3\x9f", b" ", b".", b"\xc7\x85"]
 
 
 def rstr(alpha=ALPHABET, hi=10):

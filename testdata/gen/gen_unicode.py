@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes lang/vm/unicode_tables.go: what Go's unicode package lacks for
 Python's str case and class tests (the full case mappings that give more than
-one character, and the digits that are not decimal digits).
+one character, the case-ignorable characters, and the digits that are not
+decimal digits).
 
 Run from the repository root with Python 3.11: python3 testdata/gen/gen_unicode.py
 """
@@ -70,12 +71,17 @@ import "unicode"
 
 %s
 
+// caseIgnorable is Unicode's Case_Ignorable property (as Python's data has
+// it), which decides the final sigma of lower: read off Python's own lower().
+%s
+
 // otherDigits are the characters Python's str.isdigit accepts besides the
 // decimal digits (unicode.Nd): superscripts, circled digits, ...
 %s
 """ % (
     sys.version.split()[0], unicodedata.unidata_version,
     mapping("upperSpecial", "upper"), mapping("lowerSpecial", "lower"), mapping("titleSpecial", "title"),
+    table("caseIgnorable", ranges(lambda ch: ("A\u03a3" + ch + "B").lower()[1] == "\u03c3" and ("A\u03a3" + ch).lower()[1] == "\u03c2")),
     table("otherDigits", ranges(lambda ch: ch.isdigit() and not ch.isdecimal())),
 )
 open("lang/vm/unicode_tables.go", "w").write(src)
