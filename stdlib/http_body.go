@@ -29,7 +29,7 @@ const (
 )
 
 // bodyError is how a body is wrong; status is the HTTP status a server
-// answers it with.
+// answers it with (-1: none, the client has gone).
 type bodyError struct {
 	kind   string
 	status int
@@ -41,7 +41,7 @@ var (
 	errChunkExt       = &bodyError{vm.KindLimit, 400, "chunk extensions of the %s body longer than 16384 bytes"}
 	errTrailerLong    = &bodyError{vm.KindLimit, 431, "trailer fields of the %s body longer than 65536 bytes"}
 	errBodyLong       = &bodyError{vm.KindLimit, 413, ""}
-	errBodyEOF        = &bodyError{vm.KindEOF, 400, "the stream ended inside a %s body"}
+	errBodyEOF        = &bodyError{vm.KindEOF, -1, "the stream ended inside a %s body"}
 )
 
 // chunkedBody decodes a chunked body from bytes given in pieces.
@@ -435,7 +435,8 @@ func httpBodyAll(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 }
 
 // httpBodyState is _body_state(body): 0 while the body is being read, 1 once
-// it has been read in full, else the HTTP status its failure is answered with.
+// it has been read in full, -1 when the stream ended inside it, else the HTTP
+// status its failure is answered with.
 func httpBodyState(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 	if err := vm.CheckArgs("_body_state", args, 1, 1); err != nil {
 		return vm.Nil, err
