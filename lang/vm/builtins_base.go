@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/yieldscript/yieldscript/lang/compile"
@@ -453,7 +454,7 @@ func intToBase(name string, args []Value, base int, prefix string) (Value, error
 // prefix. ok is false for bad text; big is true when it is a good number that
 // does not fit an int.
 func parseIntBase(s string, base int) (v int64, ok, big bool) {
-	s = strings.TrimSpace(s)
+	s = strings.TrimSpace(asciiDigits(s))
 	neg := false
 	if s != "" && (s[0] == '+' || s[0] == '-') {
 		neg = s[0] == '-'
@@ -509,6 +510,34 @@ func parseIntBase(s string, base int) (v int64, ok, big bool) {
 		return int64(-u), true, false
 	}
 	return int64(u), true, false
+}
+
+// asciiDigits turns the Unicode decimal digits of s (Arabic-Indic,
+// fullwidth, ...) into ASCII ones, as Python's int() reads them; text that
+// is all ASCII is returned as it is.
+func asciiDigits(s string) string {
+	i := 0
+	for i < len(s) && s[i] < utf8.RuneSelf {
+		i++
+	}
+	if i == len(s) {
+		return s
+	}
+	var b strings.Builder
+	b.WriteString(s[:i])
+	for _, r := range s[i:] {
+		if r >= utf8.RuneSelf && unicode.IsDigit(r) {
+			// Every run of decimal digits in Unicode is made of whole
+			// sets 0-9: the value is the offset in the run, modulo 10.
+			k := 0
+			for unicode.IsDigit(r - rune(k) - 1) {
+				k++
+			}
+			r = '0' + rune(k%10)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 func mulAdd(u, b, d uint64) (hi, lo uint64) {
