@@ -69,6 +69,7 @@ func (v *VM) FailedTasks() int {
 // waits for, and its traceback, outermost frame first.
 type TaskInfo struct {
 	ID    int64
+	Name  string // given by spawn_named, or ""
 	State string
 	Where string
 	On    string
@@ -80,7 +81,7 @@ func (v *VM) Tasks() ([]TaskInfo, error) {
 	var out []TaskInfo
 	err := v.do(func() error {
 		for _, ti := range v.loop.Snapshot() {
-			info := TaskInfo{ID: ti.ID, State: ti.State, Where: ti.Where, On: ti.On}
+			info := TaskInfo{ID: ti.ID, Name: ti.Name, State: ti.State, Where: ti.Where, On: ti.On}
 			for _, f := range ti.Trace {
 				info.Trace = append(info.Trace, f.String())
 			}

@@ -305,7 +305,11 @@ func WriteTasks(w io.Writer, v *yieldscript.VM) {
 	}
 	var b strings.Builder
 	for _, t := range tasks {
-		fmt.Fprintf(&b, "task %d  %s", t.ID, t.State)
+		fmt.Fprintf(&b, "task %d", t.ID)
+		if t.Name != "" {
+			fmt.Fprintf(&b, " %q", t.Name)
+		}
+		fmt.Fprintf(&b, "  %s", t.State)
 		if t.Where != "" {
 			fmt.Fprintf(&b, "  at %s", t.Where)
 		}

@@ -214,11 +214,11 @@ func TestTasksAndHelp(t *testing.T) {
 	r.Line(ctx, "}")
 	r.Line(ctx, "fn getter() { yield q.get() }")
 	r.Line(ctx, "let a = spawn(sleeper())")
-	r.Line(ctx, "let b = spawn(getter())")
+	r.Line(ctx, "let b = spawn_named(\"getter\", getter)")
 	r.Line(ctx, "yield sleep(0)")
 	r.Line(ctx, ":tasks")
 	got := out.String()
-	for _, want := range []string{"waiting  at <stdin>:5  on sleep 30s", "waiting  at <stdin>:7  on queue.get"} {
+	for _, want := range []string{"waiting  at <stdin>:5  on sleep 30s", "\"getter\"  waiting  at <stdin>:7  on queue.get"} {
 		if !strings.Contains(got, want) {
 			t.Errorf(":tasks output %q lacks %q", got, want)
 		}

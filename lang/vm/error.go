@@ -39,6 +39,9 @@ type Error struct {
 	Trace []TraceFrame
 	// Cause is the Go error a native function returned, if any.
 	Cause error
+	// Others are the later errors of a group whose first error this is
+	// (the script's .others).
+	Others []*Error
 
 	exit     bool
 	exitCode int

@@ -26,6 +26,12 @@ func (t *Task) getField(x Value, name string) (Value, error) {
 			return Str(e.Message), nil
 		case "kind":
 			return Str(e.Kind), nil
+		case "others":
+			out := make([]Value, len(e.Others))
+			for i, o := range e.Others {
+				out[i] = ErrorValue(o)
+			}
+			return NewList(out), nil
 		case "traceback":
 			if e.Trace == nil {
 				return Str(""), nil

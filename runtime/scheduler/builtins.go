@@ -27,22 +27,36 @@ func installBuiltins(l *Loop) {
 	m := l.M
 	def := func(name string, fn vm.NativeFunc) { m.SetBuiltin(name, vm.NewNative(name, fn)) }
 	def("spawn", func(vt *vm.Task, args []vm.Value) (vm.Value, error) {
-		if len(args) == 0 {
-			return vm.Nil, vm.ArgError("spawn", 1, -1, 0)
+		fn, rest, err := spawnArgs("spawn", args)
+		if err != nil {
+			return vm.Nil, err
 		}
-		fn := args[0]
-		rest := args[1:]
-		if fn.Kind() == vm.KCoroutine && len(rest) > 0 {
-			return vm.Nil, vm.NewError(vm.KindType, "spawn() takes no extra arguments with a coroutine")
-		}
-		if fn.Kind() != vm.KCoroutine && fn.Kind() != vm.KFunc && fn.Kind() != vm.KNative {
-			return vm.Nil, vm.TypeArgError("spawn", 1, "a coroutine or a function", fn)
-		}
-		t, err := l.Spawn(fn, append([]vm.Value(nil), rest...), sitesOf(vt))
+		t, err := l.Spawn(fn, rest, sitesOf(vt))
 		if err != nil {
 			return vm.Nil, err
 		}
 		return t.Val(), nil
+	})
+	def("spawn_named", func(vt *vm.Task, args []vm.Value) (vm.Value, error) {
+		name, fn, rest, err := spawnNamedArgs("spawn_named", args)
+		if err != nil {
+			return vm.Nil, err
+		}
+		t, err := l.Spawn(fn, rest, sitesOf(vt))
+		if err != nil {
+			return vm.Nil, err
+		}
+		t.name = name
+		return t.Val(), nil
+	})
+	def("group", func(vt *vm.Task, args []vm.Value) (vm.Value, error) {
+		if err := vm.CheckArgs("group", args, 1, 1); err != nil {
+			return vm.Nil, err
+		}
+		if k := args[0].Kind(); k != vm.KFunc && k != vm.KNative {
+			return vm.Nil, vm.TypeArgError("group", 1, "a function taking the group", args[0])
+		}
+		return vm.ObjectValue(&groupOp{body: args[0], trace: sitesOf(vt)}), nil
 	})
 	def("sleep", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 		if err := vm.CheckArgs("sleep", args, 1, 1); err != nil {

@@ -12,6 +12,7 @@ import (
 // TaskInfo describes a live task for a task dump or a REPL's :tasks.
 type TaskInfo struct {
 	ID    int64
+	Name  string // given by spawn_named, or ""
 	State string // ready, running or waiting
 	// Where is the file:line of the innermost script frame (at a waiting
 	// task's yield), or "" before the task first ran.
@@ -32,7 +33,7 @@ func (l *Loop) Snapshot() []TaskInfo {
 		if t.state == stateDone {
 			continue
 		}
-		info := TaskInfo{ID: t.id, State: t.stateName()}
+		info := TaskInfo{ID: t.id, Name: t.name, State: t.stateName()}
 		if t.started {
 			info.Trace = t.vt.Trace()
 		}
@@ -95,7 +96,11 @@ func (l *Loop) Dump(w io.Writer) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "task dump: %d live task%s\n", len(infos), plural(len(infos)))
 	for _, ti := range infos {
-		fmt.Fprintf(&b, "\ntask %d [%s", ti.ID, ti.State)
+		fmt.Fprintf(&b, "\ntask %d", ti.ID)
+		if ti.Name != "" {
+			fmt.Fprintf(&b, " %q", ti.Name)
+		}
+		fmt.Fprintf(&b, " [%s", ti.State)
 		if ti.On != "" {
 			fmt.Fprintf(&b, " on %s", ti.On)
 		}

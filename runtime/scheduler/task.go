@@ -44,10 +44,24 @@ type Task struct {
 	prev, next      *Task  // the loop's list of live tasks
 	group           *Group // the run the task belongs to (serve.go), or nil
 	// A shield against the group's cancellation (shield.go).
-	shielded   bool
-	grace      time.Duration
-	pending    *vm.Error // the group's cancellation, held back
-	graceTimer *Timer
+	shielded       bool
+	grace          time.Duration
+	pending        *vm.Error // the group's cancellation, held back
+	graceTimer     *Timer
+	name           string     // given by spawn_named, or ""
+	tg             *TaskGroup // the script group (group()) the task belongs to, or nil
+	groupCancelled bool       // its group cancelled it
+}
+
+// Name is the task's name ("" when it has none).
+func (t *Task) Name() string { return t.name }
+
+// label is `task N` or `task N "name"`.
+func (t *Task) label() string {
+	if t.name != "" {
+		return fmt.Sprintf("task %d %q", t.id, t.name)
+	}
+	return fmt.Sprintf("task %d", t.id)
 }
 
 // Spawn makes a task that calls fn (a function or an unstarted coroutine) with
@@ -160,6 +174,19 @@ func (t *Task) interrupt(err *vm.Error) {
 	case stateDone:
 		return
 	case stateWaiting:
+		if gc, ok := t.canceler.(*groupOp); ok {
+			// Waiting in a group: the whole group is cancelled, and the
+			// task goes on once the group's tasks have ended.
+			t.canceler = nil
+			gc.cancelAndWait(func() {
+				if t.state == stateWaiting && t.canceler == nil {
+					t.val, t.err = vm.Nil, err
+					t.state = stateReady
+					t.l.ready.push(t)
+				}
+			})
+			return
+		}
 		if t.canceler != nil {
 			t.canceler.Cancel()
 			t.canceler = nil
@@ -303,7 +330,7 @@ func (t *Task) finish(v vm.Value, err *vm.Error) {
 		t.observed = true
 		w.Wake(v, err)
 	}
-	if err != nil && len(joiners) == 0 && t != t.l.main && (t.group == nil || t != t.group.main) {
+	if err != nil && len(joiners) == 0 && t.tg == nil && t != t.l.main && (t.group == nil || t != t.group.main) {
 		if _, exit := err.ExitCode(); !exit && err.Kind != vm.KindCancelled {
 			t.l.report(t, err)
 		}
@@ -311,13 +338,16 @@ func (t *Task) finish(v vm.Value, err *vm.Error) {
 	if g := t.group; g != nil {
 		g.taskEnded(t)
 	}
+	if tg := t.tg; tg != nil {
+		tg.taskEnded(t)
+	}
 }
 
 // spawnFrames are the trace lines saying where the task was spawned.
 func (t *Task) spawnFrames() []vm.TraceFrame {
 	out := vm.Frames(t.spawnedAt)
 	if len(out) > 0 {
-		out[len(out)-1].Note = fmt.Sprintf("task %d spawned here", t.id)
+		out[len(out)-1].Note = t.label() + " spawned here"
 	}
 	return out
 }
@@ -343,7 +373,7 @@ func (l *Loop) report(t *Task, err *vm.Error) {
 	}
 	l.M.Flush()
 	var b strings.Builder
-	fmt.Fprintf(&b, "error in task %d:\n", t.id)
+	fmt.Fprintf(&b, "error in %s:\n", t.label())
 	b.WriteString(err.Report())
 	fmt.Fprint(l.Stderr, b.String())
 }
@@ -366,6 +396,9 @@ func (t *Task) Awaitable() {}
 
 func (t *Task) String() string {
 	state := map[taskState]string{stateReady: "ready", stateRunning: "running", stateWaiting: "waiting", stateDone: "done"}[t.state]
+	if t.name != "" {
+		return fmt.Sprintf("<task %d %q %s>", t.id, t.name, state)
+	}
 	return fmt.Sprintf("<task %d %s>", t.id, state)
 }
 
@@ -403,6 +436,11 @@ func (t *Task) GetAttr(_ *vm.Task, name string) (vm.Value, error) {
 	switch name {
 	case "id":
 		return vm.Int(t.id), nil
+	case "name":
+		if t.name == "" {
+			return vm.Nil, nil
+		}
+		return vm.Str(t.name), nil
 	case "done":
 		return vm.NewNative("done", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 			if err := vm.CheckArgs("done", args, 0, 0); err != nil {
