@@ -22,7 +22,7 @@ type TaskGroup struct {
 	others     []*vm.Error
 	cancelling bool // the group is cancelling its tasks
 	ended      bool
-	onEnd      func() // resumes the cancelled waiter once every task has ended
+	onEnd      func()  // resumes the cancelled waiter once every task has ended
 	tasks      []*Task // live tasks of the group, for cancellation
 }
 
