@@ -206,7 +206,14 @@ func (v *VM) runGroup(ctx context.Context, program bool, start func() (vm.Value,
 		}
 	}, q)
 	defer stop()
-	return v.result(done)
+	err := v.result(done)
+	if program {
+		// What the program printed reaches the writers before it returns
+		// (the loop queued it when the group ended). A Call does not wait:
+		// output another run left backed up must not hold up a call.
+		v.out.Sync()
+	}
+	return err
 }
 
 func cancelError(ctx context.Context) *vm.Error {

@@ -1,6 +1,7 @@
 package yieldscript
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -21,9 +22,10 @@ import (
 // EvalLive runs REPL input as Eval does, one top-level statement at a time,
 // except that each statement ends with its own code: the tasks it spawned go
 // on running in the VM after EvalLive returns (a server spawned at a prompt
-// keeps serving while the prompt waits). echo is called on the VM's loop,
-// after the output the statement printed was written, so that what it writes
-// keeps its place among the output of the tasks. Cancelling ctx cancels the statement
+// keeps serving while the prompt waits). echo is called from the goroutine
+// that writes the VM's output, in its place among that output (after what the
+// statement printed, before what tasks print later), and before EvalLive
+// returns. Cancelling ctx cancels the statement
 // running and the tasks it spawned that are still alive while it runs; tasks
 // spawned by statements that have ended are left alone.
 func (v *VM) EvalLive(ctx context.Context, name, src string, echo func(string)) error {
@@ -42,10 +44,15 @@ func (v *VM) EvalLive(ctx context.Context, name, src string, echo func(string)) 
 			return v.m.Load(prog, v.main), nil, nil
 		}, func(x vm.Value) error {
 			if !x.IsNil() && echo != nil {
-				echo(vm.Repr(x))
+				shown := vm.Repr(x)
+				v.m.Flush()
+				v.out.Call(func() { echo(shown) })
 			}
 			return nil
 		})
+		// What the statement printed (and its echo) is written before the
+		// next prompt.
+		v.out.Sync()
 		if err != nil {
 			return err
 		}
@@ -108,10 +115,16 @@ func (v *VM) DumpTasks(w io.Writer, wait time.Duration) error {
 		v.loop.Dump(w)
 		return nil
 	}
+	// The dump is made on the loop and written by another goroutine, so
+	// that a w that blocks never holds up the loop.
 	done := make(chan struct{})
 	v.loop.Post(func() {
-		defer close(done)
-		v.loop.Dump(w)
+		var b bytes.Buffer
+		v.loop.Dump(&b)
+		go func() {
+			defer close(done)
+			w.Write(b.Bytes())
+		}()
 	})
 	select {
 	case <-done:

@@ -12,7 +12,11 @@ import (
 // instructions, tasks and memory (but with the default stack depth).
 type Options struct {
 	// Stdout and Stderr receive print output and the reports of errors that
-	// escape tasks nobody waits on (nil: os.Stdout and os.Stderr).
+	// escape tasks nobody waits on (nil: os.Stdout and os.Stderr). They are
+	// written from a goroutine of the VM's own, in order: a writer that
+	// blocks holds up only a task that prints past 1 MiB of queued output,
+	// never the event loop. Program runs return, and Close returns, after
+	// their output was written.
 	Stdout io.Writer
 	Stderr io.Writer
 	// Args is what scripts see as os.args.

@@ -32,6 +32,7 @@ type VM struct {
 	main *vm.Module
 	loop *scheduler.Loop
 	pool *scheduler.Pool
+	out  *scheduler.Output
 
 	// ctx is cancelled by Close; asynchronous Go functions get contexts
 	// derived from it.
@@ -49,7 +50,10 @@ type VM struct {
 // New makes a VM and starts its event loop. Close it to stop the loop and
 // release what its scripts left open.
 func New(opts Options) *VM {
-	m := vm.NewMachine(guardWriter(opts.Stdout, os.Stdout), guardWriter(opts.Stderr, os.Stderr))
+	// Output is written on a goroutine of its own: a writer that blocks
+	// holds up the tasks that print past the bound, never the loop.
+	out := scheduler.NewOutput(guardWriter(opts.Stdout, os.Stdout), guardWriter(opts.Stderr, os.Stderr))
+	m := vm.NewMachine(out.Stdout(), out.Stderr())
 	if opts.MaxDepth > 0 {
 		m.MaxDepth = opts.MaxDepth
 		m.DepthKind = vm.KindLimit
@@ -58,6 +62,7 @@ func New(opts Options) *VM {
 	m.Args = opts.Args
 	ctx, cancel := context.WithCancel(context.Background())
 	v := &VM{
+		out:    out,
 		opts:   opts,
 		m:      m,
 		main:   vm.NewModule("main", ""),
@@ -76,6 +81,7 @@ func New(opts Options) *VM {
 		return v
 	}
 	v.loop = l
+	l.SetOutput(out)
 	l.MaxTasks = opts.MaxTasks
 	v.installModules()
 	m.ResolvePath = func(from, path string) string {
@@ -173,6 +179,8 @@ func (v *VM) Close() error {
 		close(v.stop)
 		<-v.served
 		v.loop.Close()
+		v.m.Flush()
+		v.out.Sync()
 	})
 	return nil
 }

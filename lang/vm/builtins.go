@@ -57,6 +57,11 @@ func registerCoreBuiltins(m *Machine) {
 		if t.m.LineBuffered {
 			w.Flush()
 		}
+		if t.m.PrintWait != nil {
+			if v := t.m.PrintWait(); v.k != KNil {
+				return Nil, WaitFor(v)
+			}
+		}
 		return Nil, nil
 	})
 	def("len", func(t *Task, args []Value) (Value, error) {

@@ -132,3 +132,16 @@ func AsError(err error) *Error {
 	}
 	return &Error{Kind: KindError, Message: err.Error(), Cause: err}
 }
+
+// WaitFor, returned as the error of a native function called from script
+// code, makes the calling task wait for the awaitable v (as `yield v` would)
+// before the call returns: the value of the call is what the wait gives, and
+// an error of the wait is thrown at the call. Whoever drives the task sees
+// StatusYield with v in Awaiting. The task must be run by a driver that
+// handles StatusYield (the scheduler); print uses it to hold a task while
+// its output is backed up.
+func WaitFor(v Value) error { return &waitFor{v} }
+
+type waitFor struct{ v Value }
+
+func (w *waitFor) Error() string { return "internal error: a wait escaped its call" }

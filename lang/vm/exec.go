@@ -527,6 +527,13 @@ func (t *Task) call(argc int) Status {
 	case KNative:
 		r, err := fnv.AsNative().call(t, t.stack[sp-argc:sp])
 		if err != nil {
+			if w, ok := err.(*waitFor); ok {
+				// The call's value is what the wait gives: suspend as a
+				// yield does, with the call's slot as the yield's.
+				t.Awaiting = w.v
+				t.sp = sp - argc - 1
+				return StatusYield
+			}
 			return t.throw(AsError(err))
 		}
 		if r.k == kTailCall {

@@ -24,6 +24,10 @@ type Machine struct {
 	Stderr io.Writer
 	// LineBuffered flushes Stdout after every print (for a terminal).
 	LineBuffered bool
+	// PrintWait, when set, is asked after each print whether the task must
+	// wait before print returns (the output is backed up); it returns an
+	// awaitable to wait for, or Nil.
+	PrintWait func() Value
 
 	// MaxDepth limits nested calls per task: a call beyond it throws
 	// DepthKind, stack_overflow unless a host set its own limit (limit).

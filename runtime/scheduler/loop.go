@@ -56,6 +56,10 @@ type Loop struct {
 	workers pool         // file work
 	lookups pool         // name resolution
 
+	output      *Output // set by SetOutput (output.go)
+	outWaiters  []*outputRoom
+	outWatching bool
+
 	nextID  int64
 	live    int
 	tasks   *Task // live tasks, newest first
