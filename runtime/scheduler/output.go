@@ -40,8 +40,8 @@ type Output struct {
 type outChunk struct {
 	b     []byte
 	fn    func() // a call made in its place in the order (Call)
-	err   bool // for stderr
-	taken bool // being written: no more bytes may be added
+	err   bool   // for stderr
+	taken bool   // being written: no more bytes may be added
 }
 
 // NewOutput makes an Output over the two writers.
