@@ -99,7 +99,13 @@ func TestWebServerExample(t *testing.T) {
 
 	port := freePort(t)
 	srv := startScript(t, "webserver.ys", port, "", site, strconv.Itoa(port))
-	if got, want := srv.stdout.String(), fmt.Sprintf("serving %s on http://127.0.0.1:%d\n", site, port); got != want {
+	// The line reaches the pipe from the output's own goroutine, maybe a
+	// moment after the port is seen listening.
+	want := fmt.Sprintf("serving %s on http://127.0.0.1:%d\n", site, port)
+	for deadline := time.Now().Add(5 * time.Second); srv.stdout.String() != want && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if got := srv.stdout.String(); got != want {
 		t.Errorf("stdout = %q, want %q", got, want)
 	}
 

@@ -215,3 +215,66 @@ f(0)
 		t.Fatalf("deep traceback not abbreviated:\n%s", task.Err.Traceback())
 	}
 }
+
+// A native function that returns WaitFor suspends its task in the middle of
+// an expression, as a yield would; the value it is resumed with is the call's
+// value, and an error it is resumed with is thrown at the call. print uses
+// it through Machine.PrintWait.
+func TestNativeWaitForSuspendsTheCall(t *testing.T) {
+	var out bytes.Buffer
+	m := NewMachine(&out, &out)
+	m.SetBuiltin("held", NewNative("held", func(_ *Task, args []Value) (Value, error) {
+		return Nil, WaitFor(ObjectValue(&testAwaitable{name: "held " + ToStr(args[0])}))
+	}))
+	f, err := parser.ParseFile("t.ys", []byte(`
+fn f(x) {
+    return [x, held(x) + 1, x]
+}
+print(f(1))
+try {
+    held(2)
+} catch e {
+    print("caught", e.kind)
+}
+print("a")
+print("b")
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	prog, err := compile.Compile(f, &compile.Env{Builtins: m.BuiltinNames()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	task, err := m.NewTask(m.Load(prog, NewModule("main", "t.ys")), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waits := 0
+	m.PrintWait = func() Value {
+		waits++
+		if waits == 3 { // after print("a")
+			return ObjectValue(&testAwaitable{name: "room"})
+		}
+		return Nil
+	}
+	st := task.Run()
+	if st != StatusYield || task.Awaiting.AsObject().(*testAwaitable).name != "held 1" {
+		t.Fatalf("status %v awaiting %s", st, Repr(task.Awaiting))
+	}
+	if st = task.Resume(Int(41)); st != StatusYield || task.Awaiting.AsObject().(*testAwaitable).name != "held 2" {
+		t.Fatalf("status %v awaiting %s", st, Repr(task.Awaiting))
+	}
+	if st = task.Throw(NewError(KindCancelled, "stop")); st != StatusYield || task.Awaiting.AsObject().(*testAwaitable).name != "room" {
+		t.Fatalf("status %v awaiting %s", st, Repr(task.Awaiting))
+	}
+	if got := flushed(task, &out); got != "[1, 42, 1]\ncaught cancelled\na\n" {
+		t.Fatalf("printed %q before print returned", got)
+	}
+	if st = task.Resume(Nil); st != StatusDone {
+		t.Fatalf("status %v, err %v", st, task.Err)
+	}
+	if got := flushed(task, &out); got != "[1, 42, 1]\ncaught cancelled\na\nb\n" {
+		t.Fatalf("printed %q", got)
+	}
+}
