@@ -14,8 +14,6 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/yieldscript/yieldscript/lang/compile"
 	"github.com/yieldscript/yieldscript/lang/parser"
 	"github.com/yieldscript/yieldscript/lang/vm"
@@ -41,14 +39,19 @@ type VM struct {
 
 	stop      chan struct{} // closed by Close: the loop stops
 	served    chan struct{} // closed when the loop has stopped
-	loopTid   atomic.Int32  // the OS thread the loop runs on (locked to it)
+	loopTid   atomic.Int64  // threadID of the loop (locked to its OS thread)
 	closeOnce sync.Once
 	closed    atomic.Bool
 	loopErr   error
 }
 
+// newLoop makes the VM's event loop (a variable so tests can make it fail).
+var newLoop = scheduler.New
+
 // New makes a VM and starts its event loop. Close it to stop the loop and
-// release what its scripts left open.
+// release what its scripts left open. If the loop cannot start (on a system
+// with neither epoll nor kqueue the error says "unsupported platform" and
+// matches errors.ErrUnsupported), every method that runs code returns why.
 func New(opts Options) *VM {
 	// Output is written on a goroutine of its own: a writer that blocks
 	// holds up the tasks that print past the bound, never the loop.
@@ -72,9 +75,10 @@ func New(opts Options) *VM {
 		served: make(chan struct{}),
 		pool:   scheduler.NewPool(orDefault(opts.MaxAsync, DefaultMaxAsync)),
 	}
-	l, err := scheduler.New(m, m.Stderr)
+	l, err := newLoop(m, m.Stderr)
 	if err != nil {
-		// No event loop (no epoll): every method reports the error.
+		// No event loop (an unsupported platform, or no descriptors left):
+		// every method reports the error.
 		v.loopErr = err
 		close(v.served)
 		v.closed.Store(true)
@@ -100,7 +104,7 @@ func New(opts Options) *VM {
 		// cleared (another goroutine may run on it afterwards).
 		runtime.LockOSThread()
 		defer runtime.UnlockOSThread()
-		v.loopTid.Store(int32(unix.Gettid()))
+		v.loopTid.Store(threadID())
 		close(started)
 		l.Serve(v.stop)
 		v.loopTid.Store(0)
@@ -190,7 +194,7 @@ func (v *VM) Close() error {
 // no other goroutine meanwhile.
 func (v *VM) onLoop() bool {
 	tid := v.loopTid.Load()
-	return tid != 0 && int32(unix.Gettid()) == tid
+	return tid != 0 && threadID() == tid
 }
 
 // do runs fn on the loop and returns its error. A panic in fn becomes an

@@ -6,9 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/yieldscript/yieldscript/lang/vm"
+	"github.com/yieldscript/yieldscript/runtime/poll"
 	"github.com/yieldscript/yieldscript/runtime/scheduler"
 )
 
@@ -143,9 +142,7 @@ func httpConnReusable(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 	if c.fd.Closed() || c.eof || len(c.buf) > 0 {
 		return vm.False, nil
 	}
-	var one [1]byte
-	_, _, perr := unix.Recvfrom(c.fd.Fd, one[:], unix.MSG_PEEK|unix.MSG_DONTWAIT)
-	return vm.Bool(perr == unix.EAGAIN), nil
+	return vm.Bool(poll.WouldBlock(c.fd.Fd)), nil
 }
 
 // httpHasData is _has_data(conn): whether received bytes wait unread.

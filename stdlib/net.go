@@ -9,10 +9,9 @@ import (
 	"net/netip"
 	"runtime"
 	"strings"
+	"syscall"
 	"time"
 	"unsafe"
-
-	"golang.org/x/sys/unix"
 
 	"github.com/yieldscript/yieldscript/lang/vm"
 	"github.com/yieldscript/yieldscript/runtime/poll"
@@ -45,13 +44,13 @@ type netLib struct {
 func ioError(op string, err error) *vm.Error {
 	var kind string
 	switch {
-	case errors.Is(err, unix.ECONNREFUSED):
+	case errors.Is(err, syscall.ECONNREFUSED):
 		kind = vm.KindConnRefused
-	case errors.Is(err, unix.ECONNRESET), errors.Is(err, unix.EPIPE), errors.Is(err, unix.ECONNABORTED):
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE), errors.Is(err, syscall.ECONNABORTED):
 		kind = vm.KindConnReset
-	case errors.Is(err, unix.EBADF):
+	case errors.Is(err, syscall.EBADF):
 		kind = vm.KindClosed
-	case errors.Is(err, unix.ETIMEDOUT):
+	case errors.Is(err, syscall.ETIMEDOUT):
 		kind = vm.KindTimeout
 	default:
 		kind = vm.KindIO
@@ -111,7 +110,7 @@ func (n *netLib) listen(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 	}
 	f, err := n.l.Register(fd)
 	if err != nil {
-		unix.Close(fd)
+		poll.Close(fd)
 		return vm.Nil, ioError("listen", err)
 	}
 	ln := &listener{n: n, fd: f, port: bound, host: host}
@@ -179,19 +178,19 @@ func (ln *listener) acceptAttempt() attemptFunc {
 		case err == nil:
 			f, rerr := ln.n.l.Register(nfd)
 			if rerr != nil {
-				unix.Close(nfd)
+				poll.Close(nfd)
 				return wait(fmt.Errorf("registering the new connection: %w", rerr))
 			}
 			backoff, quick = 0, 0
 			return ln.n.wrapConn(f), nil, done, 0
-		case err == unix.EAGAIN:
+		case err == syscall.EAGAIN:
 			return vm.Nil, nil, waitRead, 0
-		case err == unix.EBADF || err == unix.EINVAL || err == unix.ENOTSOCK || err == unix.EOPNOTSUPP || err == unix.EFAULT:
+		case err == syscall.EBADF || err == syscall.EINVAL || err == syscall.ENOTSOCK || err == syscall.EOPNOTSUPP || err == syscall.EFAULT:
 			// The listening socket itself cannot accept.
 			return vm.Nil, ioError("accept", err), done, 0
-		case err == unix.EINTR || err == unix.ECONNABORTED || err == unix.EPROTO || err == unix.EPERM ||
-			err == unix.ENETDOWN || err == unix.ENETUNREACH || err == unix.EHOSTDOWN || err == unix.EHOSTUNREACH ||
-			err == unix.ENONET || err == unix.ENOPROTOOPT || err == unix.ETIMEDOUT:
+		case err == syscall.EINTR || err == syscall.ECONNABORTED || err == syscall.EPROTO || err == syscall.EPERM ||
+			err == syscall.ENETDOWN || err == syscall.ENETUNREACH || err == syscall.EHOSTDOWN || err == syscall.EHOSTUNREACH ||
+			err == errNoNet || err == syscall.ENOPROTOOPT || err == syscall.ETIMEDOUT:
 			// A pending connection failed before it was taken: take the next.
 			if quick++; quick <= maxQuickRetries {
 				return vm.Nil, nil, retry, 0
@@ -294,20 +293,20 @@ func (c *connector) Cancel() {
 func (c *connector) dial(addr netip.Addr) scheduler.Canceler {
 	where := net.JoinHostPort(c.host, poll.Port(c.port))
 	fd, err := poll.Connect(addr, c.port)
-	if err != nil && err != unix.EINPROGRESS {
+	if err != nil && err != syscall.EINPROGRESS {
 		c.w.Wake(vm.Nil, ioError("connect to "+where, err))
 		return nil
 	}
 	f, rerr := c.n.l.Register(fd)
 	if rerr != nil {
-		unix.Close(fd)
+		poll.Close(fd)
 		c.w.Wake(vm.Nil, ioError("connect to "+where, rerr))
 		return nil
 	}
 	c.f = f
 	first := true
 	op := newIOOperation("net.connect", f, func() (vm.Value, *vm.Error, waitKind, time.Duration) {
-		if first && err == unix.EINPROGRESS {
+		if first && err == syscall.EINPROGRESS {
 			first = false
 			return vm.Nil, nil, waitWrite, 0
 		}
@@ -393,7 +392,7 @@ func (c *conn) fill() (got bool, err *vm.Error, wait waitKind) {
 	case rerr == nil:
 		c.eof = true
 		return false, nil, done
-	case rerr == unix.EAGAIN:
+	case rerr == syscall.EAGAIN:
 		c.fd.Drained()
 		return false, nil, waitRead
 	}
@@ -480,7 +479,7 @@ func (c *conn) recvAttempt(n int) (vm.Value, *vm.Error, waitKind) {
 	case rerr == nil:
 		c.eof = true
 		return vm.Str(""), nil, done
-	case rerr == unix.EAGAIN:
+	case rerr == syscall.EAGAIN:
 		c.fd.Drained()
 		return vm.Nil, nil, waitRead
 	}
@@ -515,7 +514,7 @@ func (c *conn) YieldMethodNow(_ *vm.Task, name string, args []vm.Value) (vm.Valu
 			return vm.Nil, nil, true
 		case k > 0:
 			c.sentPrefix = k
-		case werr != unix.EAGAIN:
+		case werr != syscall.EAGAIN:
 			return vm.Nil, ioError(name, werr), true
 		}
 	}
@@ -635,7 +634,7 @@ func (c *conn) call(name string, args []vm.Value) (vm.Value, error) {
 					}
 					continue
 				}
-				if werr == unix.EAGAIN {
+				if werr == syscall.EAGAIN {
 					return vm.Nil, nil, waitWrite, 0
 				}
 				return vm.Nil, ioError(name, werr), done, 0

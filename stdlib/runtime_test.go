@@ -1,3 +1,5 @@
+//go:build linux
+
 package stdlib_test
 
 // Tests of the runtime under the standard modules: what a cancelled wait

@@ -15,7 +15,7 @@ import (
 	"sync/atomic"
 	"syscall"
 
-	"golang.org/x/sys/unix"
+	"github.com/chzyer/readline"
 
 	"github.com/yieldscript/yieldscript"
 	"github.com/yieldscript/yieldscript/repl"
@@ -134,8 +134,7 @@ func isTerminal(w io.Writer) bool {
 	if !ok {
 		return false
 	}
-	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
-	return err == nil
+	return readline.IsTerminal(int(f.Fd()))
 }
 
 func runSource(ctx context.Context, name string, src []byte, args []string, stdout, stderr io.Writer) int {

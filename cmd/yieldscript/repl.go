@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"os/signal"
@@ -9,11 +10,17 @@ import (
 
 	"github.com/yieldscript/yieldscript"
 	"github.com/yieldscript/yieldscript/repl"
+	"github.com/yieldscript/yieldscript/runtime/poll"
 )
 
 // runREPL runs the REPL: interactive when stdin is a terminal, otherwise
 // reading statements from stdin without prompts.
 func runREPL(stdin io.Reader, stdout, stderr io.Writer) int {
+	if !poll.Supported {
+		// Every statement would fail: say why once.
+		fmt.Fprintf(stderr, "yieldscript: %v\n", poll.ErrUnsupported)
+		return 1
+	}
 	if f, ok := stdin.(*os.File); ok && isTerminal(f) {
 		var v *yieldscript.VM
 		var stopDumps func()

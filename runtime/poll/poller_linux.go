@@ -3,7 +3,6 @@
 package poll
 
 import (
-	"sync/atomic"
 	"syscall"
 	"time"
 	"unsafe"
@@ -11,30 +10,15 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Readiness bits reported by Wait.
-const (
-	Readable = 1 << iota
-	Writable
-	Hangup // the peer closed or an error is pending: reads and writes will not block
-)
+// Supported reports whether this system has a poller (epoll or kqueue).
+const Supported = true
 
-// Event is one ready file descriptor.
-type Event struct {
-	FD    int
-	Ready int
-}
-
-// Poller waits for file descriptors to become ready. All methods but Wake must
-// be called from the loop's goroutine.
-type Poller struct {
+// sys is the Linux part of a Poller: an epoll instance and the eventfd that
+// Wake writes to.
+type sys struct {
 	epfd   int
 	evfd   int
-	woken  atomic.Int32 // 1 while a wake-up is pending: coalesces Wake calls
 	events []unix.EpollEvent
-	out    []Event
-	// interrupted counts the timed waits a signal ended early (EINTR); only
-	// tests read it, to tell an early return from a lost timeout.
-	interrupted uint64
 }
 
 // NewPoller opens an epoll instance with an eventfd for wake-ups.
@@ -54,7 +38,7 @@ func NewPoller() (*Poller, error) {
 		unix.Close(evfd)
 		return nil, err
 	}
-	return &Poller{epfd: epfd, evfd: evfd, events: make([]unix.EpollEvent, 256)}, nil
+	return &Poller{sys: sys{epfd: epfd, evfd: evfd, events: make([]unix.EpollEvent, 256)}}, nil
 }
 
 func epollBits(read, write bool) uint32 {
@@ -142,17 +126,14 @@ func (p *Poller) Wait(timeout time.Duration) ([]Event, error) {
 	return out, nil
 }
 
-// Wake makes a Wait in progress (or the next one) return at once. Safe from any
-// goroutine; concurrent wake-ups cost one write.
-func (p *Poller) Wake() {
-	if p.woken.CompareAndSwap(0, 1) {
-		one := [8]byte{1}
-		unix.Write(p.evfd, one[:])
-	}
+// signal posts a wake-up: Wake calls it once per consumed wake-up, under mu.
+func (p *Poller) signal() {
+	one := [8]byte{1}
+	unix.Write(p.evfd, one[:])
 }
 
-// Close releases the poller's descriptors.
-func (p *Poller) Close() error {
+// release closes the descriptors: Close calls it once, under mu.
+func (p *Poller) release() error {
 	unix.Close(p.evfd)
 	return unix.Close(p.epfd)
 }

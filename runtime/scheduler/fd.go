@@ -1,8 +1,6 @@
 package scheduler
 
 import (
-	"golang.org/x/sys/unix"
-
 	"github.com/yieldscript/yieldscript/lang/vm"
 	"github.com/yieldscript/yieldscript/runtime/poll"
 )
@@ -135,7 +133,7 @@ func (f *FD) Close() {
 	}
 	f.closed = true
 	delete(f.l.fds, f.Fd)
-	unix.Close(f.Fd)
+	poll.Close(f.Fd)
 	if w := f.reader; w != nil {
 		f.reader = nil
 		f.l.ioWaits--

@@ -1,0 +1,91 @@
+//go:build darwin || freebsd || netbsd || openbsd
+
+package poll
+
+import (
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// newSocket makes a non-blocking, close-on-exec TCP socket that raises no
+// SIGPIPE. macOS has no SOCK_NONBLOCK or SOCK_CLOEXEC: the flags are set after
+// the call, with forks held off meanwhile (as Go's net package does).
+func newSocket(family int) (int, error) {
+	syscall.ForkLock.RLock()
+	fd, err := unix.Socket(family, unix.SOCK_STREAM, unix.IPPROTO_TCP)
+	if err == nil {
+		unix.CloseOnExec(fd)
+	}
+	syscall.ForkLock.RUnlock()
+	if err != nil {
+		return -1, err
+	}
+	if err := setup(fd); err != nil {
+		unix.Close(fd)
+		return -1, err
+	}
+	return fd, nil
+}
+
+// accept takes a connection as a non-blocking, close-on-exec socket (accept
+// and then the flags: macOS has no accept4).
+func accept(fd int) (int, unix.Sockaddr, error) {
+	syscall.ForkLock.RLock()
+	nfd, sa, err := unix.Accept(fd)
+	if err == nil {
+		unix.CloseOnExec(nfd)
+	}
+	syscall.ForkLock.RUnlock()
+	if err != nil {
+		return -1, nil, err
+	}
+	if err := setup(nfd); err != nil {
+		unix.Close(nfd)
+		return -1, nil, err
+	}
+	return nfd, sa, nil
+}
+
+// setup makes a new socket non-blocking and, where the system has
+// SO_NOSIGPIPE, keeps a write to a closed peer from raising SIGPIPE (there is
+// no MSG_NOSIGNAL for send on macOS).
+func setup(fd int) error {
+	if err := unix.SetNonblock(fd, true); err != nil {
+		return err
+	}
+	return noSigpipe(fd)
+}
+
+// Read reads into b, retrying EINTR.
+func Read(fd int, b []byte) (int, error) {
+	if len(b) == 0 {
+		return 0, nil
+	}
+	for {
+		n, err := unix.Read(fd, b)
+		if err != unix.EINTR {
+			if err != nil {
+				n = 0
+			}
+			return n, err
+		}
+	}
+}
+
+// Write writes b to a non-blocking socket, retrying EINTR. The socket raises
+// no SIGPIPE (see setup).
+func Write(fd int, b []byte) (int, error) {
+	if len(b) == 0 {
+		return 0, nil
+	}
+	for {
+		n, err := unix.Write(fd, b)
+		if err != unix.EINTR {
+			if err != nil {
+				n = 0
+			}
+			return n, err
+		}
+	}
+}
