@@ -22,20 +22,34 @@ type requestHead struct {
 	names  []string
 	values []string
 	store  [2 * 12]string // backing for names and values up to 12 headers
-	// index finds a name's position once there are more than indexFrom
-	// headers, so that a head with many headers is parsed in linear time.
-	index map[string]int
-	// dups holds the later values of repeated names; finish joins them.
-	dups []dupValue
+	// more holds what only some heads need (nil until then), so that the
+	// head of an ordinary request stays small.
+	more *headExtra
 	// crlf: every line must end with CRLF (requests; a bare LF is refused).
-	crlf      bool
-	hosts     int    // Host lines seen
-	authority string // of an absolute-form target
-	absolute  bool
+	crlf     bool
+	absolute bool  // the target is in absolute form (more.authority)
+	hosts    uint8 // Host lines seen (counted up to 2)
 	// From the headers:
 	contentLength int64 // -1 when absent
 	chunked       bool
 	closeConn     bool // Connection: close, or HTTP/1.0 without keep-alive
+}
+
+// headExtra is the part of a requestHead that only some heads need.
+type headExtra struct {
+	// index finds a name's position once there are more than indexFrom
+	// headers, so that a head with many headers is parsed in linear time.
+	index map[string]int
+	// dups holds the later values of repeated names; finish joins them.
+	dups      []dupValue
+	authority string // of an absolute-form target
+}
+
+func (h *requestHead) extra() *headExtra {
+	if h.more == nil {
+		h.more = new(headExtra)
+	}
+	return h.more
 }
 
 // dupValue is a later value of the header at names[at].
@@ -226,8 +240,8 @@ func (h *requestHead) init() {
 
 // find is the position of header name (lower-case), or -1.
 func (h *requestHead) find(name string) int {
-	if h.index != nil {
-		if at, ok := h.index[name]; ok {
+	if h.more != nil && h.more.index != nil {
+		if at, ok := h.more.index[name]; ok {
 			return at
 		}
 		return -1
@@ -299,7 +313,9 @@ func (h *requestHead) addHeader(name, val string) bool {
 		}
 	case "host":
 		// RFC 9112 section 3.2: one Host line, with a host[:port] value.
-		h.hosts++
+		if h.hosts < 2 {
+			h.hosts++
+		}
 		if h.crlf && (h.hosts > 1 || !validHost(val)) {
 			return false
 		}
@@ -308,16 +324,18 @@ func (h *requestHead) addHeader(name, val string) bool {
 	case at < 0:
 		h.names = append(h.names, name)
 		h.values = append(h.values, val)
-		if h.index != nil {
-			h.index[name] = len(h.names) - 1
+		if h.more != nil && h.more.index != nil {
+			h.more.index[name] = len(h.names) - 1
 		} else if len(h.names) > indexFrom {
-			h.index = make(map[string]int, 2*len(h.names))
+			index := make(map[string]int, 2*len(h.names))
 			for i, n := range h.names {
-				h.index[n] = i
+				index[n] = i
 			}
+			h.extra().index = index
 		}
 	case name != "content-length":
-		h.dups = append(h.dups, dupValue{at, val})
+		x := h.extra()
+		x.dups = append(x.dups, dupValue{at, val})
 	}
 	return true
 }
@@ -325,28 +343,29 @@ func (h *requestHead) addHeader(name, val string) bool {
 // joinDups joins the values of repeated names with ", ", in the order given,
 // in time linear in their total size.
 func (h *requestHead) joinDups() {
-	if len(h.dups) == 0 {
+	if h.more == nil || len(h.more.dups) == 0 {
 		return
 	}
-	slices.SortStableFunc(h.dups, func(a, b dupValue) int { return a.at - b.at })
-	for i := 0; i < len(h.dups); {
-		at := h.dups[i].at
+	dups := h.more.dups
+	slices.SortStableFunc(dups, func(a, b dupValue) int { return a.at - b.at })
+	for i := 0; i < len(dups); {
+		at := dups[i].at
 		j := i
 		n := len(h.values[at])
-		for ; j < len(h.dups) && h.dups[j].at == at; j++ {
-			n += 2 + len(h.dups[j].val)
+		for ; j < len(dups) && dups[j].at == at; j++ {
+			n += 2 + len(dups[j].val)
 		}
 		var sb strings.Builder
 		sb.Grow(n)
 		sb.WriteString(h.values[at])
-		for _, d := range h.dups[i:j] {
+		for _, d := range dups[i:j] {
 			sb.WriteString(", ")
 			sb.WriteString(d.val)
 		}
 		h.values[at] = sb.String()
 		i = j
 	}
-	h.dups = h.dups[:0]
+	h.more.dups = dups[:0]
 }
 
 // validHost reports whether s is a Host header's value: a host (reg-name,
@@ -387,10 +406,10 @@ func (h *requestHead) finish() bool {
 	if h.absolute {
 		// The host of an absolute-form target wins over the Host header.
 		if at := h.find("host"); at >= 0 {
-			h.values[at] = h.authority
+			h.values[at] = h.more.authority
 		} else {
 			h.names = append(h.names, "host")
-			h.values = append(h.values, h.authority)
+			h.values = append(h.values, h.more.authority)
 		}
 	}
 	if cl, ok := h.get("content-length"); ok {
@@ -456,7 +475,7 @@ func (h *requestHead) splitTarget() bool {
 		if auth == "" || !validHost(auth) {
 			return false
 		}
-		h.authority, h.absolute = auth, true
+		h.extra().authority, h.absolute = auth, true
 	}
 	if t == "" || t[0] != '/' {
 		return false
