@@ -1,6 +1,7 @@
 package stdlib
 
 import (
+	_ "embed"
 	"fmt"
 	"regexp"
 	"regexp/syntax"
@@ -903,7 +904,72 @@ func reModule(*vm.Machine) (vm.Value, error) {
 	}), nil
 }
 
-// subFunc is r.sub with a function as the replacement.
+//go:embed re_sub.ys
+var reSubSource string
+
+// rePrelude holds sub with a replacement function, in YieldScript.
+var rePrelude = vm.NewPrelude("<stdlib>/re_sub.ys", reSubSource, map[string]vm.NativeFunc{
+	"__re_matches": reMatches,
+	"__re_join":    reJoin,
+})
+
+// subFunc is r.sub with a function as the replacement: it hands over to the
+// prelude's sub, which calls the function once per match from script code.
 func (r *regex) subFunc(t *vm.Task, fn string, repl vm.Value, s string, count int64) (vm.Value, error) {
-	return vm.Nil, vm.Errorf(vm.KindType, "%s: a function replacement is not supported yet", fn)
+	sub, err := rePrelude.Func(t, "sub")
+	if err != nil {
+		return vm.Nil, err
+	}
+	return t.TailCall(sub, vm.ObjectValue(r), repl, vm.Str(s), vm.Int(count))
+}
+
+// reMatches is __re_matches(rx, s, count): the match objects sub replaces.
+func reMatches(t *vm.Task, args []vm.Value) (vm.Value, error) {
+	r := args[0].AsObject().(*regex)
+	s, count := args[1].AsStr(), args[2].AsInt()
+	out := []vm.Value{}
+	if count >= 0 {
+		limit := -1
+		if count > 0 && count < int64(len(s)+2) {
+			limit = int(count)
+		}
+		r.each(s, limit, func(idx []int) {
+			out = append(out, vm.ObjectValue(&match{rx: r, s: s, idx: idx}))
+		})
+	}
+	if err := t.Charge(len(out) * 64); err != nil {
+		return vm.Nil, err
+	}
+	return vm.NewList(out), nil
+}
+
+// reJoin is __re_join(s, matches, pieces): s with each match replaced by its
+// piece. A nil piece is "" (as Python's None); another non-string throws type.
+func reJoin(t *vm.Task, args []vm.Value) (vm.Value, error) {
+	s := args[0].AsStr()
+	matches, pieces := args[1].AsList().Items, args[2].AsList().Items
+	if len(matches) == 0 {
+		return args[0], nil
+	}
+	var b strings.Builder
+	last := 0
+	for i, mv := range matches {
+		m := mv.AsObject().(*match)
+		b.WriteString(s[last:m.idx[0]])
+		switch p := pieces[i]; p.Kind() {
+		case vm.KStr:
+			b.WriteString(p.AsStr())
+		case vm.KNil:
+		case vm.KCoroutine:
+			return vm.Nil, vm.NewError(vm.KindType, "re.sub: the replacement function returned a coroutine: it must be a plain function (without yield) returning a string")
+		default:
+			return vm.Nil, vm.Errorf(vm.KindType, "re.sub: the replacement function must return a string, not %s", p.TypeName())
+		}
+		last = m.idx[1]
+	}
+	b.WriteString(s[last:])
+	if err := t.Charge(b.Len()); err != nil {
+		return vm.Nil, err
+	}
+	return vm.Str(b.String()), nil
 }
