@@ -141,3 +141,15 @@ let c = yield net.connect("127.0.0.1", l.port)
 let got = []
 while true { got.push((yield c.recv(65536))) }`, "memory limit")
 }
+
+// A replacement function of re.sub runs in the dispatch loop: the step limit
+// stops it, and so does the memory limit a huge find_all or sub reaches.
+func TestLimitsHoldInRegexCallbacks(t *testing.T) {
+	v, _ := newTestVM(t, Options{MaxSteps: 100_000})
+	limitErr(t, v, `import re
+re.sub("a", fn(m) { while true { } }, "banana")`, "instruction limit")
+	v, _ = newTestVM(t, Options{MaxAlloc: 1 << 20})
+	limitErr(t, v, `import re
+let s = "ab " * 100000
+re.find_all("[a-z]+", s)`, "memory limit")
+}
