@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Generates the expected results of the bytes and re modules from CPython.
+"""Generates the expected results of the bytes, re and url modules from CPython.
 
-Run from this folder with python3 (3.11): it rewrites struct_cases.json and
-re_cases.json, which stdlib's Go tests read (the tests need no Python).
+Run from this folder with python3 (3.11): it rewrites struct_cases.json,
+re_cases.json and url_cases.json, which stdlib's Go tests read (the tests need no Python).
 The cases avoid the documented differences: RE2 has no backreferences or
 lookaround, `$` without "m" matches only at the very end, and classes such
 as \\w are ASCII; subjects here are ASCII without a trailing newline. After an
@@ -182,6 +182,46 @@ def re_cases():
     return cases
 
 
+# ---- url ----
+
+URL_PARTS = {
+    "scheme": ["", "http:", "HTTPS:", "ftp:", "a+b.c-d:", "1x:", "mailto:", "file:"],
+    "auth": ["", "//", "//h", "//Host.Example", "//u@h", "//u:p@h:8080", "//:p@h", "//h:", "//h:0",
+             "//h:65536", "//h:x1", "//[::1]", "//[::1]:80", "//[fe80::1%25eth0]:8", "//[v1.x]", "//[1.2.3.4]",
+             "//[::1", "//h]", "//a@b@c", "//u:p:q@h"],
+    "path": ["", "/", "/a/b", "a/b", "/a/./b/../c", "/a%20b", ";p", "/a:b", "//x"],
+    "query": ["", "?", "?q=1", "?a=b&c=d", "?x?y"],
+    "frag": ["", "#", "#f", "#f?g#h"],
+}
+JOIN_BASES = ["http://a/b/c/d;p?q", "http://a", "http://a/", "https://u@h:8/x/y?z#w", "http://a/b/c/", "ftp://h/a/b"]
+JOIN_REFS = [".", "..", "./", "../", "g", "/g", "//g", "?y", "#s", "g?y#s", "../../../g", "./g/.", "g/../h",
+             "https://x/y/z", "//h2/p/q", "../x?y", "a/./b/../../c", ";x", "g;x=1/../y", "/./../g", "..g", "g.."]
+
+
+# Python's urljoin removes no dot segments from a reference with a scheme or an
+# authority (RFC 3986 does: url.join("http://a", "//h/./p") is "http://h/p"),
+# so the references with both are left out here; so is the empty reference,
+# for which Python gives the base with its fragment (RFC 3986: without it).
+def url_cases():
+    from urllib.parse import urljoin, urlsplit
+    cases = []
+    for _ in range(1500):
+        u = "".join(rng.choice(v) for v in URL_PARTS.values())
+        try:
+            r = urlsplit(u)
+            if re.search(r"\][^:]", r.netloc):
+                continue  # text between "]" and ":": Python ignores it, url.parse throws value
+            want = {"scheme": r.scheme, "user": r.username or "", "password": r.password or "",
+                    "host": r.hostname or "", "port": r.port, "path": r.path, "query": r.query, "fragment": r.fragment}
+            cases.append({"op": "parse", "url": u, "want": want})
+        except ValueError:
+            cases.append({"op": "parse", "url": u, "error": "value"})
+    for base in JOIN_BASES:
+        for ref in JOIN_REFS:
+            cases.append({"op": "join", "base": base, "ref": ref, "want": urljoin(base, ref)})
+    return cases
+
+
 def write(name, cases):
     # One case per line, so that a change shows as a readable diff.
     with open(name, "w") as f:
@@ -191,6 +231,7 @@ def write(name, cases):
 def main():
     write("struct_cases.json", struct_cases())
     write("re_cases.json", re_cases())
+    write("url_cases.json", url_cases())
 
 
 if __name__ == "__main__":
