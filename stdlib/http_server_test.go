@@ -2,11 +2,14 @@ package stdlib_test
 
 import (
 	"bufio"
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"runtime"
 	"testing"
+	"time"
 )
 
 // TestServerLargeBodyNotCopied: a large response body is sent after its head
@@ -46,5 +49,37 @@ fn handler(req) {
 	// Six answers of 8 MiB: a copy each would be 48 MiB.
 	if d := after.TotalAlloc - before.TotalAlloc; d > 8<<20 {
 		t.Errorf("six 8 MiB answers allocated %d MiB", d>>20)
+	}
+}
+
+// TestServerHostCancelAnswersInFlight: when the host cancels the run (as a
+// signal does for the command), a request in progress is still answered,
+// with Connection: close, and the run then ends.
+func TestServerHostCancelAnswersInFlight(t *testing.T) {
+	started := make(chan struct{}, 1)
+	s, base := serveScript(t, `
+fn handler(req) {
+    started()
+    yield sleep(0.3)
+    return "done"
+}`, "nil", map[string]any{"started": func() { started <- struct{}{} }})
+	c := rawConn(t, base)
+	fmt.Fprintf(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+	select {
+	case <-started:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the handler did not start")
+	}
+	s.cancel()
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatalf("no answer to the request in progress: %v", err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || string(body) != "done" || !resp.Close {
+		t.Errorf("answer %d %q, Connection: close %v", resp.StatusCode, body, resp.Close)
+	}
+	if _, _, err := s.wait(t); !errors.Is(err, context.Canceled) {
+		t.Errorf("the run ended with %v", err)
 	}
 }
