@@ -140,7 +140,7 @@ func (o *syncOp) TypeName() string { return syncOpNames[o.kind] }
 func (*syncOp) Awaitable()         {}
 
 // TryNow completes the operation inside the dispatch loop when it need not wait.
-func (o *syncOp) TryNow(*vm.Task) (vm.Value, *vm.Error, bool) {
+func (o *syncOp) TryNow(t *vm.Task) (vm.Value, *vm.Error, bool) {
 	if o.used {
 		return vm.Nil, nil, false // Await reports the error
 	}
@@ -166,6 +166,9 @@ func (o *syncOp) TryNow(*vm.Task) (vm.Value, *vm.Error, bool) {
 			return vm.Nil, nil, false
 		}
 		s.count--
+		if s.lock {
+			s.holder, _ = t.Data.(scheduler.Waker)
+		}
 	}
 	o.used = true
 	return vm.Nil, nil, true
@@ -203,11 +206,34 @@ func (o *syncOp) Await(_ *scheduler.Loop, w scheduler.Waker) scheduler.Canceler 
 		s := o.obj.(*semaphore)
 		if s.count > 0 {
 			s.count--
+			if s.lock {
+				s.holder = w
+			}
 			w.Wake(vm.Nil, nil)
 			return nil
 		}
 		return s.waiters.add(&o.waiter, w, vm.Nil)
 	}
+}
+
+// WaitFor implements scheduler.WaitDescriber for deadlock reports.
+func (o *syncOp) WaitFor() (string, []scheduler.Waker) {
+	switch o.kind {
+	case opAcquire:
+		s := o.obj.(*semaphore)
+		if s.lock {
+			if s.holder != nil {
+				return "lock held by", []scheduler.Waker{s.holder}
+			}
+			return "lock", nil
+		}
+		return "semaphore.acquire", nil
+	case opQueueGet:
+		return "queue.get (nothing puts)", nil
+	case opQueuePut:
+		return "queue.put (the queue is full and nothing gets)", nil
+	}
+	return "event.wait (nothing sets it)", nil
 }
 
 // funcOp is a one-shot awaitable started by a closure, for operations that are
@@ -420,6 +446,7 @@ type semaphore struct {
 	count   int
 	lock    bool
 	waiters waitList
+	holder  scheduler.Waker // a lock's holder, for deadlock reports
 }
 
 func (s *semaphore) TypeName() string {
@@ -453,12 +480,16 @@ func (s *semaphore) CallMethod(_ *vm.Task, name string, args []vm.Value) (vm.Val
 		return newSyncOp(opAcquire, s, vm.Nil), true, nil
 	case "release":
 		if wt := s.waiters.pop(); wt != nil {
+			if s.lock {
+				s.holder = wt.w
+			}
 			wt.w.Wake(vm.Nil, nil) // the permit passes straight to the next waiter
 			return vm.Nil, true, nil
 		}
 		if s.lock && s.count > 0 {
 			return vm.Nil, true, vm.NewError(vm.KindValue, "release of a lock that is not held")
 		}
+		s.holder = nil
 		s.count++
 		return vm.Nil, true, nil
 	default: // locked

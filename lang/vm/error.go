@@ -15,6 +15,7 @@ const (
 	KindLimit         = "limit"
 	KindTimeout       = "timeout"
 	KindCancelled     = "cancelled"
+	KindDeadlock      = "deadlock"
 	KindEOF           = "eof"
 	KindClosed        = "closed"
 	KindConnRefused   = "connection_refused"

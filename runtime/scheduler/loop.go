@@ -221,16 +221,17 @@ func (l *Loop) runUntil(done func() bool) {
 
 func (l *Loop) hasPosted() bool { return l.nposted.Load() > 0 }
 
-// deadlock handles a loop where tasks remain but nothing can wake them. If the
-// main task is among them, it gets an error at its yield and the loop goes on;
-// otherwise the program is over.
+// deadlock handles a loop where tasks remain but nothing can wake them: every
+// waiting task gets kind deadlock at its yield, after a report of the
+// wait-for cycles (deadlock.go). It reports false when no task waits (the
+// program is over).
 func (l *Loop) deadlock() bool {
-	if l.main != nil && l.main.state == stateWaiting {
-		l.main.interrupt(vm.NewError(vm.KindValue,
-			"deadlock: every task is waiting and nothing (timer, I/O or host call) can wake one"))
-		return true
+	waiting := l.waitingTasks(false)
+	if len(waiting) == 0 {
+		return false
 	}
-	return false
+	l.deadlockReport(waiting)
+	return true
 }
 
 // runReady runs the tasks that are ready now, in FIFO order. Tasks made ready

@@ -348,7 +348,7 @@ yield e.wait()
 print("not reached")
 `, 5*time.Second)
 	_, err := main.Result()
-	if err == nil || err.Kind != "value" || !strings.Contains(err.Message, "deadlock") {
+	if err == nil || err.Kind != "deadlock" || !strings.Contains(err.Message, "event.wait") {
 		t.Fatalf("main ended with %v, want a deadlock error", err)
 	}
 	if got := h.out.String(); got != "waiting\n" {
@@ -362,32 +362,47 @@ print("not reached")
 
 func TestDeadlockErrorCanBeHandled(t *testing.T) {
 	h := newHarness(t, nil)
-	// The main task joins a task that waits on an event nothing else sets: the
-	// main task gets the deadlock error at its yield, sets the event itself,
-	// and everything ends.
-	h.ok(t, `
+	// The main task joins a task that waits on an event nothing else sets:
+	// both get the deadlock error at their yield; each handles it. The
+	// report names what each waited for.
+	main := h.run(t, `
 import sync
 let e = sync.event()
 fn waiter() {
-    yield e.wait()
-    return "woken"
+    try {
+        yield e.wait()
+    } catch err {
+        return "waiter: " + err.kind
+    }
 }
 let t = spawn(waiter)
 try {
     yield t
 } catch err {
-    print(err.kind, err.message.find("deadlock") >= 0)
+    print(err.kind, err.message.find("task 2") >= 0)
 }
 e.set()
 print((yield t))
-`, lines("value true", "woken"))
+`, 5*time.Second)
+	if _, err := main.Result(); err != nil {
+		t.Fatalf("the main task failed: %v", err)
+	}
+	if got, want := h.out.String(), lines("deadlock true", "waiter: deadlock"); got != want {
+		t.Errorf("output %q, want %q", got, want)
+	}
+	if got, want := h.errb.String(), "deadlock: every task waits and nothing (timer, I/O or host work) can wake one\n"+
+		"  task 1 (test.ys:13) waits for task 2\n"+
+		"  task 2 (test.ys:6) waits for event.wait (nothing sets it)\n"; got != want {
+		t.Errorf("stderr %q, want %q", got, want)
+	}
 	h.idle(t)
 }
 
 func TestDeadlockAfterMainEnded(t *testing.T) {
 	h := newHarness(t, nil)
 	// A task left waiting for something that can never happen after the main
-	// task ended: the program ends rather than hanging.
+	// task ended: it gets the deadlock error, and the program ends rather
+	// than hanging.
 	main := h.run(t, `
 import sync
 let e = sync.event()
@@ -401,8 +416,11 @@ print("main ends")
 	if h.out.String() != "main ends\n" {
 		t.Errorf("output %q", h.out)
 	}
-	if n := h.l.Live(); n != 1 {
-		t.Errorf("%d live tasks, want the 1 stuck one", n)
+	if n := h.l.Live(); n != 0 {
+		t.Errorf("%d live tasks, want none", n)
+	}
+	if n := h.l.Failures; n != 1 {
+		t.Errorf("%d failures, want the stuck task's deadlock", n)
 	}
 	if n := h.l.TimerCount(); n != 0 {
 		t.Errorf("%d timers left", n)

@@ -275,28 +275,23 @@ func (l *Loop) serveTurn(stopping *atomic.Bool) (ok bool) {
 }
 
 // serveDeadlock handles a loop where nothing (timer, I/O, host work in flight
-// or a Post) can wake a task: a program whose main task waits gets the
-// deadlock error at its yield; a program whose main task is done but whose
-// other tasks wait forever ends (as Run's program would). Calls are left
+// or a Post) can wake a task: every waiting task of a program (or of no group)
+// gets kind deadlock at its yield, after the report (deadlock.go); a program
+// whose main task is done and whose tasks are all gone ends. Calls are left
 // waiting: a later call from the host may wake them. It reports whether it
 // made a task ready.
 func (l *Loop) serveDeadlock() bool {
-	woke := false
+	if waiting := l.waitingTasks(true); len(waiting) > 0 {
+		l.deadlockReport(waiting)
+		return true
+	}
 	for _, g := range append([]*Group(nil), l.groups...) {
-		if !g.opts.Program {
-			continue
-		}
-		switch g.main.state {
-		case stateWaiting:
-			g.main.interrupt(vm.NewError(vm.KindValue,
-				"deadlock: every task is waiting and nothing (timer, I/O or host call) can wake one"))
-			woke = true
-		case stateDone:
+		if g.opts.Program && g.main.state == stateDone {
 			g.drop()
 			g.end()
 		}
 	}
-	return woke
+	return false
 }
 
 // Pool is a bounded set of goroutines, started on demand, for host work whose
