@@ -208,7 +208,7 @@ func (t *Task) exec(ins uint32) Status {
 				if r.k == kTailCall {
 					return t.doTailCall(sp - argc - 1)
 				}
-				if t.Quota != nil {
+				if t.Quota != nil || t.Limit != nil {
 					if e := t.chargeGrowth(before, capOf(recv), valueBytes); e != nil {
 						err = e
 						break

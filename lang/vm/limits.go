@@ -55,6 +55,17 @@ func (q *Quota) tick(used int64) *Error {
 	return nil
 }
 
+// tickOwn is the step check of a task's own budget (Task.Limit).
+func (q *Quota) tickOwn(used int64) *Error {
+	if q.MaxSteps > 0 {
+		q.steps += used
+		if q.steps >= q.MaxSteps {
+			return Errorf(KindLimit, "the task's budget of %d steps is exhausted", q.MaxSteps)
+		}
+	}
+	return nil
+}
+
 // valueBytes is what one Value costs in a list, a map or a stack.
 const valueBytes = int64(valueSize)
 
@@ -68,6 +79,13 @@ func (t *Task) Charge(n int) error {
 }
 
 func (t *Task) charge(n int64) *Error {
+	if b := t.Limit; b != nil && b.MaxBytes > 0 {
+		b.bytes += n
+		if b.bytes > b.MaxBytes {
+			b.bytes -= n
+			return Errorf(KindLimit, "the task's memory budget of %s is exhausted", byteCount(b.MaxBytes))
+		}
+	}
 	q := t.Quota
 	if q == nil || q.MaxBytes <= 0 {
 		return nil
@@ -83,7 +101,7 @@ func (t *Task) charge(n int64) *Error {
 // chargeValue counts the memory of a value just made: a string's bytes, a
 // list's slots.
 func (t *Task) chargeValue(v Value) *Error {
-	if t.Quota == nil {
+	if t.Quota == nil && t.Limit == nil {
 		return nil
 	}
 	switch v.k {
@@ -98,7 +116,7 @@ func (t *Task) chargeValue(v Value) *Error {
 // chargeGrowth counts the slots a list or map gained (capacity or entries
 // before and after an operation).
 func (t *Task) chargeGrowth(before, after int, slot int64) *Error {
-	if after <= before || t.Quota == nil {
+	if after <= before || t.Quota == nil && t.Limit == nil {
 		return nil
 	}
 	return t.charge(int64(after-before) * slot)
@@ -135,7 +153,7 @@ func byteCount(n int64) string {
 // ChargeDeep counts a value just built, with everything it holds (for a
 // native function that builds a whole structure, as json.decode does).
 func (t *Task) ChargeDeep(v Value) error {
-	if t.Quota == nil || t.Quota.MaxBytes <= 0 {
+	if (t.Quota == nil || t.Quota.MaxBytes <= 0) && (t.Limit == nil || t.Limit.MaxBytes <= 0) {
 		return nil
 	}
 	if e := t.charge(deepSize(v, 0)); e != nil {

@@ -129,6 +129,12 @@ func (m *Machine) slowTick(t *Task, used int64) *Error {
 			return e
 		}
 	}
+	if t.Limit != nil {
+		if e := t.Limit.tickOwn(used); e != nil {
+			m.tick = tickInterval
+			return e
+		}
+	}
 	if m.Budget > 0 {
 		m.steps += used
 		if m.steps >= m.Budget {

@@ -135,6 +135,9 @@ type Task struct {
 	Data any
 	// Quota, when set, is the allowance the task shares with others (limits.go).
 	Quota *Quota
+	// Limit, when set, is the task's own budget (a script's t.limit), checked
+	// on top of Quota and the machine's limits.
+	Limit *Quota
 	// tail is the call a native asked for with TailCall.
 	tail tailCall
 }
@@ -296,7 +299,7 @@ func (t *Task) Run() Status {
 // Resume continues a task suspended at a yield with v as the yield's value.
 func (t *Task) Resume(v Value) Status {
 	t.Awaiting = Nil
-	if v.k == KStr && t.Quota != nil {
+	if v.k == KStr && (t.Quota != nil || t.Limit != nil) {
 		// What a wait delivers (a network or file read, a host call's result)
 		// counts against the task's quota.
 		if e := t.charge(int64(v.n)); e != nil {

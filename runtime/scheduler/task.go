@@ -462,6 +462,10 @@ func (t *Task) GetAttr(_ *vm.Task, name string) (vm.Value, error) {
 			}
 			return t.val, nil
 		}), nil
+	case "limit":
+		return vm.NewNative("limit", func(vt *vm.Task, args []vm.Value) (vm.Value, error) {
+			return vm.Nil, t.setLimit(vt, args)
+		}), nil
 	case "cancel":
 		return vm.NewNative("cancel", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 			if err := vm.CheckArgs("cancel", args, 0, 0); err != nil {
@@ -473,4 +477,53 @@ func (t *Task) GetAttr(_ *vm.Task, name string) (vm.Value, error) {
 		}), nil
 	}
 	return vm.Nil, vm.Errorf(vm.KindType, "task has no field or method %s", name)
+}
+
+// setLimit is t.limit({steps, memory}): the task's own budget of steps and
+// bytes, on a task that has not started yet or on the running task.
+func (t *Task) setLimit(caller *vm.Task, args []vm.Value) error {
+	if err := vm.CheckArgs("limit", args, 1, 1); err != nil {
+		return err
+	}
+	if args[0].Kind() != vm.KMap {
+		return vm.TypeArgError("limit", 1, "a map {steps, memory}", args[0])
+	}
+	if t.started && t.vt != caller {
+		return vm.Errorf(vm.KindValue, "limit() needs a task that has not started yet or current_task(), and %s has started", t.label())
+	}
+	if t.state == stateDone {
+		return vm.Errorf(vm.KindValue, "%s has ended", t.label())
+	}
+	var steps, mem int64
+	m := args[0].AsMap()
+	for i := 0; i < m.Slots(); i++ {
+		k, v, ok := m.Entry(i)
+		if !ok {
+			continue
+		}
+		if k.Kind() != vm.KStr || k.AsStr() != "steps" && k.AsStr() != "memory" {
+			return vm.Errorf(vm.KindValue, "limit() takes the keys steps and memory, not %s", vm.Repr(k))
+		}
+		if v.Kind() != vm.KInt {
+			return vm.Errorf(vm.KindType, "limit() %s must be an int, not %s", k.AsStr(), v.TypeName())
+		}
+		if v.AsInt() <= 0 {
+			return vm.Errorf(vm.KindValue, "limit() %s must be positive, not %d", k.AsStr(), v.AsInt())
+		}
+		if k.AsStr() == "steps" {
+			steps = v.AsInt()
+		} else {
+			mem = v.AsInt()
+		}
+	}
+	if t.vt.Limit == nil {
+		t.vt.Limit = &vm.Quota{}
+	}
+	if steps > 0 {
+		t.vt.Limit.MaxSteps = steps
+	}
+	if mem > 0 {
+		t.vt.Limit.MaxBytes = mem
+	}
+	return nil
 }
