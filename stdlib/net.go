@@ -755,11 +755,11 @@ func (o *ioOperation) Await(l *scheduler.Loop, w scheduler.Waker) scheduler.Canc
 	}
 	switch o.tried {
 	case waitRead: // TryNow found nothing to read: wait without trying again
-		o.inner = o.fd.WaitRead(o)
+		o.inner = o.fd.Wait(scheduler.Read, o)
 		o.waiting()
 		return o
 	case waitWrite:
-		o.inner = o.fd.WaitWrite(o)
+		o.inner = o.fd.Wait(scheduler.Write, o)
 		o.waiting()
 		return o
 	}
@@ -781,9 +781,9 @@ func (o *ioOperation) try() bool {
 		case retry:
 			continue
 		case waitRead:
-			o.inner = o.fd.WaitRead(o)
+			o.inner = o.fd.Wait(scheduler.Read, o)
 		case waitWrite:
-			o.inner = o.fd.WaitWrite(o)
+			o.inner = o.fd.Wait(scheduler.Write, o)
 		case waitTimer:
 			o.timer = o.l.After(d, o)
 		}

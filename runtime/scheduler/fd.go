@@ -64,66 +64,79 @@ func (f *FD) ready(bits int) {
 	if bits&poll.Hangup != 0 {
 		f.hangup = true
 	}
-	if bits&(poll.Readable|poll.Hangup) != 0 && f.reader != nil {
-		w := f.reader
-		f.reader = nil
-		f.l.ioWaits--
-		w.Wake(vm.Nil, nil)
+	if bits&(poll.Readable|poll.Hangup) != 0 {
+		f.release(Read, false)
 	}
-	if bits&(poll.Writable|poll.Hangup) != 0 && f.writer != nil {
-		w := f.writer
-		f.writer = nil
-		f.l.ioWaits--
+	if bits&(poll.Writable|poll.Hangup) != 0 {
+		f.release(Write, false)
+	}
+}
+
+// Mode is the readiness a task waits for on a descriptor.
+type Mode uint8
+
+const (
+	Read Mode = iota
+	Write
+)
+
+// slot is where the task waiting for mode m is kept.
+func (f *FD) slot(m Mode) *Waker {
+	if m == Write {
+		return &f.writer
+	}
+	return &f.reader
+}
+
+// release takes the waiter for mode m (if any) off its slot and wakes it: with
+// nil when the descriptor is ready, with kind closed when it was closed.
+func (f *FD) release(m Mode, closed bool) {
+	s := f.slot(m)
+	w := *s
+	if w == nil {
+		return
+	}
+	*s = nil
+	f.l.ioWaits--
+	if closed {
+		w.Wake(vm.Nil, vm.NewError(vm.KindClosed, "connection was closed"))
+	} else {
 		w.Wake(vm.Nil, nil)
 	}
 }
 
 type fdWait struct {
-	f     *FD
-	write bool
+	f *FD
+	m Mode
 }
 
 func (c fdWait) Cancel() {
-	if c.write {
-		if c.f.writer != nil {
-			c.f.writer = nil
-			c.f.l.ioWaits--
-		}
-	} else if c.f.reader != nil {
-		c.f.reader = nil
+	if s := c.f.slot(c.m); *s != nil {
+		*s = nil
 		c.f.l.ioWaits--
 	}
 }
 
-// WaitRead wakes w (with nil) when the descriptor may be readable, or with kind
-// closed if it is closed meanwhile.
-func (f *FD) WaitRead(w Waker) Canceler {
+// Wait wakes w (with nil) when the descriptor may be ready for mode m
+// (readable or writable), or with kind closed if it is closed meanwhile. One
+// task at a time may wait for each mode; another gets kind io.
+func (f *FD) Wait(m Mode, w Waker) Canceler {
 	if f.closed {
 		w.Wake(vm.Nil, vm.NewError(vm.KindClosed, "connection is closed"))
 		return nil
 	}
-	if f.reader != nil {
-		w.Wake(vm.Nil, vm.NewError(vm.KindIO, "another task is already reading from this connection"))
+	s := f.slot(m)
+	if *s != nil {
+		msg := "another task is already reading from this connection"
+		if m == Write {
+			msg = "another task is already writing to this connection"
+		}
+		w.Wake(vm.Nil, vm.NewError(vm.KindIO, msg))
 		return nil
 	}
-	f.reader = w
+	*s = w
 	f.l.ioWaits++
-	return fdWait{f, false}
-}
-
-// WaitWrite wakes w when the descriptor may be writable.
-func (f *FD) WaitWrite(w Waker) Canceler {
-	if f.closed {
-		w.Wake(vm.Nil, vm.NewError(vm.KindClosed, "connection is closed"))
-		return nil
-	}
-	if f.writer != nil {
-		w.Wake(vm.Nil, vm.NewError(vm.KindIO, "another task is already writing to this connection"))
-		return nil
-	}
-	f.writer = w
-	f.l.ioWaits++
-	return fdWait{f, true}
+	return fdWait{f, m}
 }
 
 // Close closes the descriptor; waiting tasks get kind closed.
@@ -134,14 +147,6 @@ func (f *FD) Close() {
 	f.closed = true
 	delete(f.l.fds, f.Fd)
 	poll.Close(f.Fd)
-	if w := f.reader; w != nil {
-		f.reader = nil
-		f.l.ioWaits--
-		w.Wake(vm.Nil, vm.NewError(vm.KindClosed, "connection was closed"))
-	}
-	if w := f.writer; w != nil {
-		f.writer = nil
-		f.l.ioWaits--
-		w.Wake(vm.Nil, vm.NewError(vm.KindClosed, "connection was closed"))
-	}
+	f.release(Read, true)
+	f.release(Write, true)
 }

@@ -1,0 +1,69 @@
+//go:build linux
+
+package scheduler_test
+
+import (
+	"io"
+	"testing"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/yieldscript/yieldscript/lang/vm"
+	"github.com/yieldscript/yieldscript/runtime/scheduler"
+)
+
+// fdWaker is a Waker that keeps what it was woken with.
+type fdWaker struct {
+	calls int
+	err   *vm.Error
+}
+
+func (r *fdWaker) Wake(_ vm.Value, err *vm.Error) { r.calls++; r.err = err }
+
+// FD.Wait keeps one waiter per mode: a second one for the same mode gets kind
+// io at once, the other mode has its own slot, a cancelled wait frees its
+// slot and is never woken, and Close wakes the waiters with kind closed.
+func TestFDWaitModes(t *testing.T) {
+	l, err := scheduler.New(vm.NewMachine(io.Discard, io.Discard), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	var p [2]int
+	if err := unix.Pipe2(p[:], unix.O_NONBLOCK|unix.O_CLOEXEC); err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(p[1])
+	f, err := l.Register(p[0]) // the loop closes it
+	if err != nil {
+		t.Fatal(err)
+	}
+	var first, second, writer, again, late fdWaker
+	c := f.Wait(scheduler.Read, &first)
+	if c == nil || first.calls != 0 {
+		t.Fatalf("a first reader: canceler %v, woken %d times", c, first.calls)
+	}
+	if f.Wait(scheduler.Read, &second) != nil || second.calls != 1 || second.err == nil ||
+		second.err.Kind != vm.KindIO || second.err.Message != "another task is already reading from this connection" {
+		t.Fatalf("a second reader: %d wakes, %v", second.calls, second.err)
+	}
+	if f.Wait(scheduler.Write, &writer) == nil || writer.calls != 0 {
+		t.Fatalf("a writer beside the reader: woken %d times (%v)", writer.calls, writer.err)
+	}
+	c.Cancel()
+	if f.Wait(scheduler.Read, &again) == nil || again.calls != 0 {
+		t.Fatalf("a reader after the first cancelled: woken %d times (%v)", again.calls, again.err)
+	}
+	f.Close()
+	for name, r := range map[string]*fdWaker{"reader": &again, "writer": &writer} {
+		if r.calls != 1 || r.err == nil || r.err.Kind != vm.KindClosed {
+			t.Errorf("the %s after Close: %d wakes, %v", name, r.calls, r.err)
+		}
+	}
+	if first.calls != 0 {
+		t.Errorf("the cancelled reader was woken %d times", first.calls)
+	}
+	if f.Wait(scheduler.Write, &late) != nil || late.calls != 1 || late.err == nil || late.err.Kind != vm.KindClosed {
+		t.Errorf("a wait on a closed descriptor: %d wakes, %v", late.calls, late.err)
+	}
+}
