@@ -148,6 +148,7 @@ func TestParseResponseHead(t *testing.T) {
 func FuzzParseRequest(f *testing.F) {
 	f.Add([]byte("GET /a?b=c HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\n"))
 	f.Add([]byte("POST / HTTP/1.0\nTransfer-Encoding: chunked\n\n"))
+	f.Add([]byte("GET / HTTP/1.1\r\nHost: localhost\r\nDummy: x\nContent-Length: 23\r\n\r\n"))
 	f.Add([]byte("GET http://h/p HTTP/1.1\r\nConnection: close, keep-alive\r\n\r\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		end := findHeadEnd(b, 0)
@@ -161,6 +162,15 @@ func FuzzParseRequest(f *testing.F) {
 		}
 		if h.method == "" || h.path == "" || h.major != 1 {
 			t.Fatalf("accepted %q as %+v", b, h)
+		}
+		// Every line ends with CRLF: no bare LF or CR anywhere.
+		for i, c := range b {
+			if c == '\n' && (i == 0 || b[i-1] != '\r') || c == '\r' && (i+1 == len(b) || b[i+1] != '\n') {
+				t.Fatalf("accepted %q with a bare LF or CR at %d", b, i)
+			}
+		}
+		if _, ok := h.get("host"); h.minor == 1 && !ok {
+			t.Fatalf("accepted an HTTP/1.1 head without Host: %q", b)
 		}
 		for _, n := range h.names {
 			if n != strings.ToLower(n) || n == "" {
