@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"sync/atomic"
 	"time"
 
@@ -172,13 +173,15 @@ func (v *VM) runGroup(ctx context.Context, program bool, start func() (vm.Value,
 	if v.closed.Load() {
 		return ErrClosed
 	}
-	if v.onLoop() {
+	tid, mine := v.lockThread()
+	if mine {
+		runtime.UnlockOSThread()
 		return ErrReentrant
 	}
 	q := &vm.Quota{MaxSteps: v.opts.MaxSteps, MaxBytes: v.opts.MaxAlloc}
-	var g *scheduler.Group // set and read on the loop only
+	var g *scheduler.Group // set and read under the loop's lock only
 	done := make(chan error, 1)
-	v.loop.Post(func() {
+	start1 := func() {
 		err := protect(func() error {
 			fn, args, err := start()
 			if err != nil {
@@ -199,13 +202,33 @@ func (v *VM) runGroup(ctx context.Context, program bool, start func() (vm.Value,
 		if err != nil {
 			done <- err
 		}
-	})
+	}
 	stop := v.watch(ctx, func() {
 		if g != nil && !g.Ended() {
 			g.Cancel(cancelError(ctx))
 		}
 	}, q)
 	defer stop()
+	if v.loop.TryEnter() {
+		// The loop is idle: the call runs here, on the caller's thread, as
+		// far as it can without waiting; what is left the loop finishes.
+		v.directTid.Store(tid)
+		v.direct.Add(1)
+		start1()
+		var err error
+		if g != nil {
+			err = v.loop.RunReady()
+		}
+		v.directTid.Store(0)
+		runtime.UnlockOSThread()
+		v.loop.Leave(g != nil && !g.Ended())
+		if err != nil {
+			return err
+		}
+	} else {
+		runtime.UnlockOSThread()
+		v.loop.Post(start1)
+	}
 	err := v.result(done)
 	if program {
 		// What the program printed reaches the writers before it returns

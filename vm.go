@@ -40,6 +40,8 @@ type VM struct {
 	stop      chan struct{} // closed by Close: the loop stops
 	served    chan struct{} // closed when the loop has stopped
 	loopTid   atomic.Int64  // threadID of the loop (locked to its OS thread)
+	directTid atomic.Int64  // threadID of a host call running directly (locked to it), or 0
+	direct    atomic.Int64  // calls that ran directly (tests read it)
 	closeOnce sync.Once
 	closed    atomic.Bool
 	loopErr   error
@@ -189,16 +191,29 @@ func (v *VM) Close() error {
 	return nil
 }
 
-// onLoop reports whether the caller runs on the VM's loop goroutine (inside a
-// Go function a script called). The loop is locked to its OS thread, which runs
-// no other goroutine meanwhile.
+// onLoop reports whether the caller runs loop work: it is the loop's goroutine,
+// or a host goroutine running a call directly (see runGroup), inside a Go
+// function a script called. Both are locked to their OS thread, which runs no
+// other goroutine meanwhile.
 func (v *VM) onLoop() bool {
-	tid := v.loopTid.Load()
-	return tid != 0 && threadID() == tid
+	_, mine := v.lockThread()
+	runtime.UnlockOSThread()
+	return mine
+}
+
+// lockThread locks the calling goroutine to its thread and returns the
+// thread's id, and whether that thread is running loop work (onLoop). The
+// caller unlocks the thread.
+func (v *VM) lockThread() (tid int64, mine bool) {
+	runtime.LockOSThread()
+	tid = threadID()
+	return tid, tid == v.loopTid.Load() || tid == v.directTid.Load()
 }
 
 // do runs fn on the loop and returns its error. A panic in fn becomes an
-// error. From the loop itself (a Go function a script called), fn runs at once.
+// error. From the loop itself (a Go function a script called), fn runs at
+// once; when the loop is idle, it runs on the caller's thread with the
+// loop's lock held.
 func (v *VM) do(fn func() error) error {
 	if v.loopErr != nil {
 		return v.loopErr
@@ -206,9 +221,20 @@ func (v *VM) do(fn func() error) error {
 	if v.closed.Load() {
 		return ErrClosed
 	}
-	if v.onLoop() {
+	tid, mine := v.lockThread()
+	if mine {
+		runtime.UnlockOSThread()
 		return protect(fn)
 	}
+	if v.loop.TryEnter() {
+		v.directTid.Store(tid)
+		err := protect(fn)
+		v.directTid.Store(0)
+		runtime.UnlockOSThread()
+		v.loop.Leave(false)
+		return err
+	}
+	runtime.UnlockOSThread()
 	done := make(chan error, 1)
 	v.loop.Post(func() { done <- protect(fn) })
 	return v.result(done)

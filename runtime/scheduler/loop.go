@@ -49,6 +49,13 @@ type Loop struct {
 	fds     map[int]*FD
 	ioWaits int // tasks waiting on descriptors
 
+	// state is the loop's own lock: the goroutine turning the loop holds it
+	// at all times except while it waits in the poller. A host goroutine that
+	// takes it (TryEnter) may run loop work itself, as the loop would, while
+	// the loop stays blocked in its wait or, woken, waits for the lock.
+	state      sync.Mutex
+	enterTimer *Timer // the first timer when TryEnter took the lock
+
 	mu      sync.Mutex
 	posted  []func()
 	nposted atomic.Int32
@@ -91,6 +98,9 @@ func New(m *vm.Machine, stderr io.Writer) (*Loop, error) {
 		stderr = os.Stderr
 	}
 	l := &Loop{M: m, Stderr: stderr, poller: p, fds: map[int]*FD{}}
+	// Held from the start: the loop gives it up only while it waits, so
+	// before it first turns and after it has stopped nobody else takes it.
+	l.state.Lock()
 	l.workers.maxQueue = maxQueued
 	l.lookups.max, l.lookups.maxQueue = maxLookups, maxQueued
 	installBuiltins(l)
@@ -202,7 +212,7 @@ func (l *Loop) runUntil(done func() bool) {
 			}
 			continue
 		}
-		events, err := l.poller.Wait(timeout)
+		events, err := l.wait(timeout)
 		if err != nil {
 			fmt.Fprintf(l.Stderr, "event loop: %v\n", err)
 			return
@@ -217,6 +227,62 @@ func (l *Loop) runUntil(done func() bool) {
 		}
 		l.drainPosted()
 	}
+}
+
+// wait waits in the poller with the loop's lock released, so that a host
+// goroutine may run loop work meanwhile (TryEnter); it takes the lock back
+// before it returns.
+func (l *Loop) wait(timeout time.Duration) ([]poll.Event, error) {
+	l.state.Unlock()
+	defer l.state.Lock()
+	return l.poller.Wait(timeout)
+}
+
+// TryEnter takes the loop's lock if the loop is idle (waiting in the poller)
+// and nobody else holds it. The caller may then do what the loop's own
+// goroutine does (Start a group, RunReady) until Leave: the loop does not run
+// meanwhile, and if its wait ends it waits for the lock.
+func (l *Loop) TryEnter() bool {
+	if l.closed.Load() || !l.state.TryLock() {
+		return false
+	}
+	l.enterTimer = nil
+	if len(l.timers) > 0 {
+		l.enterTimer = l.timers[0]
+	}
+	return true
+}
+
+// Leave gives back the lock TryEnter took, after flushing output, and wakes
+// the loop when the work done meanwhile left something for it: a ready task,
+// a timer due before those it waits for, or (wake) anything the caller knows
+// of, such as a group still running.
+func (l *Loop) Leave(wake bool) {
+	l.M.Flush()
+	if l.ready.len() > 0 || len(l.orphaned) > 0 {
+		wake = true
+	} else if len(l.timers) > 0 && l.timers[0] != l.enterTimer {
+		wake = true
+	}
+	l.enterTimer = nil
+	l.state.Unlock()
+	if wake {
+		l.poller.Wake()
+	}
+}
+
+// RunReady runs the tasks that are ready now once, as a turn of the loop
+// does, for a caller that holds the loop's lock (TryEnter). A panic that
+// escapes (a bug outside any task) is returned as an error.
+func (l *Loop) RunReady() (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			l.current = nil
+			err = fmt.Errorf("event loop: internal error: %v", r)
+		}
+	}()
+	l.runReady()
+	return nil
 }
 
 func (l *Loop) hasPosted() bool { return l.nposted.Load() > 0 }

@@ -257,7 +257,7 @@ func (l *Loop) serveTurn(stopping *atomic.Bool) (ok bool) {
 	if stopping.Load() {
 		return true
 	}
-	events, err := l.poller.Wait(timeout)
+	events, err := l.wait(timeout)
 	if err != nil {
 		fmt.Fprintf(l.Stderr, "event loop: %v\n", err)
 		return false
