@@ -150,7 +150,8 @@ func (v *VM) CancelTasks() error {
 }
 
 // WaitTasks waits until no task is alive in the VM, or the ones left can never
-// run again (each waits for another), or ctx ends.
+// run again (each waits for another), or ctx ends. What the tasks printed has
+// been written when it returns.
 func (v *VM) WaitTasks(ctx context.Context) error {
 	for {
 		var over bool
@@ -161,6 +162,7 @@ func (v *VM) WaitTasks(ctx context.Context) error {
 			return err
 		}
 		if over {
+			v.out.Sync()
 			return nil
 		}
 		select {
