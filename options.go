@@ -53,6 +53,14 @@ type Options struct {
 	// MaxAsync bounds the goroutines that run asynchronous Go functions at
 	// once; more calls wait for a free one (0: 256).
 	MaxAsync int
+
+	// VirtualClock runs the VM on a virtual clock: time.now(),
+	// time.monotonic(), sleep and timeout read it, and whenever no task is
+	// ready and no I/O or host work (an async Go function, a call) is in
+	// flight, it jumps to the next timer, so that `yield sleep(3600)` takes
+	// no real time. It is real time plus what was skipped; the jumps never go
+	// back. For tests of code that waits.
+	VirtualClock bool
 }
 
 // DefaultMaxAsync is the bound on asynchronous Go functions running at once

@@ -89,6 +89,7 @@ func New(opts Options) *VM {
 	v.loop = l
 	l.SetOutput(out)
 	l.MaxTasks = opts.MaxTasks
+	l.SetVirtualTime(opts.VirtualClock)
 	v.installModules()
 	m.ResolvePath = func(from, path string) string {
 		if filepath.IsAbs(path) {

@@ -16,7 +16,7 @@ func module(name string, l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) 
 	case "os":
 		return osModule
 	case "time":
-		return timeModule
+		return timeModule(l)
 	case "sync":
 		return syncModule(l)
 	case "net":

@@ -26,11 +26,14 @@ const Version = "0.1.0"
 
 const usage = `usage:
   yieldscript                      interactive REPL (reads statements from stdin)
-  yieldscript FILE.ys [ARGS...]    run a script
+  yieldscript [OPTIONS] FILE.ys [ARGS...]
+                                   run a script; OPTIONS:
+      --virtual-time               run on a virtual clock (sleeps jump ahead)
   yieldscript run FILE.ys [ARGS...]
   yieldscript -e CODE [ARGS...]    run code given on the command line
-  yieldscript test [-timeout D] [PATH...]
+  yieldscript test [-timeout D] [--real-time] [PATH...]
                                    run the test_* functions of *_test.ys files
+                                   (on a virtual clock unless --real-time)
   yieldscript disasm FILE.ys       print the bytecode of a script
   yieldscript version              print the version
   yieldscript --help               print this help
@@ -56,6 +59,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		return runREPL(stdin, stdout, stderr)
 	}
+	o, args, msg := parseRunOptions(args)
+	if msg != "" {
+		return usageError(stderr, msg)
+	}
+	if len(args) == 0 {
+		return usageError(stderr, "the options need a file to run, e.g. yieldscript --virtual-time app.ys")
+	}
 	switch a := args[0]; {
 	case a == "-h" || a == "--help" || a == "help":
 		fmt.Fprint(stdout, usage)
@@ -67,12 +77,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if len(args) < 2 {
 			return usageError(stderr, "-e needs the code to run, e.g. yieldscript -e 'print(1 + 2)'")
 		}
-		return runSource(context.Background(), "<string>", []byte(args[1]), args[2:], stdout, stderr)
+		return runSource(context.Background(), "<string>", []byte(args[1]), args[2:], stdout, stderr, o)
 	case a == "run":
 		if len(args) < 2 {
 			return usageError(stderr, "run needs a file, e.g. yieldscript run hello.ys")
 		}
-		return runFile(args[1], args[2:], stdout, stderr)
+		return runFile(args[1], args[2:], stdout, stderr, o)
 	case a == "test":
 		return runTests(args[1:], stdout, stderr)
 	case a == "disasm":
@@ -83,7 +93,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case strings.HasPrefix(a, "-") && a != "-":
 		return usageError(stderr, fmt.Sprintf("unknown option %s", a))
 	default:
-		return runFile(a, args[1:], stdout, stderr)
+		return runFile(a, args[1:], stdout, stderr, o)
 	}
 }
 
@@ -105,15 +115,37 @@ func readSource(path string, stderr io.Writer) ([]byte, bool) {
 	return src, true
 }
 
-func runFile(path string, args []string, stdout, stderr io.Writer) int {
+func runFile(path string, args []string, stdout, stderr io.Writer, o runOptions) int {
 	src, ok := readSource(path, stderr)
 	if !ok {
 		return 2
 	}
-	return runSource(context.Background(), path, src, args, stdout, stderr)
+	return runSource(context.Background(), path, src, args, stdout, stderr, o)
 }
 
-func newVM(args []string, stdout, stderr io.Writer, lineBuffered bool) *yieldscript.VM {
+// runOptions are the options given before the file: --virtual-time,
+// --block-report MS, --preempt MS.
+type runOptions struct {
+	virtualTime bool
+}
+
+// parseRunOptions reads the leading options of a run; it returns the rest of
+// the arguments, or a usage message.
+func parseRunOptions(args []string) (runOptions, []string, string) {
+	var o runOptions
+	for len(args) > 0 {
+		switch args[0] {
+		case "--virtual-time":
+			o.virtualTime = true
+			args = args[1:]
+		default:
+			return o, args, ""
+		}
+	}
+	return o, args, ""
+}
+
+func newVM(args []string, stdout, stderr io.Writer, lineBuffered bool, o runOptions) *yieldscript.VM {
 	v := yieldscript.New(yieldscript.Options{
 		Stdout:       stdout,
 		Stderr:       stderr,
@@ -121,6 +153,7 @@ func newVM(args []string, stdout, stderr io.Writer, lineBuffered bool) *yieldscr
 		Modules:      yieldscript.AllModules,
 		ImportRoot:   "/",
 		LineBuffered: lineBuffered || isTerminal(stdout),
+		VirtualClock: o.virtualTime,
 	})
 	// The command grants the backdoor module; embedding hosts do not get it
 	// unless they install it themselves.
@@ -137,8 +170,8 @@ func isTerminal(w io.Writer) bool {
 	return readline.IsTerminal(int(f.Fd()))
 }
 
-func runSource(ctx context.Context, name string, src []byte, args []string, stdout, stderr io.Writer) int {
-	v := newVM(args, stdout, stderr, false)
+func runSource(ctx context.Context, name string, src []byte, args []string, stdout, stderr io.Writer, o runOptions) int {
+	v := newVM(args, stdout, stderr, false, o)
 	defer v.Close()
 	defer dumpOnSIGQUIT(v, stderr)()
 	ctx, cancel := context.WithCancel(ctx)
@@ -223,7 +256,7 @@ func disasm(path string, stdout, stderr io.Writer) int {
 	if !ok {
 		return 2
 	}
-	v := newVM(nil, stdout, stderr, false)
+	v := newVM(nil, stdout, stderr, false, runOptions{})
 	defer v.Close()
 	p, err := v.Compile(path, src)
 	if err != nil {

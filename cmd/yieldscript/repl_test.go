@@ -14,6 +14,39 @@ import (
 	"time"
 )
 
+func TestTestCommandVirtualTime(t *testing.T) {
+	dir := t.TempDir()
+	src := `
+import time
+fn test_sleeps_an_hour() {
+    let t0 = time.monotonic()
+    yield sleep(3600)
+    let took = time.monotonic() - t0
+    assert(took >= 3600 and took < 3601, str(took))
+    print("slept", round(took))
+}
+`
+	if err := os.WriteFile(filepath.Join(dir, "hour_test.ys"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The per-test timeout counts real time: the hour must be skipped, not waited.
+	var out, errb bytes.Buffer
+	if status := run([]string{"test", "-timeout", "20s", dir}, nil, &out, &errb); status != 0 {
+		t.Fatalf("status %d, stdout %q, stderr %q", status, out.String(), errb.String())
+	}
+	if got := out.String(); got != "slept 3600\n1 passed, 0 failed\n" {
+		t.Errorf("stdout %q", got)
+	}
+	// --real-time: the same test waits for real, and the timeout stops it.
+	out.Reset()
+	if status := run([]string{"test", "--real-time", "-timeout", "100ms", dir}, nil, &out, &errb); status != 1 {
+		t.Errorf("--real-time: status %d, want 1 (stdout %q)", status, out.String())
+	}
+	if !strings.Contains(out.String(), "timed out after 100ms") {
+		t.Errorf("--real-time: stdout %q", out.String())
+	}
+}
+
 func TestTestCommand(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, src string) {
@@ -50,7 +83,8 @@ fn test_ok() {}
 `)
 	out.Reset()
 	errb.Reset()
-	status := run([]string{"test", "-timeout", "200ms", dir}, nil, &out, &errb)
+	// --real-time: on the default virtual clock test_hangs would jump to its end.
+	status := run([]string{"test", "--real-time", "-timeout", "200ms", dir}, nil, &out, &errb)
 	if status != 1 {
 		t.Errorf("status %d, want 1", status)
 	}
@@ -134,10 +168,11 @@ fn test_leaks_too() {
 		t.Errorf("the task's error is not on stderr: %q", errb.String())
 	}
 
-	// A top level that hangs fails its file at the timeout.
+	// A top level that hangs fails its file at the timeout (real time: on
+	// the virtual clock the sleep would end at once).
 	hang := write2(t, "hang_test.ys", "yield sleep(100)\nfn test_never() {}\n")
 	out.Reset()
-	if status := run([]string{"test", "-timeout", "200ms", hang}, nil, &out, &errb); status != 1 ||
+	if status := run([]string{"test", "--real-time", "-timeout", "200ms", hang}, nil, &out, &errb); status != 1 ||
 		!strings.Contains(out.String(), "hang_test.ys (running its top level): timed out after 200ms\n") ||
 		!strings.Contains(out.String(), "hang_test.ys:1:1 in <main>\n") ||
 		!strings.HasSuffix(out.String(), "\n0 passed, 1 failed\n") {

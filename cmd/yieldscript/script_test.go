@@ -27,6 +27,7 @@ import (
 //	# expect exit: N                the exit status (default 0, or 1 / 2 as the lines above imply)
 //	# args: a b c                   script arguments (os.args)
 //	# env: NAME=value               environment variable for the run
+//	# flags: --virtual-time         command-line options given before the file
 //
 // Not scripts: files whose name starts with "_" (modules imported by tests) and
 // anything under a folder named "fuzz".
@@ -51,6 +52,7 @@ type scriptExpect struct {
 	exit       int
 	hasExit    bool
 	args       []string
+	flags      []string
 	env        [][2]string
 }
 
@@ -78,6 +80,7 @@ var (
 	anyExpectRE = regexp.MustCompile(`#\s*expect\b`)
 	expectRE    = regexp.MustCompile(`#\s*expect(\s+error|\s+traceback|\s+compile\s+error|\s+exit)?:(.*)$`)
 	argsRE      = regexp.MustCompile(`#\s*args:(.*)$`)
+	flagsRE     = regexp.MustCompile(`#\s*flags:(.*)$`)
 	envRE       = regexp.MustCompile(`#\s*env:(.*)$`)
 	compileRE   = regexp.MustCompile(`^(\d+):(\d+): (.*\S.*)$`)
 	envNameRE   = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
@@ -94,6 +97,10 @@ func parseExpectations(src string) (*scriptExpect, error) {
 		lineNo := i + 1
 		if m := argsRE.FindStringSubmatch(line); m != nil {
 			e.args = append(e.args, strings.Fields(m[1])...)
+			continue
+		}
+		if m := flagsRE.FindStringSubmatch(line); m != nil {
+			e.flags = append(e.flags, strings.Fields(m[1])...)
 			continue
 		}
 		if m := envRE.FindStringSubmatch(line); m != nil {
@@ -322,7 +329,7 @@ func findScripts(t *testing.T) []scriptCase {
 
 // runScript calls the CLI entry point in-process. A panic or a run that does not
 // end within scriptTimeout is reported as a failure of this script alone.
-func runScript(path string, args []string) (code int, stdout, stderr string, failure string) {
+func runScript(path string, flags, args []string) (code int, stdout, stderr string, failure string) {
 	var out, errb bytes.Buffer
 	type result struct {
 		code  int
@@ -335,7 +342,7 @@ func runScript(path string, args []string) (code int, stdout, stderr string, fai
 				done <- result{panic: fmt.Sprintf("%v\n%s", r, debug.Stack())}
 			}
 		}()
-		c := run(append([]string{path}, args...), strings.NewReader(""), &out, &errb)
+		c := run(append(append(append([]string(nil), flags...), path), args...), strings.NewReader(""), &out, &errb)
 		done <- result{code: c}
 	}()
 	select {
@@ -375,7 +382,7 @@ func TestScripts(t *testing.T) {
 			} else {
 				t.Parallel()
 			}
-			code, stdout, stderr, failure := runScript(sc.path, exp.args)
+			code, stdout, stderr, failure := runScript(sc.path, exp.flags, exp.args)
 			if failure != "" {
 				t.Fatalf("%s: %s", sc.path, failure)
 			}

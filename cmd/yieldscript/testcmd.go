@@ -27,6 +27,7 @@ const defaultTestTimeout = 10 * time.Second
 // line, and returns 1 if any failed.
 func runTests(args []string, stdout, stderr io.Writer) int {
 	timeout := defaultTestTimeout
+	o := runOptions{virtualTime: true}
 	for len(args) > 0 && strings.HasPrefix(args[0], "-") {
 		switch a := args[0]; {
 		case a == "-timeout" || a == "--timeout":
@@ -39,6 +40,9 @@ func runTests(args []string, stdout, stderr io.Writer) int {
 			}
 			timeout = d
 			args = args[2:]
+		case a == "--real-time" || a == "-real-time":
+			o.virtualTime = false
+			args = args[1:]
 		default:
 			return usageError(stderr, fmt.Sprintf("unknown test option %s", a))
 		}
@@ -61,7 +65,7 @@ func runTests(args []string, stdout, stderr io.Writer) int {
 	}
 	passed, failed := 0, 0
 	for _, f := range files {
-		p, n := testFile(f, timeout, stdout, stderr)
+		p, n := testFile(f, timeout, stdout, stderr, o)
 		passed += p
 		failed += n
 	}
@@ -108,12 +112,12 @@ const topLevelDone = "__yieldscript_test_top_level_done"
 // tests run once the file's top level has: the tasks it spawned (a server the
 // tests talk to) go on running meanwhile, and are cancelled after the last
 // test.
-func testFile(path string, timeout time.Duration, stdout, stderr io.Writer) (passed, failed int) {
+func testFile(path string, timeout time.Duration, stdout, stderr io.Writer, o runOptions) (passed, failed int) {
 	src, ok := readSource(path, stderr)
 	if !ok {
 		return 0, 1
 	}
-	v := newVM(nil, stdout, stderr, false)
+	v := newVM(nil, stdout, stderr, false, o)
 	defer v.Close()
 	failTop := func(err error, why string) (int, int) {
 		fmt.Fprintf(stdout, "FAIL %s (running its top level)%s\n", path, why)

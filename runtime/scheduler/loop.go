@@ -82,6 +82,10 @@ type Loop struct {
 	// MaxTasks, when positive, limits the live tasks: Spawn past it fails
 	// with kind limit.
 	MaxTasks int
+	// Virtual time (clock.go): the clock is real time plus skew, and skew
+	// grows when the loop jumps to the next timer.
+	virtual  bool
+	skew     time.Duration
 	serving  bool     // Serve is turning the loop (serve.go)
 	groups   []*Group // groups not yet ended (serve.go)
 	orphaned []*Group // ended programs whose other tasks stop after this turn
@@ -204,7 +208,10 @@ func (l *Loop) runUntil(done func() bool) {
 		if l.ready.len() > 0 {
 			timeout = 0
 		} else if len(l.timers) > 0 {
-			timeout = max(l.timers[0].when.Sub(time.Now()), 0)
+			if l.jump() {
+				continue
+			}
+			timeout = max(l.timers[0].when.Sub(l.Now()), 0)
 		} else if l.ioWaits == 0 && l.pending.Load() == 0 && !l.hasPosted() {
 			// Every task waits for something only another task could provide.
 			if !l.deadlock() {
@@ -223,7 +230,7 @@ func (l *Loop) runUntil(done func() bool) {
 			}
 		}
 		if len(l.timers) > 0 {
-			l.fireTimers(time.Now())
+			l.fireTimers(l.Now())
 		}
 		l.drainPosted()
 	}
@@ -384,7 +391,7 @@ func (h *timerHeap) Pop() any {
 // After schedules w.Wake(nil, nil) after d. The timer's Cancel unschedules it.
 func (l *Loop) After(d time.Duration, w Waker) *Timer {
 	l.timerSeq++
-	tm := &Timer{seq: l.timerSeq, when: time.Now().Add(d), w: w, index: -1}
+	tm := &Timer{seq: l.timerSeq, when: l.Now().Add(d), w: w, index: -1}
 	heap.Push(&l.timers, tm)
 	return tm
 }

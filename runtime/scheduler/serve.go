@@ -248,7 +248,10 @@ func (l *Loop) serveTurn(stopping *atomic.Bool) (ok bool) {
 	if l.ready.len() > 0 {
 		timeout = 0
 	} else if len(l.timers) > 0 {
-		timeout = max(l.timers[0].when.Sub(time.Now()), 0)
+		if l.jump() {
+			return true
+		}
+		timeout = max(l.timers[0].when.Sub(l.Now()), 0)
 	} else if l.ioWaits == 0 && l.pending.Load() == 0 && !l.hasPosted() {
 		if l.serveDeadlock() {
 			return true
@@ -268,7 +271,7 @@ func (l *Loop) serveTurn(stopping *atomic.Bool) (ok bool) {
 		}
 	}
 	if len(l.timers) > 0 {
-		l.fireTimers(time.Now())
+		l.fireTimers(l.Now())
 	}
 	l.drainPosted()
 	return true
