@@ -34,9 +34,9 @@ type Awaitable interface {
 	Await(l *Loop, w Waker) Canceler
 }
 
-// Loop is one event loop: a ready queue, a timer heap, an epoll poller and the
-// tasks of one Machine. It runs on one locked OS thread; other goroutines talk to
-// it only through Post.
+// Loop is one event loop: a ready queue, a timer heap, a poller (epoll or
+// kqueue) and the tasks of one Machine. It runs on one locked OS thread; other
+// goroutines talk to it only through Post.
 type Loop struct {
 	M      *vm.Machine
 	Stderr io.Writer
