@@ -1,9 +1,9 @@
 // Command httpserver is a Go HTTP server whose handlers call a YieldScript
-// function per request, concurrently: every request is a call into one VM,
-// queued onto its event loop, and the script's asynchronous lookups let
-// requests overlap.
+// function per request, concurrently: every request is a call into one of a
+// pool of VMs running the same script (-vms, default one per core), and the
+// script's asynchronous lookups let requests overlap in each VM.
 //
-//	go run ./examples/embed/httpserver -addr 127.0.0.1:8080
+//	go run ./examples/embed/httpserver -addr 127.0.0.1:8080 -vms 2
 //	curl '127.0.0.1:8080/?name=ann'
 package main
 
@@ -39,37 +39,46 @@ type response struct {
 	Body    string
 }
 
+// lookupDelay is how long lookupUser takes.
+var lookupDelay = 20 * time.Millisecond
+
 // lookupUser is a slow lookup (a database, another service). It takes a
 // context, so it is asynchronous: the script's task waits while the VM serves
 // other requests.
 func lookupUser(ctx context.Context, name string) (map[string]string, error) {
+	if lookupDelay <= 0 {
+		return map[string]string{"display": strings.ToUpper(name[:1]) + name[1:]}, nil
+	}
 	select {
-	case <-time.After(20 * time.Millisecond):
+	case <-time.After(lookupDelay):
 		return map[string]string{"display": strings.ToUpper(name[:1]) + name[1:]}, nil
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
 }
 
-// newVM makes the VM with the script loaded and lookup as its lookup_user.
-func newVM(lookup func(context.Context, string) (map[string]string, error)) (*yieldscript.VM, error) {
-	v := yieldscript.New(yieldscript.Options{
+// newPool makes n VMs (0: one per core), each with the script loaded and
+// lookup as its lookup_user.
+func newPool(n int, lookup func(context.Context, string) (map[string]string, error)) (*yieldscript.Pool, error) {
+	opts := yieldscript.Options{
 		MaxSteps: 10_000_000, // per request: a runaway handler gets an error, not the server
 		MaxAlloc: 64 << 20,
+	}
+	return yieldscript.NewPool(n, opts, func(v *yieldscript.VM) error {
+		if err := v.SetFunc("lookup_user", lookup); err != nil {
+			return err
+		}
+		return v.RunString(context.Background(), "handler.ys", handlerSource)
 	})
-	err := v.SetFunc("lookup_user", lookup)
-	if err == nil {
-		err = v.RunString(context.Background(), "handler.ys", handlerSource)
-	}
-	if err != nil {
-		v.Close()
-		return nil, err
-	}
-	return v, nil
+}
+
+// caller is a VM or a Pool.
+type caller interface {
+	Call(ctx context.Context, name string, args ...any) (any, error)
 }
 
 // handler calls the script's handle(req) for every request.
-func handler(v *yieldscript.VM) http.Handler {
+func handler(v caller) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		req := request{Method: r.Method, Path: r.URL.Path, Query: map[string]string{}}
 		for k, vals := range r.URL.Query() {
@@ -109,13 +118,16 @@ func toResponse(out any) response {
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on")
+	vms := flag.Int("vms", 0, "VMs running the handler (0: one per core)")
+	delay := flag.Duration("lookup", 20*time.Millisecond, "how long the simulated user lookup takes (0: no lookup wait)")
 	flag.Parse()
-	v, err := newVM(lookupUser)
+	lookupDelay = *delay
+	v, err := newPool(*vms, lookupUser)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 	defer v.Close()
-	log.Printf("listening on http://%s/", *addr)
+	log.Printf("listening on http://%s/ with %d VMs", *addr, v.Len())
 	log.Fatal(http.ListenAndServe(*addr, handler(v)))
 }

@@ -25,7 +25,7 @@ func get(t *testing.T, url string) (*http.Response, string) {
 }
 
 func TestServer(t *testing.T) {
-	v, err := newVM(lookupUser)
+	v, err := newPool(1, lookupUser)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +59,7 @@ func TestServerHandlesConcurrentRequests(t *testing.T) {
 			return nil, ctx.Err()
 		}
 	}
-	v, err := newVM(barrier)
+	v, err := newPool(1, barrier)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,5 +92,50 @@ func TestServerHandlesConcurrentRequests(t *testing.T) {
 	}
 	if _, body := get(t, srv.URL+"/stats"); body != "served 51 requests\n" {
 		t.Errorf("stats %q", body)
+	}
+}
+
+// TestServerWithTwoVMs: requests are spread over the pool's VMs, each with
+// its own count.
+func TestServerWithTwoVMs(t *testing.T) {
+	p, err := newPool(2, func(ctx context.Context, name string) (map[string]string, error) {
+		return map[string]string{"display": name}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	srv := httptest.NewServer(handler(p))
+	defer srv.Close()
+	const n = 40
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() {
+			resp, err := http.Get(srv.URL + "/?name=bo")
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			if !strings.HasPrefix(string(b), "hello, bo (request ") {
+				t.Errorf("body %q", b)
+			}
+		})
+	}
+	wg.Wait()
+	total := int64(0)
+	for i := range p.Len() {
+		served, _, err := p.VM(i).Global("served")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if served == int64(0) {
+			t.Errorf("VM %d served nothing", i)
+		}
+		total += served.(int64)
+	}
+	if total != n {
+		t.Errorf("served %d, want %d", total, n)
 	}
 }
