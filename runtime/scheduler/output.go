@@ -3,6 +3,7 @@ package scheduler
 import (
 	"io"
 	"sync"
+	"sync/atomic"
 
 	"github.com/yieldscript/yieldscript/lang/vm"
 )
@@ -30,7 +31,10 @@ type Output struct {
 	mu      sync.Mutex
 	changed sync.Cond // signalled when the queue shrinks
 	chunks  []outChunk
-	pending int   // bytes queued or being written
+	pending int // bytes queued or being written
+	// over mirrors pending > bound for Over, which runs after every print,
+	// without taking the lock.
+	over    atomic.Bool
 	queued  int64 // bytes ever queued
 	written int64 // bytes ever handed to the writers (or dropped by their errors)
 	running bool  // the writer goroutine is alive
@@ -82,6 +86,9 @@ func (o *Output) write(b []byte, toErr bool) {
 	defer o.mu.Unlock()
 	o.pending += len(b)
 	o.queued += int64(len(b))
+	if o.pending > o.bound() {
+		o.over.Store(true)
+	}
 	if n := len(o.chunks); n > 0 {
 		last := &o.chunks[n-1]
 		if !last.taken && last.err == toErr && len(last.b)+len(b) <= chunkSize {
@@ -141,6 +148,7 @@ func (o *Output) writer() {
 		o.written += int64(size)
 		var room []func()
 		if o.pending <= o.bound() {
+			o.over.Store(false)
 			room, o.onRoom = o.onRoom, nil
 		}
 		o.changed.Broadcast()
@@ -171,11 +179,7 @@ func writeAll(w io.Writer, b []byte) {
 }
 
 // Over reports whether more than Bound bytes wait for the writer.
-func (o *Output) Over() bool {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.pending > o.bound()
-}
+func (o *Output) Over() bool { return o.over.Load() }
 
 // whenRoom calls fn (from the writer's goroutine, or at once) when no more
 // than Bound bytes wait.
