@@ -2,6 +2,7 @@ package stdlib
 
 import (
 	"context"
+	"crypto/tls"
 	_ "embed"
 	"errors"
 	"fmt"
@@ -90,15 +91,28 @@ type listener struct {
 	fd   *scheduler.FD
 	port int
 	host string
+	tls  *tls.Config // nil for plain TCP
 }
 
 func (n *netLib) listen(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-	if err := vm.CheckArgs("net.listen", args, 2, 2); err != nil {
+	if err := vm.CheckArgs("net.listen", args, 2, 3); err != nil {
 		return vm.Nil, err
 	}
 	host, port, err := hostPortArgs("net.listen", args)
 	if err != nil {
 		return vm.Nil, err
+	}
+	var conf *tls.Config
+	if len(args) == 3 {
+		tv, err := tlsOption("net.listen", args[2])
+		if err != nil {
+			return vm.Nil, err
+		}
+		if !tv.IsNil() {
+			if conf, err = serverTLSConfig("net.listen", tv); err != nil {
+				return vm.Nil, err
+			}
+		}
 	}
 	addr, ok := literalAddr(host)
 	if !ok {
@@ -113,7 +127,7 @@ func (n *netLib) listen(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 		poll.Close(fd)
 		return vm.Nil, ioError("listen", err)
 	}
-	ln := &listener{n: n, fd: f, port: bound, host: host}
+	ln := &listener{n: n, fd: f, port: bound, host: host, tls: conf}
 	runtime.SetFinalizer(ln, func(ln *listener) { n.l.Post(ln.fd.Close) })
 	return vm.ObjectValue(ln), nil
 }
@@ -182,6 +196,13 @@ func (ln *listener) acceptAttempt() attemptFunc {
 				return wait(fmt.Errorf("registering the new connection: %w", rerr))
 			}
 			backoff, quick = 0, 0
+			if ln.tls != nil {
+				// The handshake runs at the conn's first read or write, in
+				// the task that uses it, not here in the accept loop.
+				c := ln.n.newConn(f)
+				newTLSConn(c, ln.tls, true)
+				return vm.ObjectValue(c), nil, done, 0
+			}
 			return ln.n.wrapConn(f), nil, done, 0
 		case err == syscall.EAGAIN:
 			return vm.Nil, nil, waitRead, 0
@@ -203,15 +224,27 @@ func (ln *listener) acceptAttempt() attemptFunc {
 // ---- connect ----
 
 func (n *netLib) connect(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-	if err := vm.CheckArgs("net.connect", args, 2, 2); err != nil {
+	if err := vm.CheckArgs("net.connect", args, 2, 3); err != nil {
 		return vm.Nil, err
 	}
 	host, port, err := hostPortArgs("net.connect", args)
 	if err != nil {
 		return vm.Nil, err
 	}
+	var conf *tls.Config
+	if len(args) == 3 {
+		tv, err := tlsOption("net.connect", args[2])
+		if err != nil {
+			return vm.Nil, err
+		}
+		if !tv.IsNil() {
+			if conf, err = clientTLSConfig("net.connect", tv, strings.Trim(host, "[]")); err != nil {
+				return vm.Nil, err
+			}
+		}
+	}
 	return newOp("net.connect", func(w scheduler.Waker) scheduler.Canceler {
-		c := &connector{n: n, host: host, port: port, w: w}
+		c := &connector{n: n, host: host, port: port, w: w, tls: conf}
 		if addr, ok := literalAddr(host); ok {
 			c.inner = c.dial(addr)
 			return c
@@ -264,6 +297,8 @@ type connector struct {
 	// connect (a timeout, a race lost, the task cancelled) closes it, which
 	// also drops its poller registration.
 	f *scheduler.FD
+	// tls, when set, makes a TLS handshake follow the connect.
+	tls *tls.Config
 }
 
 type resolved struct{ c *connector }
@@ -317,7 +352,25 @@ func (c *connector) dial(addr netip.Addr) scheduler.Canceler {
 		}
 		return c.n.wrapConn(f), nil, done, 0
 	})
+	if c.tls != nil {
+		return op.Await(c.n.l, tlsDialed{c})
+	}
 	return op.Await(c.n.l, c.w)
+}
+
+// tlsDialed starts the handshake of a connection made for a TLS connect.
+type tlsDialed struct{ c *connector }
+
+func (d tlsDialed) Wake(v vm.Value, err *vm.Error) {
+	c := d.c
+	c.inner = nil
+	if err != nil {
+		c.w.Wake(vm.Nil, err)
+		return
+	}
+	cn := v.AsObject().(*conn)
+	newTLSConn(cn, c.tls, false)
+	c.inner = cn.startHandshake(c.w, v)
 }
 
 // ---- conn ----
@@ -333,6 +386,7 @@ type conn struct {
 	sentPrefix int
 	// streak counts the operations in a row that completed without waiting.
 	streak int
+	tls    *tlsConn // nil for plain TCP
 }
 
 // maxStreak bounds the operations in a row on one conn that complete at once
@@ -358,14 +412,21 @@ func (c *conn) op(name string, attempt attemptFunc) *ioOperation {
 		c.streak = 0
 		o.yieldFirst = true
 	}
+	if c.tls != nil {
+		o.tlsc = c
+	}
 	return o
 }
 
 func (n *netLib) wrapConn(f *scheduler.FD) vm.Value {
+	return vm.ObjectValue(n.newConn(f))
+}
+
+func (n *netLib) newConn(f *scheduler.FD) *conn {
 	c := &conn{n: n, fd: f}
 	c.local, c.peer = poll.Names(f.Fd)
 	runtime.SetFinalizer(c, func(c *conn) { n.l.Post(c.fd.Close) })
-	return vm.ObjectValue(c)
+	return c
 }
 
 func (*conn) TypeName() string { return "conn" }
@@ -377,6 +438,9 @@ func (c *conn) String() string { return "<conn " + c.local + " -> " + c.peer + "
 func (c *conn) fill() (got bool, err *vm.Error, wait waitKind) {
 	if c.fd.Closed() {
 		return false, vm.NewError(vm.KindClosed, "connection is closed"), done
+	}
+	if c.tls != nil {
+		return c.tlsFill()
 	}
 	if !c.fd.MayRead() {
 		return false, nil, waitRead
@@ -437,6 +501,11 @@ func (c *conn) GetAttr(_ *vm.Task, name string) (vm.Value, error) {
 		return vm.Str(c.peer), nil
 	case "local":
 		return vm.Str(c.local), nil
+	case "tls":
+		if c.tls == nil {
+			return vm.Nil, nil
+		}
+		return c.tls.info(), nil
 	}
 	if connMethods[name] {
 		return boundMethod(c, name), nil
@@ -465,6 +534,15 @@ func (c *conn) recvAttempt(n int) (vm.Value, *vm.Error, waitKind) {
 	if c.eof {
 		return vm.Str(""), nil, done
 	}
+	if c.tls != nil {
+		if _, err, wait := c.tlsFill(); err != nil || wait != done {
+			return vm.Nil, err, wait
+		}
+		if len(c.buf) == 0 { // the end of the stream
+			return vm.Str(""), nil, done
+		}
+		return c.take(min(n, len(c.buf))), nil, done
+	}
 	if !c.fd.MayRead() {
 		return vm.Nil, nil, waitRead
 	}
@@ -491,8 +569,9 @@ func (c *conn) recvAttempt(n int) (vm.Value, *vm.Error, waitKind) {
 // learned (nothing to read; the bytes already sent) for the operation the
 // method call then makes.
 func (c *conn) YieldMethodNow(_ *vm.Task, name string, args []vm.Value) (vm.Value, *vm.Error, bool) {
-	if c.streak >= maxStreak {
-		return vm.Nil, nil, false // time to let the others run: see maxStreak
+	if c.streak >= maxStreak || c.tls != nil {
+		// time to let the others run (see maxStreak), or TLS (see tls.go)
+		return vm.Nil, nil, false
 	}
 	switch {
 	case name == "recv" && len(args) == 1 && args[0].Kind() == vm.KInt && args[0].AsInt() >= 1:
@@ -526,6 +605,9 @@ func (c *conn) call(name string, args []vm.Value) (vm.Value, error) {
 	case "close":
 		if err := vm.CheckArgs(name, args, 0, 0); err != nil {
 			return vm.Nil, err
+		}
+		if c.tls != nil {
+			c.tlsClose()
 		}
 		c.fd.Close()
 		c.buf = nil // received but unread data goes with the connection
@@ -620,6 +702,15 @@ func (c *conn) call(name string, args []vm.Value) (vm.Value, error) {
 				if c.fd.Closed() {
 					return vm.Nil, vm.NewError(vm.KindClosed, "connection is closed"), done, 0
 				}
+				if c.tls != nil {
+					if err, wait := c.tlsSend(data, &sent); err != nil || wait != done {
+						return vm.Nil, err, wait, 0
+					}
+					if all {
+						return vm.Nil, nil, done, 0
+					}
+					return vm.Int(int64(sent)), nil, done, 0
+				}
 				if sent == len(data) {
 					if all {
 						return vm.Nil, nil, done, 0
@@ -653,6 +744,7 @@ const (
 	waitWrite                 // ... writable
 	waitTimer                 // ... after a delay
 	retry                     // try again at once
+	waitHandshake             // ... after the conn's TLS handshake
 )
 
 // attemptFunc makes one non-blocking try of an operation.
@@ -666,6 +758,7 @@ type ioOperation struct {
 	yieldFirst bool     // go once around the event loop before the first attempt
 	name       string
 	fd         *scheduler.FD
+	tlsc       *conn // the TLS conn whose handshake waitHandshake waits for
 	attempt    attemptFunc
 	used       bool
 	l          *scheduler.Loop
@@ -734,7 +827,7 @@ func (o *ioOperation) TryNow(*vm.Task) (vm.Value, *vm.Error, bool) {
 			return v, err, true
 		case retry:
 			continue
-		case waitTimer:
+		case waitTimer, waitHandshake:
 			return vm.Nil, nil, false // the back-off needs the loop: Await tries again
 		}
 		o.tried = wait
@@ -786,6 +879,8 @@ func (o *ioOperation) try() bool {
 			o.inner = o.fd.Wait(scheduler.Write, o)
 		case waitTimer:
 			o.timer = o.l.After(d, o)
+		case waitHandshake:
+			o.inner = o.tlsc.startHandshake(o, vm.Nil)
 		}
 		return (o.inner != nil || o.timer != nil) && o.waiting()
 	}
