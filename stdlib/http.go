@@ -562,7 +562,7 @@ func (d *httpDate) errorResponse(_ *vm.Task, args []vm.Value) (vm.Value, error) 
 	return vm.Str(b.String()), nil
 }
 
-// httpParseURL is _parse_url(url): [host, port, target, host header].
+// httpParseURL is _parse_url(url): [host, port, target, host header, https].
 func httpParseURL(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 	if err := vm.CheckArgs("http.request", args, 1, 1); err != nil {
 		return vm.Nil, err
@@ -571,9 +571,13 @@ func httpParseURL(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 	if err != nil {
 		return vm.Nil, err
 	}
+	defaultPort, secure := 80, false
 	rest, ok := strings.CutPrefix(u, "http://")
 	if !ok {
-		return vm.Nil, vm.Errorf(vm.KindValue, "http.request() needs an http:// URL, not %q", u)
+		if rest, ok = strings.CutPrefix(u, "https://"); !ok {
+			return vm.Nil, vm.Errorf(vm.KindValue, "http.request() needs an http:// or https:// URL, not %q", u)
+		}
+		defaultPort, secure = 443, true
 	}
 	authority, target := rest, "/"
 	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
@@ -593,7 +597,7 @@ func httpParseURL(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 			return vm.Nil, vm.Errorf(vm.KindValue, "http.request(): bad character in URL %q", u)
 		}
 	}
-	host, port := authority, 80
+	host, port := authority, defaultPort
 	if strings.HasPrefix(authority, "[") {
 		end := strings.IndexByte(authority, ']')
 		if end < 0 {
@@ -621,7 +625,7 @@ func httpParseURL(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 	if host == "" || strings.ContainsAny(host, "@ /\\") {
 		return vm.Nil, vm.Errorf(vm.KindValue, "http.request(): bad host in URL %q", u)
 	}
-	return vm.NewList([]vm.Value{vm.Str(host), vm.Int(int64(port)), vm.Str(target), vm.Str(authority)}), nil
+	return vm.NewList([]vm.Value{vm.Str(host), vm.Int(int64(port)), vm.Str(target), vm.Str(authority), vm.Bool(secure)}), nil
 }
 
 // httpRequestHead is _request_head(method, parsed_url, options): the text of

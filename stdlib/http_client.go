@@ -121,8 +121,8 @@ func httpResolveURL(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 	if err != nil {
 		return vm.Nil, vm.Errorf(vm.KindValue, "http: bad redirect Location %q", loc)
 	}
-	if ref.Scheme != "http" {
-		return vm.Nil, vm.Errorf(vm.KindValue, "http: redirect to %q: only http:// URLs are supported", loc)
+	if ref.Scheme != "http" && ref.Scheme != "https" {
+		return vm.Nil, vm.Errorf(vm.KindValue, "http: redirect to %q: only http:// and https:// URLs are supported", loc)
 	}
 	ref.Fragment, ref.RawFragment = "", ""
 	return vm.Str(ref.String()), nil
@@ -139,7 +139,7 @@ func httpConnReusable(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 	if err != nil {
 		return vm.Nil, err
 	}
-	if c.fd.Closed() || c.eof || len(c.buf) > 0 {
+	if c.fd.Closed() || c.eof || len(c.buf) > 0 || c.tls != nil && (len(c.tls.pc.in) > 0 || !c.tls.done) {
 		return vm.False, nil
 	}
 	return vm.Bool(poll.WouldBlock(c.fd.Fd)), nil

@@ -739,12 +739,12 @@ func (c *conn) call(name string, args []vm.Value) (vm.Value, error) {
 type waitKind uint8
 
 const (
-	done      waitKind = iota // the attempt finished (value or error)
-	waitRead                  // try again when the descriptor is readable
-	waitWrite                 // ... writable
-	waitTimer                 // ... after a delay
-	retry                     // try again at once
-	waitHandshake             // ... after the conn's TLS handshake
+	done          waitKind = iota // the attempt finished (value or error)
+	waitRead                      // try again when the descriptor is readable
+	waitWrite                     // ... writable
+	waitTimer                     // ... after a delay
+	retry                         // try again at once
+	waitHandshake                 // ... after the conn's TLS handshake
 )
 
 // attemptFunc makes one non-blocking try of an operation.
