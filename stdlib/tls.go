@@ -619,6 +619,9 @@ func clientTLSConfig(fn string, v vm.Value, host string) (*tls.Config, error) {
 
 // serverTLSConfig makes the server configuration of {cert_file, key_file}.
 func serverTLSConfig(fn string, v vm.Value) (*tls.Config, error) {
+	if v.Kind() != vm.KMap {
+		return nil, vm.Errorf(vm.KindType, "%s(): the tls option of a listener must be a map {cert_file, key_file}, not %s", fn, v.TypeName())
+	}
 	f, err := tlsFields(fn, v, "cert_file", "key_file")
 	if err != nil {
 		return nil, err
