@@ -274,7 +274,7 @@ func (h *handshake) pumpIn() {
 			continue
 		case err == syscall.EAGAIN:
 			c.fd.Drained()
-			h.rd = c.fd.WaitRead(hsReader{h})
+			h.rd = c.fd.Wait(scheduler.Read, hsReader{h})
 		case err == nil:
 			h.t.pc.end(io.EOF)
 		default:
@@ -298,7 +298,7 @@ func (h *handshake) pumpOut() {
 			continue
 		}
 		if err == syscall.EAGAIN {
-			h.wr = fd.WaitWrite(hsWriter{h})
+			h.wr = fd.Wait(scheduler.Write, hsWriter{h})
 			return
 		}
 		h.fail(ioError("TLS handshake", err))
