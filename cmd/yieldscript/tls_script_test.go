@@ -99,7 +99,7 @@ func TestTLSScripts(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			code, stdout, stderr, failure := runScript(path, certs)
+			code, stdout, stderr, failure := runScript(path, exp.flags, certs)
 			if failure != "" {
 				t.Fatalf("%s: %s", path, failure)
 			}
@@ -127,7 +127,7 @@ func TestExampleHTTPSFetch(t *testing.T) {
 	srv.StartTLS()
 	defer srv.Close()
 	url := strings.Replace(srv.URL, "127.0.0.1", "localhost", 1) + "/page"
-	code, stdout, stderr, failure := runScript("../../examples/https_fetch.ys", []string{url, certs[0]})
+	code, stdout, stderr, failure := runScript("../../examples/https_fetch.ys", nil, []string{url, certs[0]})
 	if failure != "" || code != 0 {
 		t.Fatalf("exit %d %s\n%s", code, failure, stderr)
 	}
@@ -135,7 +135,7 @@ func TestExampleHTTPSFetch(t *testing.T) {
 		t.Errorf("got %q, want %q", stdout, want)
 	}
 	// Without the CA the system roots do not trust the server.
-	code, _, stderr, _ = runScript("../../examples/https_fetch.ys", []string{url})
+	code, _, stderr, _ = runScript("../../examples/https_fetch.ys", nil, []string{url})
 	if code != 1 || !strings.Contains(stderr, "tls: TLS handshake with") {
 		t.Errorf("without the CA: exit %d, stderr %q", code, stderr)
 	}
