@@ -49,6 +49,12 @@ func Compile(f *parser.File, env *Env) (prog *Program, err error) {
 		switch s := s.(type) {
 		case *parser.LetStmt:
 			c.declareGlobal(s.Name)
+		case *parser.MultiAssign:
+			if s.Let {
+				for _, t := range s.Targets {
+					c.declareGlobal(t.(*parser.Ident).Name)
+				}
+			}
 		case *parser.FnStmt:
 			c.declareGlobal(s.Func.Name)
 		case *parser.ImportStmt:
@@ -451,6 +457,8 @@ func (f *fcomp) stmt(s parser.Stmt) {
 		}
 	case *parser.AssignStmt:
 		f.assign(s)
+	case *parser.MultiAssign:
+		f.multiAssign(s)
 	case *parser.ExprStmt:
 		f.expr(s.X)
 		f.emit(POP, 0, -1)
@@ -565,6 +573,57 @@ func (f *fcomp) assign(s *parser.AssignStmt) {
 		f.emit(SETFIELD, name, -2)
 	default:
 		f.c.errorf(s.P, "cannot assign to this expression")
+	}
+}
+
+// multiAssign compiles let a, b = ... and a, b = ...: every value first, then
+// the targets from left to right, each taking the value on top of the stack.
+func (f *fcomp) multiAssign(s *parser.MultiAssign) {
+	n := len(s.Targets)
+	switch len(s.Values) {
+	case 0:
+		for range n {
+			f.emit(NIL, 0, 1)
+		}
+	case 1:
+		f.expr(s.Values[0])
+		f.pos = s.P
+		f.emit(UNPACK, n, n-1)
+	default:
+		for _, v := range s.Values {
+			f.expr(v)
+		}
+		f.pos = s.P
+		if n == 2 {
+			f.emit(SWAP, 0, 0)
+		} else {
+			f.emit(REVERSE, n, 0)
+		}
+	}
+	for _, t := range s.Targets {
+		switch t := t.(type) {
+		case *parser.Ident:
+			f.pos = t.P
+			if s.Let {
+				f.declareAndStore(t.Name)
+			} else {
+				f.store(t.Name, t.P)
+			}
+		case *parser.Index:
+			f.expr(t.X)
+			f.expr(t.Index)
+			f.pos = t.P
+			f.emit(ROT3, 0, 0)
+			f.emit(ROT3, 0, 0)
+			f.emit(SETINDEX, 0, -3)
+		case *parser.Field:
+			f.expr(t.X)
+			f.pos = t.P
+			f.emit(SWAP, 0, 0)
+			f.emit(SETFIELD, f.nameIndex(t.Name), -2)
+		default:
+			f.c.errorf(t.Position(), "cannot assign to this expression")
+		}
 	}
 }
 
@@ -830,14 +889,12 @@ func (f *fcomp) expr(e parser.Expr) {
 			f.expr(e.Hi)
 			flags |= 2
 		}
+		if e.Step != nil {
+			f.expr(e.Step)
+			flags |= 4
+		}
 		f.pos = e.P
-		n := 0
-		if flags&1 != 0 {
-			n++
-		}
-		if flags&2 != 0 {
-			n++
-		}
+		n := flags&1 + flags>>1&1 + flags>>2&1
 		f.emit(SLICE, flags, -n)
 	case *parser.Field:
 		f.expr(e.X)
@@ -921,20 +978,29 @@ func (f *fcomp) binary(e *parser.Binary) {
 }
 
 func (f *fcomp) call(e *parser.Call) {
+	n := len(e.Args) // arguments on the stack: with a spread, the fixed ones and the list
+	fixed := n
+	if e.Spread {
+		fixed--
+	}
 	if fld, ok := e.Fn.(*parser.Field); ok {
 		f.expr(fld.X)
 		for _, a := range e.Args {
 			f.expr(a)
 		}
 		f.pos = e.P
-		if len(e.Args) > 255 {
+		if fixed > 255 {
 			f.c.errorf(e.P, "too many arguments in a method call (at most 255)")
 		}
 		name := f.nameIndex(fld.Name)
 		if name > 0xffff {
 			f.c.errorf(e.P, "function too large to compile (too many names)")
 		}
-		f.emit(CALLMETHOD, len(e.Args)|name<<8, -len(e.Args))
+		if e.Spread {
+			f.emit(CALLMETHODSPREAD, fixed|name<<8, -n)
+		} else {
+			f.emit(CALLMETHOD, n|name<<8, -n)
+		}
 		return
 	}
 	f.expr(e.Fn)
@@ -942,7 +1008,11 @@ func (f *fcomp) call(e *parser.Call) {
 		f.expr(a)
 	}
 	f.pos = e.P
-	f.emit(CALL, len(e.Args), -len(e.Args))
+	if e.Spread {
+		f.emit(CALLSPREAD, fixed, -n)
+	} else {
+		f.emit(CALL, n, -n)
+	}
 }
 
 func (f *fcomp) funcLit(fl *parser.FuncLit, name string) {
@@ -971,11 +1041,15 @@ func (f *fcomp) compileFunc(fl *parser.FuncLit, name string) int {
 	}
 	g.code.NumParams = len(fl.Params)
 	g.code.NumRequired = len(fl.Params)
+	if n := len(fl.Params); n > 0 && fl.Params[n-1].Rest {
+		g.code.Variadic = true
+		g.code.NumRequired = n - 1
+	}
 	for i, p := range fl.Params {
 		if p.Default == nil {
 			continue
 		}
-		if g.code.NumRequired == len(fl.Params) {
+		if g.code.NumRequired > i {
 			g.code.NumRequired = i
 		}
 		g.pos = p.P

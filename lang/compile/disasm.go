@@ -17,8 +17,12 @@ func disasmFunc(w io.Writer, f *Funcode, p *Program) {
 	if f.Coroutine {
 		kind = "coroutine fn"
 	}
-	fmt.Fprintf(w, "%s %s at %s:%d:%d: params=%d required=%d locals=%d stack=%d\n",
-		kind, f.Name, f.File, f.Pos.Line, f.Pos.Col, f.NumParams, f.NumRequired, f.NumLocals, f.MaxStack)
+	rest := ""
+	if f.Variadic {
+		rest = " (the last collects the rest)"
+	}
+	fmt.Fprintf(w, "%s %s at %s:%d:%d: params=%d%s required=%d locals=%d stack=%d\n",
+		kind, f.Name, f.File, f.Pos.Line, f.Pos.Col, f.NumParams, rest, f.NumRequired, f.NumLocals, f.MaxStack)
 	for i, fv := range f.Free {
 		from := "free"
 		if fv.FromLocal {
@@ -85,11 +89,13 @@ func operand(f *Funcode, p *Program, op Op, arg int, ins uint32) string {
 		return name(arg)
 	case CALLMETHOD:
 		return fmt.Sprintf("%s argc=%d", name(arg>>8), arg&0xff)
+	case CALLMETHODSPREAD:
+		return fmt.Sprintf("%s argc=%d+*", name(arg>>8), arg&0xff)
 	case ISSET:
 		return fmt.Sprintf("%s -> %d", local(arg&0xff), arg>>8)
 	case JUMP, JUMPFALSE, JUMPTRUE, ANDJUMP, ORJUMP, LOOP, FORITER, FORITER2, TRY:
 		return "-> " + strconv.Itoa(arg)
-	case CALL, LIST, MAP, FSTRING, SLICE, BUILTIN, YIELD:
+	case CALL, CALLSPREAD, LIST, MAP, FSTRING, SLICE, BUILTIN, YIELD, REVERSE, UNPACK:
 		return strconv.Itoa(arg)
 	default:
 		if arg == 0 {

@@ -10,10 +10,13 @@ type Op uint8
 const (
 	NOP Op = iota //         →
 
-	POP  //                   x →
-	DUP  //                   x → x x
-	DUP2 //                 a b → a b a b
-	ROT3 //               a b c → c a b      (move the top below the next two)
+	POP     //                   x →
+	DUP     //                   x → x x
+	DUP2    //                 a b → a b a b
+	ROT3    //               a b c → c a b      (move the top below the next two)
+	SWAP    //                 a b → b a
+	REVERSE //        v1..vn → vn..v1        (operand n)
+	UNPACK  //             list → vn..v1     (operand n: the list must have n elements; its first ends on top)
 
 	NIL      //               → nil
 	TRUE     //               → true
@@ -60,10 +63,12 @@ const (
 	LOOP      //              →              (backward jump; checks budget and cancellation)
 	ISSET     //              →              (jump if locals[i] holds an argument; operand: i | addr<<8)
 
-	CALL       //   f a1..an → r            (operand n)
-	CALLMETHOD // x a1..an → r              (operand n | name<<8): x.name(a1..an)
-	RETURN     //           x →             (returns x)
-	RETURNNIL  //             →             (returns nil)
+	CALL             //   f a1..an → r            (operand n)
+	CALLMETHOD       // x a1..an → r              (operand n | name<<8): x.name(a1..an)
+	CALLSPREAD       //  f a1..an list → r        (operand n): f(a1..an, *list)
+	CALLMETHODSPREAD // x a1..an list → r   (operand n | name<<8): x.name(a1..an, *list)
+	RETURN           //           x →             (returns x)
+	RETURNNIL        //             →             (returns nil)
 
 	LIST     //       v1..vn → list
 	MAP      // k1 v1..kn vn → map
@@ -72,7 +77,7 @@ const (
 	SETINDEX //        x i v →              (x[i] = v)
 	FIELD    //            x → x.name       (operand: name index)
 	SETFIELD //          x v →              (x.name = v)
-	SLICE    //  x [lo] [hi] → x[lo:hi]     (operand bit 0: lo present, bit 1: hi present)
+	SLICE    //  x [lo] [hi] [step] → x[lo:hi:step] (operand bit 0: lo present, bit 1: hi, bit 2: step)
 	FSTRING  //     p1..pn → str(p1)+...+str(pn)
 
 	ITER     //            x → it
@@ -112,7 +117,7 @@ const (
 )
 
 var opNames = [...]string{
-	NOP: "NOP", POP: "POP", DUP: "DUP", DUP2: "DUP2", ROT3: "ROT3",
+	NOP: "NOP", POP: "POP", DUP: "DUP", DUP2: "DUP2", ROT3: "ROT3", SWAP: "SWAP", REVERSE: "REVERSE", UNPACK: "UNPACK",
 	NIL: "NIL", TRUE: "TRUE", FALSE: "FALSE", SMALLINT: "SMALLINT", CONST: "CONST",
 	LOCAL: "LOCAL", SETLOCAL: "SETLOCAL", CELL: "CELL", SETCELL: "SETCELL", NEWCELL: "NEWCELL",
 	FREE: "FREE", SETFREE: "SETFREE", GLOBAL: "GLOBAL", SETGLOBAL: "SETGLOBAL", BUILTIN: "BUILTIN", PUTGLOBAL: "PUTGLOBAL",
@@ -121,7 +126,7 @@ var opNames = [...]string{
 	IN: "IN", NOTIN: "NOTIN",
 	JUMP: "JUMP", JUMPFALSE: "JUMPFALSE", JUMPTRUE: "JUMPTRUE", ANDJUMP: "ANDJUMP", ORJUMP: "ORJUMP",
 	LOOP: "LOOP", ISSET: "ISSET",
-	CALL: "CALL", CALLMETHOD: "CALLMETHOD", RETURN: "RETURN", RETURNNIL: "RETURNNIL",
+	CALL: "CALL", CALLMETHOD: "CALLMETHOD", CALLSPREAD: "CALLSPREAD", CALLMETHODSPREAD: "CALLMETHODSPREAD", RETURN: "RETURN", RETURNNIL: "RETURNNIL",
 	LIST: "LIST", MAP: "MAP", FUNC: "FUNC", INDEX: "INDEX", SETINDEX: "SETINDEX",
 	FIELD: "FIELD", SETFIELD: "SETFIELD", SLICE: "SLICE", FSTRING: "FSTRING",
 	ITER: "ITER", FORITER: "FORITER", FORITER2: "FORITER2",

@@ -129,6 +129,16 @@ func effectOf(ins uint32) (e stackEffect) {
 	case NOP, TRY, ENDTRY:
 	case ROT3:
 		e.needs = 3
+	case SWAP:
+		e.needs = 2
+	case REVERSE:
+		e.needs = arg
+	case UNPACK:
+		e.needs, e.next = 1, arg-1
+	case CALLSPREAD:
+		e.needs, e.next = arg+2, -arg-1
+	case CALLMETHODSPREAD:
+		e.needs, e.next = arg&0xff+2, -(arg&0xff)-1
 	case NEG, NOT, FIELD, ITER, CAUGHT:
 		e.needs = 1
 	case POP, SETLOCAL, SETCELL, NEWCELL, SETFREE, SETGLOBAL, PUTGLOBAL:
@@ -158,7 +168,7 @@ func effectOf(ins uint32) (e stackEffect) {
 	case MAP:
 		e.needs, e.next = 2*arg, 1-2*arg
 	case SLICE:
-		n := arg&1 + arg>>1&1
+		n := arg&1 + arg>>1&1 + arg>>2&1
 		e.needs, e.next = n+1, -n
 	case YIELD:
 		if arg == 1 {

@@ -27,10 +27,13 @@ type Funcode struct {
 	Names []string
 
 	NumParams   int
-	NumRequired int // parameters without a default
-	NumLocals   int // including the parameters
-	MaxStack    int // operand stack slots needed above the locals
-	LocalNames  []string
+	NumRequired int // parameters without a default (not counting a rest parameter)
+	// Variadic is true when the last parameter is a *rest parameter: the VM
+	// passes it a list of the arguments after the others.
+	Variadic   bool
+	NumLocals  int // including the parameters
+	MaxStack   int // operand stack slots needed above the locals
+	LocalNames []string
 	// CellParams lists the parameters that closures capture: the VM puts them in
 	// cells when the frame starts.
 	CellParams []int

@@ -103,11 +103,13 @@ type (
 		Then Expr
 		Else Expr
 	}
-	// Call is fn(args).
+	// Call is fn(args). When Spread is true the last argument was written
+	// *x: its elements are the last arguments.
 	Call struct {
-		P    Pos // position of the '('
-		Fn   Expr
-		Args []Expr
+		P      Pos // position of the '('
+		Fn     Expr
+		Args   []Expr
+		Spread bool
 	}
 	// Index is x[i].
 	Index struct {
@@ -115,12 +117,13 @@ type (
 		X     Expr
 		Index Expr
 	}
-	// Slice is x[lo:hi]; Lo and Hi may be nil.
+	// Slice is x[lo:hi] or x[lo:hi:step]; Lo, Hi and Step may be nil.
 	Slice struct {
-		P  Pos // position of the '['
-		X  Expr
-		Lo Expr
-		Hi Expr
+		P    Pos // position of the '['
+		X    Expr
+		Lo   Expr
+		Hi   Expr
+		Step Expr
 	}
 	// Field is x.name.
 	Field struct {
@@ -141,11 +144,14 @@ type MapEntry struct {
 	Value Expr
 }
 
-// Param is one function parameter, with an optional default value.
+// Param is one function parameter, with an optional default value. Rest
+// marks a *name parameter (always the last), which collects the remaining
+// arguments in a list.
 type Param struct {
 	P       Pos
 	Name    string
 	Default Expr // nil when the parameter has no default
+	Rest    bool
 }
 
 // ---- statements ----
@@ -169,6 +175,17 @@ type (
 		Op     string
 		Target Expr
 		Value  Expr
+	}
+	// MultiAssign is `let a, b = v` or `a, b = v` (one value, a list that
+	// is unpacked), or `let a, b = v1, v2` / `a, b = v1, v2` (as many values
+	// as targets). For let, Targets are *Ident; otherwise *Ident, *Index or
+	// *Field. Values has one element or len(Targets); it is empty for a bare
+	// `let a, b`.
+	MultiAssign struct {
+		P       Pos // position of the "=" (of the first name for a bare let)
+		Let     bool
+		Targets []Expr
+		Values  []Expr
 	}
 	// ExprStmt is an expression used as a statement.
 	ExprStmt struct {
@@ -276,6 +293,7 @@ func (n *LetStmt) Position() Pos      { return n.P }
 func (n *FnStmt) Position() Pos       { return n.P }
 func (n *AssignStmt) Position() Pos   { return n.P }
 func (n *ExprStmt) Position() Pos     { return n.P }
+func (n *MultiAssign) Position() Pos  { return n.P }
 func (n *IfStmt) Position() Pos       { return n.P }
 func (n *WhileStmt) Position() Pos    { return n.P }
 func (n *ForStmt) Position() Pos      { return n.P }
@@ -290,6 +308,7 @@ func (*LetStmt) stmtNode()      {}
 func (*FnStmt) stmtNode()       {}
 func (*AssignStmt) stmtNode()   {}
 func (*ExprStmt) stmtNode()     {}
+func (*MultiAssign) stmtNode()  {}
 func (*IfStmt) stmtNode()       {}
 func (*WhileStmt) stmtNode()    {}
 func (*ForStmt) stmtNode()      {}

@@ -18,13 +18,15 @@ import (
 //	(call f a b)           Call
 //	(ifx c a b)            CondExpr (a if c else b)
 //	(index x i)            Index
-//	(slice x lo hi)        Slice; "_" for a missing bound
+//	(slice x lo hi)        Slice; "_" for a missing bound; (slice x lo hi step) with a step
 //	(. x name)             Field
 //	(yield x) (yield)      Yield
 //	{s1 s2}                a block of statements
 //	(let x 1) (let x)      LetStmt
 //	(fn NAME (params) {})  FnStmt
 //	(= x 1) (+= x 1)       AssignStmt
+//	(= (a b) (v)) (let (a b) (1 2))   MultiAssign
+//	(call f a *b)          Call with a spread last argument; *rest for a rest parameter
 //	(if c {..} {..})       IfStmt; the else block is left out when absent
 //	(while c {..})         WhileStmt
 //	(for x xs {..}) (for (k v) m {..})
@@ -86,7 +88,9 @@ func dumpParams(b *strings.Builder, params []Param) {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
-		if p.Default == nil {
+		if p.Rest {
+			b.WriteString("*" + p.Name)
+		} else if p.Default == nil {
 			b.WriteString(p.Name)
 		} else {
 			b.WriteString("(" + p.Name + " ")
@@ -157,8 +161,11 @@ func dump(b *strings.Builder, n Node) {
 	case *Call:
 		b.WriteString("(call ")
 		dump(b, n.Fn)
-		for _, a := range n.Args {
+		for i, a := range n.Args {
 			b.WriteByte(' ')
+			if n.Spread && i == len(n.Args)-1 {
+				b.WriteByte('*')
+			}
 			dump(b, a)
 		}
 		b.WriteByte(')')
@@ -169,7 +176,11 @@ func dump(b *strings.Builder, n Node) {
 	case *Slice:
 		b.WriteString("(slice ")
 		dump(b, n.X)
-		for _, x := range []Expr{n.Lo, n.Hi} {
+		parts := []Expr{n.Lo, n.Hi}
+		if n.Step != nil {
+			parts = append(parts, n.Step)
+		}
+		for _, x := range parts {
 			b.WriteByte(' ')
 			if x == nil {
 				b.WriteByte('_')
@@ -201,6 +212,26 @@ func dump(b *strings.Builder, n Node) {
 		dumpList(b, n.Op, n.Target, n.Value)
 	case *ExprStmt:
 		dump(b, n.X)
+	case *MultiAssign:
+		head := "(= ("
+		if n.Let {
+			head = "(let ("
+		}
+		b.WriteString(head)
+		for i, x := range n.Targets {
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			dump(b, x)
+		}
+		b.WriteString(") (")
+		for i, x := range n.Values {
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			dump(b, x)
+		}
+		b.WriteString("))")
 	case *IfStmt:
 		b.WriteString("(if ")
 		dump(b, n.Cond)
@@ -320,7 +351,7 @@ func Inspect(n Node, f func(Node) bool) {
 	case *Index:
 		exprs(n.X, n.Index)
 	case *Slice:
-		exprs(n.X, n.Lo, n.Hi)
+		exprs(n.X, n.Lo, n.Hi, n.Step)
 	case *Field:
 		exprs(n.X)
 	case *Yield:
@@ -333,6 +364,9 @@ func Inspect(n Node, f func(Node) bool) {
 		exprs(n.Target, n.Value)
 	case *ExprStmt:
 		exprs(n.X)
+	case *MultiAssign:
+		exprs(n.Values...)
+		exprs(n.Targets...)
 	case *IfStmt:
 		exprs(n.Cond)
 		stmts(n.Then)

@@ -60,7 +60,7 @@ func (c *converter) stmt(st *statement) Stmt {
 	s := st.Keyword
 	switch {
 	case s.Let != nil:
-		return &LetStmt{P: toPos(s.Let.Name.Pos), Name: s.Let.Name.Value, Value: c.optRHS(s.Let.Value)}
+		return c.letStmt(s.Let)
 	case s.Fn != nil:
 		fn := s.Fn
 		return &FnStmt{P: toPos(fn.Name.Pos), Func: &FuncLit{
@@ -172,17 +172,106 @@ func (c *converter) importStmt(s *importStmt) *ImportStmt {
 	return st
 }
 
+func (c *converter) letStmt(s *letStmt) Stmt {
+	if len(s.More) == 0 && len(s.Values) == 0 {
+		return &LetStmt{P: toPos(s.Name.Pos), Name: s.Name.Value, Value: c.optRHS(s.Value)}
+	}
+	names := []*lexer.Token{s.Name}
+	for _, m := range s.More {
+		names = append(names, m.Name)
+	}
+	st := &MultiAssign{P: toPos(s.Name.Pos), Let: true}
+	seen := map[string]bool{}
+	for _, n := range names {
+		if seen[n.Value] {
+			c.errorf(n.Pos, "the same name %s is declared twice in one let", n.Value)
+		}
+		seen[n.Value] = true
+		st.Targets = append(st.Targets, &Ident{P: toPos(n.Pos), Name: n.Value})
+	}
+	if s.Eq == nil {
+		return st
+	}
+	st.P = toPos(s.Eq.Pos)
+	st.Values = c.values(s.Value, s.Values)
+	c.checkCounts(s.Eq.Pos, len(names), len(st.Values))
+	return st
+}
+
+// values converts the right-hand side of an assignment with several values
+// (or one, which may then be a yield).
+func (c *converter) values(first *expression, rest []*commaExpr) []Expr {
+	if len(rest) == 0 {
+		return []Expr{c.rhs(first)}
+	}
+	out := []Expr{c.expr(first)}
+	for _, r := range rest {
+		if r.X == nil {
+			c.errorf(r.Comma.Pos, `unexpected ",", expected expression`)
+			continue
+		}
+		out = append(out, c.expr(r.X))
+	}
+	return out
+}
+
+// checkCounts checks that an assignment has one value to unpack or as many
+// values as targets.
+func (c *converter) checkCounts(p lexer.Position, targets, values int) {
+	switch {
+	case values == 1 || values == targets:
+	case targets == 1:
+		c.errorf(p, "1 target but %d values: write a list in brackets, as in x = [1, 2]", values)
+	default:
+		c.errorf(p, "%d targets but %d values: give one value per target, or one list to unpack", targets, values)
+	}
+}
+
 func (c *converter) simpleStmt(s *simpleStmt) Stmt {
 	if s.Op == nil {
+		if len(s.Targets) > 0 {
+			c.errorf(s.Targets[0].Comma.Pos, `unexpected ",": only an assignment has several targets (a, b = ...)`)
+		}
 		return &ExprStmt{P: toPos(s.Pos), X: c.rhs(s.Target)}
 	}
-	target := c.rhs(s.Target)
-	switch target.(type) {
-	case *Ident, *Index, *Field, nil:
-	default:
-		c.errorf(s.Pos, "cannot assign to %s", what(target))
+	if len(s.Targets) == 0 && len(s.Values) == 0 {
+		target := c.rhs(s.Target)
+		switch target.(type) {
+		case *Ident, *Index, *Field, nil:
+		default:
+			c.errorf(s.Pos, "cannot assign to %s", what(target))
+		}
+		return &AssignStmt{P: toPos(s.Op.Pos), Op: s.Op.Value, Target: target, Value: c.rhs(s.Value)}
 	}
-	return &AssignStmt{P: toPos(s.Op.Pos), Op: s.Op.Value, Target: target, Value: c.rhs(s.Value)}
+	st := &MultiAssign{P: toPos(s.Op.Pos)}
+	pos := []lexer.Position{s.Pos}
+	st.Targets = []Expr{c.expr(s.Target)}
+	for _, t := range s.Targets {
+		if t.X == nil {
+			c.errorf(t.Comma.Pos, `unexpected ",", expected an assignment target`)
+			continue
+		}
+		pos = append(pos, t.X.first(c))
+		st.Targets = append(st.Targets, c.expr(t.X))
+	}
+	for i, t := range st.Targets {
+		switch t.(type) {
+		case *Ident, *Index, *Field:
+		default:
+			c.errorf(pos[i], "cannot assign to %s", what(t))
+		}
+	}
+	if s.Op.Value != "=" {
+		c.errorf(s.Op.Pos, "%s cannot have several targets or values; use =", s.Op.Value)
+	}
+	st.Values = c.values(s.Value, s.Values)
+	c.checkCounts(s.Op.Pos, len(st.Targets), len(st.Values))
+	return st
+}
+
+// first returns the position of the first token of an expression.
+func (e *expression) first(c *converter) lexer.Position {
+	return c.tokens[e.X.X.first(c)].Pos
 }
 
 // what names an expression that cannot be assigned to.
@@ -227,13 +316,24 @@ func (c *converter) params(pl *paramList) []Param {
 	out := make([]Param, 0, len(list))
 	seen := map[string]bool{}
 	defaulted := false
-	for _, p := range list {
+	for i, p := range list {
 		name := p.Name.Value
 		if seen[name] {
 			c.errorf(p.Name.Pos, "duplicate parameter %s", name)
 		}
 		seen[name] = true
 		prm := Param{P: toPos(p.Name.Pos), Name: name}
+		if p.Star != nil {
+			prm.Rest = true
+			switch {
+			case i < len(list)-1:
+				c.errorf(p.Star.Pos, "*%s must be the last parameter", name)
+			case p.Default != nil:
+				c.errorf(p.Star.Pos, "*%s cannot have a default value (it is an empty list when no argument is left)", name)
+			}
+			out = append(out, prm)
+			continue
+		}
 		if p.Default != nil {
 			defaulted = true
 			prm.Default = c.expr(p.Default)
@@ -458,12 +558,40 @@ func (c *converter) exprList(first *expression, rest []*commaExpr) []Expr {
 	return out
 }
 
+// call converts the arguments of a call.
+func (c *converter) call(fn Expr, a *callArgs) *Call {
+	call := &Call{P: toPos(a.Open.Pos), Fn: fn, Args: []Expr{}}
+	if a.First == nil {
+		return call
+	}
+	list := []*callArg{a.First}
+	for i, r := range a.Rest {
+		if r.Arg == nil {
+			if i < len(a.Rest)-1 {
+				c.errorf(a.Rest[i+1].Comma.Pos, `unexpected ",", expected expression`)
+			}
+			continue
+		}
+		list = append(list, r.Arg)
+	}
+	for i, arg := range list {
+		if arg.Star != nil {
+			if i < len(list)-1 {
+				c.errorf(arg.Star.Pos, "only the last argument can be spread with *")
+			}
+			call.Spread = true
+		}
+		call.Args = append(call.Args, c.expr(arg.X))
+	}
+	return call
+}
+
 func (c *converter) postfix(e *postfix) Expr {
 	x := c.primary(e.X)
 	for _, s := range e.Rest {
 		switch {
 		case s.Call != nil:
-			x = &Call{P: toPos(s.Call.Open.Pos), Fn: x, Args: c.exprList(s.Call.First, s.Call.Rest)}
+			x = c.call(x, s.Call)
 		case s.Index != nil:
 			ix := s.Index
 			switch {
@@ -474,6 +602,9 @@ func (c *converter) postfix(e *postfix) Expr {
 				}
 				if ix.Hi != nil {
 					sl.Hi = c.expr(ix.Hi)
+				}
+				if ix.Step != nil {
+					sl.Step = c.expr(ix.Step)
 				}
 				x = sl
 			case ix.Lo == nil:

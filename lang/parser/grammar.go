@@ -59,9 +59,20 @@ type keywordStmt struct {
 	Import   *importStmt  `parser:"| @@ )"`
 }
 
+// letStmt declares one or more names: let a = 1, let a, b = xs,
+// let a, b = 1, 2. How many values may go with how many names is checked
+// after parsing.
 type letStmt struct {
-	Name  *lexer.Token `parser:"'let' @Ident"`
-	Value *expression  `parser:"( '=' @@ )?"`
+	Name   *lexer.Token `parser:"'let' @Ident"`
+	More   []*commaName `parser:"@@*"`
+	Eq     *lexer.Token `parser:"( @'='"`
+	Value  *expression  `parser:"  @@"`
+	Values []*commaExpr `parser:"  @@* )?"`
+}
+
+type commaName struct {
+	Comma *lexer.Token `parser:"@','"`
+	Name  *lexer.Token `parser:"@Ident"`
 }
 
 type fnStmt struct {
@@ -134,12 +145,15 @@ type importStmt struct {
 	EndPos lexer.Position
 }
 
-// simpleStmt is an expression statement or an assignment.
+// simpleStmt is an expression statement or an assignment, with one or more
+// targets and values (a, b = b, a).
 type simpleStmt struct {
-	Pos    lexer.Position
-	Target *expression  `parser:"@@"`
-	Op     *lexer.Token `parser:"( @AssignOp"`
-	Value  *expression  `parser:"  @@ )?"`
+	Pos     lexer.Position
+	Target  *expression  `parser:"@@"`
+	Targets []*commaExpr `parser:"@@*"`
+	Op      *lexer.Token `parser:"( @AssignOp"`
+	Value   *expression  `parser:"  @@"`
+	Values  []*commaExpr `parser:"  @@* )?"`
 }
 
 type block struct {
@@ -157,7 +171,10 @@ type commaParam struct {
 	Param *param       `parser:"@@?"`
 }
 
+// param is one parameter; a "*" before the name makes it collect the
+// remaining arguments (that it is the last one is checked after parsing).
 type param struct {
+	Star    *lexer.Token `parser:"@'*'?"`
 	Name    *lexer.Token `parser:"@Ident"`
 	Default *expression  `parser:"( '=' @@ )?"`
 }
@@ -245,8 +262,20 @@ type suffix struct {
 
 type callArgs struct {
 	Open  *lexer.Token `parser:"@'('"`
-	First *expression  `parser:"( @@"`
-	Rest  []*commaExpr `parser:"  @@* )? ')'"`
+	First *callArg     `parser:"( @@"`
+	Rest  []*commaArg  `parser:"  @@* )? ')'"`
+}
+
+// callArg is one argument; a "*" before it spreads a list (only the last
+// argument may be spread, which is checked after parsing).
+type callArg struct {
+	Star *lexer.Token `parser:"@'*'?"`
+	X    *expression  `parser:"@@"`
+}
+
+type commaArg struct {
+	Comma *lexer.Token `parser:"@','"`
+	Arg   *callArg     `parser:"@@?"`
 }
 
 // commaExpr is one more element of a comma-separated list. The element is
@@ -258,11 +287,13 @@ type commaExpr struct {
 }
 
 type subscript struct {
-	Open  *lexer.Token `parser:"@'['"`
-	Lo    *expression  `parser:"@@?"`
-	Colon bool         `parser:"( @':'"`
-	Hi    *expression  `parser:"  @@? )?"`
-	Close *lexer.Token `parser:"@']'"`
+	Open   *lexer.Token `parser:"@'['"`
+	Lo     *expression  `parser:"@@?"`
+	Colon  bool         `parser:"( @':'"`
+	Hi     *expression  `parser:"  @@?"`
+	Colon2 bool         `parser:"  ( ':'"`
+	Step   *expression  `parser:"    @@? )? )?"`
+	Close  *lexer.Token `parser:"@']'"`
 }
 
 type primary struct {

@@ -16,6 +16,13 @@ func (*allocAwaitable) Awaitable()       {}
 // that yields is resumed at once with 1.
 func allocsPerIteration(t *testing.T, src string) {
 	t.Helper()
+	allocsEachIteration(t, src, 0)
+}
+
+// allocsEachIteration is allocsPerIteration for a loop body that makes want
+// allocations.
+func allocsEachIteration(t *testing.T, src string, want float64) {
+	t.Helper()
 	m := NewMachine(io.Discard, io.Discard)
 	m.SetBuiltin("ready", ObjectValue(&allocAwaitable{}))
 	prog := benchCompile(t, m, src)
@@ -44,8 +51,8 @@ func allocsPerIteration(t *testing.T, src string) {
 		})
 	}
 	small, large := run(10), run(1000)
-	if large != small {
-		t.Errorf("%v allocations for 1000 iterations, %v for 10: the loop allocates", large, small)
+	if per := (large - small) / 990; per != want {
+		t.Errorf("%v allocations for 1000 iterations, %v for 10: %v per iteration, want %v", large, small, per, want)
 	}
 }
 
@@ -199,4 +206,38 @@ fn main(n) {
     }
     return s
 }`)
+}
+
+func TestNoAllocSpreadCallAndSwap(t *testing.T) {
+	allocsPerIteration(t, `
+fn add3(a, b, c) { return a + b + c }
+fn main(n) {
+    let args = [1, 2, 3]
+    let two = [4, 5]
+    let s = 0
+    let a = 1
+    let b = 2
+    for i in range(n) {
+        s += add3(*args) + add3(i, *two)
+        a, b = b, a
+        let x, y = two
+        s += x - y
+    }
+    return s
+}`)
+}
+
+// A call of a function with a *rest parameter makes the list of the rest and
+// nothing else: a List and its items.
+func TestAllocRestParameterOnlyTheList(t *testing.T) {
+	allocsEachIteration(t, `
+fn count(first, *rest) { return len(rest) }
+fn main(n) {
+    let s = 0
+    let args = [1, 2, 3]
+    for i in range(n) {
+        s += count(i, 1, 2) + count(*args)
+    }
+    return s
+}`, 4)
 }

@@ -45,6 +45,23 @@ func (t *Task) exec(ins uint32) Status {
 	sp := t.sp
 	op, arg := compile.Decode(compile.Base(ins))
 	var err error
+	argc, nameIdx := arg&0xff, arg>>8 // of CALLMETHOD
+
+	switch op {
+	case compile.CALLSPREAD, compile.CALLMETHODSPREAD:
+		t.sp = sp
+		k, e := t.spreadArgs()
+		if e != nil {
+			return t.throw(e)
+		}
+		if op == compile.CALLSPREAD {
+			return t.call(arg + k)
+		}
+		// Go on as CALLMETHOD with every argument on the stack.
+		s, sp = t.stack, t.sp
+		argc += k
+		op = compile.CALLMETHOD
+	}
 
 	switch op {
 	case compile.LOCAL:
@@ -143,8 +160,7 @@ func (t *Task) exec(ins uint32) Status {
 		t.sp = sp
 		return t.call(arg)
 	case compile.CALLMETHOD:
-		argc := arg & 0xff
-		ref := &p.methods[arg>>8]
+		ref := &p.methods[nameIdx]
 		recv := s[sp-argc-1]
 		if recv.k == KList && ref.push && argc == 1 {
 			// The loop pushes when the list has room; here it grows.
@@ -163,7 +179,7 @@ func (t *Task) exec(ins uint32) Status {
 			// `yield obj.m(args)` whose operation can complete at once needs
 			// neither an awaitable object nor a trip through the scheduler.
 			if my, ok := recv.AsObject().(MethodYielder); ok && nextIsYield(fr) {
-				r, e, done := my.YieldMethodNow(t, p.Names[arg>>8], s[sp-argc:sp])
+				r, e, done := my.YieldMethodNow(t, p.Names[nameIdx], s[sp-argc:sp])
 				if done {
 					if e == nil && r.k == KStr {
 						e = t.chargeValue(r) // a read that completed at once
@@ -180,7 +196,7 @@ func (t *Task) exec(ins uint32) Status {
 			}
 			if mc, ok := recv.AsObject().(MethodCaller); ok {
 				t.sp = sp
-				r, found, e := mc.CallMethod(t, p.Names[arg>>8], s[sp-argc:sp])
+				r, found, e := mc.CallMethod(t, p.Names[nameIdx], s[sp-argc:sp])
 				if found {
 					if e == nil && r.k == kTailCall {
 						return t.doTailCall(sp - argc - 1)
@@ -224,7 +240,7 @@ func (t *Task) exec(ins uint32) Status {
 			break
 		}
 		// Otherwise read the field and call what it holds.
-		fv, e := t.getField(recv, p.Names[arg>>8])
+		fv, e := t.getField(recv, p.Names[nameIdx])
 		if e != nil {
 			err = e
 			break
@@ -254,6 +270,16 @@ func (t *Task) exec(ins uint32) Status {
 		t.frames = t.frames[:fi]
 		s[sp-1] = v
 
+	case compile.SWAP:
+		s[sp-2], s[sp-1] = s[sp-1], s[sp-2]
+	case compile.REVERSE:
+		reverse(s, sp, arg)
+	case compile.UNPACK:
+		if e := unpack(s, sp-1, s[sp-1], arg); e != nil {
+			err = e
+			break
+		}
+		sp += arg - 1
 	case compile.LIST:
 		items := make([]Value, arg)
 		copy(items, s[sp-arg:sp])
@@ -323,7 +349,11 @@ func (t *Task) exec(ins uint32) Status {
 			sp -= 2
 		}
 	case compile.SLICE:
-		lo, hi := undef, undef
+		lo, hi, step := undef, undef, undef
+		if arg&4 != 0 {
+			sp--
+			step = s[sp]
+		}
 		if arg&2 != 0 {
 			sp--
 			hi = s[sp]
@@ -333,7 +363,16 @@ func (t *Task) exec(ins uint32) Status {
 			lo = s[sp]
 		}
 		var r Value
-		if r, err = Slice(s[sp-1], lo, hi); err == nil {
+		if arg&4 != 0 {
+			r, err = SliceStep(s[sp-1], lo, hi, step)
+		} else {
+			r, err = Slice(s[sp-1], lo, hi)
+		}
+		if err == nil {
+			if e := t.chargeValue(r); e != nil {
+				err = e
+				break
+			}
 			s[sp-1] = r
 		}
 	case compile.FSTRING:
@@ -497,7 +536,12 @@ func (t *Task) call(argc int) Status {
 		p := callee.proto
 		t.ensure(p.NumLocals + p.MaxStack)
 		s := t.stack
-		if argc != p.NumParams {
+		if p.Variadic {
+			var e *Error
+			if sp, e = t.bindRest(p, argc); e != nil {
+				return t.throw(e)
+			}
+		} else if argc != p.NumParams {
 			if e := checkArity(p, argc); e != nil {
 				return t.throw(e)
 			}

@@ -178,7 +178,7 @@ func newCallInfo(f *compile.Funcode) callInfo {
 		numParams: f.NumParams,
 		numLocals: f.NumLocals,
 		frameSize: f.NumLocals + f.MaxStack,
-		plain:     !f.Coroutine && len(f.CellParams) == 0,
+		plain:     !f.Coroutine && len(f.CellParams) == 0 && !f.Variadic,
 	}
 }
 
@@ -206,7 +206,12 @@ func (m *Machine) NewTask(fn Value, args []Value) (*Task, error) {
 		return nil, Errorf(KindType, "cannot run %s as a task", fn.TypeName())
 	}
 	cl := fn.asClosure()
-	if err := checkArity(cl.proto, len(args)); err != nil {
+	if cl.proto.Variadic {
+		var err *Error
+		if args, err = bindRestSlice(cl.proto, args); err != nil {
+			return nil, err
+		}
+	} else if err := checkArity(cl.proto, len(args)); err != nil {
 		return nil, err
 	}
 	// A parked task should stay small (a server parks one per connection): the
@@ -280,6 +285,12 @@ func checkArity(p *Proto, n int) *Error {
 	was := "were"
 	if n == 1 {
 		was = "was"
+	}
+	if p.Variadic {
+		if p.NumRequired == 1 {
+			plural = ""
+		}
+		return Errorf(KindType, "%s() takes at least %d argument%s but %d %s given", p.Name, p.NumRequired, plural, n, was)
 	}
 	if p.NumRequired == p.NumParams {
 		return Errorf(KindType, "%s() takes %d argument%s but %d %s given", p.Name, p.NumParams, plural, n, was)
