@@ -316,6 +316,7 @@ func TestCompleter(t *testing.T) {
 		{"math.sq", "rt", 7},
 		{"x = math.fa", "ctorial", 7},
 		{"sor", "ted", 3},
+		{"print(form", "at", 4},
 		{"name.remove", "prefix", 11},
 		{"name.zf", "ill", 7},
 		{"xs.ext", "end", 6},

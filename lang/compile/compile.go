@@ -832,6 +832,21 @@ func (f *fcomp) expr(e parser.Expr) {
 		} else {
 			f.emit(FSTRING, len(e.Parts), 1-len(e.Parts))
 		}
+	case *parser.FormatField:
+		f.expr(e.X)
+		flags := 0
+		switch e.Conv {
+		case 'r':
+			flags |= 2
+		case 's':
+			flags |= 4
+		}
+		if e.Spec != nil {
+			f.expr(e.Spec)
+			flags |= 1
+		}
+		f.pos = e.P
+		f.emit(FORMAT, flags, -(flags & 1))
 	case *parser.ListLit:
 		for _, x := range e.Elems {
 			f.expr(x)

@@ -95,6 +95,18 @@ func operand(f *Funcode, p *Program, op Op, arg int, ins uint32) string {
 		return fmt.Sprintf("%s -> %d", local(arg&0xff), arg>>8)
 	case JUMP, JUMPFALSE, JUMPTRUE, ANDJUMP, ORJUMP, LOOP, FORITER, FORITER2, TRY:
 		return "-> " + strconv.Itoa(arg)
+	case FORMAT:
+		s := ""
+		if arg&2 != 0 {
+			s += "!r "
+		}
+		if arg&4 != 0 {
+			s += "!s "
+		}
+		if arg&1 != 0 {
+			s += "spec"
+		}
+		return s
 	case CALL, CALLSPREAD, LIST, MAP, FSTRING, SLICE, BUILTIN, YIELD, REVERSE, UNPACK:
 		return strconv.Itoa(arg)
 	default:

@@ -79,6 +79,7 @@ const (
 	SETFIELD //          x v →              (x.name = v)
 	SLICE    //  x [lo] [hi] [step] → x[lo:hi:step] (operand bit 0: lo present, bit 1: hi, bit 2: step)
 	FSTRING  //     p1..pn → str(p1)+...+str(pn)
+	FORMAT   //   x [spec] → string       (an f-string field; operand bit 0: spec present, bit 1: !r, bit 2: !s)
 
 	ITER     //            x → it
 	FORITER  //           it → it v | →      (exhausted: pop it and jump to operand)
@@ -128,7 +129,7 @@ var opNames = [...]string{
 	LOOP: "LOOP", ISSET: "ISSET",
 	CALL: "CALL", CALLMETHOD: "CALLMETHOD", CALLSPREAD: "CALLSPREAD", CALLMETHODSPREAD: "CALLMETHODSPREAD", RETURN: "RETURN", RETURNNIL: "RETURNNIL",
 	LIST: "LIST", MAP: "MAP", FUNC: "FUNC", INDEX: "INDEX", SETINDEX: "SETINDEX",
-	FIELD: "FIELD", SETFIELD: "SETFIELD", SLICE: "SLICE", FSTRING: "FSTRING",
+	FIELD: "FIELD", SETFIELD: "SETFIELD", SLICE: "SLICE", FSTRING: "FSTRING", FORMAT: "FORMAT",
 	ITER: "ITER", FORITER: "FORITER", FORITER2: "FORITER2",
 	YIELD: "YIELD", THROW: "THROW", TRY: "TRY", ENDTRY: "ENDTRY", RERAISE: "RERAISE",
 	CAUGHT: "CAUGHT", IMPORT: "IMPORT",

@@ -131,6 +131,8 @@ func effectOf(ins uint32) (e stackEffect) {
 		e.needs = 3
 	case SWAP:
 		e.needs = 2
+	case FORMAT:
+		e.needs, e.next = 1+arg&1, -(arg & 1)
 	case REVERSE:
 		e.needs = arg
 	case UNPACK:

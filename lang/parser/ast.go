@@ -65,6 +65,16 @@ type (
 		P     Pos
 		Parts []Expr
 	}
+	// FormatField is a replacement field of an f-string with a conversion or
+	// a format spec: {X!r}, {X:>8.2f}. Conv is 'r', 's' or 0; Spec is nil
+	// without a spec, else a *StringLit or, when the spec has fields of its
+	// own ({x:{w}}), an *FString.
+	FormatField struct {
+		P    Pos // position of the "{"
+		X    Expr
+		Conv byte
+		Spec Expr
+	}
 	// ListLit is [a, b, c].
 	ListLit struct {
 		P     Pos
@@ -251,43 +261,45 @@ type (
 	}
 )
 
-func (n *Ident) Position() Pos     { return n.P }
-func (n *NilLit) Position() Pos    { return n.P }
-func (n *BoolLit) Position() Pos   { return n.P }
-func (n *IntLit) Position() Pos    { return n.P }
-func (n *FloatLit) Position() Pos  { return n.P }
-func (n *StringLit) Position() Pos { return n.P }
-func (n *FString) Position() Pos   { return n.P }
-func (n *ListLit) Position() Pos   { return n.P }
-func (n *MapLit) Position() Pos    { return n.P }
-func (n *FuncLit) Position() Pos   { return n.P }
-func (n *Unary) Position() Pos     { return n.P }
-func (n *Binary) Position() Pos    { return n.P }
-func (n *Call) Position() Pos      { return n.P }
-func (n *CondExpr) Position() Pos  { return n.P }
-func (n *Index) Position() Pos     { return n.P }
-func (n *Slice) Position() Pos     { return n.P }
-func (n *Field) Position() Pos     { return n.P }
-func (n *Yield) Position() Pos     { return n.P }
+func (n *Ident) Position() Pos       { return n.P }
+func (n *NilLit) Position() Pos      { return n.P }
+func (n *BoolLit) Position() Pos     { return n.P }
+func (n *IntLit) Position() Pos      { return n.P }
+func (n *FloatLit) Position() Pos    { return n.P }
+func (n *StringLit) Position() Pos   { return n.P }
+func (n *FString) Position() Pos     { return n.P }
+func (n *FormatField) Position() Pos { return n.P }
+func (n *ListLit) Position() Pos     { return n.P }
+func (n *MapLit) Position() Pos      { return n.P }
+func (n *FuncLit) Position() Pos     { return n.P }
+func (n *Unary) Position() Pos       { return n.P }
+func (n *Binary) Position() Pos      { return n.P }
+func (n *Call) Position() Pos        { return n.P }
+func (n *CondExpr) Position() Pos    { return n.P }
+func (n *Index) Position() Pos       { return n.P }
+func (n *Slice) Position() Pos       { return n.P }
+func (n *Field) Position() Pos       { return n.P }
+func (n *Yield) Position() Pos       { return n.P }
 
-func (*Ident) exprNode()     {}
-func (*NilLit) exprNode()    {}
-func (*BoolLit) exprNode()   {}
-func (*IntLit) exprNode()    {}
-func (*FloatLit) exprNode()  {}
-func (*StringLit) exprNode() {}
-func (*FString) exprNode()   {}
-func (*ListLit) exprNode()   {}
-func (*MapLit) exprNode()    {}
-func (*FuncLit) exprNode()   {}
-func (*Unary) exprNode()     {}
-func (*Binary) exprNode()    {}
-func (*Call) exprNode()      {}
-func (*CondExpr) exprNode()  {}
-func (*Index) exprNode()     {}
-func (*Slice) exprNode()     {}
-func (*Field) exprNode()     {}
-func (*Yield) exprNode()     {}
+func (*Ident) exprNode()       {}
+func (*NilLit) exprNode()      {}
+func (*BoolLit) exprNode()     {}
+func (*IntLit) exprNode()      {}
+func (*FloatLit) exprNode()    {}
+func (*StringLit) exprNode()   {}
+func (*FString) exprNode()     {}
+func (*FormatField) exprNode() {}
+func (*ListLit) exprNode()     {}
+func (*MapLit) exprNode()      {}
+func (*FuncLit) exprNode()     {}
+func (*Unary) exprNode()       {}
+func (*Binary) exprNode()      {}
+func (*Call) exprNode()        {}
+func (*CondExpr) exprNode()    {}
+func (*Index) exprNode()       {}
+func (*Slice) exprNode()       {}
+func (*Field) exprNode()       {}
+func (*Yield) exprNode()       {}
 
 func (n *LetStmt) Position() Pos      { return n.P }
 func (n *FnStmt) Position() Pos       { return n.P }

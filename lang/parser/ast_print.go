@@ -10,6 +10,7 @@ import (
 //	x                      Ident
 //	nil true 42 1.5 "s"    literals (strings Go-quoted; floats always show a "." or an exponent)
 //	(fstr "a" x)           FString
+//	(field x r ">8")       FormatField: the conversion ("_" for none), then the spec if any
 //	(list 1 2)             ListLit
 //	(map ("k" 1))          MapLit
 //	(fn (a (b 1)) {...})   FuncLit; (fn NAME ...) when it has a name
@@ -133,6 +134,19 @@ func dump(b *strings.Builder, n Node) {
 		for _, p := range n.Parts {
 			b.WriteByte(' ')
 			dump(b, p)
+		}
+		b.WriteByte(')')
+	case *FormatField:
+		b.WriteString("(field ")
+		dump(b, n.X)
+		if n.Conv != 0 {
+			b.WriteString(" " + string(rune(n.Conv)))
+		} else {
+			b.WriteString(" _")
+		}
+		if n.Spec != nil {
+			b.WriteByte(' ')
+			dump(b, n.Spec)
 		}
 		b.WriteByte(')')
 	case *ListLit:
@@ -328,6 +342,8 @@ func Inspect(n Node, f func(Node) bool) {
 	switch n := n.(type) {
 	case *FString:
 		exprs(n.Parts...)
+	case *FormatField:
+		exprs(n.X, n.Spec)
 	case *ListLit:
 		exprs(n.Elems...)
 	case *MapLit:

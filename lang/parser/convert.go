@@ -702,17 +702,51 @@ func (c *converter) fstring(t *lexer.Token) Expr {
 		return out
 	}
 	for _, part := range parts {
-		if !part.expr {
-			out.Parts = append(out.Parts, &StringLit{P: toPos(part.pos), Value: part.text})
-			continue
-		}
-		if strings.TrimSpace(part.text) == "" {
-			c.errorf(part.open, "empty expression in f-string")
-			continue
-		}
-		if x := c.parseExprAt(part.text, part.pos, `"}"`, false); x != nil {
+		if x := c.fpart(part); x != nil {
 			out.Parts = append(out.Parts, x)
 		}
 	}
 	return out
+}
+
+// fpart converts one part of an f-string (or of a format spec in one).
+func (c *converter) fpart(part fpart) Expr {
+	if !part.expr {
+		return &StringLit{P: toPos(part.pos), Value: part.text}
+	}
+	if strings.TrimSpace(part.text) == "" {
+		c.errorf(part.open, "empty expression in f-string")
+		return nil
+	}
+	x := c.parseExprAt(part.text, part.pos, `"}"`, false)
+	if x == nil {
+		return nil
+	}
+	if part.conv == 0 && !part.hasSpec {
+		return x
+	}
+	field := &FormatField{P: toPos(part.open), X: x, Conv: part.conv}
+	if part.hasSpec {
+		spec := &FString{P: toPos(part.open), Parts: []Expr{}}
+		literal := true
+		for _, p := range part.spec {
+			if y := c.fpart(p); y != nil {
+				spec.Parts = append(spec.Parts, y)
+				if _, ok := y.(*StringLit); !ok {
+					literal = false
+				}
+			}
+		}
+		if literal {
+			// A spec without fields is one constant string.
+			var b strings.Builder
+			for _, p := range spec.Parts {
+				b.WriteString(p.(*StringLit).Value)
+			}
+			field.Spec = &StringLit{P: toPos(part.open), Value: b.String()}
+		} else {
+			field.Spec = spec
+		}
+	}
+	return field
 }

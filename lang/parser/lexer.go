@@ -825,12 +825,17 @@ func decodeString(text string) string {
 }
 
 // fpart is one part of an f-string: a literal piece (expr false, text is the
-// decoded value) or an expression (expr true, text is its source).
+// decoded value) or a replacement field (expr true, text is the source of its
+// expression). A field may have a conversion (!r or !s) and a format spec
+// after a colon, whose parts are literal pieces and nested fields.
 type fpart struct {
-	expr bool
-	text string
-	pos  lexer.Position // start of the piece or of the expression text
-	open lexer.Position // for an expression: position of its "{"
+	expr    bool
+	text    string
+	pos     lexer.Position // start of the piece or of the expression text
+	open    lexer.Position // for an expression: position of its "{"
+	conv    byte           // 'r', 's' or 0
+	hasSpec bool
+	spec    []fpart
 }
 
 // scanFString scans an f-string starting at src[start] (the "f"), whose
@@ -884,11 +889,11 @@ func scanFString(src string, start int, p lexer.Position, depth int) (int, []fpa
 			i += 2
 		case c == '{':
 			flush()
-			end, err := scanFExpr(src, i+1, at, p, depth)
+			end, part, err := scanField(src, i, q, at, p, depth, true)
 			if err != nil {
 				return 0, nil, err
 			}
-			parts = append(parts, fpart{expr: true, text: src[i+1 : end], pos: at(i + 1), open: at(i)})
+			parts = append(parts, part)
 			i = end + 1
 			litStart = i
 		case c == '}':
@@ -900,8 +905,78 @@ func scanFString(src string, start int, p lexer.Position, depth int) (int, []fpa
 	}
 }
 
-// scanFExpr finds the "}" that ends the f-string expression starting at
-// src[i], skipping nested brackets and strings.
+// scanField scans the replacement field whose "{" is at src[open]: an
+// expression, an optional conversion (!r or !s) and an optional format spec
+// after a colon, which may hold nested fields ({x:{width}}) when nested is
+// true. It returns the offset of the field's closing "}". q is the quote of
+// the f-string, which cannot appear in a spec.
+func scanField(src string, open int, q byte, at func(int) lexer.Position, fpos lexer.Position, depth int, nested bool) (int, fpart, *lexError) {
+	unterminated := func(i int) (int, fpart, *lexError) {
+		return 0, fpart{}, &lexError{pos: fpos, msg: "unterminated f-string", incomplete: i >= len(src)}
+	}
+	end, err := scanFExpr(src, open+1, at, fpos, depth)
+	if err != nil {
+		return 0, fpart{}, err
+	}
+	part := fpart{expr: true, text: src[open+1 : end], pos: at(open + 1), open: at(open)}
+	i := end
+	if src[i] == '!' {
+		if i+1 >= len(src) || src[i+1] == '\n' {
+			return unterminated(i + 1)
+		}
+		if c := src[i+1]; c != 'r' && c != 's' {
+			return 0, fpart{}, &lexError{pos: at(i), msg: `an f-string conversion is !r or !s`}
+		}
+		part.conv = src[i+1]
+		i += 2
+		if i >= len(src) || src[i] == '\n' {
+			return unterminated(i)
+		}
+		if src[i] != ':' && src[i] != '}' {
+			return 0, fpart{}, &lexError{pos: at(i), msg: `expected ":" or "}" after the f-string conversion`}
+		}
+	}
+	if src[i] == '}' {
+		return i, part, nil
+	}
+	// A format spec: literal text and, when nested, fields.
+	part.hasSpec = true
+	i++
+	litStart := i
+	flush := func() {
+		if i > litStart {
+			part.spec = append(part.spec, fpart{text: src[litStart:i], pos: at(litStart)})
+		}
+	}
+	for {
+		if i >= len(src) || src[i] == '\n' || src[i] == q {
+			return unterminated(i)
+		}
+		switch src[i] {
+		case '}':
+			flush()
+			return i, part, nil
+		case '{':
+			if !nested {
+				return 0, fpart{}, &lexError{pos: at(i), msg: "f-string format spec nested too deeply: a field inside a spec has no spec of its own"}
+			}
+			flush()
+			e, inner, err := scanField(src, i, q, at, fpos, depth, false)
+			if err != nil {
+				return 0, fpart{}, err
+			}
+			part.spec = append(part.spec, inner)
+			i = e + 1
+			litStart = i
+		default:
+			i++
+		}
+	}
+}
+
+// scanFExpr finds where the f-string expression starting at src[i] ends: the
+// "}" that closes its field, or the ":" of a format spec or the "!" of a
+// conversion, outside brackets and strings.
 func scanFExpr(src string, i int, at func(int) lexer.Position, fpos lexer.Position, depth int) (int, *lexError) {
 	unterminated := func(i int) (int, *lexError) {
 		return 0, &lexError{pos: fpos, msg: "unterminated f-string", incomplete: i >= len(src)}
@@ -925,6 +1000,8 @@ func scanFExpr(src string, i int, at func(int) lexer.Position, fpos lexer.Positi
 				open = open[:n-1]
 			}
 			i++
+		case (c == ':' || c == '!' && (i+1 >= len(src) || src[i+1] != '=')) && len(open) == 0:
+			return i, nil
 		case c == '}':
 			n := len(open)
 			if n == 0 || open[n-1] != '{' {

@@ -209,9 +209,6 @@ func syntaxError(name string, err error, sc *scanner, eofDesc string) *Error {
 		if exp != "" {
 			e.Msg += ", expected " + exp
 		}
-		if eofDesc != "" && tok.Value == ":" {
-			e.Msg += " (f-strings have no format specifications)"
-		}
 		return e
 	}
 	var perr participle.Error

@@ -146,6 +146,7 @@ func registerCoreBuiltins(m *Machine) {
 		}
 		return ErrorValue(&Error{Kind: kind, Message: ToStr(args[0])}), nil
 	})
+	def("format", builtinFormat)
 	registerBaseBuiltins(m)
 }
 

@@ -400,6 +400,10 @@ func (t *Task) exec(ins uint32) Status {
 		s[sp] = Str(unsafe.String(unsafe.SliceData(buf), len(buf)))
 		sp++
 
+	case compile.FORMAT:
+		if err = t.formatField(arg, sp); err == nil {
+			sp -= arg & 1
+		}
 	case compile.ITER:
 		var it Value
 		if it, err = makeIter(s[sp-1]); err == nil {
