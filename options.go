@@ -2,6 +2,7 @@ package yieldscript
 
 import (
 	"io"
+	"time"
 
 	"github.com/yieldscript/yieldscript/stdlib"
 )
@@ -61,6 +62,17 @@ type Options struct {
 	// no real time. It is real time plus what was skipped; the jumps never go
 	// back. For tests of code that waits.
 	VirtualClock bool
+
+	// BlockReport, when positive, starts a watchdog goroutine that reports on
+	// Stderr a task that has run this long without yielding (with its task,
+	// function and file:line), once, and again with the total time when it
+	// yields or ends. The loop tells the watchdog which task runs through
+	// atomics only.
+	BlockReport time.Duration
+	// Preempt, when positive, makes a task that has run this long without
+	// yielding yield at its next loop back-edge or call into a script
+	// function, as a bare yield would. Natives are never interrupted.
+	Preempt time.Duration
 }
 
 // DefaultMaxAsync is the bound on asynchronous Go functions running at once

@@ -90,6 +90,7 @@ func New(opts Options) *VM {
 	l.SetOutput(out)
 	l.MaxTasks = opts.MaxTasks
 	l.SetVirtualTime(opts.VirtualClock)
+	l.StartWatchdog(opts.BlockReport, opts.Preempt)
 	v.installModules()
 	m.ResolvePath = func(from, path string) string {
 		if filepath.IsAbs(path) {

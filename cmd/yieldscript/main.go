@@ -11,9 +11,11 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"syscall"
+	"time"
 
 	"github.com/chzyer/readline"
 
@@ -29,6 +31,9 @@ const usage = `usage:
   yieldscript [OPTIONS] FILE.ys [ARGS...]
                                    run a script; OPTIONS:
       --virtual-time               run on a virtual clock (sleeps jump ahead)
+      --block-report MS            report a task that runs MS ms without
+                                   yielding (default 100; 0: off)
+      --preempt MS                 make such a task yield after MS ms (off)
   yieldscript run FILE.ys [ARGS...]
   yieldscript -e CODE [ARGS...]    run code given on the command line
   yieldscript test [-timeout D] [--real-time] [PATH...]
@@ -127,17 +132,38 @@ func runFile(path string, args []string, stdout, stderr io.Writer, o runOptions)
 // --block-report MS, --preempt MS.
 type runOptions struct {
 	virtualTime bool
+	blockReport time.Duration // 0: off
+	preempt     time.Duration // 0: off
 }
+
+// defaultBlockReport is --block-report's default.
+const defaultBlockReport = 100 * time.Millisecond
+
+func defaultRunOptions() runOptions { return runOptions{blockReport: defaultBlockReport} }
 
 // parseRunOptions reads the leading options of a run; it returns the rest of
 // the arguments, or a usage message.
 func parseRunOptions(args []string) (runOptions, []string, string) {
-	var o runOptions
+	o := defaultRunOptions()
 	for len(args) > 0 {
-		switch args[0] {
+		switch a := args[0]; a {
 		case "--virtual-time":
 			o.virtualTime = true
 			args = args[1:]
+		case "--block-report", "--preempt":
+			if len(args) < 2 {
+				return o, nil, a + " needs a number of milliseconds, e.g. " + a + " 100"
+			}
+			ms, err := strconv.Atoi(args[1])
+			if err != nil || ms < 0 {
+				return o, nil, fmt.Sprintf("bad %s %q: want a number of milliseconds (0: off)", a, args[1])
+			}
+			if a == "--preempt" {
+				o.preempt = time.Duration(ms) * time.Millisecond
+			} else {
+				o.blockReport = time.Duration(ms) * time.Millisecond
+			}
+			args = args[2:]
 		default:
 			return o, args, ""
 		}
@@ -154,6 +180,8 @@ func newVM(args []string, stdout, stderr io.Writer, lineBuffered bool, o runOpti
 		ImportRoot:   "/",
 		LineBuffered: lineBuffered || isTerminal(stdout),
 		VirtualClock: o.virtualTime,
+		BlockReport:  o.blockReport,
+		Preempt:      o.preempt,
 	})
 	// The command grants the backdoor module; embedding hosts do not get it
 	// unless they install it themselves.
@@ -256,7 +284,7 @@ func disasm(path string, stdout, stderr io.Writer) int {
 	if !ok {
 		return 2
 	}
-	v := newVM(nil, stdout, stderr, false, runOptions{})
+	v := newVM(nil, stdout, stderr, false, defaultRunOptions())
 	defer v.Close()
 	p, err := v.Compile(path, src)
 	if err != nil {

@@ -31,7 +31,7 @@ func runREPL(stdin io.Reader, stdout, stderr io.Writer) int {
 		}()
 		return repl.Terminal(repl.TerminalConfig{
 			NewVM: func(out, errw io.Writer) *yieldscript.VM {
-				v = newVM(nil, out, errw, true, runOptions{})
+				v = newVM(nil, out, errw, true, defaultRunOptions())
 				stopDumps = dumpOnSIGQUIT(v, errw)
 				return v
 			},
@@ -41,7 +41,7 @@ func runREPL(stdin io.Reader, stdout, stderr io.Writer) int {
 			HistoryFile: repl.DefaultHistoryFile(),
 		})
 	}
-	v := newVM(nil, stdout, stderr, false, runOptions{})
+	v := newVM(nil, stdout, stderr, false, defaultRunOptions())
 	defer v.Close()
 	defer dumpOnSIGQUIT(v, stderr)()
 	ctx, cancel := context.WithCancel(context.Background())

@@ -27,7 +27,8 @@ const defaultTestTimeout = 10 * time.Second
 // line, and returns 1 if any failed.
 func runTests(args []string, stdout, stderr io.Writer) int {
 	timeout := defaultTestTimeout
-	o := runOptions{virtualTime: true}
+	o := defaultRunOptions()
+	o.virtualTime = true
 	for len(args) > 0 && strings.HasPrefix(args[0], "-") {
 		switch a := args[0]; {
 		case a == "-timeout" || a == "--timeout":

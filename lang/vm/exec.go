@@ -153,6 +153,14 @@ func (t *Task) exec(ins uint32) Status {
 				err = e
 				break
 			}
+			if w := m.Watch; w != nil && w.preempt() {
+				// Preempted at a back-edge: yield as a bare yield would, and
+				// go on at the loop's head without a value.
+				fr.jump(arg)
+				t.sp = sp
+				t.preempted = true
+				return StatusYieldBare
+			}
 		}
 		fr.jump(arg)
 
@@ -565,13 +573,21 @@ func (t *Task) call(argc int) Status {
 		if len(t.frames) >= m.MaxDepth {
 			return t.throw(m.depthError())
 		}
+		preempt := false
 		if m.tick--; m.tick <= 0 {
 			if e := m.slowTick(t, tickInterval-m.tick); e != nil {
 				return t.throw(e)
 			}
+			preempt = m.Watch != nil && m.Watch.preempt()
 		}
 		t.sp = sp
 		t.enterFrame(callee, sp-p.NumParams)
+		if preempt {
+			// Preempted at a call: the callee's frame is entered, and the
+			// task goes on at its first instruction.
+			t.preempted = true
+			return StatusYieldBare
+		}
 	case KNative:
 		r, err := fnv.AsNative().call(t, t.stack[sp-argc:sp])
 		if err != nil {

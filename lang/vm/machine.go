@@ -38,6 +38,9 @@ type Machine struct {
 	Budget int64
 	steps  int64
 	tick   int64
+	// Watch, when set, publishes the running code to a watchdog and lets it
+	// preempt the running task (watch.go).
+	Watch *Watch
 
 	interrupt atomic.Pointer[Error]
 
@@ -119,6 +122,9 @@ func (m *Machine) ClearInterrupt() { m.interrupt.Store(nil) }
 // slowTick runs every tickInterval steps: checks interruption and the budget,
 // the machine's and the task's quota's.
 func (m *Machine) slowTick(t *Task, used int64) *Error {
+	if w := m.Watch; w != nil {
+		w.Note(t)
+	}
 	if e := m.interrupt.Swap(nil); e != nil {
 		m.tick = tickInterval
 		return &Error{Kind: e.Kind, Message: e.Message, Cause: e.Cause}

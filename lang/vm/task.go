@@ -124,6 +124,9 @@ type Task struct {
 	handlers []handler
 	started  bool
 	finished bool
+	// preempted: the task yielded at a back-edge or call because its watchdog
+	// asked it to; it resumes without a yield value.
+	preempted bool
 
 	// Result is the value the task returned (StatusDone).
 	Result Value
@@ -310,6 +313,10 @@ func (t *Task) Run() Status {
 // Resume continues a task suspended at a yield with v as the yield's value.
 func (t *Task) Resume(v Value) Status {
 	t.Awaiting = Nil
+	if t.preempted {
+		t.preempted = false
+		return t.run(nil)
+	}
 	if v.k == KStr && (t.Quota != nil || t.Limit != nil) {
 		// What a wait delivers (a network or file read, a host call's result)
 		// counts against the task's quota.
@@ -325,6 +332,7 @@ func (t *Task) Resume(v Value) Status {
 // Throw continues a task suspended at a yield by throwing err there.
 func (t *Task) Throw(err *Error) Status {
 	t.Awaiting = Nil
+	t.preempted = false
 	return t.run(err)
 }
 

@@ -86,9 +86,10 @@ type Loop struct {
 	// grows when the loop jumps to the next timer.
 	virtual  bool
 	skew     time.Duration
-	serving  bool     // Serve is turning the loop (serve.go)
-	groups   []*Group // groups not yet ended (serve.go)
-	orphaned []*Group // ended programs whose other tasks stop after this turn
+	watch    *watchdog // block reports and preemption (watchdog.go), or nil
+	serving  bool      // Serve is turning the loop (serve.go)
+	groups   []*Group  // groups not yet ended (serve.go)
+	orphaned []*Group  // ended programs whose other tasks stop after this turn
 }
 
 // New makes a loop for machine m and installs the task builtins (spawn, sleep,
@@ -116,6 +117,7 @@ func (l *Loop) Close() {
 	if l.closed.Swap(true) {
 		return
 	}
+	l.stopWatchdog()
 	for _, fd := range l.fds {
 		fd.Close()
 	}

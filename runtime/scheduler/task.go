@@ -231,6 +231,9 @@ func (t *Task) Stopping() bool {
 
 // step runs the task until it waits, yields or ends.
 func (l *Loop) step(t *Task) {
+	if wd := l.watch; wd != nil {
+		wd.begin(t)
+	}
 	l.current = t
 	t.state = stateRunning
 	t.handedOff = false
@@ -251,11 +254,13 @@ func (l *Loop) step(t *Task) {
 	for {
 		switch st {
 		case vm.StatusDone:
+			l.stepEnded(t, true)
 			l.live--
 			t.finish(t.vt.Result, nil)
 			l.current = nil
 			return
 		case vm.StatusFailed:
+			l.stepEnded(t, true)
 			l.live--
 			err := t.vt.Err
 			if code, ok := err.ExitCode(); ok && !l.exited(t, code) {
@@ -270,6 +275,7 @@ func (l *Loop) step(t *Task) {
 				st = t.vt.Throw(vm.NewError(vm.KindCancelled, fmt.Sprintf("task %d was cancelled", t.id)))
 				continue
 			}
+			l.stepEnded(t, false)
 			t.state = stateReady
 			t.val = vm.Nil
 			l.ready.push(t)
@@ -307,9 +313,17 @@ func (l *Loop) step(t *Task) {
 			if t.state == stateWaiting {
 				t.canceler = c
 			}
+			l.stepEnded(t, false)
 			l.current = nil
 			return
 		}
+	}
+}
+
+// stepEnded tells the watchdog, if any, that t's step is over.
+func (l *Loop) stepEnded(t *Task, ended bool) {
+	if wd := l.watch; wd != nil {
+		wd.end(t, ended)
 	}
 }
 

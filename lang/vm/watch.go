@@ -1,0 +1,52 @@
+package vm
+
+import "sync/atomic"
+
+// Watch lets a goroutine other than the loop's (a watchdog) see where the
+// machine's running task is, and ask it to yield, without a lock in the
+// dispatch loop: the loop publishes the running function and pc through
+// atomics at its budget checks (Machine.slowTick, every 1,024 or so steps) and
+// whenever the scheduler starts a task (Note), and reads Preempt only at the
+// checks of back-edges and calls that already run then.
+type Watch struct {
+	// Preempt, set by the watchdog, makes the running task yield at the next
+	// budget check of a loop back-edge or a call into a script function, as
+	// a bare yield would. Natives are never interrupted.
+	Preempt atomic.Bool
+
+	proto atomic.Pointer[Proto]
+	pc    atomic.Int64
+}
+
+// Note publishes where task t is now (its innermost frame). Call it on the
+// loop's goroutine.
+func (w *Watch) Note(t *Task) {
+	if n := len(t.frames); n > 0 {
+		fr := &t.frames[n-1]
+		w.proto.Store(fr.cl.proto)
+		w.pc.Store(int64(fr.pc() - 1))
+		return
+	}
+	w.proto.Store(nil)
+}
+
+// Seen is the function, file and line last published (ok false if none).
+// Safe from any goroutine.
+func (w *Watch) Seen() (fn, file string, line int, ok bool) {
+	p := w.proto.Load()
+	if p == nil {
+		return "", "", 0, false
+	}
+	pc := int(w.pc.Load())
+	if pc < 0 {
+		pc = 0
+	}
+	pos := p.PosAt(pc)
+	return p.Name, p.File, pos.Line, true
+}
+
+// preempt reports whether the watchdog asked the running task to yield, and
+// clears the request.
+func (w *Watch) preempt() bool {
+	return w.Preempt.Load() && w.Preempt.Swap(false)
+}

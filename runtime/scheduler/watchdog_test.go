@@ -1,0 +1,74 @@
+package scheduler_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// The watchdog reads the running task through atomics while the loop runs it;
+// run with -race.
+func TestWatchdogBlockReport(t *testing.T) {
+	h := newHarness(t, nil)
+	h.l.StartWatchdog(20*time.Millisecond, 0)
+	h.run(t, `
+import time
+fn spin() {
+    let start = time.monotonic()
+    while time.monotonic() - start < 0.15 {}
+}
+let t = spawn_named("spinner", spin)
+yield t
+yield sleep(0.01)
+print("done")
+`, 10*time.Second)
+	got := h.errb.String()
+	lines := strings.Split(strings.TrimSpace(got), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("want two report lines, got %q", got)
+	}
+	if !strings.HasPrefix(lines[0], `block: task 2 "spinner" has run `) ||
+		!strings.HasSuffix(lines[0], " ms without yielding, seen in spin at test.ys:5") {
+		t.Errorf("first line %q", lines[0])
+	}
+	if !strings.HasPrefix(lines[1], `block: task 2 "spinner" ran `) || !strings.HasSuffix(lines[1], " ms before it ended") {
+		t.Errorf("second line %q", lines[1])
+	}
+	if h.out.String() != "done\n" {
+		t.Errorf("output %q", h.out.String())
+	}
+}
+
+func TestWatchdogPreempt(t *testing.T) {
+	for _, preempt := range []bool{false, true} {
+		h := newHarness(t, nil)
+		if preempt {
+			h.l.StartWatchdog(0, 5*time.Millisecond)
+		}
+		h.run(t, `
+import time
+let ticks = 0
+fn ticker() {
+    while true {
+        yield sleep(0.01)
+        ticks += 1
+    }
+}
+fn fib(n) {
+    if n < 2 { return n }
+    return fib(n - 1) + fib(n - 2)
+}
+fn spin() {
+    let start = time.monotonic()
+    while time.monotonic() - start < 0.2 { fib(5) }
+}
+let tk = spawn(ticker)
+yield spawn(spin)
+print(ticks > 0)
+tk.cancel()
+`, 10*time.Second)
+		if got, want := h.out.String(), map[bool]string{false: "false\n", true: "true\n"}[preempt]; got != want {
+			t.Errorf("preempt %v: ticked during the spin: %q, want %q", preempt, got, want)
+		}
+	}
+}
