@@ -27,12 +27,16 @@ type watchdog struct {
 	running  atomic.Pointer[Task]
 	since    atomic.Int64 // UnixNano when the running step began, 0 between steps
 	reported atomic.Int64 // the since of the step reported as blocking
+	// others: something else waits for the loop (another task, a timer, I/O
+	// or host work); a task alone on the loop blocks nobody and is not
+	// reported (a program that computes before it first yields, imports).
+	others atomic.Bool
 	stop     chan struct{}
 	done     chan struct{}
 }
 
 // StartWatchdog starts the loop's watchdog: block > 0 reports a task that runs
-// that long without yielding; preempt > 0 makes such a task yield at its next
+// that long without yielding while other work waits for the loop; preempt > 0 makes such a task yield at its next
 // loop back-edge or call. It is stopped by Close. Call it before the loop
 // runs, at most once.
 func (l *Loop) StartWatchdog(block, preempt time.Duration) {
@@ -85,7 +89,7 @@ func (wd *watchdog) check(now time.Time) {
 	if wd.preempt > 0 && ran >= wd.preempt && wd.since.Load() == since {
 		wd.w.Preempt.Store(true)
 	}
-	if wd.block > 0 && ran >= wd.block && wd.reported.Load() != since {
+	if wd.block > 0 && ran >= wd.block && wd.reported.Load() != since && wd.others.Load() {
 		t := wd.running.Load()
 		if t == nil || wd.since.Load() != since {
 			return
@@ -105,6 +109,8 @@ func (wd *watchdog) check(now time.Time) {
 func (wd *watchdog) begin(t *Task) {
 	wd.w.Preempt.Store(false)
 	wd.w.Note(t.vt)
+	l := wd.l
+	wd.others.Store(l.live > 1 || l.ready.len() > 0 || len(l.timers) > 0 || l.ioWaits > 0 || l.pending.Load() > 0)
 	wd.running.Store(t)
 	wd.since.Store(time.Now().UnixNano())
 }
