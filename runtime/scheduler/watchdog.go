@@ -31,8 +31,8 @@ type watchdog struct {
 	// or host work); a task alone on the loop blocks nobody and is not
 	// reported (a program that computes before it first yields, imports).
 	others atomic.Bool
-	stop     chan struct{}
-	done     chan struct{}
+	stop   chan struct{}
+	done   chan struct{}
 }
 
 // StartWatchdog starts the loop's watchdog: block > 0 reports a task that runs
