@@ -29,6 +29,13 @@ type Options struct {
 	// ImportRoot grants file imports (import "./util.ys") of files inside this
 	// directory. Empty: scripts cannot import files.
 	ImportRoot string
+	// Worker and Workers are what scripts see as os.worker() and
+	// os.workers(), for a host that runs Workers copies of one program in
+	// as many VMs (Workers 0 means 1). With Workers > 1, net.listen and
+	// http.serve bind with SO_REUSEPORT so that the copies can listen on the
+	// same port and the kernel spreads the connections (Linux only: elsewhere
+	// such a listen fails with kind io).
+	Worker, Workers int
 	// LineBuffered writes each print at once instead of when the event loop
 	// next waits (use it when Stdout is a terminal).
 	LineBuffered bool

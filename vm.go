@@ -65,6 +65,7 @@ func New(opts Options) *VM {
 	}
 	m.LineBuffered = opts.LineBuffered
 	m.Args = opts.Args
+	m.Worker, m.Workers = opts.Worker, opts.Workers
 	ctx, cancel := context.WithCancel(context.Background())
 	v := &VM{
 		out:    out,

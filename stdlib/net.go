@@ -118,7 +118,13 @@ func (n *netLib) listen(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 	if !ok {
 		return vm.Nil, vm.Errorf(vm.KindValue, "net.listen() needs an IP address or localhost, not %q", host)
 	}
-	fd, bound, err := poll.Listen(addr, port)
+	listen := poll.Listen
+	if n.l.M.Workers > 1 {
+		// Every worker binds its own socket to the port: the kernel spreads
+		// the connections over them.
+		listen = poll.ListenReusePort
+	}
+	fd, bound, err := listen(addr, port)
 	if err != nil {
 		return vm.Nil, ioError("listen on "+net.JoinHostPort(host, poll.Port(port)), err)
 	}

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -34,6 +35,9 @@ const usage = `usage:
       --block-report MS            report a task that runs MS ms without
                                    yielding (default 100; 0: off)
       --preempt MS                 make such a task yield after MS ms (off)
+      --workers N                  run N copies of the program, one per thread,
+                                   sharing nothing (0: one per core); they
+                                   listen on shared ports (SO_REUSEPORT, Linux)
   yieldscript run FILE.ys [ARGS...]
   yieldscript -e CODE [ARGS...]    run code given on the command line
   yieldscript test [-timeout D] [--real-time] [PATH...]
@@ -134,6 +138,8 @@ type runOptions struct {
 	virtualTime bool
 	blockReport time.Duration // 0: off
 	preempt     time.Duration // 0: off
+	workers     int           // --workers N (--workers 0 is stored as the number of cores); 0 when not given
+	worker      int           // this VM's number among the workers
 }
 
 // defaultBlockReport is --block-report's default.
@@ -146,11 +152,11 @@ func defaultRunOptions() runOptions { return runOptions{blockReport: defaultBloc
 func parseRunOptions(args []string) (runOptions, []string, string) {
 	o := defaultRunOptions()
 	for len(args) > 0 {
-		switch a := args[0]; a {
-		case "--virtual-time":
+		switch a := args[0]; {
+		case a == "--virtual-time":
 			o.virtualTime = true
 			args = args[1:]
-		case "--block-report", "--preempt":
+		case a == "--block-report" || a == "--preempt":
 			if len(args) < 2 {
 				return o, nil, a + " needs a number of milliseconds, e.g. " + a + " 100"
 			}
@@ -164,6 +170,23 @@ func parseRunOptions(args []string) (runOptions, []string, string) {
 				o.blockReport = time.Duration(ms) * time.Millisecond
 			}
 			args = args[2:]
+		case a == "--workers" || strings.HasPrefix(a, "--workers="):
+			val, rest := strings.CutPrefix(a, "--workers=")
+			if !rest {
+				if len(args) < 2 {
+					return o, nil, "--workers needs a number, e.g. yieldscript --workers 4 server.ys"
+				}
+				val, args = args[1], args[1:]
+			}
+			n, err := strconv.Atoi(val)
+			if err != nil || n < 0 || n > maxWorkers {
+				return o, nil, fmt.Sprintf("--workers needs a number from 0 (one per core) to %d, not %q", maxWorkers, val)
+			}
+			if n == 0 {
+				n = runtime.NumCPU()
+			}
+			o.workers = n
+			args = args[1:]
 		default:
 			return o, args, ""
 		}
@@ -182,6 +205,8 @@ func newVM(args []string, stdout, stderr io.Writer, lineBuffered bool, o runOpti
 		VirtualClock: o.virtualTime,
 		BlockReport:  o.blockReport,
 		Preempt:      o.preempt,
+		Worker:       o.worker,
+		Workers:      max(o.workers, 1),
 	})
 	// The command grants the backdoor module; embedding hosts do not get it
 	// unless they install it themselves.
@@ -199,6 +224,9 @@ func isTerminal(w io.Writer) bool {
 }
 
 func runSource(ctx context.Context, name string, src []byte, args []string, stdout, stderr io.Writer, o runOptions) int {
+	if o.workers > 1 {
+		return runWorkers(ctx, name, src, args, stdout, stderr, o)
+	}
 	v := newVM(args, stdout, stderr, false, o)
 	defer v.Close()
 	defer dumpOnSIGQUIT(v, stderr)()

@@ -62,6 +62,11 @@ type Machine struct {
 
 	// Args is os.args.
 	Args []string
+	// Worker and Workers are os.worker() and os.workers(): this machine's
+	// number among the Workers copies of the program running in the process
+	// (Workers 0 means 1). With more than one, listening sockets are bound
+	// with SO_REUSEPORT.
+	Worker, Workers int
 	// Exit is called by os.exit; the host decides what exiting means.
 	Exit func(code int)
 }

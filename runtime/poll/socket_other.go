@@ -13,6 +13,11 @@ import (
 // Listen returns ErrUnsupported.
 func Listen(addr netip.Addr, port int) (fd, bound int, err error) { return -1, 0, ErrUnsupported }
 
+// ListenReusePort returns ErrUnsupported.
+func ListenReusePort(addr netip.Addr, port int) (fd, bound int, err error) {
+	return -1, 0, ErrUnsupported
+}
+
 // Accept returns ErrUnsupported.
 func Accept(fd int) (int, string, error) { return -1, "", ErrUnsupported }
 

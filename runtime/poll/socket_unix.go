@@ -37,11 +37,29 @@ func addrString(sa unix.Sockaddr) string {
 // Listen makes a non-blocking listening TCP socket bound to addr:port and
 // returns it with the port it is bound to (port 0 picks a free one).
 func Listen(addr netip.Addr, port int) (fd, bound int, err error) {
+	return listen(addr, port, false)
+}
+
+// ListenReusePort is Listen with SO_REUSEPORT set, so that several sockets
+// (one per worker) can listen on the same port and the kernel spreads new
+// connections over them. Only Linux balances them; elsewhere it returns
+// ErrUnsupported.
+func ListenReusePort(addr netip.Addr, port int) (fd, bound int, err error) {
+	return listen(addr, port, true)
+}
+
+func listen(addr netip.Addr, port int, reusePort bool) (fd, bound int, err error) {
 	fd, err = newSocket(family(addr))
 	if err != nil {
 		return -1, 0, err
 	}
 	unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1)
+	if reusePort {
+		if err := setReusePort(fd); err != nil {
+			unix.Close(fd)
+			return -1, 0, err
+		}
+	}
 	if err := unix.Bind(fd, sockaddr(addr, port)); err != nil {
 		unix.Close(fd)
 		return -1, 0, err

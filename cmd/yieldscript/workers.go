@@ -1,0 +1,183 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"syscall"
+
+	"github.com/yieldscript/yieldscript"
+	"github.com/yieldscript/yieldscript/repl"
+)
+
+// maxWorkers bounds --workers.
+const maxWorkers = 1024
+
+// runWorkers runs o.workers copies of the program, each in a VM of its own
+// (its own event loop on its own locked thread), sharing nothing. Their
+// output goes through one lineSink per stream, so that lines of different
+// workers never mix within a line. SIGINT and SIGTERM cancel every worker; a
+// second signal exits at once. The status is the worst of the workers' (the
+// highest).
+func runWorkers(ctx context.Context, name string, src []byte, args []string, stdout, stderr io.Writer, o runOptions) int {
+	if runtime.GOOS != "linux" {
+		fmt.Fprintf(stderr, "yieldscript: --workers %d needs Linux: on %s, SO_REUSEPORT does not spread connections over the workers' sockets (run one process per port, or --workers 1)\n", o.workers, runtime.GOOS)
+		return 2
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	out, errs := &lineSink{w: stdout}, &lineSink{w: stderr}
+	vms := make([]*yieldscript.VM, o.workers)
+	outs := make([]*lineWriter, o.workers)
+	errws := make([]*lineWriter, o.workers)
+	for i := range vms {
+		wo := o
+		wo.worker = i
+		outs[i], errws[i] = &lineWriter{sink: out}, &lineWriter{sink: errs}
+		vms[i] = newVM(args, outs[i], errws[i], false, wo)
+	}
+	defer func() {
+		for _, v := range vms {
+			v.Close()
+		}
+	}()
+	stopDump := dumpAllOnSIGQUIT(vms, errws)
+	defer stopDump()
+
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	var got atomic.Int32
+	go func() {
+		s, ok := <-sigs
+		if !ok {
+			return
+		}
+		got.Store(int32(s.(syscall.Signal)))
+		cancel()
+		if s, ok := <-sigs; ok {
+			out.flushAll(outs)
+			errs.flushAll(errws)
+			os.Exit(128 + int(s.(syscall.Signal)))
+		}
+	}()
+
+	codes := make([]int, len(vms))
+	var wg sync.WaitGroup
+	for i, v := range vms {
+		wg.Go(func() {
+			err := v.RunString(ctx, name, string(src))
+			v.Close() // what the worker printed is written
+			if sig := got.Load(); sig != 0 {
+				var re *yieldscript.Error
+				if err != nil && !(errors.As(err, &re) && re.Kind == "cancelled") {
+					report(err, errws[i])
+				}
+				codes[i] = 128 + int(sig)
+			} else {
+				codes[i] = report(err, errws[i])
+			}
+			outs[i].Flush()
+			errws[i].Flush()
+		})
+	}
+	wg.Wait()
+	worst := 0
+	for _, c := range codes {
+		worst = max(worst, c)
+	}
+	return worst
+}
+
+// dumpAllOnSIGQUIT makes SIGQUIT print the tasks of every worker, each on
+// its own stderr.
+func dumpAllOnSIGQUIT(vms []*yieldscript.VM, errws []*lineWriter) (stop func()) {
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGQUIT)
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-sigs:
+				for i, v := range vms {
+					fmt.Fprintf(errws[i], "worker %d:\n", i)
+					repl.DumpTasks(errws[i], v)
+				}
+			case <-done:
+				return
+			}
+		}
+	}()
+	return func() {
+		signal.Stop(sigs)
+		close(done)
+	}
+}
+
+// lineSink is a stream shared by the workers: each write is whole lines of
+// one worker.
+type lineSink struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *lineSink) write(b []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, err := s.w.Write(b)
+	return err
+}
+
+func (s *lineSink) flushAll(ws []*lineWriter) {
+	for _, w := range ws {
+		w.Flush()
+	}
+}
+
+// lineWriter is one worker's side of a lineSink: it keeps an unfinished
+// line until its end comes (or Flush), and writes complete lines at once.
+type lineWriter struct {
+	mu   sync.Mutex
+	sink *lineSink
+	part []byte
+}
+
+func (w *lineWriter) Write(b []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	i := bytes.LastIndexByte(b, '\n')
+	if i < 0 {
+		w.part = append(w.part, b...)
+		return len(b), nil
+	}
+	var err error
+	if len(w.part) > 0 {
+		w.part = append(w.part, b[:i+1]...)
+		err = w.sink.write(w.part)
+		w.part = w.part[:0]
+	} else {
+		err = w.sink.write(b[:i+1])
+	}
+	w.part = append(w.part, b[i+1:]...)
+	if err != nil {
+		return 0, err
+	}
+	return len(b), nil
+}
+
+// Flush writes the unfinished line, if any.
+func (w *lineWriter) Flush() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.part) > 0 {
+		w.sink.write(w.part)
+		w.part = w.part[:0]
+	}
+}
