@@ -198,13 +198,45 @@ func tlsError(op string, err error) *vm.Error {
 // handshake runs one TLS handshake: the goroutine drives tls.Conn, the loop
 // moves the bytes.
 type handshake struct {
-	c      *conn
-	t      *tlsConn
-	w      scheduler.Waker
-	result vm.Value
-	rd, wr scheduler.Canceler
-	over   bool // woken or cancelled
-	ok     bool // the goroutine succeeded; waiting for the last bytes to go out
+	c       *conn
+	t       *tlsConn
+	waiters []*hsWaiter // the tasks waiting for it (a reader and a writer may both)
+	result  vm.Value
+	rd, wr  scheduler.Canceler
+	over    bool // woken or cancelled
+	ok      bool // the goroutine succeeded; waiting for the last bytes to go out
+}
+
+// hsWaiter is one task's wait for a handshake.
+type hsWaiter struct {
+	h    *handshake
+	w    scheduler.Waker
+	gone bool
+}
+
+// Cancel gives up this wait; when no task waits any more, the handshake is
+// abandoned and the connection closed.
+func (hw *hsWaiter) Cancel() {
+	if hw.gone || hw.h.over {
+		return
+	}
+	hw.gone = true
+	for _, o := range hw.h.waiters {
+		if !o.gone {
+			return
+		}
+	}
+	hw.h.abandon()
+}
+
+// wake wakes the waiters still there.
+func (h *handshake) wake(v vm.Value, err *vm.Error) {
+	for _, hw := range h.waiters {
+		if !hw.gone {
+			hw.gone = true
+			hw.w.Wake(v, err)
+		}
+	}
 }
 
 type hsReader struct{ h *handshake }
@@ -236,12 +268,15 @@ func (c *conn) startHandshake(w scheduler.Waker, result vm.Value) scheduler.Canc
 		w.Wake(vm.Nil, t.err)
 		return nil
 	}
-	if t.hs != nil {
-		w.Wake(vm.Nil, vm.NewError(vm.KindIO, "another task is already making the TLS handshake of this connection"))
-		return nil
+	if t.hs != nil { // another task started it: wait for the same end
+		hw := &hsWaiter{h: t.hs, w: w}
+		t.hs.waiters = append(t.hs.waiters, hw)
+		return hw
 	}
 	l := c.n.l
-	h := &handshake{c: c, t: t, w: w, result: result}
+	h := &handshake{c: c, t: t, result: result}
+	first := &hsWaiter{h: h, w: w}
+	h.waiters = []*hsWaiter{first}
 	t.hs = h
 	pc := t.pc
 	pc.async = true
@@ -256,7 +291,7 @@ func (c *conn) startHandshake(w scheduler.Waker, result vm.Value) scheduler.Canc
 	if h.over { // failed at once: the waker has its error
 		return nil
 	}
-	return h
+	return first
 }
 
 // pumpIn moves what the socket has to the handshake goroutine, then waits
@@ -342,7 +377,7 @@ func (h *handshake) stop() {
 func (h *handshake) complete() {
 	h.stop()
 	h.t.done = true
-	h.w.Wake(h.result, nil)
+	h.wake(h.result, nil)
 }
 
 // fail ends the handshake with err and closes the connection.
@@ -355,12 +390,13 @@ func (h *handshake) fail(err *vm.Error) {
 	h.t.pc.Close()
 	h.c.fd.Close()
 	h.c.buf = nil
-	h.w.Wake(vm.Nil, err)
+	h.wake(vm.Nil, err)
 }
 
-// Cancel abandons the handshake: the connection is closed (its descriptor
-// released) and the goroutine ends at its next read.
-func (h *handshake) Cancel() {
+// abandon ends the handshake when no task waits for it or the conn is
+// closed: the connection is closed (its descriptor released) and the
+// goroutine ends at its next read.
+func (h *handshake) abandon() {
 	if h.over {
 		return
 	}
@@ -368,6 +404,7 @@ func (h *handshake) Cancel() {
 	h.t.err = errConnClosed()
 	h.t.pc.Close()
 	h.c.fd.Close()
+	h.wake(vm.Nil, errConnClosed())
 }
 
 // flush writes queued ciphertext; it reports the wait to make, if any.
@@ -468,7 +505,7 @@ func (c *conn) tlsSend(data []byte, sent *int) (*vm.Error, waitKind) {
 func (c *conn) tlsClose() {
 	t := c.tls
 	if t.hs != nil {
-		t.hs.Cancel()
+		t.hs.abandon()
 		return
 	}
 	if t.done && !c.fd.Closed() {
