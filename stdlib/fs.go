@@ -9,20 +9,22 @@ import (
 	"github.com/yieldscript/yieldscript/runtime/scheduler"
 )
 
-// fsError turns an OS error into kind io with a message naming the path.
+// fsError turns an OS error into an error naming the path, of kind not_found
+// for a missing file, permission for a refused one, io for the others.
 func fsError(op, path string, err error) *vm.Error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		err = pe.Err
 	}
-	e := vm.Errorf(vm.KindIO, "%s %s: %v", op, path, err)
+	e := vm.Errorf(fsKind(err), "%s %s: %v", op, path, err)
 	e.Cause = err
 	return e
 }
 
 func fsModule(l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) {
 	return func(*vm.Machine) (vm.Value, error) {
-		return vm.NewNativeModule("fs", map[string]vm.Value{
+		funcs := fsMore(l)
+		for name, f := range map[string]vm.Value{
 			"read": vm.NewNative("read", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 				if err := vm.CheckArgs("fs.read", args, 1, 1); err != nil {
 					return vm.Nil, err
@@ -61,6 +63,9 @@ func fsModule(l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) {
 					})
 				}), nil
 			}),
-		}), nil
+		} {
+			funcs[name] = f
+		}
+		return vm.NewNativeModule("fs", funcs), nil
 	}
 }

@@ -32,6 +32,11 @@ func netModule(l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) {
 		return loadScriptModule(m, "net", netSource, map[string]vm.Value{
 			"listen":  vm.NewNative("listen", n.listen),
 			"connect": vm.NewNative("connect", n.connect),
+
+			// UDP (udp.go) and Unix sockets (unix.go).
+			"udp":          vm.NewNative("udp", n.udp),
+			"listen_unix":  vm.NewNative("listen_unix", n.listenUnix),
+			"connect_unix": vm.NewNative("connect_unix", n.connectUnix),
 		})
 	}
 }
@@ -92,6 +97,7 @@ type listener struct {
 	port int
 	host string
 	tls  *tls.Config // nil for plain TCP
+	path string      // a Unix socket's path (see unix.go), else ""
 }
 
 func (n *netLib) listen(_ *vm.Task, args []vm.Value) (vm.Value, error) {
@@ -141,6 +147,9 @@ func (n *netLib) listen(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 func (*listener) TypeName() string { return "listener" }
 
 func (ln *listener) String() string {
+	if ln.path != "" {
+		return "<listener unix:" + ln.path + ">"
+	}
 	return "<listener " + net.JoinHostPort(ln.host, poll.Port(ln.port)) + ">"
 }
 
@@ -150,6 +159,8 @@ func (ln *listener) GetAttr(_ *vm.Task, name string) (vm.Value, error) {
 		return vm.Int(int64(ln.port)), nil
 	case "host":
 		return vm.Str(ln.host), nil
+	case "path":
+		return vm.Str(ln.path), nil
 	case "accept":
 		return noArgs("accept", func() (vm.Value, error) { return ioOp("listener.accept", ln.fd, ln.acceptAttempt()), nil }), nil
 	case "close":

@@ -23,13 +23,19 @@ func family(addr netip.Addr) int {
 	return unix.AF_INET6
 }
 
-// addrString formats a socket address as "host:port" ("[::1]:80" for IPv6).
+// addrString formats a socket address as "host:port" ("[::1]:80" for IPv6),
+// or a Unix socket's path.
 func addrString(sa unix.Sockaddr) string {
 	switch sa := sa.(type) {
 	case *unix.SockaddrInet4:
 		return netip.AddrPortFrom(netip.AddrFrom4(sa.Addr), uint16(sa.Port)).String()
 	case *unix.SockaddrInet6:
 		return netip.AddrPortFrom(netip.AddrFrom16(sa.Addr), uint16(sa.Port)).String()
+	case *unix.SockaddrUnix:
+		if sa.Name == "@" { // how x/sys reads an unnamed socket
+			return ""
+		}
+		return sa.Name // the path
 	}
 	return "?"
 }
