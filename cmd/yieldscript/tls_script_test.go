@@ -9,6 +9,8 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"fmt"
+	"io"
+	"log"
 	"math/big"
 	"net"
 	"net/http"
@@ -124,6 +126,7 @@ func TestExampleHTTPSFetch(t *testing.T) {
 		fmt.Fprint(w, "<html><head><TITLE>\n  A test page </TITLE></head><body>hi</body></html>")
 	}))
 	srv.TLS = &tls.Config{Certificates: []tls.Certificate{pair}}
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshake below
 	srv.StartTLS()
 	defer srv.Close()
 	url := strings.Replace(srv.URL, "127.0.0.1", "localhost", 1) + "/page"
