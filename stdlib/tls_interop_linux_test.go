@@ -373,3 +373,29 @@ l.close()
 		t.Errorf("got\n%s\nwant\n%s", out, want)
 	}
 }
+
+// TestTLSServeHeaderTimeoutCoversHandshake: a client that connects to
+// http.serve over TLS and never starts its handshake is dropped after
+// header_timeout, and the server goes on serving.
+func TestTLSServeHeaderTimeoutCoversHandshake(t *testing.T) {
+	c := makeCerts(t)
+	s := startScript(t, fmt.Sprintf(`
+import http
+import net
+let l = net.listen("127.0.0.1", 0, {tls: {cert_file: %q, key_file: %q}})
+ready(l.port)
+yield http.serve(l, fn(req) { return "ok" }, {header_timeout: 0.2})
+`, c.cert, c.key), nil)
+	addr := fmt.Sprintf("127.0.0.1:%d", s.port(t, 0))
+	raw, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	raw.SetReadDeadline(time.Now().Add(20 * time.Second))
+	var b [1]byte
+	if n, err := raw.Read(b[:]); n != 0 || err == nil || strings.Contains(err.Error(), "timeout") {
+		t.Errorf("the silent client got %d bytes, %v; want the end of the stream", n, err)
+	}
+	s.stop(t)
+}
