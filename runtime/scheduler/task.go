@@ -51,6 +51,7 @@ type Task struct {
 	name           string     // given by spawn_named, or ""
 	tg             *TaskGroup // the script group (group()) the task belongs to, or nil
 	groupCancelled bool       // its group cancelled it
+	tgIndex        int        // its place in tg.tasks
 }
 
 // Name is the task's name ("" when it has none).

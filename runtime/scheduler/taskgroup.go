@@ -88,6 +88,7 @@ func (g *TaskGroup) spawn(fn vm.Value, args []vm.Value, at []vm.Site, name strin
 	t.tg = g
 	t.observed = true
 	g.live++
+	t.tgIndex = len(g.tasks)
 	g.tasks = append(g.tasks, t)
 	if g.cancelling {
 		t.groupCancelled = true
@@ -117,11 +118,13 @@ func (g *TaskGroup) cancelAll() {
 
 // taskEnded records the end of one of the group's tasks.
 func (g *TaskGroup) taskEnded(t *Task) {
-	for i, u := range g.tasks {
-		if u == t {
-			g.tasks = append(g.tasks[:i], g.tasks[i+1:]...)
-			break
-		}
+	// Swap-remove: the order of g.tasks does not matter.
+	if i := t.tgIndex; i < len(g.tasks) && g.tasks[i] == t {
+		last := g.tasks[len(g.tasks)-1]
+		g.tasks[i] = last
+		last.tgIndex = i
+		g.tasks[len(g.tasks)-1] = nil
+		g.tasks = g.tasks[:len(g.tasks)-1]
 	}
 	g.live--
 	err := t.err
