@@ -264,6 +264,9 @@ func (fl *file) call(name string, args []vm.Value) (vm.Value, error) {
 		}
 		op.apply = func() (vm.Value, *vm.Error) {
 			fl.buf = append(fl.buf, data...)
+			if op.dropped { // nobody takes it: it stays for the next read
+				return vm.Nil, nil
+			}
 			if rerr != nil {
 				return vm.Nil, fl.ioErr("read", rerr)
 			}
@@ -310,6 +313,9 @@ func (fl *file) call(name string, args []vm.Value) (vm.Value, error) {
 		}
 		op.apply = func() (vm.Value, *vm.Error) {
 			fl.buf = append(fl.buf, data...)
+			if op.dropped { // nobody takes it: it stays for the next read
+				return vm.Nil, nil
+			}
 			if rerr != nil {
 				return vm.Nil, fl.ioErr("readline", rerr)
 			}
