@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 )
 
 // Disassemble writes a readable listing of the program: every function, its
@@ -96,17 +97,17 @@ func operand(f *Funcode, p *Program, op Op, arg int, ins uint32) string {
 	case JUMP, JUMPFALSE, JUMPTRUE, ANDJUMP, ORJUMP, LOOP, FORITER, FORITER2, TRY:
 		return "-> " + strconv.Itoa(arg)
 	case FORMAT:
-		s := ""
+		var parts []string
 		if arg&2 != 0 {
-			s += "!r "
+			parts = append(parts, "!r")
 		}
 		if arg&4 != 0 {
-			s += "!s "
+			parts = append(parts, "!s")
 		}
 		if arg&1 != 0 {
-			s += "spec"
+			parts = append(parts, "spec")
 		}
-		return s
+		return strings.Join(parts, " ")
 	case CALL, CALLSPREAD, LIST, MAP, FSTRING, SLICE, BUILTIN, YIELD, REVERSE, UNPACK:
 		return strconv.Itoa(arg)
 	default:
