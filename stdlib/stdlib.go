@@ -6,7 +6,7 @@ import (
 )
 
 // All lists every standard module.
-var All = []string{"json", "os", "time", "sync", "net", "fs", "http", "math", "random", "utf8", "log", "re", "bytes", "base64", "hash", "url"}
+var All = []string{"json", "os", "time", "sync", "net", "fs", "http", "math", "random", "utf8", "log", "re", "bytes", "base64", "hash", "url", "process"}
 
 // module returns the builder of a standard module, or nil.
 func module(name string, l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) {
@@ -43,6 +43,8 @@ func module(name string, l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) 
 		return hashModule
 	case "url":
 		return urlModule
+	case "process":
+		return processModule(l)
 	}
 	return nil
 }

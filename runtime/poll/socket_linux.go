@@ -24,8 +24,15 @@ func accept(fd int) (int, unix.Sockaddr, error) {
 func Read(fd int, b []byte) (int, error) { return rawIO(unix.SYS_READ, fd, b, 0) }
 
 // Write writes b to a non-blocking socket (send with MSG_NOSIGNAL: no
-// SIGPIPE), retrying EINTR; raw as Read is.
-func Write(fd int, b []byte) (int, error) { return rawIO(unix.SYS_SENDTO, fd, b, unix.MSG_NOSIGNAL) }
+// SIGPIPE), retrying EINTR; raw as Read is. A descriptor that is not a
+// socket (a pipe) gets write(2) instead.
+func Write(fd int, b []byte) (int, error) {
+	n, err := rawIO(unix.SYS_SENDTO, fd, b, unix.MSG_NOSIGNAL)
+	if err == unix.ENOTSOCK {
+		return rawIO(unix.SYS_WRITE, fd, b, 0)
+	}
+	return n, err
+}
 
 // rawIO makes the call trap(fd, b, len(b), flags, 0, 0), retrying EINTR.
 func rawIO(trap uintptr, fd int, b []byte, flags uintptr) (int, error) {
