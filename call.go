@@ -287,7 +287,11 @@ func (v *VM) watch(ctx context.Context, cancel func(), q *vm.Quota) func() {
 		// the middle of the finally blocks the cancellation runs.
 		var answered atomic.Bool
 		v.loop.Post(func() { answered.Store(true); cancel() })
-		tick := time.NewTicker(100 * time.Millisecond)
+		every := v.busyAfter
+		if every <= 0 {
+			every = 100 * time.Millisecond
+		}
+		tick := time.NewTicker(every)
 		defer tick.Stop()
 		for {
 			select {

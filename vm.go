@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/yieldscript/yieldscript/lang/compile"
 	"github.com/yieldscript/yieldscript/lang/parser"
@@ -45,6 +46,11 @@ type VM struct {
 	closeOnce sync.Once
 	closed    atomic.Bool
 	loopErr   error
+
+	// busyAfter is how long the loop may go without answering after a run's
+	// context ends before the task computing is interrupted (watch); 0 is
+	// the default, 100 ms.
+	busyAfter time.Duration
 }
 
 // newLoop makes the VM's event loop (a variable so tests can make it fail).
