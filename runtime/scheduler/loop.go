@@ -231,6 +231,10 @@ func (l *Loop) runUntil(done func() bool) {
 				fd.ready(ev.Ready)
 			}
 		}
+		if l.readyBeforeTimers() && done() {
+			l.M.Flush()
+			return
+		}
 		if len(l.timers) > 0 {
 			l.fireTimers(l.Now())
 		}
@@ -306,6 +310,22 @@ func (l *Loop) deadlock() bool {
 		return false
 	}
 	l.deadlockReport(waiting)
+	return true
+}
+
+// readyBeforeTimers runs the tasks that were ready before the loop waited
+// (and those its I/O just woke), before the timers due fire and before what
+// was posted meanwhile runs, as asyncio runs its ready callbacks before the
+// timers that expired and the callbacks other threads added: a task spawned
+// just before a timeout(0.01, t), or before a signal cancels the program,
+// starts and reaches its first yield (and its try) before the timeout or the
+// cancellation reaches it, however late the loop gets to it. It reports
+// whether it ran any.
+func (l *Loop) readyBeforeTimers() bool {
+	if l.ready.len() == 0 {
+		return false
+	}
+	l.runReady()
 	return true
 }
 

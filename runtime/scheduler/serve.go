@@ -235,10 +235,7 @@ func (l *Loop) serveTurn(stopping *atomic.Bool) (ok bool) {
 		}
 	}()
 	l.runReady()
-	for _, g := range l.orphaned {
-		g.drop()
-	}
-	l.orphaned = nil
+	l.dropOrphaned()
 	if l.ready.len() > 0 && l.ioWaits == 0 && l.pending.Load() == 0 && len(l.timers) == 0 {
 		l.drainPosted()
 		return true
@@ -270,11 +267,24 @@ func (l *Loop) serveTurn(stopping *atomic.Bool) (ok bool) {
 			fd.ready(ev.Ready)
 		}
 	}
+	if l.readyBeforeTimers() {
+		l.dropOrphaned()
+	}
 	if len(l.timers) > 0 {
 		l.fireTimers(l.Now())
 	}
 	l.drainPosted()
 	return true
+}
+
+// dropOrphaned ends the tasks left by programs whose main task ended in the
+// pass of the ready tasks just run: they ran to the end of that pass, and
+// never run again.
+func (l *Loop) dropOrphaned() {
+	for _, g := range l.orphaned {
+		g.drop()
+	}
+	l.orphaned = nil
 }
 
 // serveDeadlock handles a loop where nothing (timer, I/O, host work in flight
