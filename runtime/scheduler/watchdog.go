@@ -33,6 +33,14 @@ type watchdog struct {
 	others atomic.Bool
 	stop   chan struct{}
 	done   chan struct{}
+
+	// The process's CPU time when the watchdog first saw the running step
+	// (cpuStep), used by the watchdog's goroutine only: a step is reported
+	// only when the process has also computed for BlockReport since, so that
+	// a loop thread the kernel leaves waiting on a loaded machine is not
+	// taken for a task that computes.
+	cpuStep  int64
+	cpuStart time.Duration
 }
 
 // StartWatchdog starts the loop's watchdog: block > 0 reports a task that runs
@@ -86,10 +94,17 @@ func (wd *watchdog) check(now time.Time) {
 		return
 	}
 	ran := now.Sub(time.Unix(0, since))
+	if wd.block > 0 && wd.cpuStep != since {
+		wd.cpuStep = since
+		wd.cpuStart, _ = processCPU()
+	}
 	if wd.preempt > 0 && ran >= wd.preempt && wd.since.Load() == since {
 		wd.w.Preempt.Store(true)
 	}
 	if wd.block > 0 && ran >= wd.block && wd.reported.Load() != since && wd.others.Load() {
+		if cpu, ok := processCPU(); ok && cpu-wd.cpuStart < wd.block {
+			return // mostly waiting for a CPU, not computing
+		}
 		t := wd.running.Load()
 		if t == nil || wd.since.Load() != since {
 			return
