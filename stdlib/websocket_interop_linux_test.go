@@ -156,3 +156,61 @@ print((yield small.recv()), small.close_code)
 		t.Errorf("python server printed %q, want %q", got, want)
 	}
 }
+
+// wss://: http.websocket over an http.serve with TLS, spoken to by a Python
+// websockets client trusting the test CA, and by our own client with
+// {tls: {ca_file}}.
+func TestInteropWebSocketTLS(t *testing.T) {
+	needPythonWebsockets(t)
+	c := makeCerts(t)
+	s := startScript(t, fmt.Sprintf(`
+import http
+import net
+let l = net.listen("127.0.0.1", 0, {tls: {cert_file: %q, key_file: %q}})
+fn handler(req) {
+    let ws = yield http.websocket(req)
+    while true {
+        let m = yield ws.recv()
+        if m == nil {
+            break
+        }
+        yield ws.send("tls " + m)
+    }
+}
+ready(l.port)
+yield http.serve(l, handler)
+`, c.cert, c.key), nil)
+	port := s.port(t, 0)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	py := `
+import asyncio, ssl, sys, websockets
+async def main():
+    ctx = ssl.create_default_context(cafile=sys.argv[2])
+    async with websockets.connect(sys.argv[1], ssl=ctx) as ws:
+        await ws.send("from python")
+        print(await ws.recv())
+asyncio.run(main())
+`
+	out, err := exec.CommandContext(ctx, "/usr/bin/python3", "-c", py, fmt.Sprintf("wss://localhost:%d/", port), c.ca).CombinedOutput()
+	if err != nil || string(out) != "tls from python\n" {
+		t.Errorf("python wss client: %v\n%s", err, out)
+	}
+	got := runClientScript(t, fmt.Sprintf(`
+import http
+let ws = yield http.websocket_connect("wss://localhost:%d/", {tls: {ca_file: %q}})
+yield ws.send("from us")
+print((yield ws.recv()))
+yield ws.close()
+print(ws.close_code)
+try {
+    yield http.websocket_connect("wss://localhost:%d/")
+} catch e {
+    print(e.kind)
+}
+`, port, c.ca, port), nil)
+	if want := "tls from us\n1000\ntls\n"; got != want {
+		t.Errorf("our wss client printed %q, want %q", got, want)
+	}
+	s.stop(t)
+}
