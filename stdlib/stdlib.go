@@ -14,7 +14,7 @@ func module(name string, l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) 
 	case "json":
 		return jsonModule
 	case "os":
-		return osModule
+		return osModuleOn(l)
 	case "time":
 		return timeModule(l)
 	case "sync":

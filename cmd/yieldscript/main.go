@@ -22,6 +22,7 @@ import (
 
 	"github.com/yieldscript/yieldscript"
 	"github.com/yieldscript/yieldscript/repl"
+	"github.com/yieldscript/yieldscript/stdlib"
 )
 
 // Version is the version the command reports.
@@ -238,14 +239,23 @@ func runSource(ctx context.Context, name string, src []byte, args []string, stdo
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
 	defer signal.Stop(sigs)
 	var got atomic.Int32
+	// A signal a task waits on with os.signal is the script's to handle.
+	next := func() (os.Signal, bool) {
+		for s := range sigs {
+			if !stdlib.SignalClaimed(s) {
+				return s, true
+			}
+		}
+		return nil, false
+	}
 	go func() {
-		s, ok := <-sigs
+		s, ok := next()
 		if !ok {
 			return
 		}
 		got.Store(int32(s.(syscall.Signal)))
 		cancel()
-		if s, ok := <-sigs; ok {
+		if s, ok := next(); ok {
 			os.Exit(128 + int(s.(syscall.Signal)))
 		}
 	}()
