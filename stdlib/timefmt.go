@@ -365,9 +365,7 @@ func strptime(s, format string, loc *time.Location) (int64, error) {
 			}
 		case 'm':
 			month, ok = num(1, 2)
-		case 'd':
-			day, ok = num(1, 2)
-		case 'e':
+		case 'd', 'e': // a day may be padded with a space, as in Python
 			if pos < len(s) && s[pos] == ' ' {
 				pos++
 			}
