@@ -183,11 +183,18 @@ func classRun(re *syntax.Regexp) *[256]bool {
 	return &set
 }
 
-func (r *regex) variant(p **regexp.Regexp, src string) *regexp.Regexp {
+// variant compiles the pattern between prefix and suffix once. The pattern
+// compiles alone, so a wrapped one fails only when the pattern ends in an
+// unterminated \Q quote, which would take the suffix in: \E ends it first.
+func (r *regex) variant(p **regexp.Regexp, prefix, suffix string) *regexp.Regexp {
 	r.once.Lock()
 	defer r.once.Unlock()
 	if *p == nil {
-		*p = regexp.MustCompile(src)
+		re, err := regexp.Compile(prefix + r.src + suffix)
+		if err != nil {
+			re = regexp.MustCompile(prefix + r.src + `\E` + suffix)
+		}
+		*p = re
 	}
 	return *p
 }
@@ -227,7 +234,7 @@ func (r *regex) searchAt(s string, pos int) []int {
 		if c := contextStart(s, pos); c >= 0 {
 			re := r.ctx
 			if re == nil {
-				re = r.variant(&r.ctx, "(?s:.)("+r.src+")")
+				re = r.variant(&r.ctx, "(?s:.)(", ")")
 			}
 			idx := re.FindStringSubmatchIndex(s[c:])
 			if idx == nil {
@@ -246,7 +253,7 @@ func (r *regex) matchAt(s string, pos int) []int {
 		if c := contextStart(s, pos); c >= 0 {
 			re := r.ctxAnch
 			if re == nil {
-				re = r.variant(&r.ctxAnch, `\A(?s:.)(`+r.src+")")
+				re = r.variant(&r.ctxAnch, `\A(?s:.)(`, ")")
 			}
 			idx := re.FindStringSubmatchIndex(s[c:])
 			if idx == nil {
@@ -257,7 +264,7 @@ func (r *regex) matchAt(s string, pos int) []int {
 	}
 	re := r.anchored
 	if re == nil {
-		re = r.variant(&r.anchored, `\A(?:`+r.src+")")
+		re = r.variant(&r.anchored, `\A(?:`, ")")
 	}
 	return shift(re.FindStringSubmatchIndex(s[pos:]), pos)
 }
@@ -265,7 +272,7 @@ func (r *regex) matchAt(s string, pos int) []int {
 func (r *regex) fullmatch(s string) []int {
 	re := r.full
 	if re == nil {
-		re = r.variant(&r.full, `\A(?:`+r.src+`)\z`)
+		re = r.variant(&r.full, `\A(?:`, `)\z`)
 	}
 	return re.FindStringSubmatchIndex(s)
 }
