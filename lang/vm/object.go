@@ -109,28 +109,3 @@ func (r *Range) advance() {
 		r.Start = r.Stop
 	}
 }
-
-// Object is a value defined outside the core: tasks, connections, modules, host types.
-type Object interface {
-	TypeName() string
-}
-
-// AttrGetter is an Object with fields or methods (`obj.name`).
-type AttrGetter interface {
-	GetAttr(t *Task, name string) (Value, error)
-}
-
-// AttrSetter is an Object whose fields can be assigned (`obj.name = v`).
-type AttrSetter interface {
-	SetAttr(t *Task, name string, v Value) error
-}
-
-// Stringer is an Object with its own str().
-type Stringer interface {
-	String() string
-}
-
-// Lener is an Object with a length (len(obj)).
-type Lener interface {
-	Len() int
-}

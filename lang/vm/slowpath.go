@@ -7,21 +7,6 @@ import (
 	"github.com/yieldscript/yieldscript/lang/compile"
 )
 
-// MethodCaller is an Object whose methods scripts can call without a bound
-// method value being made first: obj.name(args) calls CallMethod, and only when
-// found is false reads the field with GetAttr and calls what it holds.
-type MethodCaller interface {
-	CallMethod(t *Task, name string, args []Value) (result Value, found bool, err error)
-}
-
-// MethodYielder is an object whose methods return awaitables that can often
-// complete at once: for `yield obj.name(args)`, YieldMethodNow either does the
-// whole operation (done is true: the yield gives v or throws err) or does
-// nothing, and the method is called and awaited as usual.
-type MethodYielder interface {
-	YieldMethodNow(t *Task, name string, args []Value) (v Value, err *Error, done bool)
-}
-
 // nextIsYield reports whether the instruction after the running one is a
 // plain `yield x` (fr.ip points at it).
 func nextIsYield(fr *frame) bool {
