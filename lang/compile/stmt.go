@@ -1,0 +1,384 @@
+package compile
+
+import "github.com/yieldscript/yieldscript/lang/parser"
+
+// Code generation for statements.
+
+func (f *fcomp) stmts(list []parser.Stmt) {
+	for _, s := range list {
+		f.stmt(s)
+	}
+}
+
+func (f *fcomp) blockStmts(list []parser.Stmt) {
+	f.pushBlock()
+	f.stmts(list)
+	f.popBlock()
+}
+
+func (f *fcomp) stmt(s parser.Stmt) {
+	f.pos = s.Position()
+	switch s := s.(type) {
+	case *parser.LetStmt:
+		if s.Value != nil {
+			f.namedExpr(s.Value, s.Name)
+		} else {
+			f.emit(NIL, 0, 1)
+		}
+		f.pos = s.P
+		f.declareAndStore(s.Name)
+	case *parser.FnStmt:
+		if f.atGlobalLevel() {
+			f.funcLit(s.Func, s.Func.Name)
+			f.pos = s.P
+			f.emit(SETGLOBAL, f.c.declareGlobal(s.Func.Name), -1)
+			return
+		}
+		b := f.declareLocal(s.Func.Name)
+		fidx := f.compileFunc(s.Func, s.Func.Name)
+		f.pos = s.P
+		if b.captured { // the function refers to itself: its cell must exist first
+			f.emit(NIL, 0, 1)
+			b.decls = append(b.decls, f.emit(NEWCELL, b.slot, -1))
+			f.emit(FUNC, fidx, 1)
+			f.emit(SETCELL, b.slot, -1)
+		} else {
+			f.emit(FUNC, fidx, 1)
+			b.decls = append(b.decls, f.emit(SETLOCAL, b.slot, -1))
+		}
+	case *parser.AssignStmt:
+		f.assign(s)
+	case *parser.MultiAssign:
+		f.multiAssign(s)
+	case *parser.ExprStmt:
+		f.expr(s.X)
+		f.emit(POP, 0, -1)
+	case *parser.IfStmt:
+		f.ifStmt(s)
+	case *parser.WhileStmt:
+		f.whileStmt(s)
+	case *parser.ForStmt:
+		f.forStmt(s)
+	case *parser.BreakStmt:
+		if len(f.loops) == 0 {
+			f.c.errorf(s.P, "break outside loop")
+		}
+		l := f.loops[len(f.loops)-1]
+		f.unwindTries(l.tryDepth)
+		f.pos = s.P
+		l.breaks = append(l.breaks, f.emit(JUMP, 0, 0))
+	case *parser.ContinueStmt:
+		if len(f.loops) == 0 {
+			f.c.errorf(s.P, "continue outside loop")
+		}
+		l := f.loops[len(f.loops)-1]
+		f.unwindTries(l.tryDepth)
+		f.pos = s.P
+		l.conts = append(l.conts, f.emit(LOOP, 0, 0))
+	case *parser.ReturnStmt:
+		if f.top {
+			f.c.errorf(s.P, "return outside function")
+		}
+		if s.Value != nil {
+			f.expr(s.Value)
+		} else {
+			f.emit(NIL, 0, 1)
+		}
+		f.pos = s.P
+		f.unwindTries(0)
+		f.pos = s.P
+		f.emit(RETURN, 0, -1)
+	case *parser.ThrowStmt:
+		f.expr(s.Value)
+		f.pos = s.P
+		f.emit(THROW, 0, -1)
+	case *parser.TryStmt:
+		f.tryStmt(s)
+	case *parser.ImportStmt:
+		f.emit(IMPORT, f.nameIndex(s.Module), 1)
+		f.declareAndStore(s.Alias)
+	default:
+		f.c.errorf(s.Position(), "internal error: unknown statement %T", s)
+	}
+}
+
+// unwindTries leaves every try statement above depth: pops their handlers and
+// runs their finally blocks, innermost first.
+func (f *fcomp) unwindTries(depth int) {
+	saved := f.tries
+	for i := len(saved) - 1; i >= depth; i-- {
+		t := saved[i]
+		for range t.handlers {
+			f.emit(ENDTRY, 0, 0)
+		}
+		if t.hasFin {
+			f.tries = saved[:i]
+			f.blockStmts(t.finally)
+		}
+	}
+	f.tries = saved
+}
+
+func (f *fcomp) assign(s *parser.AssignStmt) {
+	switch t := s.Target.(type) {
+	case *parser.Ident:
+		if s.Op == "=" {
+			f.namedExpr(s.Value, t.Name)
+		} else {
+			f.load(t.Name, t.P)
+			f.expr(s.Value)
+			f.pos = s.P
+			f.emit(compoundOp(s.Op), 0, -1)
+		}
+		f.pos = s.P
+		f.store(t.Name, t.P)
+	case *parser.Index:
+		f.expr(t.X)
+		f.expr(t.Index)
+		if s.Op != "=" {
+			f.pos = t.P
+			f.emit(DUP2, 0, 2)
+			f.emit(INDEX, 0, -1)
+			f.expr(s.Value)
+			f.pos = s.P
+			f.emit(compoundOp(s.Op), 0, -1)
+		} else {
+			f.expr(s.Value)
+		}
+		f.pos = s.P
+		f.emit(SETINDEX, 0, -3)
+	case *parser.Field:
+		f.expr(t.X)
+		name := f.nameIndex(t.Name)
+		if s.Op != "=" {
+			f.pos = t.P
+			f.emit(DUP, 0, 1)
+			f.emit(FIELD, name, 0)
+			f.expr(s.Value)
+			f.pos = s.P
+			f.emit(compoundOp(s.Op), 0, -1)
+		} else {
+			f.expr(s.Value)
+		}
+		f.pos = s.P
+		f.emit(SETFIELD, name, -2)
+	default:
+		f.c.errorf(s.P, "cannot assign to this expression")
+	}
+}
+
+// multiAssign compiles let a, b = ... and a, b = ...: every value first, then
+// the targets from left to right, each taking the value on top of the stack.
+func (f *fcomp) multiAssign(s *parser.MultiAssign) {
+	n := len(s.Targets)
+	switch len(s.Values) {
+	case 0:
+		for range n {
+			f.emit(NIL, 0, 1)
+		}
+	case 1:
+		f.expr(s.Values[0])
+		f.pos = s.P
+		f.emit(UNPACK, n, n-1)
+	default:
+		for _, v := range s.Values {
+			f.expr(v)
+		}
+		f.pos = s.P
+		if n == 2 {
+			f.emit(SWAP, 0, 0)
+		} else {
+			f.emit(REVERSE, n, 0)
+		}
+	}
+	for _, t := range s.Targets {
+		switch t := t.(type) {
+		case *parser.Ident:
+			f.pos = t.P
+			if s.Let {
+				f.declareAndStore(t.Name)
+			} else {
+				f.store(t.Name, t.P)
+			}
+		case *parser.Index:
+			f.expr(t.X)
+			f.expr(t.Index)
+			f.pos = t.P
+			f.emit(ROT3, 0, 0)
+			f.emit(ROT3, 0, 0)
+			f.emit(SETINDEX, 0, -3)
+		case *parser.Field:
+			f.expr(t.X)
+			f.pos = t.P
+			f.emit(SWAP, 0, 0)
+			f.emit(SETFIELD, f.nameIndex(t.Name), -2)
+		default:
+			f.c.errorf(t.Position(), "cannot assign to this expression")
+		}
+	}
+}
+
+func compoundOp(op string) Op {
+	switch op {
+	case "+=":
+		return ADD
+	case "-=":
+		return SUB
+	case "*=":
+		return MUL
+	case "/=":
+		return DIV
+	case "**=":
+		return POW
+	}
+	panic("unknown compound assignment " + op)
+}
+
+func (f *fcomp) ifStmt(s *parser.IfStmt) {
+	f.condJump(s.Cond, false)
+	jf := len(f.code.Code) - 1
+	f.blockStmts(s.Then)
+	if s.Else == nil {
+		f.patch(jf)
+		return
+	}
+	end := f.emit(JUMP, 0, 0)
+	f.patch(jf)
+	f.blockStmts(s.Else)
+	f.patch(end)
+}
+
+// condJump compiles cond and a jump taken when cond's truth equals jumpIf.
+// The jump is the last instruction emitted; its target is patched later.
+func (f *fcomp) condJump(cond parser.Expr, jumpIf bool) {
+	if u, ok := cond.(*parser.Unary); ok && u.Op == "not" {
+		f.condJump(u.X, !jumpIf)
+		return
+	}
+	f.expr(cond)
+	f.pos = cond.Position()
+	if jumpIf {
+		f.emit(JUMPTRUE, 0, -1)
+	} else {
+		f.emit(JUMPFALSE, 0, -1)
+	}
+}
+
+func (f *fcomp) whileStmt(s *parser.WhileStmt) {
+	start := f.here()
+	f.condJump(s.Cond, false)
+	exit := len(f.code.Code) - 1
+	l := &loopCtx{contPC: start, tryDepth: len(f.tries), stackBase: f.depth}
+	f.loops = append(f.loops, l)
+	f.blockStmts(s.Body)
+	f.loops = f.loops[:len(f.loops)-1]
+	f.pos = s.P
+	f.emit(LOOP, start, 0)
+	f.patch(exit)
+	for _, j := range l.conts {
+		f.patchTo(j, start)
+	}
+	for _, j := range l.breaks {
+		f.patch(j)
+	}
+}
+
+func (f *fcomp) forStmt(s *parser.ForStmt) {
+	f.expr(s.Iter)
+	f.pos = s.P
+	f.emit(ITER, 0, 0)
+	start := f.here()
+	var next int
+	if s.Second == "" {
+		next = f.emit(FORITER, 0, 1)
+	} else {
+		next = f.emit(FORITER2, 0, 2)
+	}
+	l := &loopCtx{contPC: start, tryDepth: len(f.tries), stackBase: f.depth, isFor: true}
+	f.loops = append(f.loops, l)
+	f.pushBlock()
+	if s.Second != "" {
+		f.pos = s.SecondPos
+		b2 := f.declareLocal(s.Second)
+		f.pos = s.FirstPos
+		b1 := f.declareLocal(s.First)
+		f.pos = s.SecondPos
+		b2.decls = append(b2.decls, f.emit(SETLOCAL, b2.slot, -1))
+		f.pos = s.FirstPos
+		b1.decls = append(b1.decls, f.emit(SETLOCAL, b1.slot, -1))
+	} else {
+		f.pos = s.FirstPos
+		f.declareAndStoreLocal(s.First)
+	}
+	f.stmts(s.Body)
+	f.popBlock()
+	f.loops = f.loops[:len(f.loops)-1]
+	f.pos = s.P
+	f.emit(LOOP, start, 0)
+	for _, j := range l.conts {
+		f.patchTo(j, start)
+	}
+	if len(l.breaks) > 0 {
+		for _, j := range l.breaks {
+			f.patch(j)
+		}
+		f.emit(POP, 0, 0) // the iterator, for breaks
+	}
+	f.patch(next)
+	f.depth-- // the iterator is gone on both paths
+}
+
+func (f *fcomp) declareAndStoreLocal(name string) {
+	b := f.declareLocal(name)
+	b.decls = append(b.decls, f.emit(SETLOCAL, b.slot, -1))
+}
+
+func (f *fcomp) tryStmt(s *parser.TryStmt) {
+	t := &tryCtx{finally: s.Finally, hasFin: s.HasFinally}
+	f.tries = append(f.tries, t)
+	finJ, catchJ := -1, -1
+	if s.HasFinally {
+		finJ = f.emit(TRY, 0, 0)
+		t.handlers++
+	}
+	if s.HasCatch {
+		catchJ = f.emit(TRY, 0, 0)
+		t.handlers++
+	}
+	f.blockStmts(s.Body)
+	if s.HasCatch {
+		f.pos = s.P
+		f.emit(ENDTRY, 0, 0)
+		t.handlers--
+		skip := f.emit(JUMP, 0, 0)
+		f.patch(catchJ)
+		f.pos = s.CatchPos
+		f.depth++ // the error
+		f.emit(CAUGHT, 0, 0)
+		f.pushBlock()
+		if s.CatchName != "" {
+			f.declareAndStoreLocal(s.CatchName)
+		} else {
+			f.emit(POP, 0, -1)
+		}
+		f.stmts(s.Catch)
+		f.popBlock()
+		f.patch(skip)
+	}
+	if s.HasFinally {
+		f.pos = s.P
+		f.emit(ENDTRY, 0, 0)
+		t.handlers--
+	}
+	f.tries = f.tries[:len(f.tries)-1]
+	if s.HasFinally {
+		f.blockStmts(s.Finally)
+		end := f.emit(JUMP, 0, 0)
+		f.patch(finJ)
+		f.depth++ // the error
+		f.blockStmts(s.Finally)
+		f.pos = s.P
+		f.emit(RERAISE, 0, -1)
+		f.patch(end)
+	}
+}
