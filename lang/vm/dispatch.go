@@ -170,14 +170,14 @@ func (t *Task) run(thrown *Error) (status Status) {
 			sp = unsafe.Add(sp, -valueSize)
 		case compile.MOD:
 			a, b := slot(sp, -2), slot(sp, -1)
-			if a.k != KInt || b.k != KInt || int64(b.n) <= 0 {
+			if a.k != KInt || b.k != KInt || b.n == 0 {
 				goto slow
 			}
 			a.n = uint64(floorMod(int64(a.n), int64(b.n)))
 			sp = unsafe.Add(sp, -valueSize)
 		case compile.FLOORDIV:
 			a, b := slot(sp, -2), slot(sp, -1)
-			if a.k != KInt || b.k != KInt || int64(b.n) <= 0 {
+			if a.k != KInt || b.k != KInt || b.n == 0 {
 				goto slow
 			}
 			a.n = uint64(floorDiv(int64(a.n), int64(b.n)))
@@ -472,14 +472,14 @@ func (t *Task) run(thrown *Error) (status Status) {
 					if b == 0 {
 						goto fusedFallback
 					}
-					r = Value{k: KFloat, n: math.Float64bits(compile.TrueDiv(a, b))}
+					r = Value{k: KFloat, n: math.Float64bits(trueDiv(a, b))}
 				case compile.MOD:
-					if b <= 0 {
+					if b == 0 {
 						goto fusedFallback
 					}
 					r = Value{k: KInt, n: uint64(floorMod(a, b))}
 				case compile.FLOORDIV:
-					if b <= 0 {
+					if b == 0 {
 						goto fusedFallback
 					}
 					r = Value{k: KInt, n: uint64(floorDiv(a, b))}
@@ -610,22 +610,4 @@ func compareFloats(op compile.Op, x, y float64) bool {
 		return x > y
 	}
 	return x >= y
-}
-
-// floorMod is x % y for y > 0, with the sign of y.
-func floorMod(x, y int64) int64 {
-	r := x % y
-	if r < 0 {
-		r += y
-	}
-	return r
-}
-
-// floorDiv is x // y for y > 0, rounding toward negative infinity.
-func floorDiv(x, y int64) int64 {
-	q := x / y
-	if x%y < 0 {
-		q--
-	}
-	return q
 }

@@ -21,7 +21,10 @@ func opError(op compile.Op, a, b Value) *Error {
 	return Errorf(KindType, "cannot %s %s and %s", opVerbs[op], a.TypeName(), b.TypeName())
 }
 
-// Arith applies a binary arithmetic operator (ADD, SUB, MUL, DIV, FLOORDIV, MOD, POW).
+// Arith applies a binary arithmetic operator (ADD, SUB, MUL, DIV, FLOORDIV,
+// MOD, POW). It is the one slow path of arithmetic: the dispatch loop's own
+// cases cover only int and float operands it can finish inline, and constant
+// folding calls Arith, so a folded constant is what the VM would compute.
 func Arith(op compile.Op, a, b Value) (Value, error) { return arith(nil, op, a, b) }
 
 // arith is Arith run by task t, whose interrupt and budget long repetitions
@@ -40,20 +43,20 @@ func arith(t *Task, op compile.Op, a, b Value) (Value, error) {
 			if y == 0 {
 				return Nil, NewError(KindZeroDivision, "division by zero")
 			}
-			return Float(compile.TrueDiv(x, y)), nil
+			return Float(trueDiv(x, y)), nil
 		case compile.FLOORDIV:
 			if y == 0 {
 				return Nil, NewError(KindZeroDivision, "integer division by zero")
 			}
-			return Int(compile.FloorDiv(x, y)), nil
+			return Int(floorDiv(x, y)), nil
 		case compile.MOD:
 			if y == 0 {
 				return Nil, NewError(KindZeroDivision, "integer modulo by zero")
 			}
-			return Int(compile.FloorMod(x, y)), nil
+			return Int(floorMod(x, y)), nil
 		case compile.POW:
 			if y >= 0 {
-				return Int(compile.IntPow(x, y)), nil
+				return Int(intPow(x, y)), nil
 			}
 		}
 	}
@@ -165,11 +168,11 @@ func floatArith(op compile.Op, x, y float64) (Value, error) {
 		}
 		return Float(pyFmod(x, y)), nil
 	case compile.POW:
-		r, e := compile.FloatPow(x, y)
+		r, e := floatPow(x, y)
 		switch e {
-		case compile.PowOK:
+		case powOK:
 			return Float(r), nil
-		case compile.PowZeroDivision:
+		case powZeroDivision:
 			return Nil, NewError(KindZeroDivision, e.Message())
 		}
 		return Nil, NewError(KindValue, e.Message())
@@ -209,15 +212,22 @@ func pyFmod(x, y float64) float64 {
 	return r
 }
 
-// Negate is unary minus.
-func Negate(v Value) (Value, error) {
-	switch v.k {
-	case KInt:
-		return Int(-int64(v.n)), nil
-	case KFloat:
-		return Float(-v.AsFloat()), nil
+// Unary applies a unary operator (NEG, NOT), as the dispatch loop's slow path
+// does and as constant folding does through it.
+func Unary(op compile.Op, v Value) (Value, error) {
+	switch op {
+	case compile.NEG:
+		switch v.k {
+		case KInt:
+			return Int(-int64(v.n)), nil
+		case KFloat:
+			return Float(-v.AsFloat()), nil
+		}
+		return Nil, Errorf(KindType, "cannot negate %s", v.TypeName())
+	case compile.NOT:
+		return Bool(!v.Truthy()), nil
 	}
-	return Nil, Errorf(KindType, "cannot negate %s", v.TypeName())
+	return Nil, NewError(KindType, "bad unary operator")
 }
 
 // maxCompareDepth bounds the recursion of structural comparison.

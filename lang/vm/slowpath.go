@@ -81,13 +81,11 @@ func (t *Task) exec(ins uint32) Status {
 			sp--
 			s[sp-1] = r
 		}
-	case compile.NEG:
+	case compile.NEG, compile.NOT:
 		var r Value
-		if r, err = Negate(s[sp-1]); err == nil {
+		if r, err = Unary(op, s[sp-1]); err == nil {
 			s[sp-1] = r
 		}
-	case compile.NOT:
-		s[sp-1] = Bool(!s[sp-1].Truthy())
 	case compile.EQ, compile.NE:
 		var eq bool
 		if eq, err = Equal(s[sp-2], s[sp-1]); err == nil {
