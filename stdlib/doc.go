@@ -1,7 +1,10 @@
-// Package stdlib holds the standard modules scripts import (json, os, and the
-// I/O modules built on the scheduler). Each module is a function that builds its
-// value for one Machine; Install makes a chosen set importable.
+// Package stdlib is the registry of the standard modules scripts import: All
+// names them and Install makes a chosen set importable on a Machine. Each
+// module is a package of its own below this one (stdlib/json, stdlib/net,
+// stdlib/http, ...) whose Module builds the module's value for one Machine;
+// stdlib/internal/modutil holds what several modules share (argument and
+// error helpers, one-shot awaitables, script-written modules).
 //
-// It knows values and the VM's native-function interface; it does not know
-// bytecode, the parser or how tasks are scheduled.
+// The modules know values and the VM's native-function interface; they do not
+// know bytecode, the parser or how tasks are scheduled.
 package stdlib

@@ -3,6 +3,23 @@ package stdlib
 import (
 	"github.com/yieldscript/yieldscript/lang/vm"
 	"github.com/yieldscript/yieldscript/runtime/scheduler"
+	"github.com/yieldscript/yieldscript/stdlib/base64"
+	"github.com/yieldscript/yieldscript/stdlib/bytes"
+	"github.com/yieldscript/yieldscript/stdlib/fs"
+	"github.com/yieldscript/yieldscript/stdlib/hash"
+	"github.com/yieldscript/yieldscript/stdlib/http"
+	"github.com/yieldscript/yieldscript/stdlib/json"
+	"github.com/yieldscript/yieldscript/stdlib/log"
+	"github.com/yieldscript/yieldscript/stdlib/math"
+	"github.com/yieldscript/yieldscript/stdlib/net"
+	"github.com/yieldscript/yieldscript/stdlib/os"
+	"github.com/yieldscript/yieldscript/stdlib/process"
+	"github.com/yieldscript/yieldscript/stdlib/random"
+	"github.com/yieldscript/yieldscript/stdlib/re"
+	"github.com/yieldscript/yieldscript/stdlib/sync"
+	"github.com/yieldscript/yieldscript/stdlib/time"
+	"github.com/yieldscript/yieldscript/stdlib/url"
+	"github.com/yieldscript/yieldscript/stdlib/utf8"
 )
 
 // All lists every standard module.
@@ -12,39 +29,39 @@ var All = []string{"json", "os", "time", "sync", "net", "fs", "http", "math", "r
 func module(name string, l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) {
 	switch name {
 	case "json":
-		return jsonModule
+		return json.Module
 	case "os":
-		return osModuleOn(l)
+		return os.Module(l)
 	case "time":
-		return timeModule(l)
+		return time.Module(l)
 	case "sync":
-		return syncModule(l)
+		return sync.Module(l)
 	case "net":
-		return netModule(l)
+		return net.Module(l)
 	case "fs":
-		return fsModule(l)
+		return fs.Module(l)
 	case "http":
-		return httpModule(l)
+		return http.Module(l)
 	case "math":
-		return mathModule
+		return math.Module
 	case "random":
-		return randomModule
+		return random.Module
 	case "utf8":
-		return utf8Module
+		return utf8.Module
 	case "log":
-		return logModule
+		return log.Module
 	case "re":
-		return reModule
+		return re.Module
 	case "bytes":
-		return bytesModule
+		return bytes.Module
 	case "base64":
-		return base64Module
+		return base64.Module
 	case "hash":
-		return hashModule
+		return hash.Module
 	case "url":
-		return urlModule
+		return url.Module
 	case "process":
-		return processModule(l)
+		return process.Module(l)
 	}
 	return nil
 }

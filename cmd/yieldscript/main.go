@@ -22,7 +22,7 @@ import (
 
 	"github.com/yieldscript/yieldscript"
 	"github.com/yieldscript/yieldscript/repl"
-	"github.com/yieldscript/yieldscript/stdlib"
+	ysos "github.com/yieldscript/yieldscript/stdlib/os"
 )
 
 // Version is the version the command reports.
@@ -242,7 +242,7 @@ func runSource(ctx context.Context, name string, src []byte, args []string, stdo
 	// A signal a task waits on with os.signal is the script's to handle.
 	next := func() (os.Signal, bool) {
 		for s := range sigs {
-			if !stdlib.SignalClaimed(s) {
+			if !ysos.SignalClaimed(s) {
 				return s, true
 			}
 		}

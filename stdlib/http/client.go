@@ -1,0 +1,133 @@
+package http
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/yieldscript/yieldscript/lang/vm"
+	"github.com/yieldscript/yieldscript/runtime/scheduler"
+	"github.com/yieldscript/yieldscript/stdlib/internal/modutil"
+	ysnet "github.com/yieldscript/yieldscript/stdlib/net"
+	ysurl "github.com/yieldscript/yieldscript/stdlib/url"
+)
+
+// Natives of the http module that the client and the server's connection
+// handling share: query strings, URLs, and looks at a conn's state.
+
+// httpEncodeQuery is http.encode_query(map): "a=1&b=two+words".
+func httpEncodeQuery(t *vm.Task, args []vm.Value) (vm.Value, error) {
+	return ysurl.EncodeQueryNative("http.encode_query", args)
+}
+
+// httpDecodeQuery is http.decode_query(text): the map of a query string or a
+// form body (a repeated key keeps its last value, as req.query does).
+func httpDecodeQuery(t *vm.Task, args []vm.Value) (vm.Value, error) {
+	return ysurl.DecodeQueryNative("http.decode_query", args)
+}
+
+// httpResolveURL is _resolve_url(base, location): the URL a redirect's
+// Location names, resolved against the URL that was asked.
+func httpResolveURL(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+	if err := vm.CheckArgs("_resolve_url", args, 2, 2); err != nil {
+		return vm.Nil, err
+	}
+	base, err := url.Parse(args[0].AsStr())
+	if err != nil {
+		return vm.Nil, vm.Errorf(vm.KindValue, "http: bad URL %q", args[0].AsStr())
+	}
+	loc := args[1].AsStr()
+	ref, err := base.Parse(loc)
+	if err != nil {
+		return vm.Nil, vm.Errorf(vm.KindValue, "http: bad redirect Location %q", loc)
+	}
+	if ref.Scheme != "http" && ref.Scheme != "https" {
+		return vm.Nil, vm.Errorf(vm.KindValue, "http: redirect to %q: only http:// and https:// URLs are supported", loc)
+	}
+	ref.Fragment, ref.RawFragment = "", ""
+	return vm.Str(ref.String()), nil
+}
+
+// httpConnReusable is _conn_reusable(conn): whether an idle pooled conn can
+// carry another request: open, nothing unread, and the peer has neither closed
+// it nor sent anything unasked (a peek that would block).
+func httpConnReusable(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+	if err := vm.CheckArgs("_conn_reusable", args, 1, 1); err != nil {
+		return vm.Nil, err
+	}
+	c, err := ysnet.ConnArg("_conn_reusable", args[0])
+	if err != nil {
+		return vm.Nil, err
+	}
+	return vm.Bool(c.Idle()), nil
+}
+
+// httpHasData is _has_data(conn): whether received bytes wait unread.
+func httpHasData(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+	if err := vm.CheckArgs("_has_data", args, 1, 1); err != nil {
+		return vm.Nil, err
+	}
+	c, err := ysnet.ConnArg("_has_data", args[0])
+	if err != nil {
+		return vm.Nil, err
+	}
+	return vm.Bool(len(c.Buffered()) > 0), nil
+}
+
+// httpWaitData is _wait_data(conn, seconds): an awaitable that completes when
+// bytes are there to read (true) or the stream has ended (false), consuming
+// none; after waiting the given seconds it throws timeout.
+func httpWaitData(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+	if err := vm.CheckArgs("_wait_data", args, 2, 2); err != nil {
+		return vm.Nil, err
+	}
+	c, err := ysnet.ConnArg("_wait_data", args[0])
+	if err != nil {
+		return vm.Nil, err
+	}
+	wait, err := scheduler.Seconds("_wait_data", args[1])
+	if err != nil {
+		return vm.Nil, err
+	}
+	return c.Op("http.wait_data", wait, func() (vm.Value, *vm.Error, ysnet.Wait, time.Duration) {
+		for {
+			if c.Closed() {
+				return vm.Nil, ysnet.ErrClosed(), ysnet.Done, 0
+			}
+			if len(c.Buffered()) > 0 {
+				return vm.True, nil, ysnet.Done, 0
+			}
+			if c.EOF() {
+				return vm.False, nil, ysnet.Done, 0
+			}
+			_, err, wait := c.Fill()
+			if err != nil || wait != ysnet.Done {
+				return vm.Nil, err, wait, 0
+			}
+		}
+	}), nil
+}
+
+// httpChunk is _chunk(data): data framed as one chunk of a chunked body
+// ("" for empty data, which would otherwise end the body).
+func httpChunk(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+	const fn = "write"
+	if err := vm.CheckArgs(fn, args, 1, 1); err != nil {
+		return vm.Nil, err
+	}
+	s, err := modutil.StrArg(fn, args, 0)
+	if err != nil {
+		return vm.Nil, err
+	}
+	if s == "" {
+		return vm.Str(""), nil
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 20)
+	b.WriteString(strconv.FormatInt(int64(len(s)), 16))
+	b.WriteString("\r\n")
+	b.WriteString(s)
+	b.WriteString("\r\n")
+	return vm.Str(b.String()), nil
+}

@@ -1,0 +1,85 @@
+package http_test
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"runtime"
+	"testing"
+	"time"
+)
+
+// TestServerLargeBodyNotCopied: a large response body is sent after its head
+// without being copied into a new string, so that clients slow to read an
+// 8 MiB answer do not each hold a copy of it.
+func TestServerLargeBodyNotCopied(t *testing.T) {
+	s, base := serveScript(t, `
+let big = "x" * (8 * 1024 * 1024)
+fn handler(req) {
+    if req.path == "/map" {
+        return {headers: {"Content-Type": "text/plain"}, body: big}
+    }
+    return big
+}`, "nil", nil)
+	defer s.Stop(t)
+	get := func(path string) {
+		c := rawConn(t, base)
+		defer c.Close()
+		fmt.Fprintf(c, "GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", path)
+		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := io.CopyBuffer(io.Discard, resp.Body, make([]byte, 32*1024))
+		if err != nil || n != 8*1024*1024 || resp.ContentLength != n {
+			t.Fatalf("GET %s: %d bytes of %d, %v", path, n, resp.ContentLength, err)
+		}
+	}
+	get("/") // the script makes its string
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for i := 0; i < 3; i++ {
+		get("/")
+		get("/map")
+	}
+	runtime.ReadMemStats(&after)
+	// Six answers of 8 MiB: a copy each would be 48 MiB.
+	if d := after.TotalAlloc - before.TotalAlloc; d > 8<<20 {
+		t.Errorf("six 8 MiB answers allocated %d MiB", d>>20)
+	}
+}
+
+// TestServerHostCancelAnswersInFlight: when the host cancels the run (as a
+// signal does for the command), a request in progress is still answered,
+// with Connection: close, and the run then ends.
+func TestServerHostCancelAnswersInFlight(t *testing.T) {
+	started := make(chan struct{}, 1)
+	s, base := serveScript(t, `
+fn handler(req) {
+    started()
+    yield sleep(0.3)
+    return "done"
+}`, "nil", map[string]any{"started": func() { started <- struct{}{} }})
+	c := rawConn(t, base)
+	fmt.Fprintf(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+	select {
+	case <-started:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the handler did not start")
+	}
+	s.Cancel()
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatalf("no answer to the request in progress: %v", err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || string(body) != "done" || !resp.Close {
+		t.Errorf("answer %d %q, Connection: close %v", resp.StatusCode, body, resp.Close)
+	}
+	if _, _, err := s.Wait(t); !errors.Is(err, context.Canceled) {
+		t.Errorf("the run ended with %v", err)
+	}
+}

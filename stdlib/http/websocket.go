@@ -1,0 +1,113 @@
+package http
+
+import (
+	"crypto/rand"
+	"crypto/sha1"
+	"encoding/base64"
+	"unicode/utf8"
+
+	"github.com/yieldscript/yieldscript/lang/vm"
+	"github.com/yieldscript/yieldscript/stdlib/internal/modutil"
+)
+
+// The natives under the WebSocket half of http.ys: the frames are parsed and
+// built here, the waiting is done by the script on the conn.
+
+const wsGUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+// wsAccept is _ws_accept(key): the Sec-WebSocket-Accept answer to key.
+func wsAccept(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+	key, err := modutil.StrArg("http.websocket", args, 0)
+	if err != nil {
+		return vm.Nil, err
+	}
+	h := sha1.Sum([]byte(key + wsGUID))
+	return vm.Str(base64.StdEncoding.EncodeToString(h[:])), nil
+}
+
+// wsKey is _ws_key(): a fresh Sec-WebSocket-Key.
+func wsKey(_ *vm.Task, _ []vm.Value) (vm.Value, error) {
+	var b [16]byte
+	rand.Read(b[:])
+	return vm.Str(base64.StdEncoding.EncodeToString(b[:])), nil
+}
+
+// wsParse is _ws_parse(buf, server, max): nil while buf holds no whole frame;
+// [fin, opcode, payload, rest, payload_length] for a frame; [code, message]
+// for a protocol failure (the close code to send).
+func wsParse(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+	if len(args) != 3 || args[0].Kind() != vm.KStr || args[2].Kind() != vm.KInt {
+		return vm.Nil, vm.Errorf(vm.KindType, "_ws_parse(buf, server, max)")
+	}
+	buf := args[0].AsStr()
+	server := args[1].Truthy()
+	f, n, werr := parseWSFrame([]byte(buf), server, !server, args[2].AsInt())
+	if werr != nil {
+		return vm.NewList([]vm.Value{vm.Int(int64(werr.Code)), vm.Str(werr.Msg)}), nil
+	}
+	if n == 0 {
+		return vm.Nil, nil
+	}
+	return vm.NewList([]vm.Value{vm.Bool(f.Fin), vm.Int(int64(f.Opcode)), vm.Str(string(f.Payload)), vm.Str(buf[n:]), vm.Int(int64(len(f.Payload)))}), nil
+}
+
+// wsFrameNative is _ws_frame(opcode, payload, masked): one final frame.
+func wsFrameNative(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+	if len(args) != 3 || args[0].Kind() != vm.KInt || args[1].Kind() != vm.KStr {
+		return vm.Nil, vm.Errorf(vm.KindType, "_ws_frame(opcode, payload, masked)")
+	}
+	var mask *[4]byte
+	if args[2].Truthy() {
+		mask = new([4]byte)
+		rand.Read(mask[:])
+	}
+	p := args[1].AsStr()
+	return vm.Str(string(appendWSFrame(make([]byte, 0, len(p)+14), true, byte(args[0].AsInt()), []byte(p), mask))), nil
+}
+
+// wsClosePayload is _ws_close_payload(payload): [code, reason] of a close
+// frame already checked by the parser.
+func wsClosePayload(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+	p, err := modutil.StrArg("_ws_close_payload", args, 0)
+	if err != nil {
+		return vm.Nil, err
+	}
+	code, reason, werr := parseWSClose([]byte(p))
+	if werr != nil {
+		return vm.NewList([]vm.Value{vm.Int(int64(werr.Code)), vm.Str("")}), nil
+	}
+	return vm.NewList([]vm.Value{vm.Int(int64(code)), vm.Str(reason)}), nil
+}
+
+// wsCloseBody is _ws_close_body(code, reason): the payload of a close frame
+// we send, refusing a code that may not be sent (value) and a reason over
+// 123 bytes (value).
+func wsCloseBody(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+	const fn = "websocket.close"
+	if len(args) != 2 {
+		return vm.Nil, vm.Errorf(vm.KindType, "%s() takes a code and a reason", fn)
+	}
+	if args[0].Kind() != vm.KInt {
+		return vm.Nil, vm.TypeArgError(fn, 1, "an int", args[0])
+	}
+	if args[1].Kind() != vm.KStr {
+		return vm.Nil, vm.TypeArgError(fn, 2, "a string", args[1])
+	}
+	code, reason := args[0].AsInt(), args[1].AsStr()
+	if code < 0 || code > 65535 || !wsValidCloseCode(int(code)) {
+		return vm.Nil, vm.Errorf(vm.KindValue, "%s(): %d is not a close code that may be sent", fn, code)
+	}
+	if len(reason) > 123 || !utf8.ValidString(reason) {
+		return vm.Nil, vm.Errorf(vm.KindValue, "%s(): the reason must be UTF-8 of at most 123 bytes", fn)
+	}
+	return vm.Str(string([]byte{byte(code >> 8), byte(code)}) + reason), nil
+}
+
+// wsUTF8 is _ws_utf8(s): whether s is valid UTF-8.
+func wsUTF8(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+	s, err := modutil.StrArg("_ws_utf8", args, 0)
+	if err != nil {
+		return vm.Nil, err
+	}
+	return vm.Bool(utf8.ValidString(s)), nil
+}

@@ -1,0 +1,485 @@
+package json
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/yieldscript/yieldscript/lang/vm"
+)
+
+func Module(*vm.Machine) (vm.Value, error) {
+	return vm.NewNativeModule("json", map[string]vm.Value{
+		"encode": vm.NewNative("encode", func(t *vm.Task, args []vm.Value) (vm.Value, error) {
+			if err := vm.CheckArgs("json.encode", args, 1, 1); err != nil {
+				return vm.Nil, err
+			}
+			var b strings.Builder
+			if err := Encode(&b, args[0], 0); err != nil {
+				return vm.Nil, err
+			}
+			return vm.Str(b.String()), nil
+		}),
+		"decode": vm.NewNative("decode", func(t *vm.Task, args []vm.Value) (vm.Value, error) {
+			if err := vm.CheckArgs("json.decode", args, 1, 1); err != nil {
+				return vm.Nil, err
+			}
+			if args[0].Kind() != vm.KStr {
+				return vm.Nil, vm.TypeArgError("json.decode", 1, "a string", args[0])
+			}
+			v, err := DecodeJSON(args[0].AsStr())
+			if err != nil {
+				return vm.Nil, err
+			}
+			if err := t.ChargeDeep(v); err != nil {
+				return vm.Nil, err
+			}
+			return v, nil
+		}),
+	}), nil
+}
+
+const maxJSONDepth = 1000
+
+// maxJSONBytes bounds the text json.encode makes (a value that shares its
+// parts can be exponentially larger as text than in memory).
+const maxJSONBytes = 1 << 28
+
+func Encode(b *strings.Builder, v vm.Value, depth int) error {
+	if depth > maxJSONDepth {
+		return vm.NewError(vm.KindValue, "json.encode: value nested too deeply (does it contain itself?)")
+	}
+	if b.Len() > maxJSONBytes {
+		return vm.Errorf(vm.KindLimit, "json.encode: the text would be longer than %d bytes", maxJSONBytes)
+	}
+	switch v.Kind() {
+	case vm.KNil:
+		b.WriteString("null")
+	case vm.KBool:
+		if v.AsBool() {
+			b.WriteString("true")
+		} else {
+			b.WriteString("false")
+		}
+	case vm.KInt:
+		b.WriteString(strconv.FormatInt(v.AsInt(), 10))
+	case vm.KFloat:
+		f := v.AsFloat()
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			return vm.Errorf(vm.KindValue, "json.encode: %s is not valid JSON", vm.FormatFloat(f))
+		}
+		b.WriteString(vm.FormatFloat(f))
+	case vm.KStr:
+		Quote(b, v.AsStr())
+	case vm.KList:
+		b.WriteByte('[')
+		for i, x := range v.AsList().Items {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			if err := Encode(b, x, depth+1); err != nil {
+				return err
+			}
+		}
+		b.WriteByte(']')
+	case vm.KMap:
+		m := v.AsMap()
+		b.WriteByte('{')
+		first := true
+		for i := 0; i < m.Slots(); i++ {
+			k, x, ok := m.Entry(i)
+			if !ok {
+				continue
+			}
+			if k.Kind() != vm.KStr {
+				return vm.Errorf(vm.KindValue, "json.encode: map key %s is not a string", vm.Repr(k))
+			}
+			if !first {
+				b.WriteByte(',')
+			}
+			first = false
+			Quote(b, k.AsStr())
+			b.WriteByte(':')
+			if err := Encode(b, x, depth+1); err != nil {
+				return err
+			}
+		}
+		b.WriteByte('}')
+	default:
+		return vm.Errorf(vm.KindValue, "json.encode: cannot encode a %s", v.TypeName())
+	}
+	return nil
+}
+
+func Quote(b *strings.Builder, s string) {
+	const hex = "0123456789abcdef"
+	b.WriteByte('"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"':
+				b.WriteString(`\"`)
+			case c == '\\':
+				b.WriteString(`\\`)
+			case c == '\n':
+				b.WriteString(`\n`)
+			case c == '\r':
+				b.WriteString(`\r`)
+			case c == '\t':
+				b.WriteString(`\t`)
+			case c == '\b':
+				b.WriteString(`\b`)
+			case c == '\f':
+				b.WriteString(`\f`)
+			case c < 0x20:
+				b.WriteString(`\u00`)
+				b.WriteByte(hex[c>>4])
+				b.WriteByte(hex[c&15])
+			default:
+				b.WriteByte(c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			// Not UTF-8: the character U+FFFD (not an escape), one for each
+			// maximal invalid subsequence, as Python's decode with "replace".
+			b.WriteRune(utf8.RuneError)
+			size = invalidUTF8Len(s[i:])
+		} else {
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	b.WriteByte('"')
+}
+
+// invalidUTF8Len is the length of the maximal subpart at the start of s, which
+// does not start a valid UTF-8 sequence: the lead byte and the continuation
+// bytes after it that could still begin a valid sequence (1 to 3 bytes), as
+// Unicode's "substitution of maximal subparts" and Python count them.
+func invalidUTF8Len(s string) int {
+	c := s[0]
+	var need int
+	lo, hi := byte(0x80), byte(0xbf) // the range of the second byte
+	switch {
+	case c >= 0xc2 && c <= 0xdf:
+		need = 1
+	case c == 0xe0:
+		need, lo = 2, 0xa0
+	case c == 0xed:
+		need, hi = 2, 0x9f
+	case c >= 0xe1 && c <= 0xef:
+		need = 2
+	case c == 0xf0:
+		need, lo = 3, 0x90
+	case c == 0xf4:
+		need, hi = 3, 0x8f
+	case c >= 0xf1 && c <= 0xf3:
+		need = 3
+	default:
+		return 1
+	}
+	n := 1
+	for n <= need && n < len(s) && s[n] >= lo && s[n] <= hi {
+		n++
+		lo, hi = 0x80, 0xbf
+	}
+	return n
+}
+
+// DecodeJSON parses JSON text into values: objects become maps (in the text's
+// order), arrays lists, integers without fraction or exponent ints.
+func DecodeJSON(s string) (vm.Value, error) {
+	d := &jsonDecoder{s: s}
+	d.space()
+	v, err := d.value(0)
+	if err != nil {
+		return vm.Nil, err
+	}
+	d.space()
+	if d.i < len(d.s) {
+		return vm.Nil, d.errorf("unexpected %q after the value", d.s[d.i])
+	}
+	return v, nil
+}
+
+type jsonDecoder struct {
+	s string
+	i int
+}
+
+func (d *jsonDecoder) errorf(format string, args ...any) error {
+	e := vm.Errorf(vm.KindValue, format, args...)
+	e.Message = "json.decode: " + e.Message + " at offset " + strconv.Itoa(d.i)
+	return e
+}
+
+func (d *jsonDecoder) space() {
+	for d.i < len(d.s) {
+		switch d.s[d.i] {
+		case ' ', '\t', '\n', '\r':
+			d.i++
+		default:
+			return
+		}
+	}
+}
+
+func (d *jsonDecoder) value(depth int) (vm.Value, error) {
+	if depth > maxJSONDepth {
+		return vm.Nil, d.errorf("nested too deeply")
+	}
+	if d.i >= len(d.s) {
+		return vm.Nil, d.errorf("unexpected end of input")
+	}
+	switch c := d.s[d.i]; {
+	case c == '{':
+		d.i++
+		m := vm.NewMap(0)
+		d.space()
+		if d.i < len(d.s) && d.s[d.i] == '}' {
+			d.i++
+			return vm.MapValue(m), nil
+		}
+		for {
+			d.space()
+			if d.i >= len(d.s) || d.s[d.i] != '"' {
+				return vm.Nil, d.errorf("expected a string key")
+			}
+			k, err := d.str()
+			if err != nil {
+				return vm.Nil, err
+			}
+			d.space()
+			if d.i >= len(d.s) || d.s[d.i] != ':' {
+				return vm.Nil, d.errorf("expected ':'")
+			}
+			d.i++
+			d.space()
+			v, err := d.value(depth + 1)
+			if err != nil {
+				return vm.Nil, err
+			}
+			m.SetStr(k, v)
+			d.space()
+			if d.i < len(d.s) && d.s[d.i] == ',' {
+				d.i++
+				continue
+			}
+			if d.i < len(d.s) && d.s[d.i] == '}' {
+				d.i++
+				return vm.MapValue(m), nil
+			}
+			return vm.Nil, d.errorf("expected ',' or '}'")
+		}
+	case c == '[':
+		d.i++
+		var items []vm.Value
+		d.space()
+		if d.i < len(d.s) && d.s[d.i] == ']' {
+			d.i++
+			return vm.NewList(items), nil
+		}
+		for {
+			d.space()
+			v, err := d.value(depth + 1)
+			if err != nil {
+				return vm.Nil, err
+			}
+			items = append(items, v)
+			d.space()
+			if d.i < len(d.s) && d.s[d.i] == ',' {
+				d.i++
+				continue
+			}
+			if d.i < len(d.s) && d.s[d.i] == ']' {
+				d.i++
+				return vm.NewList(items), nil
+			}
+			return vm.Nil, d.errorf("expected ',' or ']'")
+		}
+	case c == '"':
+		s, err := d.str()
+		if err != nil {
+			return vm.Nil, err
+		}
+		return vm.Str(s), nil
+	case c == 't':
+		return d.word("true", vm.True)
+	case c == 'f':
+		return d.word("false", vm.False)
+	case c == 'n':
+		return d.word("null", vm.Nil)
+	case c == '-' || c >= '0' && c <= '9':
+		return d.number()
+	}
+	return vm.Nil, d.errorf("unexpected %q", d.s[d.i])
+}
+
+func (d *jsonDecoder) word(w string, v vm.Value) (vm.Value, error) {
+	if strings.HasPrefix(d.s[d.i:], w) {
+		d.i += len(w)
+		return v, nil
+	}
+	return vm.Nil, d.errorf("invalid literal")
+}
+
+func (d *jsonDecoder) number() (vm.Value, error) {
+	start := d.i
+	if d.s[d.i] == '-' {
+		d.i++
+	}
+	digits := func() int {
+		n := 0
+		for d.i < len(d.s) && d.s[d.i] >= '0' && d.s[d.i] <= '9' {
+			d.i++
+			n++
+		}
+		return n
+	}
+	intStart := d.i
+	if digits() == 0 {
+		return vm.Nil, d.errorf("invalid number")
+	}
+	if d.s[intStart] == '0' && d.i-intStart > 1 {
+		d.i = intStart
+		return vm.Nil, d.errorf("invalid number (leading zero)")
+	}
+	isFloat := false
+	if d.i < len(d.s) && d.s[d.i] == '.' {
+		d.i++
+		isFloat = true
+		if digits() == 0 {
+			return vm.Nil, d.errorf("invalid number")
+		}
+	}
+	if d.i < len(d.s) && (d.s[d.i] == 'e' || d.s[d.i] == 'E') {
+		d.i++
+		isFloat = true
+		if d.i < len(d.s) && (d.s[d.i] == '+' || d.s[d.i] == '-') {
+			d.i++
+		}
+		if digits() == 0 {
+			return vm.Nil, d.errorf("invalid number")
+		}
+	}
+	text := d.s[start:d.i]
+	if !isFloat {
+		if i, err := strconv.ParseInt(text, 10, 64); err == nil {
+			return vm.Int(i), nil
+		}
+	}
+	f, err := strconv.ParseFloat(text, 64)
+	if err != nil && !isRange(err) {
+		return vm.Nil, d.errorf("invalid number")
+	}
+	return vm.Float(f), nil
+}
+
+func isRange(err error) bool {
+	ne, ok := err.(*strconv.NumError)
+	return ok && ne.Err == strconv.ErrRange
+}
+
+func (d *jsonDecoder) str() (string, error) {
+	d.i++ // opening quote
+	start := d.i
+	// Fast path: no escapes.
+	for d.i < len(d.s) {
+		c := d.s[d.i]
+		if c == '"' {
+			s := d.s[start:d.i]
+			d.i++
+			return s, nil
+		}
+		if c == '\\' || c < 0x20 {
+			break
+		}
+		d.i++
+	}
+	var b strings.Builder
+	b.WriteString(d.s[start:d.i])
+	for d.i < len(d.s) {
+		c := d.s[d.i]
+		switch {
+		case c == '"':
+			d.i++
+			return b.String(), nil
+		case c < 0x20:
+			return "", d.errorf("control character in string")
+		case c == '\\':
+			d.i++
+			if d.i >= len(d.s) {
+				return "", d.errorf("unterminated string")
+			}
+			e := d.s[d.i]
+			d.i++
+			switch e {
+			case '"', '\\', '/':
+				b.WriteByte(e)
+			case 'b':
+				b.WriteByte('\b')
+			case 'f':
+				b.WriteByte('\f')
+			case 'n':
+				b.WriteByte('\n')
+			case 'r':
+				b.WriteByte('\r')
+			case 't':
+				b.WriteByte('\t')
+			case 'u':
+				r, ok := d.hex4()
+				if !ok {
+					return "", d.errorf("invalid \\u escape")
+				}
+				if utf16.IsSurrogate(r) {
+					// A high surrogate pairs with the \u escape right after
+					// it only when that one is a low surrogate; otherwise it
+					// is lone, and the escape after it stands on its own.
+					r2 := rune(-1)
+					if r < 0xdc00 && strings.HasPrefix(d.s[d.i:], `\u`) {
+						save := d.i
+						d.i += 2
+						var ok bool
+						if r2, ok = d.hex4(); !ok {
+							return "", d.errorf("invalid \\u escape")
+						}
+						if r2 < 0xdc00 || r2 > 0xdfff {
+							d.i, r2 = save, -1
+						}
+					}
+					if r2 >= 0 {
+						r = utf16.DecodeRune(r, r2)
+					} else {
+						r = utf8.RuneError // a lone surrogate
+					}
+				}
+				b.WriteRune(r)
+			default:
+				d.i--
+				return "", d.errorf("invalid escape \\%c", e)
+			}
+		default:
+			b.WriteByte(c)
+			d.i++
+		}
+	}
+	return "", d.errorf("unterminated string")
+}
+
+func (d *jsonDecoder) hex4() (rune, bool) {
+	if d.i+4 > len(d.s) {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(d.s[d.i:d.i+4], 16, 32)
+	if err != nil {
+		return 0, false
+	}
+	d.i += 4
+	return rune(n), true
+}

@@ -1,0 +1,172 @@
+package log
+
+import (
+	"strings"
+	"time"
+
+	"github.com/yieldscript/yieldscript/lang/vm"
+	"github.com/yieldscript/yieldscript/stdlib/json"
+)
+
+// The log module writes one line per call to the machine's standard error,
+// the writer a host gives as Options.Stderr:
+//
+//	2026-12-01T10:00:00.123Z INFO message key=value key2="with space"
+//
+// or, after log.format("json"), one JSON object per line with time, level,
+// msg and the fields. Its level and format belong to the machine.
+
+var logLevels = []string{"debug", "info", "warn", "error"}
+
+type logState struct {
+	level int // index in logLevels
+	json  bool
+	now   func() time.Time
+}
+
+func Module(*vm.Machine) (vm.Value, error) {
+	st := &logState{level: 1, now: time.Now}
+	members := map[string]vm.Value{
+		"level": vm.NewNative("level", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+			if err := vm.CheckArgs("log.level", args, 0, 1); err != nil {
+				return vm.Nil, err
+			}
+			if len(args) == 0 {
+				return vm.Str(logLevels[st.level]), nil
+			}
+			if args[0].Kind() != vm.KStr {
+				return vm.Nil, vm.TypeArgError("log.level", 1, "a string", args[0])
+			}
+			for i, name := range logLevels {
+				if name == args[0].AsStr() {
+					st.level = i
+					return vm.Nil, nil
+				}
+			}
+			return vm.Nil, vm.Errorf(vm.KindValue, "log.level: unknown level %s (use \"debug\", \"info\", \"warn\" or \"error\")", vm.Repr(args[0]))
+		}),
+		"format": vm.NewNative("format", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+			if err := vm.CheckArgs("log.format", args, 1, 1); err != nil {
+				return vm.Nil, err
+			}
+			if args[0].Kind() != vm.KStr {
+				return vm.Nil, vm.TypeArgError("log.format", 1, "a string", args[0])
+			}
+			switch args[0].AsStr() {
+			case "text":
+				st.json = false
+			case "json":
+				st.json = true
+			default:
+				return vm.Nil, vm.Errorf(vm.KindValue, "log.format: unknown format %s (use \"text\" or \"json\")", vm.Repr(args[0]))
+			}
+			return vm.Nil, nil
+		}),
+	}
+	for i, name := range logLevels {
+		i, full := i, "log."+name
+		members[name] = vm.NewNative(name, func(t *vm.Task, args []vm.Value) (vm.Value, error) {
+			return vm.Nil, st.write(t, full, i, args)
+		})
+	}
+	return vm.NewNativeModule("log", members), nil
+}
+
+func (st *logState) write(t *vm.Task, fn string, level int, args []vm.Value) error {
+	if err := vm.CheckArgs(fn, args, 1, 2); err != nil {
+		return err
+	}
+	var fields *vm.Map
+	if len(args) == 2 && !args[1].IsNil() {
+		if args[1].Kind() != vm.KMap {
+			return vm.TypeArgError(fn, 2, "a map", args[1])
+		}
+		fields = args[1].AsMap()
+	}
+	if level < st.level {
+		return nil
+	}
+	msg := logText(args[0])
+	stamp := st.now().UTC().Format("2006-01-02T15:04:05.000Z")
+	name := strings.ToUpper(logLevels[level])
+	var b strings.Builder
+	if st.json {
+		b.WriteString(`{"time":"`)
+		b.WriteString(stamp)
+		b.WriteString(`","level":"`)
+		b.WriteString(name)
+		b.WriteString(`","msg":`)
+		json.Quote(&b, msg)
+		if fields != nil {
+			for i := 0; i < fields.Slots(); i++ {
+				k, v, ok := fields.Entry(i)
+				if !ok {
+					continue
+				}
+				b.WriteByte(',')
+				json.Quote(&b, logText(k))
+				b.WriteByte(':')
+				var vb strings.Builder
+				if err := json.Encode(&vb, v, 0); err != nil {
+					json.Quote(&b, logText(v)) // nan, functions, ...: their str
+				} else {
+					b.WriteString(vb.String())
+				}
+			}
+		}
+		b.WriteString("}\n")
+	} else {
+		b.WriteString(stamp)
+		b.WriteByte(' ')
+		b.WriteString(name)
+		b.WriteByte(' ')
+		if logHasControl(msg) {
+			b.WriteString(vm.Repr(vm.Str(msg)))
+		} else {
+			b.WriteString(msg)
+		}
+		if fields != nil {
+			for i := 0; i < fields.Slots(); i++ {
+				k, v, ok := fields.Entry(i)
+				if !ok {
+					continue
+				}
+				b.WriteByte(' ')
+				b.WriteString(logValue(logText(k)))
+				b.WriteByte('=')
+				b.WriteString(logValue(logText(v)))
+			}
+		}
+		b.WriteByte('\n')
+	}
+	m := t.Machine()
+	m.Flush() // what the script printed before comes first
+	_, _ = m.Stderr.Write([]byte(b.String()))
+	return nil
+}
+
+// logText is str(v).
+func logText(v vm.Value) string {
+	if v.Kind() == vm.KStr {
+		return v.AsStr()
+	}
+	return vm.Repr(v)
+}
+
+// logValue quotes a key or value that is empty or holds a space, a quote,
+// an = or a control character.
+func logValue(s string) string {
+	if s == "" || strings.ContainsAny(s, " \"'=") || logHasControl(s) {
+		return vm.Repr(vm.Str(s))
+	}
+	return s
+}
+
+func logHasControl(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] == 0x7f {
+			return true
+		}
+	}
+	return false
+}

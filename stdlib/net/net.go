@@ -1,0 +1,909 @@
+package net
+
+import (
+	"context"
+	"crypto/tls"
+	_ "embed"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
+	"unsafe"
+
+	"github.com/yieldscript/yieldscript/lang/vm"
+	"github.com/yieldscript/yieldscript/runtime/poll"
+	"github.com/yieldscript/yieldscript/runtime/scheduler"
+	"github.com/yieldscript/yieldscript/stdlib/internal/modutil"
+)
+
+//go:embed net.ys
+var netSource string
+
+// maxLine bounds readline and read_until, so a peer cannot make a connection
+// buffer without end.
+const maxLine = 1 << 20
+
+func Module(l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) {
+	return func(m *vm.Machine) (vm.Value, error) {
+		n := &netLib{l: l, scratch: make([]byte, 64*1024)}
+		return modutil.LoadScriptModule(m, "net", netSource, map[string]vm.Value{
+			"listen":  vm.NewNative("listen", n.listen),
+			"connect": vm.NewNative("connect", n.connect),
+
+			// UDP (udp.go) and Unix sockets (unix.go).
+			"udp":          vm.NewNative("udp", n.udp),
+			"listen_unix":  vm.NewNative("listen_unix", n.listenUnix),
+			"connect_unix": vm.NewNative("connect_unix", n.connectUnix),
+		})
+	}
+}
+
+type netLib struct {
+	l       *scheduler.Loop
+	scratch []byte // read buffer shared by every connection of the loop
+}
+
+func hostPortArgs(fn string, args []vm.Value) (string, int, error) {
+	if args[0].Kind() != vm.KStr {
+		return "", 0, vm.TypeArgError(fn, 1, "a host string", args[0])
+	}
+	if args[1].Kind() != vm.KInt {
+		return "", 0, vm.TypeArgError(fn, 2, "an int port", args[1])
+	}
+	if args[1].AsInt() < 0 || args[1].AsInt() > 65535 {
+		return "", 0, vm.Errorf(vm.KindValue, "%s() port must be an int from 0 to 65535, not %s", fn, vm.Repr(args[1]))
+	}
+	return args[0].AsStr(), int(args[1].AsInt()), nil
+}
+
+// literalAddr parses an IP address, or "localhost".
+func literalAddr(host string) (netip.Addr, bool) {
+	switch host {
+	case "localhost", "":
+		return netip.AddrFrom4([4]byte{127, 0, 0, 1}), true
+	}
+	a, err := netip.ParseAddr(strings.Trim(host, "[]"))
+	return a, err == nil
+}
+
+// ---- listener ----
+
+type listener struct {
+	n    *netLib
+	fd   *scheduler.FD
+	port int
+	host string
+	tls  *tls.Config // nil for plain TCP
+	path string      // a Unix socket's path (see unix.go), else ""
+}
+
+func (n *netLib) listen(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+	if err := vm.CheckArgs("net.listen", args, 2, 3); err != nil {
+		return vm.Nil, err
+	}
+	host, port, err := hostPortArgs("net.listen", args)
+	if err != nil {
+		return vm.Nil, err
+	}
+	var conf *tls.Config
+	if len(args) == 3 {
+		tv, err := tlsOption("net.listen", args[2])
+		if err != nil {
+			return vm.Nil, err
+		}
+		if !tv.IsNil() {
+			if conf, err = serverTLSConfig("net.listen", tv); err != nil {
+				return vm.Nil, err
+			}
+		}
+	}
+	addr, ok := literalAddr(host)
+	if !ok {
+		return vm.Nil, vm.Errorf(vm.KindValue, "net.listen() needs an IP address or localhost, not %q", host)
+	}
+	listen := poll.Listen
+	if n.l.M.Workers > 1 {
+		// Every worker binds its own socket to the port: the kernel spreads
+		// the connections over them.
+		listen = poll.ListenReusePort
+	}
+	fd, bound, err := listen(addr, port)
+	if err != nil {
+		return vm.Nil, modutil.IOError("listen on "+net.JoinHostPort(host, poll.Port(port)), err)
+	}
+	f, err := n.l.Register(fd)
+	if err != nil {
+		poll.Close(fd)
+		return vm.Nil, modutil.IOError("listen", err)
+	}
+	ln := &listener{n: n, fd: f, port: bound, host: host, tls: conf}
+	runtime.SetFinalizer(ln, func(ln *listener) { n.l.Post(ln.fd.Close) })
+	return vm.ObjectValue(ln), nil
+}
+
+func (*listener) TypeName() string { return "listener" }
+
+func (ln *listener) String() string {
+	if ln.path != "" {
+		return "<listener unix:" + ln.path + ">"
+	}
+	return "<listener " + net.JoinHostPort(ln.host, poll.Port(ln.port)) + ">"
+}
+
+func (ln *listener) GetAttr(_ *vm.Task, name string) (vm.Value, error) {
+	switch name {
+	case "port":
+		return vm.Int(int64(ln.port)), nil
+	case "host":
+		return vm.Str(ln.host), nil
+	case "path":
+		return vm.Str(ln.path), nil
+	case "accept":
+		return modutil.NoArgs("accept", func() (vm.Value, error) { return ioOp("listener.accept", ln.fd, ln.acceptAttempt()), nil }), nil
+	case "close":
+		return modutil.NoArgs("close", func() (vm.Value, error) {
+			ln.fd.Close()
+			return vm.Nil, nil
+		}), nil
+	}
+	return vm.Nil, vm.Errorf(vm.KindType, "listener has no field or method %s", name)
+}
+
+// sysAccept takes a connection from a listening socket (replaced in tests to
+// inject errors).
+var sysAccept = poll.Accept
+
+// maxQuickRetries bounds the accept errors in a row retried at once; past it
+// the next tries back off as for EMFILE.
+const maxQuickRetries = 64
+
+// acceptAttempt makes the attempt function of one accept. An error about
+// one pending connection (the peer gave up, the network went down, the new
+// socket could not be registered with the poller) or about resources (out of
+// descriptors or memory) does not end the accept: the connection is dropped,
+// and accept goes on with the next one, at once for a pending connection's
+// network error (as accept(2) advises), after a back-off (5 ms doubling to
+// 1 s) for the others so that the loop does not spin. The first error of a
+// streak that is not a peer's is reported on stderr. Only an error about the
+// listening socket itself ends the accept with kind io.
+func (ln *listener) acceptAttempt() attemptFunc {
+	var backoff time.Duration
+	quick := 0
+	wait := func(err error) (vm.Value, *vm.Error, waitKind, time.Duration) {
+		quick = 0
+		if backoff == 0 {
+			ln.n.l.Report(fmt.Sprintf("net: accept on %s: %v (still accepting)", net.JoinHostPort(ln.host, poll.Port(ln.port)), err))
+		}
+		backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
+		return vm.Nil, nil, waitTimer, backoff
+	}
+	return func() (vm.Value, *vm.Error, waitKind, time.Duration) {
+		if ln.fd.Closed() {
+			return vm.Nil, vm.NewError(vm.KindClosed, "listener is closed"), done, 0
+		}
+		nfd, _, err := sysAccept(ln.fd.Fd)
+		switch {
+		case err == nil:
+			f, rerr := ln.n.l.Register(nfd)
+			if rerr != nil {
+				poll.Close(nfd)
+				return wait(fmt.Errorf("registering the new connection: %w", rerr))
+			}
+			backoff, quick = 0, 0
+			if ln.tls != nil {
+				// The handshake runs at the conn's first read or write, in
+				// the task that uses it, not here in the accept loop.
+				c := ln.n.newConn(f)
+				newTLSConn(c, ln.tls, true)
+				return vm.ObjectValue(c), nil, done, 0
+			}
+			return ln.n.wrapConn(f), nil, done, 0
+		case err == syscall.EAGAIN:
+			return vm.Nil, nil, waitRead, 0
+		case err == syscall.EBADF || err == syscall.EINVAL || err == syscall.ENOTSOCK || err == syscall.EOPNOTSUPP || err == syscall.EFAULT:
+			// The listening socket itself cannot accept.
+			return vm.Nil, modutil.IOError("accept", err), done, 0
+		case err == syscall.EINTR || err == syscall.ECONNABORTED || err == syscall.EPROTO || err == syscall.EPERM ||
+			err == syscall.ENETDOWN || err == syscall.ENETUNREACH || err == syscall.EHOSTDOWN || err == syscall.EHOSTUNREACH ||
+			err == errNoNet || err == syscall.ENOPROTOOPT || err == syscall.ETIMEDOUT:
+			// A pending connection failed before it was taken: take the next.
+			if quick++; quick <= maxQuickRetries {
+				return vm.Nil, nil, retry, 0
+			}
+		}
+		return wait(err)
+	}
+}
+
+// ---- connect ----
+
+func (n *netLib) connect(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+	if err := vm.CheckArgs("net.connect", args, 2, 3); err != nil {
+		return vm.Nil, err
+	}
+	host, port, err := hostPortArgs("net.connect", args)
+	if err != nil {
+		return vm.Nil, err
+	}
+	var conf *tls.Config
+	if len(args) == 3 {
+		tv, err := tlsOption("net.connect", args[2])
+		if err != nil {
+			return vm.Nil, err
+		}
+		if !tv.IsNil() {
+			if conf, err = clientTLSConfig("net.connect", tv, strings.Trim(host, "[]")); err != nil {
+				return vm.Nil, err
+			}
+		}
+	}
+	return modutil.NewOp("net.connect", func(w scheduler.Waker) scheduler.Canceler {
+		c := &connector{n: n, host: host, port: port, w: w, tls: conf}
+		if addr, ok := literalAddr(host); ok {
+			c.inner = c.dial(addr)
+			return c
+		}
+		// Name resolution has no non-blocking form: it runs on the loop's
+		// lookup pool, bounded by resolveTimeout and cancelled with the
+		// connect (a timeout around it, a cancelled task).
+		c.inner = n.l.GoLookup(resolved{c}, func(ctx context.Context) (vm.Value, *vm.Error) {
+			ctx, cancel := context.WithTimeout(ctx, resolveTimeout)
+			defer cancel()
+			addrs, err := lookupHost(ctx, host)
+			if err != nil || len(addrs) == 0 {
+				if ctx.Err() == context.DeadlineExceeded {
+					return vm.Nil, vm.Errorf(vm.KindTimeout, "cannot resolve %s: no answer within %ss", host, vm.FormatFloat(resolveTimeout.Seconds()))
+				}
+				if err == nil {
+					err = errors.New("no address")
+				}
+				return vm.Nil, vm.Errorf(vm.KindIO, "cannot resolve %s: %v", host, err)
+			}
+			a := addrs[0]
+			for _, x := range addrs {
+				if x.Is4() {
+					a = x
+					break
+				}
+			}
+			return vm.Str(a.String()), nil
+		})
+		return c
+	}), nil
+}
+
+// resolveTimeout bounds a name lookup: past it the connect throws kind timeout.
+const resolveTimeout = 15 * time.Second
+
+// lookupHost resolves a host name (replaced in tests).
+var lookupHost = func(ctx context.Context, host string) ([]netip.Addr, error) {
+	return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
+}
+
+// connector runs one net.connect: resolve, then dial.
+type connector struct {
+	n     *netLib
+	host  string
+	port  int
+	w     scheduler.Waker
+	inner scheduler.Canceler
+	// f is the socket while the connection is being made: cancelling the
+	// connect (a timeout, a race lost, the task cancelled) closes it, which
+	// also drops its poller registration.
+	f *scheduler.FD
+	// tls, when set, makes a TLS handshake follow the connect.
+	tls *tls.Config
+}
+
+type resolved struct{ c *connector }
+
+func (r resolved) Wake(v vm.Value, err *vm.Error) {
+	c := r.c
+	c.inner = nil
+	if err != nil {
+		c.w.Wake(vm.Nil, err)
+		return
+	}
+	addr, _ := netip.ParseAddr(v.AsStr())
+	c.inner = c.dial(addr)
+}
+
+func (c *connector) Cancel() {
+	if c.inner != nil {
+		c.inner.Cancel()
+		c.inner = nil
+	}
+	if c.f != nil {
+		c.f.Close()
+		c.f = nil
+	}
+}
+
+func (c *connector) dial(addr netip.Addr) scheduler.Canceler {
+	where := net.JoinHostPort(c.host, poll.Port(c.port))
+	fd, err := poll.Connect(addr, c.port)
+	if err != nil && err != syscall.EINPROGRESS {
+		c.w.Wake(vm.Nil, modutil.IOError("connect to "+where, err))
+		return nil
+	}
+	f, rerr := c.n.l.Register(fd)
+	if rerr != nil {
+		poll.Close(fd)
+		c.w.Wake(vm.Nil, modutil.IOError("connect to "+where, rerr))
+		return nil
+	}
+	c.f = f
+	first := true
+	op := newIOOperation("net.connect", f, func() (vm.Value, *vm.Error, waitKind, time.Duration) {
+		if first && err == syscall.EINPROGRESS {
+			first = false
+			return vm.Nil, nil, waitWrite, 0
+		}
+		c.f = nil
+		if serr := poll.SockError(fd); serr != nil {
+			f.Close()
+			return vm.Nil, modutil.IOError("connect to "+where, serr), done, 0
+		}
+		return c.n.wrapConn(f), nil, done, 0
+	})
+	if c.tls != nil {
+		return op.Await(c.n.l, tlsDialed{c})
+	}
+	return op.Await(c.n.l, c.w)
+}
+
+// tlsDialed starts the handshake of a connection made for a TLS connect.
+type tlsDialed struct{ c *connector }
+
+func (d tlsDialed) Wake(v vm.Value, err *vm.Error) {
+	c := d.c
+	c.inner = nil
+	if err != nil {
+		c.w.Wake(vm.Nil, err)
+		return
+	}
+	cn := v.AsObject().(*conn)
+	newTLSConn(cn, c.tls, false)
+	c.inner = cn.startHandshake(c.w, v)
+}
+
+// ---- conn ----
+
+type conn struct {
+	n           *netLib
+	fd          *scheduler.FD
+	local, peer string
+	buf         []byte // received, not yet consumed
+	eof         bool
+	// Left by YieldMethodNow for the operation made right after it.
+	mustWait   waitKind
+	sentPrefix int
+	// streak counts the operations in a row that completed without waiting.
+	streak int
+	tls    *tlsConn // nil for plain TCP
+}
+
+// maxStreak bounds the operations in a row on one conn that complete at once
+// (data already there, room in the socket buffer) without the task leaving the
+// dispatch loop. The next one first goes once around the event loop, so that a
+// peer that sends and reads as fast as it can does not starve every other task
+// and connection.
+const maxStreak = 32
+
+// op makes the awaitable of a conn operation, keeping the streak count.
+func (c *conn) op(name string, attempt attemptFunc) *ioOperation {
+	o := newIOOperation(name, c.fd, func() (vm.Value, *vm.Error, waitKind, time.Duration) {
+		v, err, wait, d := attempt()
+		switch wait {
+		case done:
+			c.streak++
+		case waitRead, waitWrite:
+			c.streak = 0
+		}
+		return v, err, wait, d
+	})
+	if c.streak >= maxStreak {
+		c.streak = 0
+		o.yieldFirst = true
+	}
+	if c.tls != nil {
+		o.tlsc = c
+	}
+	return o
+}
+
+func (n *netLib) wrapConn(f *scheduler.FD) vm.Value {
+	return vm.ObjectValue(n.newConn(f))
+}
+
+func (n *netLib) newConn(f *scheduler.FD) *conn {
+	c := &conn{n: n, fd: f}
+	c.local, c.peer = poll.Names(f.Fd)
+	runtime.SetFinalizer(c, func(c *conn) { n.l.Post(c.fd.Close) })
+	return c
+}
+
+func (*conn) TypeName() string { return "conn" }
+
+func (c *conn) String() string { return "<conn " + c.local + " -> " + c.peer + ">" }
+
+// fill reads what the socket has into c.buf. It reports whether it got data,
+// or the wait to make.
+func (c *conn) fill() (got bool, err *vm.Error, wait waitKind) {
+	if c.fd.Closed() {
+		return false, vm.NewError(vm.KindClosed, "connection is closed"), done
+	}
+	if c.tls != nil {
+		return c.tlsFill()
+	}
+	if !c.fd.MayRead() {
+		return false, nil, waitRead
+	}
+	n, rerr := poll.Read(c.fd.Fd, c.n.scratch)
+	switch {
+	case n > 0:
+		if n < len(c.n.scratch) {
+			c.fd.ShortRead()
+		}
+		c.buf = append(c.buf, c.n.scratch[:n]...)
+		return true, nil, done
+	case rerr == nil:
+		c.eof = true
+		return false, nil, done
+	case rerr == syscall.EAGAIN:
+		c.fd.Drained()
+		return false, nil, waitRead
+	}
+	return false, modutil.IOError("recv", rerr), done
+}
+
+// errConnClosed is the error of an operation on a conn the script closed.
+func errConnClosed() *vm.Error { return vm.NewError(vm.KindClosed, "connection is closed") }
+
+func (c *conn) take(n int) vm.Value {
+	s := string(c.buf[:n])
+	c.buf = c.buf[n:]
+	if len(c.buf) == 0 {
+		c.buf = nil
+	}
+	return vm.Str(s)
+}
+
+func intArg(fn string, args []vm.Value, min int64) (int, error) {
+	if err := vm.CheckArgs(fn, args, 1, 1); err != nil {
+		return 0, err
+	}
+	if args[0].Kind() != vm.KInt {
+		return 0, vm.TypeArgError(fn, 1, "an int", args[0])
+	}
+	if args[0].AsInt() < min {
+		return 0, vm.Errorf(vm.KindValue, "%s() needs an int of at least %d, not %s", fn, min, vm.Repr(args[0]))
+	}
+	return int(args[0].AsInt()), nil
+}
+
+var connMethods = map[string]bool{
+	"close": true, "recv": true, "readline": true, "read_until": true,
+	"read_exactly": true, "send": true, "sendall": true,
+}
+
+func (c *conn) GetAttr(_ *vm.Task, name string) (vm.Value, error) {
+	switch name {
+	case "peer":
+		return vm.Str(c.peer), nil
+	case "local":
+		return vm.Str(c.local), nil
+	case "tls":
+		if c.tls == nil {
+			return vm.Nil, nil
+		}
+		return c.tls.info(), nil
+	}
+	if connMethods[name] {
+		return modutil.BoundMethod(c, name), nil
+	}
+	return vm.Nil, vm.Errorf(vm.KindType, "conn has no field or method %s", name)
+}
+
+func (c *conn) CallMethod(_ *vm.Task, name string, args []vm.Value) (vm.Value, bool, error) {
+	if !connMethods[name] {
+		return vm.Nil, false, nil
+	}
+	v, err := c.call(name, args)
+	return v, true, err
+}
+
+// recvAttempt is one non-blocking try of recv(n).
+func (c *conn) recvAttempt(n int) (vm.Value, *vm.Error, waitKind) {
+	// Closed first: a conn the script closed throws closed even when it had
+	// reached the end of the stream or still held unread data.
+	if c.fd.Closed() {
+		return vm.Nil, errConnClosed(), done
+	}
+	if len(c.buf) > 0 {
+		return c.take(min(n, len(c.buf))), nil, done
+	}
+	if c.eof {
+		return vm.Str(""), nil, done
+	}
+	if c.tls != nil {
+		if _, err, wait := c.tlsFill(); err != nil || wait != done {
+			return vm.Nil, err, wait
+		}
+		if len(c.buf) == 0 { // the end of the stream
+			return vm.Str(""), nil, done
+		}
+		return c.take(min(n, len(c.buf))), nil, done
+	}
+	if !c.fd.MayRead() {
+		return vm.Nil, nil, waitRead
+	}
+	want := min(n, len(c.n.scratch))
+	k, rerr := poll.Read(c.fd.Fd, c.n.scratch[:want])
+	switch {
+	case k > 0:
+		if k < want {
+			c.fd.ShortRead()
+		}
+		return vm.Str(string(c.n.scratch[:k])), nil, done
+	case rerr == nil:
+		c.eof = true
+		return vm.Str(""), nil, done
+	case rerr == syscall.EAGAIN:
+		c.fd.Drained()
+		return vm.Nil, nil, waitRead
+	}
+	return vm.Nil, modutil.IOError("recv", rerr), done
+}
+
+// YieldMethodNow does `yield c.recv(n)` and `yield c.sendall(s)` at once when
+// the socket need not be waited for. When it must wait, it leaves what it
+// learned (nothing to read; the bytes already sent) for the operation the
+// method call then makes.
+func (c *conn) YieldMethodNow(_ *vm.Task, name string, args []vm.Value) (vm.Value, *vm.Error, bool) {
+	if c.streak >= maxStreak || c.tls != nil {
+		// time to let the others run (see maxStreak), or TLS (see tls.go)
+		return vm.Nil, nil, false
+	}
+	switch {
+	case name == "recv" && len(args) == 1 && args[0].Kind() == vm.KInt && args[0].AsInt() >= 1:
+		v, err, wait := c.recvAttempt(int(args[0].AsInt()))
+		if wait == done {
+			c.streak++
+			return v, err, true
+		}
+		c.mustWait, c.streak = wait, 0
+	case name == "sendall" && len(args) == 1 && args[0].Kind() == vm.KStr && !c.fd.Closed():
+		data := modutil.BytesOf(args[0].AsStr())
+		if len(data) == 0 {
+			return vm.Nil, nil, true
+		}
+		k, werr := poll.Write(c.fd.Fd, data)
+		switch {
+		case k == len(data):
+			c.streak++
+			return vm.Nil, nil, true
+		case k > 0:
+			c.sentPrefix = k
+		case werr != syscall.EAGAIN:
+			return vm.Nil, modutil.IOError(name, werr), true
+		}
+	}
+	return vm.Nil, nil, false
+}
+
+func (c *conn) call(name string, args []vm.Value) (vm.Value, error) {
+	switch name {
+	case "close":
+		if err := vm.CheckArgs(name, args, 0, 0); err != nil {
+			return vm.Nil, err
+		}
+		if c.tls != nil {
+			c.tlsClose()
+		}
+		c.fd.Close()
+		c.buf = nil // received but unread data goes with the connection
+		return vm.Nil, nil
+	case "recv":
+		n, err := intArg("recv", args, 1)
+		if err != nil {
+			return vm.Nil, err
+		}
+		op := c.op("conn.recv", func() (vm.Value, *vm.Error, waitKind, time.Duration) {
+			v, err, wait := c.recvAttempt(n)
+			return v, err, wait, 0
+		})
+		// YieldMethodNow may just have found nothing to read.
+		op.tried, c.mustWait = c.mustWait, done
+		return op.Value(op), nil
+	case "readline", "read_until":
+		delim := "\n"
+		if name == "read_until" {
+			if err := vm.CheckArgs(name, args, 1, 1); err != nil {
+				return vm.Nil, err
+			}
+			if args[0].Kind() != vm.KStr {
+				return vm.Nil, vm.TypeArgError(name, 1, "a string", args[0])
+			}
+			if args[0].AsStr() == "" {
+				return vm.Nil, vm.Errorf(vm.KindValue, "read_until() needs a non-empty delimiter")
+			}
+			delim = args[0].AsStr()
+		} else if err := vm.CheckArgs(name, args, 0, 0); err != nil {
+			return vm.Nil, err
+		}
+		scanned := 0
+		return opValue(c.op("conn."+name, func() (vm.Value, *vm.Error, waitKind, time.Duration) {
+			if c.fd.Closed() {
+				return vm.Nil, errConnClosed(), done, 0
+			}
+			for {
+				if i := strings.Index(unsafe.String(unsafe.SliceData(c.buf[scanned:]), len(c.buf)-scanned), delim); i >= 0 {
+					return c.take(scanned + i + len(delim)), nil, done, 0
+				}
+				scanned = max(len(c.buf)-len(delim)+1, 0)
+				if c.eof {
+					return c.take(len(c.buf)), nil, done, 0
+				}
+				if len(c.buf) > maxLine {
+					return vm.Nil, vm.Errorf(vm.KindLimit, "%s: no %q in the first %d bytes", name, delim, maxLine), done, 0
+				}
+				_, err, wait := c.fill()
+				if err != nil || wait != done {
+					return vm.Nil, err, wait, 0
+				}
+			}
+		})), nil
+	case "read_exactly":
+		n, err := intArg(name, args, 0)
+		if err != nil {
+			return vm.Nil, err
+		}
+		return opValue(c.op("conn.read_exactly", func() (vm.Value, *vm.Error, waitKind, time.Duration) {
+			if c.fd.Closed() {
+				return vm.Nil, errConnClosed(), done, 0
+			}
+			for len(c.buf) < n {
+				if c.eof {
+					got := len(c.buf)
+					c.buf = nil
+					return vm.Nil, vm.Errorf(vm.KindEOF, "read_exactly(%d): the stream ended after %d bytes", n, got), done, 0
+				}
+				_, err, wait := c.fill()
+				if err != nil || wait != done {
+					return vm.Nil, err, wait, 0
+				}
+			}
+			return c.take(n), nil, done, 0
+		})), nil
+	default: // send, sendall
+		if err := vm.CheckArgs(name, args, 1, 1); err != nil {
+			return vm.Nil, err
+		}
+		if args[0].Kind() != vm.KStr {
+			return vm.Nil, vm.TypeArgError(name, 1, "a string", args[0])
+		}
+		data := modutil.BytesOf(args[0].AsStr())
+		all := name == "sendall"
+		sent := 0
+		if all { // YieldMethodNow may have sent a first part
+			sent, c.sentPrefix = c.sentPrefix, 0
+		}
+		return opValue(c.op("conn."+name, func() (vm.Value, *vm.Error, waitKind, time.Duration) {
+			for {
+				if c.fd.Closed() {
+					return vm.Nil, vm.NewError(vm.KindClosed, "connection is closed"), done, 0
+				}
+				if c.tls != nil {
+					if err, wait := c.tlsSend(data, &sent); err != nil || wait != done {
+						return vm.Nil, err, wait, 0
+					}
+					if all {
+						return vm.Nil, nil, done, 0
+					}
+					return vm.Int(int64(sent)), nil, done, 0
+				}
+				if sent == len(data) {
+					if all {
+						return vm.Nil, nil, done, 0
+					}
+					return vm.Int(int64(sent)), nil, done, 0
+				}
+				k, werr := poll.Write(c.fd.Fd, data[sent:])
+				if k > 0 {
+					sent += k
+					if !all {
+						return vm.Int(int64(sent)), nil, done, 0
+					}
+					continue
+				}
+				if werr == syscall.EAGAIN {
+					return vm.Nil, nil, waitWrite, 0
+				}
+				return vm.Nil, modutil.IOError(name, werr), done, 0
+			}
+		})), nil
+	}
+}
+
+// ---- retrying I/O operations ----
+
+type waitKind uint8
+
+const (
+	done          waitKind = iota // the attempt finished (value or error)
+	waitRead                      // try again when the descriptor is readable
+	waitWrite                     // ... writable
+	waitTimer                     // ... after a delay
+	retry                         // try again at once
+	waitHandshake                 // ... after the conn's TLS handshake
+)
+
+// attemptFunc makes one non-blocking try of an operation.
+type attemptFunc func() (vm.Value, *vm.Error, waitKind, time.Duration)
+
+// ioOperation is an awaitable that tries its syscall first and waits for
+// readiness only after EAGAIN, as often as needed.
+type ioOperation struct {
+	vm.ObjectHeader
+	tried      waitKind // what TryNow found it must wait for (done: not tried)
+	yieldFirst bool     // go once around the event loop before the first attempt
+	name       string
+	fd         *scheduler.FD
+	tlsc       *conn // the TLS conn whose handshake waitHandshake waits for
+	attempt    attemptFunc
+	used       bool
+	l          *scheduler.Loop
+	w          scheduler.Waker
+	inner      scheduler.Canceler
+	timer      *scheduler.Timer
+	// limit, when not zero, bounds the wait: the operation throws kind
+	// timeout if it has not completed limit after its first wait began. The
+	// timer is armed only when the operation has to wait.
+	limit      time.Duration
+	limitTimer *scheduler.Timer
+}
+
+// opLimit is the Waker of an operation's limit timer.
+type opLimit struct{ o *ioOperation }
+
+func (t opLimit) Wake(vm.Value, *vm.Error) {
+	o := t.o
+	o.limitTimer = nil
+	o.Cancel()
+	o.w.Wake(vm.Nil, vm.Errorf(vm.KindTimeout, "%s timed out after %ss", o.name, vm.FormatFloat(o.limit.Seconds())))
+}
+
+// finish ends the operation with its result.
+func (o *ioOperation) finish(v vm.Value, err *vm.Error) {
+	if o.limitTimer != nil {
+		o.l.CancelTimer(o.limitTimer)
+		o.limitTimer = nil
+	}
+	o.w.Wake(v, err)
+}
+
+// waiting arms the limit timer, if there is a limit, when the operation
+// starts to wait; it reports true.
+func (o *ioOperation) waiting() bool {
+	if o.limit > 0 && o.limitTimer == nil {
+		o.limitTimer = o.l.After(o.limit, opLimit{o})
+	}
+	return true
+}
+
+func newIOOperation(name string, fd *scheduler.FD, attempt attemptFunc) *ioOperation {
+	return &ioOperation{name: name, fd: fd, attempt: attempt}
+}
+
+func ioOp(name string, fd *scheduler.FD, attempt attemptFunc) vm.Value {
+	return opValue(newIOOperation(name, fd, attempt))
+}
+
+func opValue(o *ioOperation) vm.Value { return o.Value(o) }
+
+func (o *ioOperation) TypeName() string { return o.name }
+func (*ioOperation) Awaitable()         {}
+
+// TryNow makes the first attempt inside the dispatch loop: data already there,
+// or room in the socket buffer, completes the yield without the scheduler.
+func (o *ioOperation) TryNow(*vm.Task) (vm.Value, *vm.Error, bool) {
+	if o.used || o.tried != done || o.yieldFirst {
+		return vm.Nil, nil, false
+	}
+	for {
+		v, err, wait, _ := o.attempt()
+		switch wait {
+		case done:
+			o.used = true
+			return v, err, true
+		case retry:
+			continue
+		case waitTimer, waitHandshake:
+			return vm.Nil, nil, false // the back-off needs the loop: Await tries again
+		}
+		o.tried = wait
+		return vm.Nil, nil, false
+	}
+}
+
+func (o *ioOperation) Await(l *scheduler.Loop, w scheduler.Waker) scheduler.Canceler {
+	if o.used {
+		w.Wake(vm.Nil, vm.NewError(vm.KindValue, o.name+"() was already awaited"))
+		return nil
+	}
+	o.used, o.l, o.w = true, l, w
+	if o.yieldFirst { // see maxStreak
+		o.yieldFirst = false
+		o.timer = l.After(0, o)
+		return o
+	}
+	switch o.tried {
+	case waitRead: // TryNow found nothing to read: wait without trying again
+		o.inner = o.fd.Wait(scheduler.Read, o)
+		o.waiting()
+		return o
+	case waitWrite:
+		o.inner = o.fd.Wait(scheduler.Write, o)
+		o.waiting()
+		return o
+	}
+	if o.try() {
+		return o
+	}
+	return nil
+}
+
+// try attempts the operation until it completes or must wait; it reports
+// whether it is waiting.
+func (o *ioOperation) try() bool {
+	for {
+		v, err, wait, d := o.attempt()
+		switch wait {
+		case done:
+			o.finish(v, err)
+			return false
+		case retry:
+			continue
+		case waitRead:
+			o.inner = o.fd.Wait(scheduler.Read, o)
+		case waitWrite:
+			o.inner = o.fd.Wait(scheduler.Write, o)
+		case waitTimer:
+			o.timer = o.l.After(d, o)
+		case waitHandshake:
+			o.inner = o.tlsc.startHandshake(o, vm.Nil)
+		}
+		return (o.inner != nil || o.timer != nil) && o.waiting()
+	}
+}
+
+// Wake is called when the descriptor is ready (or the back-off timer fired).
+func (o *ioOperation) Wake(_ vm.Value, err *vm.Error) {
+	o.inner, o.timer = nil, nil
+	if err != nil {
+		o.finish(vm.Nil, err)
+		return
+	}
+	o.try()
+}
+
+// Cancel releases the registration of a wait in progress.
+func (o *ioOperation) Cancel() {
+	if o.inner != nil {
+		o.inner.Cancel()
+		o.inner = nil
+	}
+	if o.timer != nil {
+		o.l.CancelTimer(o.timer)
+		o.timer = nil
+	}
+	if o.limitTimer != nil {
+		o.l.CancelTimer(o.limitTimer)
+		o.limitTimer = nil
+	}
+}

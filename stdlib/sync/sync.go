@@ -1,0 +1,465 @@
+package sync
+
+import (
+	"github.com/yieldscript/yieldscript/lang/vm"
+	"github.com/yieldscript/yieldscript/runtime/scheduler"
+	"github.com/yieldscript/yieldscript/stdlib/internal/modutil"
+)
+
+func Module(l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) {
+	return func(*vm.Machine) (vm.Value, error) {
+		return vm.NewNativeModule("sync", map[string]vm.Value{
+			"event": vm.NewNative("event", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+				if err := vm.CheckArgs("sync.event", args, 0, 0); err != nil {
+					return vm.Nil, err
+				}
+				return vm.ObjectValue(&event{}), nil
+			}),
+			"queue": vm.NewNative("queue", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+				if err := vm.CheckArgs("sync.queue", args, 0, 1); err != nil {
+					return vm.Nil, err
+				}
+				q := &queue{}
+				if len(args) == 1 {
+					if args[0].Kind() != vm.KInt {
+						return vm.Nil, vm.TypeArgError("sync.queue", 1, "an int", args[0])
+					}
+					if args[0].AsInt() < 0 {
+						return vm.Nil, vm.Errorf(vm.KindValue, "sync.queue() needs a non-negative maxsize, not %d", args[0].AsInt())
+					}
+					q.max = int(args[0].AsInt())
+				}
+				return vm.ObjectValue(q), nil
+			}),
+			"semaphore": vm.NewNative("semaphore", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+				if err := vm.CheckArgs("sync.semaphore", args, 1, 1); err != nil {
+					return vm.Nil, err
+				}
+				if args[0].Kind() != vm.KInt {
+					return vm.Nil, vm.TypeArgError("sync.semaphore", 1, "an int", args[0])
+				}
+				if args[0].AsInt() < 0 {
+					return vm.Nil, vm.Errorf(vm.KindValue, "sync.semaphore() needs a non-negative number of permits, not %d", args[0].AsInt())
+				}
+				return vm.ObjectValue(&semaphore{count: int(args[0].AsInt())}), nil
+			}),
+			"lock": vm.NewNative("lock", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+				if err := vm.CheckArgs("sync.lock", args, 0, 0); err != nil {
+					return vm.Nil, err
+				}
+				return vm.ObjectValue(&semaphore{count: 1, lock: true}), nil
+			}),
+		}), nil
+	}
+}
+
+// waiter is the part of an operation parked on a sync object: who to wake,
+// the value it brings (a put), and the list it waits in.
+type waiter struct {
+	w    scheduler.Waker
+	val  vm.Value
+	list *waitList
+	gone bool
+}
+
+// Cancel removes the waiter from its list (the waiting task was cancelled).
+func (w *waiter) Cancel() { w.list.remove(w) }
+
+// waitList is a FIFO of parked waiters that reuses its storage.
+type waitList struct {
+	ws   []*waiter
+	head int
+}
+
+// add parks wt (embedded in the operation that waits) at the end.
+func (l *waitList) add(wt *waiter, w scheduler.Waker, v vm.Value) *waiter {
+	*wt = waiter{w: w, val: v, list: l}
+	l.ws = append(l.ws, wt)
+	return wt
+}
+
+func (l *waitList) pop() *waiter {
+	if l.head == len(l.ws) {
+		return nil
+	}
+	w := l.ws[l.head]
+	l.ws[l.head] = nil
+	l.head++
+	if l.head == len(l.ws) {
+		l.ws, l.head = l.ws[:0], 0
+	}
+	w.gone = true
+	return w
+}
+
+func (l *waitList) remove(w *waiter) {
+	if w.gone {
+		return
+	}
+	for i := l.head; i < len(l.ws); i++ {
+		if l.ws[i] == w {
+			copy(l.ws[i:], l.ws[i+1:])
+			l.ws[len(l.ws)-1] = nil
+			l.ws = l.ws[:len(l.ws)-1]
+			if l.head == len(l.ws) {
+				l.ws, l.head = l.ws[:0], 0
+			}
+			w.gone = true
+			return
+		}
+	}
+}
+
+// syncOp is the awaitable a method such as q.get() returns: one allocation,
+// which is also the waiter when the task has to park.
+type syncOp struct {
+	vm.ObjectHeader
+	kind   syncKind
+	used   bool
+	obj    any // *queue, *event or *semaphore
+	waiter     // waiter.val is the item of a put
+}
+
+type syncKind uint8
+
+const (
+	opQueuePut syncKind = iota
+	opQueueGet
+	opEventWait
+	opAcquire
+)
+
+var syncOpNames = [...]string{opQueuePut: "queue.put", opQueueGet: "queue.get", opEventWait: "event.wait", opAcquire: "acquire"}
+
+func newSyncOp(kind syncKind, obj any, v vm.Value) vm.Value {
+	o := &syncOp{kind: kind, obj: obj}
+	o.val = v
+	return o.Value(o)
+}
+
+func (o *syncOp) TypeName() string { return syncOpNames[o.kind] }
+func (*syncOp) Awaitable()         {}
+
+// TryNow completes the operation inside the dispatch loop when it need not wait.
+func (o *syncOp) TryNow(t *vm.Task) (vm.Value, *vm.Error, bool) {
+	if o.used {
+		return vm.Nil, nil, false // Await reports the error
+	}
+	switch o.kind {
+	case opQueuePut:
+		if !o.obj.(*queue).put(o.val) {
+			return vm.Nil, nil, false
+		}
+	case opQueueGet:
+		v, ok := o.obj.(*queue).get()
+		if !ok {
+			return vm.Nil, nil, false
+		}
+		o.used = true
+		return v, nil, true
+	case opEventWait:
+		if !o.obj.(*event).set {
+			return vm.Nil, nil, false
+		}
+	default: // opAcquire
+		s := o.obj.(*semaphore)
+		if s.count == 0 {
+			return vm.Nil, nil, false
+		}
+		s.count--
+		if s.lock {
+			s.holder, _ = t.Data.(scheduler.Waker)
+		}
+	}
+	o.used = true
+	return vm.Nil, nil, true
+}
+
+func (o *syncOp) Await(_ *scheduler.Loop, w scheduler.Waker) scheduler.Canceler {
+	if o.used {
+		w.Wake(vm.Nil, vm.NewError(vm.KindValue, o.TypeName()+"() was already awaited"))
+		return nil
+	}
+	o.used = true
+	switch o.kind {
+	case opQueuePut:
+		q := o.obj.(*queue)
+		if q.put(o.val) {
+			w.Wake(vm.Nil, nil)
+			return nil
+		}
+		return q.putters.add(&o.waiter, w, o.val)
+	case opQueueGet:
+		q := o.obj.(*queue)
+		if v, ok := q.get(); ok {
+			w.Wake(v, nil)
+			return nil
+		}
+		return q.getters.add(&o.waiter, w, vm.Nil)
+	case opEventWait:
+		e := o.obj.(*event)
+		if e.set {
+			w.Wake(vm.Nil, nil)
+			return nil
+		}
+		return e.waiters.add(&o.waiter, w, vm.Nil)
+	default: // opAcquire
+		s := o.obj.(*semaphore)
+		if s.count > 0 {
+			s.count--
+			if s.lock {
+				s.holder = w
+			}
+			w.Wake(vm.Nil, nil)
+			return nil
+		}
+		return s.waiters.add(&o.waiter, w, vm.Nil)
+	}
+}
+
+// WaitFor implements scheduler.WaitDescriber for deadlock reports.
+func (o *syncOp) WaitFor() (string, []scheduler.Waker) {
+	switch o.kind {
+	case opAcquire:
+		s := o.obj.(*semaphore)
+		if s.lock {
+			if s.holder != nil {
+				return "lock held by", []scheduler.Waker{s.holder}
+			}
+			return "lock", nil
+		}
+		return "semaphore.acquire", nil
+	case opQueueGet:
+		return "queue.get (nothing puts)", nil
+	case opQueuePut:
+		return "queue.put (the queue is full and nothing gets)", nil
+	}
+	return "event.wait (nothing sets it)", nil
+}
+
+// ---- event ----
+
+type event struct {
+	set     bool
+	waiters waitList
+}
+
+func (*event) TypeName() string { return "event" }
+
+var eventMethods = map[string]bool{"set": true, "clear": true, "is_set": true, "wait": true}
+
+func (e *event) GetAttr(_ *vm.Task, name string) (vm.Value, error) {
+	if eventMethods[name] {
+		return modutil.BoundMethod(e, name), nil
+	}
+	return vm.Nil, vm.Errorf(vm.KindType, "event has no field or method %s", name)
+}
+
+func (e *event) CallMethod(_ *vm.Task, name string, args []vm.Value) (vm.Value, bool, error) {
+	if !eventMethods[name] {
+		return vm.Nil, false, nil
+	}
+	if err := vm.CheckArgs(name, args, 0, 0); err != nil {
+		return vm.Nil, true, err
+	}
+	switch name {
+	case "set":
+		e.set = true
+		for w := e.waiters.pop(); w != nil; w = e.waiters.pop() {
+			w.w.Wake(vm.Nil, nil)
+		}
+	case "clear":
+		e.set = false
+	case "is_set":
+		return vm.Bool(e.set), true, nil
+	case "wait":
+		return newSyncOp(opEventWait, e, vm.Nil), true, nil
+	}
+	return vm.Nil, true, nil
+}
+
+// ---- queue ----
+
+type queue struct {
+	items   []vm.Value
+	head    int
+	max     int // 0: unbounded
+	getters waitList
+	putters waitList
+}
+
+func (*queue) TypeName() string { return "queue" }
+
+// Len implements vm.Lener.
+func (q *queue) Len() int { return len(q.items) - q.head }
+
+func (q *queue) full() bool { return q.max > 0 && q.Len() >= q.max }
+
+func (q *queue) push(v vm.Value) { q.items = append(q.items, v) }
+
+func (q *queue) shift() vm.Value {
+	v := q.items[q.head]
+	q.items[q.head] = vm.Nil
+	q.head++
+	if q.head == len(q.items) {
+		q.items = q.items[:0]
+		q.head = 0
+	} else if q.head > 1024 && q.head*2 > len(q.items) {
+		n := copy(q.items, q.items[q.head:])
+		clear(q.items[n:])
+		q.items = q.items[:n]
+		q.head = 0
+	}
+	return v
+}
+
+// put adds v, handing it straight to a waiting getter when there is one.
+// It reports false when the queue is full.
+func (q *queue) put(v vm.Value) bool {
+	if g := q.getters.pop(); g != nil {
+		g.w.Wake(v, nil)
+		return true
+	}
+	if q.full() {
+		return false
+	}
+	q.push(v)
+	return true
+}
+
+// get takes the next item; a waiting putter then moves its item in.
+func (q *queue) get() (vm.Value, bool) {
+	if q.Len() == 0 {
+		if p := q.putters.pop(); p != nil { // only with a zero-room queue
+			p.w.Wake(vm.Nil, nil)
+			return p.val, true
+		}
+		return vm.Nil, false
+	}
+	v := q.shift()
+	if p := q.putters.pop(); p != nil {
+		q.push(p.val)
+		p.w.Wake(vm.Nil, nil)
+	}
+	return v, true
+}
+
+// queueArity is the number of arguments of each queue method, -1 for none.
+func queueArity(name string) int {
+	switch name {
+	case "put", "put_nowait":
+		return 1
+	case "get", "get_nowait":
+		return 0
+	}
+	return -1
+}
+
+func (q *queue) GetAttr(_ *vm.Task, name string) (vm.Value, error) {
+	if queueArity(name) >= 0 {
+		return modutil.BoundMethod(q, name), nil
+	}
+	if name == "maxsize" {
+		return vm.Int(int64(q.max)), nil
+	}
+	return vm.Nil, vm.Errorf(vm.KindType, "queue has no field or method %s", name)
+}
+
+// YieldMethodNow does `yield q.get()` / `yield q.put(x)` at once when the queue
+// need not wait.
+func (q *queue) YieldMethodNow(_ *vm.Task, name string, args []vm.Value) (vm.Value, *vm.Error, bool) {
+	switch {
+	case name == "get" && len(args) == 0:
+		if v, ok := q.get(); ok {
+			return v, nil, true
+		}
+	case name == "put" && len(args) == 1:
+		if q.put(args[0]) {
+			return vm.Nil, nil, true
+		}
+	}
+	return vm.Nil, nil, false
+}
+
+func (q *queue) CallMethod(_ *vm.Task, name string, args []vm.Value) (vm.Value, bool, error) {
+	n := queueArity(name)
+	if n < 0 {
+		return vm.Nil, false, nil
+	}
+	if len(args) != n {
+		return vm.Nil, true, vm.ArgError(name, n, n, len(args))
+	}
+	switch name {
+	case "put":
+		return newSyncOp(opQueuePut, q, args[0]), true, nil
+	case "get":
+		return newSyncOp(opQueueGet, q, vm.Nil), true, nil
+	case "put_nowait":
+		if !q.put(args[0]) {
+			return vm.Nil, true, vm.Errorf(vm.KindFull, "queue is full (maxsize %d)", q.max)
+		}
+		return vm.Nil, true, nil
+	default: // get_nowait
+		if v, ok := q.get(); ok {
+			return v, true, nil
+		}
+		return vm.Nil, true, vm.NewError(vm.KindEmpty, "queue is empty")
+	}
+}
+
+// ---- semaphore and lock ----
+
+type semaphore struct {
+	count   int
+	lock    bool
+	waiters waitList
+	holder  scheduler.Waker // a lock's holder, for deadlock reports
+}
+
+func (s *semaphore) TypeName() string {
+	if s.lock {
+		return "lock"
+	}
+	return "semaphore"
+}
+
+var semaphoreMethods = map[string]bool{"acquire": true, "release": true, "locked": true}
+
+func (s *semaphore) GetAttr(_ *vm.Task, name string) (vm.Value, error) {
+	if semaphoreMethods[name] {
+		return modutil.BoundMethod(s, name), nil
+	}
+	if name == "value" {
+		return vm.Int(int64(s.count)), nil
+	}
+	return vm.Nil, vm.Errorf(vm.KindType, "%s has no field or method %s", s.TypeName(), name)
+}
+
+func (s *semaphore) CallMethod(_ *vm.Task, name string, args []vm.Value) (vm.Value, bool, error) {
+	if !semaphoreMethods[name] {
+		return vm.Nil, false, nil
+	}
+	if err := vm.CheckArgs(name, args, 0, 0); err != nil {
+		return vm.Nil, true, err
+	}
+	switch name {
+	case "acquire":
+		return newSyncOp(opAcquire, s, vm.Nil), true, nil
+	case "release":
+		if wt := s.waiters.pop(); wt != nil {
+			if s.lock {
+				s.holder = wt.w
+			}
+			wt.w.Wake(vm.Nil, nil) // the permit passes straight to the next waiter
+			return vm.Nil, true, nil
+		}
+		if s.lock && s.count > 0 {
+			return vm.Nil, true, vm.NewError(vm.KindValue, "release of a lock that is not held")
+		}
+		s.holder = nil
+		s.count++
+		return vm.Nil, true, nil
+	default: // locked
+		return vm.Bool(s.count == 0), true, nil
+	}
+}
