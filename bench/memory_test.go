@@ -1,4 +1,3 @@
-// Package bench holds benchmarks of whole programs that need the event loop.
 package bench
 
 import (

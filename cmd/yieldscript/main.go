@@ -1,5 +1,3 @@
-// Command yieldscript runs YieldScript programs: files, -e code, the REPL, and
-// the disassembler.
 package main
 
 import (
