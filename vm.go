@@ -20,6 +20,7 @@ import (
 	"github.com/yieldscript/yieldscript/lang/vm"
 	"github.com/yieldscript/yieldscript/runtime/scheduler"
 	"github.com/yieldscript/yieldscript/stdlib"
+	"github.com/yieldscript/yieldscript/stdlib/builtins"
 )
 
 // VM is one YieldScript interpreter with its own event loop. Its methods are
@@ -94,6 +95,7 @@ func New(opts Options) *VM {
 		return v
 	}
 	v.loop = l
+	builtins.Install(l)
 	l.SetOutput(out)
 	l.MaxTasks = opts.MaxTasks
 	l.SetVirtualTime(opts.VirtualClock)

@@ -92,8 +92,8 @@ type Loop struct {
 	orphaned []*Group  // ended programs whose other tasks stop after this turn
 }
 
-// New makes a loop for machine m and installs the task builtins (spawn, sleep,
-// all, race, timeout, current_task) in it.
+// New makes a loop for machine m. The script builtins that make tasks and
+// awaitables (spawn, sleep, all, race, ...) are defined by stdlib/builtins.
 func New(m *vm.Machine, stderr io.Writer) (*Loop, error) {
 	p, err := poll.NewPoller()
 	if err != nil {
@@ -108,7 +108,6 @@ func New(m *vm.Machine, stderr io.Writer) (*Loop, error) {
 	l.state.Lock()
 	l.workers.maxQueue = maxQueued
 	l.lookups.max, l.lookups.maxQueue = maxLookups, maxQueued
-	installBuiltins(l)
 	return l, nil
 }
 

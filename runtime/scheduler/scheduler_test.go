@@ -12,6 +12,7 @@ import (
 	"github.com/yieldscript/yieldscript/lang/vm"
 	"github.com/yieldscript/yieldscript/runtime/scheduler"
 	"github.com/yieldscript/yieldscript/stdlib"
+	"github.com/yieldscript/yieldscript/stdlib/builtins"
 )
 
 // harness is a Machine with its Loop, the sync and time modules, and natives a
@@ -33,6 +34,7 @@ func newHarness(t *testing.T, natives map[string]vm.NativeFunc) *harness {
 	}
 	h.l = l
 	t.Cleanup(l.Close)
+	builtins.Install(l)
 	stdlib.Install(h.m, l, []string{"sync", "time"})
 	h.m.SetBuiltin("timers", vm.NewNative("timers", func(*vm.Task, []vm.Value) (vm.Value, error) {
 		return vm.Int(int64(l.TimerCount())), nil
