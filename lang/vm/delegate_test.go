@@ -23,7 +23,6 @@ func runDelegate(t *testing.T, src string, budget int64) (*Task, Status, string)
 	t.Helper()
 	var out bytes.Buffer
 	m := NewMachine(&out, &out)
-	m.Budget = budget
 	m.SetBuiltin("twice", NewNative("twice", func(t *Task, args []Value) (Value, error) {
 		fn, err := testPrelude.Func(t, "apply_twice")
 		if err != nil {
@@ -43,6 +42,7 @@ func runDelegate(t *testing.T, src string, budget int64) (*Task, Status, string)
 	if err != nil {
 		t.Fatal(err)
 	}
+	task.Quota = &Quota{MaxSteps: budget}
 	st := task.Run()
 	m.Flush()
 	return task, st, out.String()

@@ -32,7 +32,6 @@ func FuzzRun(f *testing.F) {
 			return
 		}
 		m := NewMachine(io.Discard, io.Discard)
-		m.Budget = 20000
 		m.MaxDepth = 200
 		prog, err := compile.Compile(file, &compile.Env{Builtins: m.BuiltinNames()})
 		if err != nil {
@@ -43,7 +42,7 @@ func FuzzRun(f *testing.F) {
 			t.Fatalf("NewTask: %v", err)
 		}
 		// s = s + s in a loop needs few steps and much memory: bound that too.
-		task.Quota = &Quota{MaxBytes: 64 << 20}
+		task.Quota = &Quota{MaxSteps: 20000, MaxBytes: 64 << 20}
 		// A run that takes seconds is a hang: fail with the input.
 		watchdog := time.AfterFunc(30*time.Second, func() {
 			panic(fmt.Sprintf("FuzzRun: input still running after 30s:\n%s", src))

@@ -17,8 +17,9 @@ import (
 // json.decode, network reads) add what they allocate. The count is a total
 // over the run, not the memory live at one time.
 type Quota struct {
-	// MaxSteps is the number of steps (as Machine.Budget counts them) the
-	// tasks may run; 0 is no limit.
+	// MaxSteps is the number of steps (loop iterations, calls, and the
+	// instructions of loop bodies, counted every thousand or so) the tasks may
+	// run; 0 is no limit.
 	MaxSteps int64
 	// MaxBytes is the number of bytes the tasks may allocate; 0 is no limit.
 	MaxBytes int64
@@ -34,8 +35,9 @@ func (q *Quota) Steps() int64 { return q.steps }
 func (q *Quota) Bytes() int64 { return q.bytes }
 
 // Interrupt makes the task of the quota that runs next throw err at its next
-// check, once (as Machine.Interrupt, but only for these tasks). Safe from any
-// goroutine.
+// check (within about a thousand loop iterations or calls, or at the next poll
+// of a long native loop), once: the interrupt is consumed when delivered. Safe
+// from any goroutine.
 func (q *Quota) Interrupt(err *Error) { q.interrupt.Store(err) }
 
 // ClearInterrupt undoes Interrupt.

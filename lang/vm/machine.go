@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"io"
 	"os"
-	"sync/atomic"
 
 	"github.com/yieldscript/yieldscript/lang/compile"
 )
@@ -13,12 +12,12 @@ import (
 const DefaultMaxDepth = 10000
 
 // tickInterval is how many loop iterations and calls run between checks of the
-// cancellation flag and the instruction budget.
+// quota (its interrupt and its steps).
 const tickInterval = 1024
 
 // Machine is one YieldScript interpreter: its builtins, modules and limits. A
 // Machine and its tasks belong to one goroutine at a time (the event loop's);
-// only Interrupt may be called from others.
+// another goroutine stops a run through its Quota's Interrupt.
 type Machine struct {
 	Stdout *bufio.Writer
 	Stderr io.Writer
@@ -33,16 +32,12 @@ type Machine struct {
 	// DepthKind, stack_overflow unless a host set its own limit (limit).
 	MaxDepth  int
 	DepthKind string
-	// Budget, when positive, is the number of steps (loop iterations, calls, and
-	// the instructions of loop bodies) the machine may run before throwing kind limit.
-	Budget int64
-	steps  int64
-	tick   int64
+	// tick counts down the steps (loop iterations, calls, and the instructions
+	// of loop bodies) to the next slowTick.
+	tick int64
 	// Watch, when set, publishes the running code to a watchdog and lets it
 	// preempt the running task (watch.go).
 	Watch *Watch
-
-	interrupt atomic.Pointer[Error]
 
 	builtinNames []string
 	builtins     []Value
@@ -116,23 +111,13 @@ func (m *Machine) Builtin(name string) (Value, bool) {
 // BuiltinNames lists the builtins in index order, for the compiler's Env.
 func (m *Machine) BuiltinNames() []string { return m.builtinNames }
 
-// Interrupt makes the task running now throw err at its next check (within
-// about a thousand loop iterations or calls), once: the interrupt is consumed
-// when delivered. Safe from any goroutine.
-func (m *Machine) Interrupt(err *Error) { m.interrupt.Store(err) }
-
-// ClearInterrupt undoes Interrupt.
-func (m *Machine) ClearInterrupt() { m.interrupt.Store(nil) }
-
-// slowTick runs every tickInterval steps: checks interruption and the budget,
-// the machine's and the task's quota's.
+// slowTick runs every tickInterval steps: it checks the task's Quota (its
+// interrupt and its steps) and the task's own Limit. The Quota is the one
+// mechanism for interrupting and bounding a run; the machine has none of its
+// own.
 func (m *Machine) slowTick(t *Task, used int64) *Error {
 	if w := m.Watch; w != nil {
 		w.Note(t)
-	}
-	if e := m.interrupt.Swap(nil); e != nil {
-		m.tick = tickInterval
-		return &Error{Kind: e.Kind, Message: e.Message, Cause: e.Cause}
 	}
 	if t.Quota != nil {
 		if e := t.Quota.tick(used); e != nil {
@@ -144,18 +129,6 @@ func (m *Machine) slowTick(t *Task, used int64) *Error {
 		if e := t.Limit.tickOwn(used); e != nil {
 			m.tick = tickInterval
 			return e
-		}
-	}
-	if m.Budget > 0 {
-		m.steps += used
-		if m.steps >= m.Budget {
-			m.tick = tickInterval
-			return Errorf(KindLimit, "instruction budget of %d steps exhausted", m.Budget)
-		}
-		left := m.Budget - m.steps
-		if left < tickInterval {
-			m.tick = left
-			return nil
 		}
 	}
 	m.tick = tickInterval

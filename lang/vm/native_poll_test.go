@@ -47,28 +47,23 @@ func TestNativeLoopsPollInterrupt(t *testing.T) {
 		{"join", `let parts = ["abc"] * 1000000`, `let r = ",".join(parts)`},
 		{"sort", `let xs = [3, 1, 2] * 200000`, `xs.sort()`},
 	}
-	raise := map[string]func(*Task){
-		"machine": func(task *Task) { task.Machine().Interrupt(NewError(KindCancelled, "host cancelled")) },
-		"quota":   func(task *Task) { task.Quota.Interrupt(NewError(KindCancelled, "host cancelled")) },
-	}
+	armWith := func(task *Task) { task.Quota.Interrupt(NewError(KindCancelled, "host cancelled")) }
 	for _, c := range cases {
-		for how, armWith := range raise {
-			t.Run(c.name+"/"+how, func(t *testing.T) {
-				src := c.setup + "\narm()\n" + c.op + "\nprint(\"not reached\")\n"
-				task, out := newArmedTask(t, src, armWith)
-				task.Quota = &Quota{}
-				st := task.Run()
-				if st != StatusFailed || task.Err.Kind != KindCancelled || task.Err.Message != "host cancelled" {
-					t.Fatalf("status %v, err %v; want failed with cancelled: host cancelled", st, task.Err)
-				}
-				if tb := task.Err.Traceback(); !strings.Contains(tb, "t.ys:3:") {
-					t.Fatalf("interrupt not raised at line 3, the long operation:\n%s", tb)
-				}
-				if s := flushed(task, out); strings.Contains(s, "not reached") {
-					t.Fatalf("ran on after the interrupt: %q", s)
-				}
-			})
-		}
+		t.Run(c.name, func(t *testing.T) {
+			src := c.setup + "\narm()\n" + c.op + "\nprint(\"not reached\")\n"
+			task, out := newArmedTask(t, src, armWith)
+			task.Quota = &Quota{}
+			st := task.Run()
+			if st != StatusFailed || task.Err.Kind != KindCancelled || task.Err.Message != "host cancelled" {
+				t.Fatalf("status %v, err %v; want failed with cancelled: host cancelled", st, task.Err)
+			}
+			if tb := task.Err.Traceback(); !strings.Contains(tb, "t.ys:3:") {
+				t.Fatalf("interrupt not raised at line 3, the long operation:\n%s", tb)
+			}
+			if s := flushed(task, out); strings.Contains(s, "not reached") {
+				t.Fatalf("ran on after the interrupt: %q", s)
+			}
+		})
 	}
 }
 
@@ -76,12 +71,12 @@ func TestNativeLoopsPollInterrupt(t *testing.T) {
 // throws limit instead of completing.
 func TestRepetitionCountsSteps(t *testing.T) {
 	task, _ := newTestTask(t, `let r = [0] * 10000000`)
-	task.Machine().Budget = 10000
+	task.Quota = &Quota{MaxSteps: 10000}
 	if st := task.Run(); st != StatusFailed || task.Err.Kind != KindLimit {
 		t.Fatalf("status %v err %v; want limit", st, task.Err)
 	}
 	task, _ = newTestTask(t, `let r = [0] * 10000000`)
-	task.Machine().Budget = 10000000
+	task.Quota = &Quota{MaxSteps: 10000000}
 	if st := task.Run(); st != StatusDone {
 		t.Fatalf("status %v err %v; want done within a large budget", st, task.Err)
 	}
@@ -90,7 +85,7 @@ func TestRepetitionCountsSteps(t *testing.T) {
 // Repeating an empty list or string is empty at once, whatever the count.
 func TestRepeatEmptyIsImmediate(t *testing.T) {
 	task, out := newTestTask(t, `print(len([] * 9223372036854775807), len("" * 9223372036854775807))`)
-	task.Machine().Budget = 2000
+	task.Quota = &Quota{MaxSteps: 2000}
 	if st := task.Run(); st != StatusDone {
 		t.Fatalf("status %v err %v", st, task.Err)
 	}

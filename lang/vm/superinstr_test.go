@@ -34,7 +34,6 @@ func unfuse(f *compile.Funcode) *compile.Funcode {
 func runForOutput(prog *compile.Program, file string) string {
 	var out bytes.Buffer
 	m := vm.NewMachine(&out, &out) // no standard modules: importing one fails the same way in both runs
-	m.Budget = 50_000_000
 	m.LoadFile = func(path string) (*compile.Program, error) {
 		src, err := os.ReadFile(path)
 		if err != nil {
@@ -50,6 +49,7 @@ func runForOutput(prog *compile.Program, file string) string {
 	if err != nil {
 		return "NewTask: " + err.Error()
 	}
+	task.Quota = &vm.Quota{MaxSteps: 50_000_000}
 	st := task.Run()
 	m.Flush()
 	s := out.String()

@@ -186,18 +186,19 @@ try {
     print("finally ran")
 }
 `)
-	task.Machine().Interrupt(NewError(KindCancelled, "host cancelled"))
+	task.Quota = &Quota{}
+	task.Quota.Interrupt(NewError(KindCancelled, "host cancelled"))
 	if st := task.Run(); st != StatusFailed || task.Err.Kind != KindCancelled {
 		t.Fatalf("status %v err %v", st, task.Err)
 	}
 }
 
-func TestBudgetThrowsLimit(t *testing.T) {
+func TestQuotaStepsThrowLimit(t *testing.T) {
 	task, _ := newTestTask(t, `
 fn spin() { while true {} }
 spin()
 `)
-	task.Machine().Budget = 100000
+	task.Quota = &Quota{MaxSteps: 100000}
 	if st := task.Run(); st != StatusFailed || task.Err.Kind != KindLimit {
 		t.Fatalf("status %v err %v", st, task.Err)
 	}
