@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"runtime"
+	"runtime/debug"
 	"sync/atomic"
 	"time"
 
@@ -115,15 +115,155 @@ func (v *VM) runProgram(ctx context.Context, compileIt func() (*compile.Program,
 // function has returned; tasks it spawned go on running in the VM. Cancelling
 // ctx cancels the call's task and the tasks it spawned, as for RunString.
 // Calls from many goroutines at once are safe; they run one at a time on the
-// VM's loop, interleaved at their yields.
+// VM's loop, interleaved at their yields. When the loop is idle, the call
+// runs on the caller's goroutine instead (see doc/embedding.md).
 func (v *VM) Call(ctx context.Context, name string, args ...any) (any, error) {
-	return v.callValue(ctx, func() (vm.Value, error) {
-		fn, ok := v.main.Global(name)
-		if !ok {
-			return vm.Nil, fmt.Errorf("yieldscript: Call: no function named %s is defined", name)
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if err := v.callable(ctx); err != nil {
+		return nil, err
+	}
+	if v.enter() {
+		return v.callNow(ctx, name, args)
+	}
+	return v.callValue(ctx, func() (vm.Value, error) { return v.global(name) }, args)
+}
+
+// callable reports why no call can start now, if one cannot.
+func (v *VM) callable(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if v.loopErr != nil {
+		return v.loopErr
+	}
+	if v.closed.Load() {
+		return ErrClosed
+	}
+	return nil
+}
+
+// global is the function Call calls. On the loop.
+func (v *VM) global(name string) (vm.Value, error) {
+	fn, ok := v.main.Global(name)
+	if !ok {
+		return vm.Nil, fmt.Errorf("yieldscript: Call: no function named %s is defined", name)
+	}
+	return fn, nil
+}
+
+// callNow is Call run on the caller's goroutine, which holds the loop's lock
+// (enter): the function's task starts and runs here until it returns or
+// first waits. A call that ends here makes no channel, closure or task of its
+// own (the scheduler reuses those of the last call: Loop.Recycle); one that
+// waits is left to the loop, and Call waits for its end as a queued call does.
+func (v *VM) callNow(ctx context.Context, name string, args []any) (out any, err error) {
+	v.direct.Add(1)
+	entered := true
+	defer func() {
+		if entered {
+			v.leave(false)
 		}
-		return fn, nil
-	}, args)
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("yieldscript: internal error: %v\n%s", r, debug.Stack())
+		}
+	}()
+	fn, err := v.global(name)
+	if err != nil {
+		return nil, err
+	}
+	if err := callableValue(fn); err != nil {
+		return nil, err
+	}
+	vals := v.argBuf[:0]
+	for i, a := range args {
+		x, err := v.toValue(a)
+		if err != nil {
+			clear(vals)
+			return nil, fmt.Errorf("yieldscript: Call: argument %d: %w", i+1, err)
+		}
+		vals = append(vals, x)
+	}
+	q := v.spareQuota
+	v.spareQuota = nil
+	if q == nil {
+		q = &vm.Quota{MaxSteps: v.opts.MaxSteps, MaxBytes: v.opts.MaxAlloc}
+	} else {
+		q.Reset()
+	}
+	stop := noWatch
+	var running *groupRef
+	if ctx.Done() != nil {
+		running = &groupRef{}
+		stop = v.watch(ctx, func() {
+			if g := running.g; g != nil && !g.Ended() {
+				g.Cancel(cancelError(ctx))
+			}
+		}, q)
+	}
+	g, err := v.loop.StartNow(fn, vals, scheduler.GroupOptions{Quota: q})
+	clear(vals)
+	v.argBuf = vals[:0]
+	if err != nil {
+		stop()
+		return nil, wrapError(err, ctx)
+	}
+	if running != nil {
+		running.g = g
+	}
+	if g.Ended() {
+		out, err = v.callOutcome(ctx, g)
+		if !stop() {
+			// Nothing but this call saw the group, its task or the quota
+			// (a cancellation from ctx would have): the next call may
+			// reuse them.
+			v.loop.Recycle(g)
+			v.spareQuota = q
+		}
+		return out, err
+	}
+	// The task waits: the loop finishes it, and reads the outcome there.
+	var late any
+	done := make(chan error, 1)
+	g.SetOnEnd(func(g *scheduler.Group) {
+		done <- protect(func() error {
+			var err error
+			late, err = v.callOutcome(ctx, g)
+			return err
+		})
+	})
+	entered = false
+	v.leave(true)
+	err = v.result(done)
+	stop()
+	return late, err
+}
+
+// groupRef is the group a run's cancellation applies to, once it has started.
+type groupRef struct{ g *scheduler.Group }
+
+// callableValue reports why fn cannot be called from the host, if it cannot.
+func callableValue(fn vm.Value) error {
+	switch fn.Kind() {
+	case vm.KFunc:
+		return nil
+	case vm.KNative:
+		return fmt.Errorf("yieldscript: Call: %s is a Go function: call it from Go directly", fn.AsNative().Name)
+	}
+	return fmt.Errorf("yieldscript: Call: cannot call %s", fn.TypeName())
+}
+
+// callOutcome is the result of a call's group that ended. On the loop.
+func (v *VM) callOutcome(ctx context.Context, g *scheduler.Group) (any, error) {
+	if code, ok := g.ExitCode(); ok {
+		return nil, &ExitError{Code: code}
+	}
+	val, err := g.Main().Result()
+	if err != nil {
+		return nil, wrapError(err, ctx)
+	}
+	return v.fromValue(val)
 }
 
 // callValue runs the function lookup gives (on the loop) as the main task of
@@ -164,18 +304,11 @@ func (v *VM) runGroup(ctx context.Context, program bool, start func() (vm.Value,
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	if err := ctx.Err(); err != nil {
+	if err := v.callable(ctx); err != nil {
 		return err
 	}
-	if v.loopErr != nil {
-		return v.loopErr
-	}
-	if v.closed.Load() {
-		return ErrClosed
-	}
-	tid, mine := v.lockThread()
-	if mine {
-		runtime.UnlockOSThread()
+	entered := v.enter()
+	if !entered && v.onLoop() {
 		return ErrReentrant
 	}
 	q := &vm.Quota{MaxSteps: v.opts.MaxSteps, MaxBytes: v.opts.MaxAlloc}
@@ -209,24 +342,21 @@ func (v *VM) runGroup(ctx context.Context, program bool, start func() (vm.Value,
 		}
 	}, q)
 	defer stop()
-	if v.loop.TryEnter() {
-		// The loop is idle: the call runs here, on the caller's thread, as
-		// far as it can without waiting; what is left the loop finishes.
-		v.directTid.Store(tid)
+	if entered {
+		// The loop is idle: the run starts here, on the caller's
+		// goroutine, and goes as far as it can without waiting; what is
+		// left the loop finishes.
 		v.direct.Add(1)
 		start1()
 		var err error
 		if g != nil {
 			err = v.loop.RunReady()
 		}
-		v.directTid.Store(0)
-		runtime.UnlockOSThread()
-		v.loop.Leave(g != nil && !g.Ended())
+		v.leave(g != nil && !g.Ended())
 		if err != nil {
 			return err
 		}
 	} else {
-		runtime.UnlockOSThread()
 		v.loop.Post(start1)
 	}
 	err := v.result(done)
@@ -270,10 +400,10 @@ func (v *VM) outcome(ctx context.Context, g *scheduler.Group, program bool, resu
 // interrupt stops a task busy computing (one that keeps the loop from
 // answering for 100 ms). A script that swallows the cancellation and keeps
 // computing is interrupted again every 100 ms until the run ends. The
-// returned function stops watching.
-func (v *VM) watch(ctx context.Context, cancel func(), q *vm.Quota) func() {
+// returned function stops watching, and reports whether ctx had ended.
+func (v *VM) watch(ctx context.Context, cancel func(), q *vm.Quota) (stop func() (ended bool)) {
 	if ctx.Done() == nil {
-		return func() {}
+		return noWatch
 	}
 	done := make(chan struct{})
 	finished := make(chan struct{})
@@ -305,10 +435,15 @@ func (v *VM) watch(ctx context.Context, cancel func(), q *vm.Quota) func() {
 			v.loop.Post(func() { answered.Store(true) })
 		}
 	})
-	return func() {
+	return func() bool {
 		close(done)
 		if !stopAfter() {
 			<-finished // the watcher ran: wait until it has stopped
+			return true
 		}
+		return false
 	}
 }
+
+// noWatch is watch's answer for a context that never ends.
+func noWatch() bool { return false }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -205,5 +206,117 @@ fn echo(port, lines) {
 	}
 	if x, _, _ := v.Global("calls"); x != int64(200) {
 		t.Errorf("calls = %v", x)
+	}
+}
+
+// A call of a plain function that runs directly reuses the task, group and
+// quota of the call before it (scheduler.Loop.Recycle): it allocates nothing
+// but what the caller's own arguments need.
+func TestDirectCallAllocations(t *testing.T) {
+	v, _ := newTestVM(t, Options{})
+	run(t, v, `fn add(a, b) { return a + b }`)
+	ctx := context.Background()
+	var allocs float64
+	for try := 0; try < 5; try++ {
+		before := v.direct.Load()
+		allocs = testing.AllocsPerRun(200, func() {
+			if r, err := v.Call(ctx, "add", 1, 2); err != nil || r != int64(3) {
+				t.Fatal(r, err)
+			}
+		})
+		if v.direct.Load()-before < 201 {
+			continue // the loop was busy now and then: some calls queued
+		}
+		if allocs <= 1 { // the variadic arguments
+			return
+		}
+	}
+	t.Fatalf("a direct call allocates %v times", allocs)
+}
+
+// What one call leaves never shows in the next, though they share a task:
+// the task a script kept is its own, errors and exits end only their call,
+// each call counts its steps from zero, and arguments land where they should.
+func TestDirectCallsReuseNothingVisible(t *testing.T) {
+	v, _ := newTestVM(t, Options{MaxSteps: 100_000, Modules: AllModules})
+	run(t, v, `import os
+let kept = []
+fn keep() { kept.push(current_task()); return len(kept) }
+fn shown() { return [kept[0].id != kept[1].id, kept[0].done() and kept[1].done()] }
+fn fail(x) { throw error("bad " + str(x), "value") }
+fn leave(code) { os.exit(code) }
+fn opt(a, b = 10, *rest) { return [a, b, rest] }
+fn deep(n) {
+    if n == 0 { return 0 }
+    return 1 + deep(n - 1)
+}
+fn count(n) {
+    let s = 0
+    for i in range(n) { s += i }
+    return s
+}
+let children = 0
+fn spawner() { spawn(fn() { children += 1 }); return "spawned" }
+fn got_children() { return children }`)
+	ctx := context.Background()
+	call := func(name string, args ...any) any {
+		t.Helper()
+		r, err := v.Call(ctx, name, args...)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		return r
+	}
+	call("keep")
+	call("keep")
+	if r := fmt.Sprint(call("shown")); r != "[true true]" {
+		t.Errorf("kept tasks: %s", r)
+	}
+	for i := range 3 {
+		_, err := v.Call(ctx, "fail", i)
+		if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("bad %d", i)) {
+			t.Fatalf("fail %d: %v", i, err)
+		}
+		var ee *ExitError
+		if _, err := v.Call(ctx, "leave", i+3); !errors.As(err, &ee) || ee.Code != i+3 {
+			t.Fatalf("leave %d: %v", i, err)
+		}
+	}
+	if r := fmt.Sprint(call("opt", 1)); r != "[1 10 []]" {
+		t.Errorf("opt(1) = %s", r)
+	}
+	if r := fmt.Sprint(call("opt", 1, 2, 3, 4)); r != "[1 2 [3 4]]" {
+		t.Errorf("opt(1, 2, 3, 4) = %s", r)
+	}
+	if r := call("deep", 500); r != int64(500) {
+		t.Errorf("deep(500) = %v", r)
+	}
+	if r := call("deep", 3); r != int64(3) {
+		t.Errorf("deep(3) = %v", r)
+	}
+	// Each call has the whole step allowance: two calls each using most of
+	// it both succeed; one that needs more fails alone.
+	for range 2 {
+		if r := call("count", 10_000); r != int64(49_995_000) {
+			t.Fatalf("count = %v", r)
+		}
+	}
+	if _, err := v.Call(ctx, "count", 1_000_000); err == nil || !strings.Contains(err.Error(), "limit") {
+		t.Fatalf("count past the limit: %v", err)
+	}
+	if r := call("count", 10); r != int64(45) {
+		t.Errorf("count after the limit = %v", r)
+	}
+	for range 3 {
+		if r := call("spawner"); r != "spawned" {
+			t.Fatalf("spawner = %v", r)
+		}
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for call("got_children") != int64(3) {
+		if time.Now().After(deadline) {
+			t.Fatalf("children = %v", call("got_children"))
+		}
+		time.Sleep(time.Millisecond)
 	}
 }

@@ -53,7 +53,7 @@ func TestUnsupportedErrorText(t *testing.T) {
 	}
 }
 
-// goroutineID (the loop check on systems without gettid) tells goroutines
+// goroutineID (curg on architectures without its assembly) tells goroutines
 // apart and is stable within one.
 func TestGoroutineID(t *testing.T) {
 	a := goroutineID()
@@ -74,6 +74,40 @@ func TestGoroutineID(t *testing.T) {
 	for _, id := range ids {
 		if id == 0 || seen[id] {
 			t.Fatalf("goroutine IDs not distinct: %d among %v (main %d)", id, ids, a)
+		}
+		seen[id] = true
+	}
+}
+
+// curg (how a host call marks the goroutine running loop work) is stable
+// within a goroutine and differs between goroutines alive at once.
+func TestCurg(t *testing.T) {
+	a := curg()
+	if a == 0 || curg() != a {
+		t.Fatalf("curg: %#x then %#x", a, curg())
+	}
+	ids := make([]uintptr, 8)
+	var started, check sync.WaitGroup
+	check.Add(1)
+	var wg sync.WaitGroup
+	for i := range ids {
+		started.Add(1)
+		wg.Go(func() {
+			ids[i] = curg()
+			started.Done()
+			check.Wait() // all alive at once
+			if curg() != ids[i] {
+				t.Errorf("curg changed within goroutine %d", i)
+			}
+		})
+	}
+	started.Wait()
+	check.Done()
+	wg.Wait()
+	seen := map[uintptr]bool{a: true}
+	for _, id := range ids {
+		if id == 0 || seen[id] {
+			t.Fatalf("curg not distinct: %#x among %#x (main %#x)", id, ids, a)
 		}
 		seen[id] = true
 	}

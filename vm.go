@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -39,14 +38,18 @@ type VM struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 
-	stop      chan struct{} // closed by Close: the loop stops
-	served    chan struct{} // closed when the loop has stopped
-	loopTid   atomic.Int64  // threadID of the loop (locked to its OS thread)
-	directTid atomic.Int64  // threadID of a host call running directly (locked to it), or 0
-	direct    atomic.Int64  // calls that ran directly (tests read it)
-	closeOnce sync.Once
-	closed    atomic.Bool
-	loopErr   error
+	stop    chan struct{}  // closed by Close: the loop stops
+	served  chan struct{}  // closed when the loop has stopped
+	loopG   atomic.Uintptr // curg of the loop's goroutine
+	directG atomic.Uintptr // curg of a host goroutine running loop work directly, or 0
+	direct  atomic.Int64   // calls that ran directly (tests read it)
+	// argBuf and spareQuota are what the next direct call reuses (callNow);
+	// they belong to whoever holds the loop's lock.
+	argBuf     []vm.Value
+	spareQuota *vm.Quota
+	closeOnce  sync.Once
+	closed     atomic.Bool
+	loopErr    error
 
 	// busyAfter is how long the loop may go without answering after a run's
 	// context ends before the task computing is interrupted (watch); 0 is
@@ -113,14 +116,10 @@ func New(opts Options) *VM {
 	started := make(chan struct{})
 	go func() {
 		defer close(v.served)
-		// Locked here too, so that the thread is still ours when loopTid is
-		// cleared (another goroutine may run on it afterwards).
-		runtime.LockOSThread()
-		defer runtime.UnlockOSThread()
-		v.loopTid.Store(threadID())
+		v.loopG.Store(curg())
 		close(started)
 		l.Serve(v.stop)
-		v.loopTid.Store(0)
+		v.loopG.Store(0)
 	}()
 	<-started
 	return v
@@ -203,22 +202,30 @@ func (v *VM) Close() error {
 }
 
 // onLoop reports whether the caller runs loop work: it is the loop's goroutine,
-// or a host goroutine running a call directly (see runGroup), inside a Go
-// function a script called. Both are locked to their OS thread, which runs no
-// other goroutine meanwhile.
+// or a host goroutine running a call directly (see enter), inside a Go
+// function a script called.
 func (v *VM) onLoop() bool {
-	_, mine := v.lockThread()
-	runtime.UnlockOSThread()
-	return mine
+	g := curg()
+	return g == v.loopG.Load() || g == v.directG.Load()
 }
 
-// lockThread locks the calling goroutine to its thread and returns the
-// thread's id, and whether that thread is running loop work (onLoop). The
-// caller unlocks the thread.
-func (v *VM) lockThread() (tid int64, mine bool) {
-	runtime.LockOSThread()
-	tid = threadID()
-	return tid, tid == v.loopTid.Load() || tid == v.directTid.Load()
+// enter takes the loop's lock when the loop is idle (blocked in its wait, or
+// between turns), for the caller to run loop work on its own goroutine, and
+// marks the goroutine as the loop's for onLoop. It reports false when the
+// loop is busy, or the caller already runs loop work (then the lock is held
+// by the caller itself). Give the lock back with leave.
+func (v *VM) enter() bool {
+	if !v.loop.TryEnter() {
+		return false
+	}
+	v.directG.Store(curg())
+	return true
+}
+
+// leave gives back the lock enter took; wake is as for scheduler.Loop.Leave.
+func (v *VM) leave(wake bool) {
+	v.directG.Store(0)
+	v.loop.Leave(wake)
 }
 
 // do runs fn on the loop and returns its error. A panic in fn becomes an
@@ -232,20 +239,14 @@ func (v *VM) do(fn func() error) error {
 	if v.closed.Load() {
 		return ErrClosed
 	}
-	tid, mine := v.lockThread()
-	if mine {
-		runtime.UnlockOSThread()
-		return protect(fn)
-	}
-	if v.loop.TryEnter() {
-		v.directTid.Store(tid)
+	if v.enter() {
 		err := protect(fn)
-		v.directTid.Store(0)
-		runtime.UnlockOSThread()
-		v.loop.Leave(false)
+		v.leave(false)
 		return err
 	}
-	runtime.UnlockOSThread()
+	if v.onLoop() {
+		return protect(fn)
+	}
 	done := make(chan error, 1)
 	v.loop.Post(func() { done <- protect(fn) })
 	return v.result(done)

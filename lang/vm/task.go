@@ -87,6 +87,9 @@ type Task struct {
 	Limit *Quota
 	// tail is the call a native asked for with TailCall.
 	tail tailCall
+	// keep: the task keeps its stack and frames when it finishes, for
+	// Machine.Reuse (reuse.go).
+	keep bool
 }
 
 // callInfo is what the call fast path reads of a Proto, computed when the
@@ -390,6 +393,10 @@ func (t *Task) throw(e *Error) Status {
 
 func (t *Task) finish() {
 	t.finished = true
+	if t.keep {
+		t.release()
+		return
+	}
 	t.frames = nil
 	t.handlers = nil
 	t.stack = nil

@@ -90,6 +90,8 @@ type Loop struct {
 	serving  bool      // Serve is turning the loop (serve.go)
 	groups   []*Group  // groups not yet ended (serve.go)
 	orphaned []*Group  // ended programs whose other tasks stop after this turn
+
+	direct directCalls // what host calls run at once reuse (direct.go)
 }
 
 // New makes a loop for machine m. The script builtins that make tasks and

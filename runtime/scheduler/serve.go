@@ -164,7 +164,9 @@ func (g *Group) end() {
 	if g.opts.OnEnd != nil {
 		g.opts.OnEnd(g)
 	}
-	close(g.done)
+	if g.done != nil { // StartNow's groups have none
+		close(g.done)
+	}
 }
 
 // exited ends the group of t, which called os.exit: the other tasks of the
