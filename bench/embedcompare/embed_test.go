@@ -4,6 +4,11 @@
 //
 //	cd bench/embedcompare && go test -bench . -benchtime 2s
 //
+// Besides ns/op (wall time), each benchmark reports cpu-ns/op: the process's
+// CPU time (user and system, every thread) per operation, which stays
+// meaningful on a machine busy with other work, where wall time also counts
+// the time the benchmark waited for a core.
+//
 // It is a module of its own so that the main module does not depend on the
 // other interpreters.
 package embedcompare
@@ -11,13 +16,31 @@ package embedcompare
 import (
 	"context"
 	"io"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/dop251/goja"
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/yieldscript/yieldscript"
 )
+
+// cpuTime is the CPU time the process has used so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// reportCPU makes b report cpu-ns/op from the CPU time used since start.
+func reportCPU(b *testing.B, start time.Duration) {
+	if b.N > 0 {
+		b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
+	}
+}
 
 // ---- YieldScript ----
 
@@ -43,6 +66,7 @@ fn call_go(n) {
 func BenchmarkGoToScript_YieldScript(b *testing.B) {
 	v := newYS(b)
 	ctx := context.Background()
+	defer reportCPU(b, cpuTime())
 	for b.Loop() {
 		if r, err := v.Call(ctx, "add", 1, 2); err != nil || r != int64(3) {
 			b.Fatal(r, err)
@@ -53,6 +77,7 @@ func BenchmarkGoToScript_YieldScript(b *testing.B) {
 func BenchmarkScriptToGo_YieldScript(b *testing.B) {
 	v := newYS(b)
 	b.ResetTimer()
+	defer reportCPU(b, cpuTime())
 	if _, err := v.Call(context.Background(), "call_go", b.N); err != nil {
 		b.Fatal(err)
 	}
@@ -83,6 +108,7 @@ end`)
 func BenchmarkGoToScript_GopherLua(b *testing.B) {
 	L := newLua(b)
 	add := L.GetGlobal("add")
+	defer reportCPU(b, cpuTime())
 	for b.Loop() {
 		if err := L.CallByParam(lua.P{Fn: add, NRet: 1, Protect: true}, lua.LNumber(1), lua.LNumber(2)); err != nil {
 			b.Fatal(err)
@@ -97,6 +123,7 @@ func BenchmarkGoToScript_GopherLua(b *testing.B) {
 func BenchmarkScriptToGo_GopherLua(b *testing.B) {
 	L := newLua(b)
 	b.ResetTimer()
+	defer reportCPU(b, cpuTime())
 	if err := L.CallByParam(lua.P{Fn: L.GetGlobal("call_go"), NRet: 1, Protect: true}, lua.LNumber(b.N)); err != nil {
 		b.Fatal(err)
 	}
@@ -130,6 +157,7 @@ func BenchmarkGoToScript_Goja(b *testing.B) {
 		b.Fatal("add is not a function")
 	}
 	one, two := r.ToValue(1), r.ToValue(2)
+	defer reportCPU(b, cpuTime())
 	for b.Loop() {
 		v, err := add(goja.Undefined(), one, two)
 		if err != nil || v.ToInteger() != 3 {
@@ -142,6 +170,7 @@ func BenchmarkScriptToGo_Goja(b *testing.B) {
 	r := newGoja(b)
 	callGo, _ := goja.AssertFunction(r.Get("call_go"))
 	b.ResetTimer()
+	defer reportCPU(b, cpuTime())
 	if _, err := callGo(goja.Undefined(), r.ToValue(b.N)); err != nil {
 		b.Fatal(err)
 	}
