@@ -8,6 +8,8 @@
 #   PROGRAMS=coroutine,spawn,spawn_sched bench/run.sh
 #   bench/run.sh echo --contenders go-epoll-1thread,node-net,yieldscript-echo --scenarios 100x64
 #   bench/run.sh idle                  # memory per idle connection (bench_io.py)
+#   bench/run.sh workers               # HTTP hello with --workers 1 and 2 beside Node cluster (workers_http.py)
+#   bench/run.sh workers --runs 5 --workers 1,2,4
 #   INSTALL=1 bench/run.sh             # first apt-get the anchors that are missing
 #
 # The table is written to bench/results/latest.md; copy the parts worth keeping
@@ -15,11 +17,20 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
-anchors=${ANCHORS:-$root/../shared/bench/anchors}
-[ -d "$anchors" ] || { echo "no anchors at $anchors (set ANCHORS=...)" >&2; exit 2; }
 
 mode=vm
-case "${1:-}" in vm|echo|http|idle) mode=$1; shift ;; esac
+case "${1:-}" in vm|echo|http|idle|workers) mode=$1; shift ;; esac
+
+if [ "$mode" = workers ]; then
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+  (cd "$root" && go build -o "$work/yieldscript" ./cmd/yieldscript)
+  python3 "$here/workers_http.py" --yieldscript "$work/yieldscript" "$@"
+  exit 0
+fi
+
+anchors=${ANCHORS:-$root/../shared/bench/anchors}
+[ -d "$anchors" ] || { echo "no anchors at $anchors (set ANCHORS=...)" >&2; exit 2; }
 
 if [ "${INSTALL:-0}" = 1 ]; then
   apt-get update -qq && apt-get install -y -qq lua5.4 luajit wrk time python3-uvloop >/dev/null
