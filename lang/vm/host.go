@@ -38,8 +38,10 @@ type MethodCaller interface {
 
 // MethodYielder is an object whose methods return awaitables that can often
 // complete at once: for `yield obj.name(args)`, YieldMethodNow either does the
-// whole operation (done is true: the yield gives v or throws err) or does
-// nothing, and the method is called and awaited as usual.
+// whole operation (done is true: the yield gives v or throws err), or parks
+// the task (t.Park, done false: the task stops with StatusPark on the call and
+// its driver runs the call again when it may complete), or does nothing, and
+// the method is called and awaited as usual.
 type MethodYielder interface {
 	YieldMethodNow(t *Task, name string, args []Value) (v Value, err *Error, done bool)
 }

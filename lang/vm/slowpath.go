@@ -171,6 +171,7 @@ func (t *Task) exec(ins uint32) Status {
 			// neither an awaitable object nor a trip through the scheduler.
 			if my, ok := recv.AsObject().(MethodYielder); ok && nextIsYield(fr) {
 				r, e, done := my.YieldMethodNow(t, p.Names[nameIdx], s[sp-argc:sp])
+				t.retrying = false
 				if done {
 					if e == nil && r.k == KStr {
 						e = t.chargeValue(r) // a read that completed at once
@@ -183,6 +184,13 @@ func (t *Task) exec(ins uint32) Status {
 					s[sp-1] = r
 					fr.ip = unsafe.Add(fr.ip, 4) // the YIELD is done too
 					break
+				}
+				if t.parking {
+					// It must wait, and parked the task: stop on the call,
+					// which Retry runs again.
+					t.parking, t.parked = false, true
+					t.Awaiting = recv
+					return StatusPark
 				}
 			}
 			if mc, ok := recv.AsObject().(MethodCaller); ok {

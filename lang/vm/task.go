@@ -24,6 +24,11 @@ const (
 	// StatusYieldBare: a bare `yield`; resume it with Resume(Nil) once the other
 	// ready tasks have run.
 	StatusYieldBare
+	// StatusPark: `yield obj.m(args)` must wait and the object parked the task
+	// itself (Park) instead of making an awaitable: the task stopped with its
+	// pc still on the call, Awaiting holds obj. Retry runs the call again (the
+	// wait is over), Throw throws at it (cancelled).
+	StatusPark
 
 	// statusRunning is exec's answer when the dispatch loop should go on.
 	statusRunning Status = -1
@@ -71,6 +76,10 @@ type Task struct {
 	// preempted: the task yielded at a back-edge or call because its watchdog
 	// asked it to; it resumes without a yield value.
 	preempted bool
+	// parking: a YieldMethodNow called Park; parked: the task stopped with
+	// StatusPark and has not been retried or thrown at since; retrying: Retry
+	// runs the call again and it has not reached YieldMethodNow yet.
+	parking, parked, retrying bool
 
 	// Result is the value the task returned (StatusDone).
 	Result Value
@@ -276,10 +285,35 @@ func (t *Task) Resume(v Value) Status {
 	return t.run(nil)
 }
 
-// Throw continues a task suspended at a yield by throwing err there.
+// Park is for a MethodYielder whose YieldMethodNow finds that the operation
+// must wait (its driver has recorded what for): it then returns done false
+// and the task stops with StatusPark, its pc still on the call, instead of
+// calling the method and yielding an awaitable.
+func (t *Task) Park() { t.parking = true }
+
+// Retry continues a task stopped with StatusPark by running the call again.
+func (t *Task) Retry() Status {
+	if !t.parked {
+		panic("vm: Retry on a task that is not parked")
+	}
+	t.parked, t.retrying = false, true
+	t.Awaiting = Nil
+	fr := &t.frames[len(t.frames)-1]
+	fr.ip = unsafe.Add(fr.ip, -4) // back on the call
+	return t.run(nil)
+}
+
+// Retrying reports, to a YieldMethodNow, that this call is the one the task
+// parked on, run again by Retry (so the object may go on from where the call
+// stopped, as a sendall that sent part of its data).
+func (t *Task) Retrying() bool { return t.retrying }
+
+// Throw continues a task suspended at a yield (or parked on a call) by
+// throwing err there.
 func (t *Task) Throw(err *Error) Status {
 	t.Awaiting = Nil
 	t.preempted = false
+	t.parked, t.retrying = false, false
 	return t.run(err)
 }
 

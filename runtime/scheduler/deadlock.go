@@ -25,6 +25,9 @@ type waitEdge struct {
 
 // waitFor describes what waiting task t waits for.
 func (t *Task) waitFor() waitEdge {
+	if t.parked {
+		return waitEdge{what: t.parkedOn}
+	}
 	v := t.vt.Awaiting
 	if v.Kind() != vm.KObject {
 		return waitEdge{what: describeAwaited(v)}

@@ -47,7 +47,11 @@ func (l *Loop) Snapshot() []TaskInfo {
 			}
 		}
 		if t.state == stateWaiting {
-			info.On = describeAwaited(t.vt.Awaiting)
+			if t.parked {
+				info.On = t.parkedOn
+			} else {
+				info.On = describeAwaited(t.vt.Awaiting)
+			}
 		}
 		out = append(out, info)
 	}

@@ -105,38 +105,83 @@ func (f *FD) release(m Mode, closed bool) {
 	}
 }
 
-type fdWait struct {
-	f *FD
-	m Mode
+// readSlot and writeSlot cancel the wait on one slot of an FD: a pointer
+// conversion, so that handing out the Canceler allocates nothing.
+type (
+	readSlot  FD
+	writeSlot FD
+)
+
+func (s *readSlot) Cancel()  { (*FD)(s).unpark(Read) }
+func (s *writeSlot) Cancel() { (*FD)(s).unpark(Write) }
+
+// unpark empties the slot for mode m without waking its waiter.
+func (f *FD) unpark(m Mode) {
+	if s := f.slot(m); *s != nil {
+		*s = nil
+		f.l.ioWaits--
+	}
 }
 
-func (c fdWait) Cancel() {
-	if s := c.f.slot(c.m); *s != nil {
-		*s = nil
-		c.f.l.ioWaits--
+// canceler is the Canceler of the wait on the slot for mode m.
+func (f *FD) canceler(m Mode) Canceler {
+	if m == Write {
+		return (*writeSlot)(f)
 	}
+	return (*readSlot)(f)
+}
+
+// take puts w on the slot for mode m. It fails with kind closed on a closed
+// descriptor and with kind io when another task waits on the slot.
+func (f *FD) take(m Mode, w Waker) *vm.Error {
+	if f.closed {
+		return vm.NewError(vm.KindClosed, "connection is closed")
+	}
+	s := f.slot(m)
+	if *s != nil {
+		if m == Write {
+			return vm.NewError(vm.KindIO, "another task is already writing to this connection")
+		}
+		return vm.NewError(vm.KindIO, "another task is already reading from this connection")
+	}
+	*s = w
+	f.l.ioWaits++
+	return nil
 }
 
 // Wait wakes w (with nil) when the descriptor may be ready for mode m
 // (readable or writable), or with kind closed if it is closed meanwhile. One
-// task at a time may wait for each mode; another gets kind io.
+// task at a time may wait for each mode; another gets kind io. This is the
+// wait of an awaitable (an operation inside timeout or race); a task's own
+// `yield` on an operation parks instead (Park).
 func (f *FD) Wait(m Mode, w Waker) Canceler {
-	if f.closed {
-		w.Wake(vm.Nil, vm.NewError(vm.KindClosed, "connection is closed"))
+	if err := f.take(m, w); err != nil {
+		w.Wake(vm.Nil, err)
 		return nil
 	}
-	s := f.slot(m)
-	if *s != nil {
-		msg := "another task is already reading from this connection"
-		if m == Write {
-			msg = "another task is already writing to this connection"
-		}
-		w.Wake(vm.Nil, vm.NewError(vm.KindIO, msg))
-		return nil
+	return f.canceler(m)
+}
+
+// Park is the wait of an attempt function called by a MethodYielder for
+// `yield obj.m(args)` in task vt: the operation found the descriptor not ready
+// for mode m, so vt parks on the slot for m, with its pc still on the call
+// (vm.Task.Park), and when the poller reports the descriptor ready the call
+// runs again. Nothing is allocated. what names the operation (conn.recv) for
+// task dumps and deadlock reports. It returns the error the yield throws
+// instead: kind closed on a closed descriptor, kind io when another task waits
+// on the slot, kind type when vt is not a task of this loop.
+func (f *FD) Park(vt *vm.Task, m Mode, what string) *vm.Error {
+	t, ok := vt.Data.(*Task)
+	if !ok || t.l != f.l || t.state != stateRunning {
+		return vm.NewError(vm.KindType, "cannot wait for a connection here")
 	}
-	*s = w
-	f.l.ioWaits++
-	return fdWait{f, m}
+	if err := f.take(m, t); err != nil {
+		return err
+	}
+	t.canceler = f.canceler(m)
+	t.parkedOn = what
+	vt.Park()
+	return nil
 }
 
 // Close closes the descriptor; waiting tasks get kind closed.

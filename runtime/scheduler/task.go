@@ -35,7 +35,9 @@ type Task struct {
 	canceler  Canceler
 	inAwait   bool // inside Awaitable.Await: a Wake now completes synchronously
 	wokeSync  bool
-	handedOff bool // ready with the value its wait completed with
+	handedOff bool   // ready with the value its wait completed with
+	parked    bool   // waiting on a descriptor's slot, its pc on the call (FD.Park)
+	parkedOn  string // the operation it parked in, as a task dump names it
 
 	cancelRequested bool
 	joiners         []Waker
@@ -167,7 +169,7 @@ func (t *Task) Wake(v vm.Value, err *vm.Error) {
 		t.wokeSync = true
 		return
 	}
-	t.handedOff = err == nil
+	t.handedOff = err == nil && !t.parked
 	t.state = stateReady
 	t.l.ready.push(t)
 }
@@ -249,7 +251,13 @@ func (l *Loop) step(t *Task) {
 	case t.err != nil:
 		err := t.err
 		t.err = nil
+		t.parked = false
 		st = t.vt.Throw(err)
+	case t.parked:
+		// The descriptor it parked on is ready: run the call again.
+		t.parked = false
+		t.val = vm.Nil
+		st = t.vt.Retry()
 	default:
 		v := t.val
 		t.val = vm.Nil
@@ -283,6 +291,21 @@ func (l *Loop) step(t *Task) {
 			t.state = stateReady
 			t.val = vm.Nil
 			l.ready.push(t)
+			l.current = nil
+			return
+		case vm.StatusPark:
+			// The call's attempt found its descriptor not ready and parked
+			// the task on it (FD.Park); readiness runs the call again.
+			if t.cancelRequested {
+				t.cancelRequested = false
+				t.canceler.Cancel()
+				t.canceler = nil
+				st = t.vt.Throw(vm.NewError(vm.KindCancelled, fmt.Sprintf("task %d was cancelled", t.id)))
+				continue
+			}
+			t.state = stateWaiting
+			t.parked = true
+			l.stepEnded(t, false)
 			l.current = nil
 			return
 		case vm.StatusYield:

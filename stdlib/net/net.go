@@ -79,6 +79,11 @@ type listener struct {
 	host string
 	tls  *tls.Config // nil for plain TCP
 	path string      // a Unix socket's path (see unix.go), else ""
+	// The accept errors in a row: the back-off after them and how many were
+	// retried at once (see tryAccept); delay is a back-off YieldMethodNow
+	// found needed, left for the accept() operation to wait out.
+	backoff, delay time.Duration
+	quick          int
 }
 
 func (n *netLib) listen(_ *vm.Task, args []vm.Value) (vm.Value, error) {
@@ -143,7 +148,7 @@ func (ln *listener) GetAttr(_ *vm.Task, name string) (vm.Value, error) {
 	case "path":
 		return vm.Str(ln.path), nil
 	case "accept":
-		return modutil.NoArgs("accept", func() (vm.Value, error) { return ioOp("listener.accept", ln.fd, ln.acceptAttempt()), nil }), nil
+		return modutil.NoArgs("accept", func() (vm.Value, error) { return ioOp("listener.accept", ln.fd, ln.acceptAttempt), nil }), nil
 	case "close":
 		return modutil.NoArgs("close", func() (vm.Value, error) {
 			ln.fd.Close()
@@ -161,7 +166,7 @@ var sysAccept = poll.Accept
 // the next tries back off as for EMFILE.
 const maxQuickRetries = 64
 
-// acceptAttempt makes the attempt function of one accept. An error about
+// tryAccept is one attempt of an accept. An error about
 // one pending connection (the peer gave up, the network went down, the new
 // socket could not be registered with the poller) or about resources (out of
 // descriptors or memory) does not end the accept: the connection is dropped,
@@ -170,53 +175,92 @@ const maxQuickRetries = 64
 // 1 s) for the others so that the loop does not spin. The first error of a
 // streak that is not a peer's is reported on stderr. Only an error about the
 // listening socket itself ends the accept with kind io.
-func (ln *listener) acceptAttempt() attemptFunc {
-	var backoff time.Duration
-	quick := 0
-	wait := func(err error) (vm.Value, *vm.Error, waitKind, time.Duration) {
-		quick = 0
-		if backoff == 0 {
-			ln.n.l.Report(fmt.Sprintf("net: accept on %s: %v (still accepting)", net.JoinHostPort(ln.host, poll.Port(ln.port)), err))
-		}
-		backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
-		return vm.Nil, nil, waitTimer, backoff
+func (ln *listener) tryAccept() (vm.Value, *vm.Error, waitKind, time.Duration) {
+	if ln.fd.Closed() {
+		return vm.Nil, vm.NewError(vm.KindClosed, "listener is closed"), done, 0
 	}
-	return func() (vm.Value, *vm.Error, waitKind, time.Duration) {
-		if ln.fd.Closed() {
-			return vm.Nil, vm.NewError(vm.KindClosed, "listener is closed"), done, 0
+	nfd, _, err := sysAccept(ln.fd.Fd)
+	switch {
+	case err == nil:
+		f, rerr := ln.n.l.Register(nfd)
+		if rerr != nil {
+			poll.Close(nfd)
+			return ln.backOff(fmt.Errorf("registering the new connection: %w", rerr))
 		}
-		nfd, _, err := sysAccept(ln.fd.Fd)
-		switch {
-		case err == nil:
-			f, rerr := ln.n.l.Register(nfd)
-			if rerr != nil {
-				poll.Close(nfd)
-				return wait(fmt.Errorf("registering the new connection: %w", rerr))
-			}
-			backoff, quick = 0, 0
-			if ln.tls != nil {
-				// The handshake runs at the conn's first read or write, in
-				// the task that uses it, not here in the accept loop.
-				c := ln.n.newConn(f)
-				newTLSConn(c, ln.tls, true)
-				return vm.ObjectValue(c), nil, done, 0
-			}
-			return ln.n.wrapConn(f), nil, done, 0
-		case err == syscall.EAGAIN:
-			return vm.Nil, nil, waitRead, 0
-		case err == syscall.EBADF || err == syscall.EINVAL || err == syscall.ENOTSOCK || err == syscall.EOPNOTSUPP || err == syscall.EFAULT:
-			// The listening socket itself cannot accept.
-			return vm.Nil, modutil.IOError("accept", err), done, 0
-		case err == syscall.EINTR || err == syscall.ECONNABORTED || err == syscall.EPROTO || err == syscall.EPERM ||
-			err == syscall.ENETDOWN || err == syscall.ENETUNREACH || err == syscall.EHOSTDOWN || err == syscall.EHOSTUNREACH ||
-			err == errNoNet || err == syscall.ENOPROTOOPT || err == syscall.ETIMEDOUT:
-			// A pending connection failed before it was taken: take the next.
-			if quick++; quick <= maxQuickRetries {
-				return vm.Nil, nil, retry, 0
-			}
+		ln.backoff, ln.quick = 0, 0
+		if ln.tls != nil {
+			// The handshake runs at the conn's first read or write, in
+			// the task that uses it, not here in the accept loop.
+			c := ln.n.newConn(f)
+			newTLSConn(c, ln.tls, true)
+			return vm.ObjectValue(c), nil, done, 0
 		}
-		return wait(err)
+		return ln.n.wrapConn(f), nil, done, 0
+	case err == syscall.EAGAIN:
+		return vm.Nil, nil, waitRead, 0
+	case err == syscall.EBADF || err == syscall.EINVAL || err == syscall.ENOTSOCK || err == syscall.EOPNOTSUPP || err == syscall.EFAULT:
+		// The listening socket itself cannot accept.
+		return vm.Nil, modutil.IOError("accept", err), done, 0
+	case err == syscall.EINTR || err == syscall.ECONNABORTED || err == syscall.EPROTO || err == syscall.EPERM ||
+		err == syscall.ENETDOWN || err == syscall.ENETUNREACH || err == syscall.EHOSTDOWN || err == syscall.EHOSTUNREACH ||
+		err == errNoNet || err == syscall.ENOPROTOOPT || err == syscall.ETIMEDOUT:
+		// A pending connection failed before it was taken: take the next.
+		if ln.quick++; ln.quick <= maxQuickRetries {
+			return vm.Nil, nil, retry, 0
+		}
 	}
+	return ln.backOff(err)
+}
+
+// backOff is tryAccept's answer to an error it goes past after a delay.
+func (ln *listener) backOff(err error) (vm.Value, *vm.Error, waitKind, time.Duration) {
+	ln.quick = 0
+	if ln.backoff == 0 {
+		ln.n.l.Report(fmt.Sprintf("net: accept on %s: %v (still accepting)", net.JoinHostPort(ln.host, poll.Port(ln.port)), err))
+	}
+	ln.backoff = min(max(2*ln.backoff, 5*time.Millisecond), time.Second)
+	return vm.Nil, nil, waitTimer, ln.backoff
+}
+
+// acceptAttempt is the attempt function of the accept() operation.
+func (ln *listener) acceptAttempt() (vm.Value, *vm.Error, waitKind, time.Duration) {
+	if d := ln.delay; d > 0 {
+		ln.delay = 0
+		return vm.Nil, nil, waitTimer, d
+	}
+	return ln.tryAccept()
+}
+
+// YieldMethodNow does `yield ln.accept()`: it accepts at once, or parks the
+// task on the listening socket until a connection comes (the accept then
+// runs again). A back-off after errors needs a timer: that is left to the
+// accept() operation.
+func (ln *listener) YieldMethodNow(t *vm.Task, name string, args []vm.Value) (vm.Value, *vm.Error, bool) {
+	if name != "accept" || len(args) != 0 || ln.delay > 0 {
+		return vm.Nil, nil, false
+	}
+	for {
+		v, err, wait, d := ln.tryAccept()
+		switch wait {
+		case done:
+			return v, err, true
+		case retry:
+			continue
+		case waitRead:
+			return parkOn(t, ln.fd, scheduler.Read, "listener.accept")
+		}
+		ln.delay = d
+		return vm.Nil, nil, false
+	}
+}
+
+// parkOn parks task t on fd's slot for mode m (see scheduler.FD.Park): the
+// answer of a YieldMethodNow whose attempt must wait.
+func parkOn(t *vm.Task, fd *scheduler.FD, m scheduler.Mode, what string) (vm.Value, *vm.Error, bool) {
+	if err := fd.Park(t, m, what); err != nil {
+		return vm.Nil, err, true
+	}
+	return vm.Nil, nil, false
 }
 
 // ---- connect ----
@@ -379,9 +423,8 @@ type conn struct {
 	local, peer string
 	buf         []byte // received, not yet consumed
 	eof         bool
-	// Left by YieldMethodNow for the operation made right after it.
-	mustWait   waitKind
-	sentPrefix int
+	// sent is what a sendall parked by YieldMethodNow has sent so far.
+	sent int
 	// streak counts the operations in a row that completed without waiting.
 	streak int
 	tls    *tlsConn // nil for plain TCP
@@ -560,40 +603,65 @@ func (c *conn) recvAttempt(n int) (vm.Value, *vm.Error, waitKind) {
 	return vm.Nil, modutil.IOError("recv", rerr), done
 }
 
-// YieldMethodNow does `yield c.recv(n)` and `yield c.sendall(s)` at once when
-// the socket need not be waited for. When it must wait, it leaves what it
-// learned (nothing to read; the bytes already sent) for the operation the
-// method call then makes.
-func (c *conn) YieldMethodNow(_ *vm.Task, name string, args []vm.Value) (vm.Value, *vm.Error, bool) {
-	if c.streak >= maxStreak || c.tls != nil {
+// YieldMethodNow does `yield c.recv(n)`, `yield c.send(s)` and `yield
+// c.sendall(s)` without an operation object: the attempt completes at once
+// (data there, room in the socket buffer), or parks the task on the socket's
+// reader or writer slot, and readiness runs the call again (a sendall goes on
+// from what it had sent).
+func (c *conn) YieldMethodNow(t *vm.Task, name string, args []vm.Value) (vm.Value, *vm.Error, bool) {
+	if c.streak >= maxStreak || c.tls != nil || len(args) != 1 {
 		// time to let the others run (see maxStreak), or TLS (see tls.go)
 		return vm.Nil, nil, false
 	}
+	var v vm.Value
+	var err *vm.Error
+	var wait waitKind
 	switch {
-	case name == "recv" && len(args) == 1 && args[0].Kind() == vm.KInt && args[0].AsInt() >= 1:
-		v, err, wait := c.recvAttempt(int(args[0].AsInt()))
-		if wait == done {
-			c.streak++
-			return v, err, true
+	case name == "recv" && args[0].Kind() == vm.KInt && args[0].AsInt() >= 1:
+		v, err, wait = c.recvAttempt(int(args[0].AsInt()))
+	case (name == "sendall" || name == "send") && args[0].Kind() == vm.KStr:
+		if !t.Retrying() {
+			c.sent = 0
 		}
-		c.mustWait, c.streak = wait, 0
-	case name == "sendall" && len(args) == 1 && args[0].Kind() == vm.KStr && !c.fd.Closed():
-		data := modutil.BytesOf(args[0].AsStr())
-		if len(data) == 0 {
-			return vm.Nil, nil, true
-		}
-		k, werr := poll.Write(c.fd.Fd, data)
-		switch {
-		case k == len(data):
-			c.streak++
-			return vm.Nil, nil, true
-		case k > 0:
-			c.sentPrefix = k
-		case werr != syscall.EAGAIN:
-			return vm.Nil, modutil.IOError(name, werr), true
-		}
+		v, err, wait = c.write(name, modutil.BytesOf(args[0].AsStr()), &c.sent, name == "sendall")
+	default:
+		return vm.Nil, nil, false
 	}
-	return vm.Nil, nil, false
+	if wait == done {
+		c.streak++
+		return v, err, true
+	}
+	c.streak = 0
+	if wait == waitWrite {
+		return parkOn(t, c.fd, scheduler.Write, "conn."+name)
+	}
+	return parkOn(t, c.fd, scheduler.Read, "conn.recv")
+}
+
+// write is one attempt of send (all false) or sendall on a plain socket:
+// *sent counts the bytes of data sent by earlier attempts.
+func (c *conn) write(name string, data []byte, sent *int, all bool) (vm.Value, *vm.Error, waitKind) {
+	if c.fd.Closed() {
+		return vm.Nil, errConnClosed(), done
+	}
+	for *sent < len(data) {
+		k, werr := poll.Write(c.fd.Fd, data[*sent:])
+		if k > 0 {
+			*sent += k
+			if !all {
+				break
+			}
+			continue
+		}
+		if werr == syscall.EAGAIN {
+			return vm.Nil, nil, waitWrite
+		}
+		return vm.Nil, modutil.IOError(name, werr), done
+	}
+	if all {
+		return vm.Nil, nil, done
+	}
+	return vm.Int(int64(*sent)), nil, done
 }
 
 func (c *conn) call(name string, args []vm.Value) (vm.Value, error) {
@@ -613,13 +681,10 @@ func (c *conn) call(name string, args []vm.Value) (vm.Value, error) {
 		if err != nil {
 			return vm.Nil, err
 		}
-		op := c.op("conn.recv", func() (vm.Value, *vm.Error, waitKind, time.Duration) {
+		return opValue(c.op("conn.recv", func() (vm.Value, *vm.Error, waitKind, time.Duration) {
 			v, err, wait := c.recvAttempt(n)
 			return v, err, wait, 0
-		})
-		// YieldMethodNow may just have found nothing to read.
-		op.tried, c.mustWait = c.mustWait, done
-		return op.Value(op), nil
+		})), nil
 	case "readline", "read_until":
 		delim := "\n"
 		if name == "read_until" {
@@ -690,42 +755,18 @@ func (c *conn) call(name string, args []vm.Value) (vm.Value, error) {
 		data := modutil.BytesOf(args[0].AsStr())
 		all := name == "sendall"
 		sent := 0
-		if all { // YieldMethodNow may have sent a first part
-			sent, c.sentPrefix = c.sentPrefix, 0
-		}
 		return opValue(c.op("conn."+name, func() (vm.Value, *vm.Error, waitKind, time.Duration) {
-			for {
-				if c.fd.Closed() {
-					return vm.Nil, vm.NewError(vm.KindClosed, "connection is closed"), done, 0
+			if c.tls != nil && !c.fd.Closed() {
+				if err, wait := c.tlsSend(data, &sent); err != nil || wait != done {
+					return vm.Nil, err, wait, 0
 				}
-				if c.tls != nil {
-					if err, wait := c.tlsSend(data, &sent); err != nil || wait != done {
-						return vm.Nil, err, wait, 0
-					}
-					if all {
-						return vm.Nil, nil, done, 0
-					}
-					return vm.Int(int64(sent)), nil, done, 0
+				if all {
+					return vm.Nil, nil, done, 0
 				}
-				if sent == len(data) {
-					if all {
-						return vm.Nil, nil, done, 0
-					}
-					return vm.Int(int64(sent)), nil, done, 0
-				}
-				k, werr := poll.Write(c.fd.Fd, data[sent:])
-				if k > 0 {
-					sent += k
-					if !all {
-						return vm.Int(int64(sent)), nil, done, 0
-					}
-					continue
-				}
-				if werr == syscall.EAGAIN {
-					return vm.Nil, nil, waitWrite, 0
-				}
-				return vm.Nil, modutil.IOError(name, werr), done, 0
+				return vm.Int(int64(sent)), nil, done, 0
 			}
+			v, err, wait := c.write(name, data, &sent, all)
+			return v, err, wait, 0
 		})), nil
 	}
 }
@@ -812,7 +853,7 @@ func (*ioOperation) Awaitable()         {}
 // TryNow makes the first attempt inside the dispatch loop: data already there,
 // or room in the socket buffer, completes the yield without the scheduler.
 func (o *ioOperation) TryNow(*vm.Task) (vm.Value, *vm.Error, bool) {
-	if o.used || o.tried != done || o.yieldFirst {
+	if o.used || o.yieldFirst {
 		return vm.Nil, nil, false
 	}
 	for {

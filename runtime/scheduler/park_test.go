@@ -1,0 +1,157 @@
+//go:build linux
+
+package scheduler_test
+
+import (
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/yieldscript/yieldscript/lang/vm"
+	"github.com/yieldscript/yieldscript/runtime/scheduler"
+)
+
+// pipeReader is a module object whose `yield p.next()` reads one byte from a
+// pipe the loop watches: the attempt completes at once when a byte is there
+// (the yield gives the byte, or nil at the end of the pipe) and otherwise
+// parks the task on the pipe's reader slot. Each time it parks it writes a
+// byte to ack, for the Go side to wait on.
+type pipeReader struct {
+	vm.ObjectHeader
+	fd  *scheduler.FD
+	ack int
+}
+
+func (*pipeReader) TypeName() string { return "pipe" }
+
+func (p *pipeReader) YieldMethodNow(t *vm.Task, name string, _ []vm.Value) (vm.Value, *vm.Error, bool) {
+	var b [1]byte
+	n, err := unix.Read(p.fd.Fd, b[:])
+	switch {
+	case n == 1:
+		return vm.Int(int64(b[0])), nil, true
+	case err == unix.EAGAIN:
+		if e := p.fd.Park(t, scheduler.Read, "pipe.next"); e != nil {
+			return vm.Nil, e, true
+		}
+		if p.ack >= 0 {
+			unix.Write(p.ack, b[:])
+		}
+		return vm.Nil, nil, false
+	case err != nil:
+		return vm.Nil, vm.NewError(vm.KindIO, err.Error()), true
+	}
+	return vm.Nil, nil, true // the end of the pipe
+}
+
+// pipeHarness is a harness with pipe(), which gives a pipeReader on a new
+// pipe whose write end goes to the test (on w) with the ack pipe's read end.
+func pipeHarness(t *testing.T, ack bool) (h *harness, w chan [2]int) {
+	w = make(chan [2]int, 4)
+	h = newHarness(t, map[string]vm.NativeFunc{
+		"pipe": func(*vm.Task, []vm.Value) (vm.Value, error) {
+			var p, a [2]int
+			if err := unix.Pipe2(p[:], unix.O_NONBLOCK|unix.O_CLOEXEC); err != nil {
+				return vm.Nil, err
+			}
+			a[0], a[1] = -1, -1
+			if ack {
+				if err := unix.Pipe2(a[:], unix.O_CLOEXEC); err != nil {
+					return vm.Nil, err
+				}
+				t.Cleanup(func() { unix.Close(a[0]); unix.Close(a[1]) })
+			}
+			f, err := h.l.Register(p[0])
+			if err != nil {
+				return vm.Nil, err
+			}
+			w <- [2]int{p[1], a[0]}
+			return vm.ObjectValue(&pipeReader{fd: f, ack: a[1]}), nil
+		},
+	})
+	return h, w
+}
+
+// A task whose attempt must wait parks on the descriptor's slot, and the
+// poller's report runs the attempt again: the whole round (the loop wakes in
+// epoll_wait, finds the FD from the event, re-runs the call, the task reads
+// and parks again) allocates nothing.
+func TestParkedWaitAllocatesNothing(t *testing.T) {
+	h, pipes := pipeHarness(t, true)
+	done := make(chan *scheduler.Task, 1)
+	go func() {
+		done <- h.run(t, `
+let p = pipe()
+let n = 0
+while (yield p.next()) != nil {
+    n += 1
+}
+print(n)
+`, time.Minute)
+	}()
+	var fds [2]int
+	select {
+	case fds = <-pipes:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the script did not start")
+	}
+	w, ack := fds[0], fds[1]
+	var b [1]byte
+	if _, err := unix.Read(ack, b[:]); err != nil { // parked
+		t.Fatal(err)
+	}
+	// A round: a byte wakes the task, which reads it and parks again.
+	round := func() {
+		b[0] = 'x'
+		if _, err := unix.Write(w, b[:]); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := unix.Read(ack, b[:]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 10 { // warm up: the loop's buffers reach their size
+		round()
+	}
+	allocs := testing.AllocsPerRun(200, round)
+	unix.Close(w)
+	<-done
+	if got := h.out.String(); got != "211\n" {
+		t.Errorf("the script read %q bytes, want 211", got)
+	}
+	if allocs != 0 {
+		t.Errorf("a parked wait and its wake-up allocate %v times per round, want 0", allocs)
+	}
+}
+
+// A parked task that is cancelled leaves the slot free: another task then
+// parks on it and reads; a second reader while one is parked gets kind io.
+func TestParkedWaitCancelled(t *testing.T) {
+	h, pipes := pipeHarness(t, false)
+	h.m.SetBuiltin("feed", vm.NewNative("feed", func(*vm.Task, []vm.Value) (vm.Value, error) {
+		fds := <-pipes // pipe() was called: its write end is here
+		unix.Write(fds[0], []byte("y"))
+		unix.Close(fds[0])
+		return vm.Nil, nil
+	}))
+	h.ok(t, `
+let p = pipe()
+let a = spawn(fn() { yield p.next() })
+yield
+try {
+    yield p.next()
+} catch e {
+    print(e.kind, e.message)
+}
+a.cancel()
+try {
+    yield a
+} catch e {
+    print("a:", e.kind)
+}
+feed()
+print((yield p.next()))
+print((yield p.next()))
+`, lines("io another task is already reading from this connection", "a: cancelled", "121", "nil"))
+}
