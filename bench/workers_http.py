@@ -6,9 +6,10 @@
     python3 bench/workers_http.py --yieldscript ./yieldscript --runs 5 --workers 1,2,4
 
 (bench/run.sh workers builds the binary and runs this.) For each round, and
-each server in turn, a fresh server starts (unpinned: it may use every core),
-an unmeasured wrk run warms it, then `wrk -t1 -cC -dDs --latency` measures it,
-pinned to CPU 0 as the shared harness pins its load generator. Server CPU is
+each server in turn, a fresh server starts (unpinned, so that it may use every
+core, unless --server-cpus pins it), an unmeasured wrk run warms it, then
+`wrk -t1 -cC -dDs --latency` measures it, pinned to CPU 0 as the shared
+harness pins its load generator. Server CPU is
 read from /proc/PID/stat over the measured window and summed over every
 thread of the server and every process it started (Node's cluster workers),
 so "CPU µs per request" counts all of a server's work, and stays meaningful
@@ -163,6 +164,8 @@ def main():
     ap.add_argument("--duration", type=int, default=5, help="seconds of measured wrk load")
     ap.add_argument("--warmup", type=int, default=2, help="seconds of unmeasured wrk load first")
     ap.add_argument("--conns", type=int, default=100)
+    ap.add_argument("--server-cpus", default="",
+                    help="pin the servers to these CPUs (taskset -c LIST, e.g. 1-7); default unpinned")
     ap.add_argument("--port", type=int, default=int(os.environ.get("ANCHOR_BASE_PORT", "23000")))
     ap.add_argument("--out", default=os.path.join(HERE, "results", "workers.md"))
     args = ap.parse_args()
@@ -171,15 +174,16 @@ def main():
     if "yieldscript" in servers and not args.yieldscript:
         sys.exit("give the yieldscript binary: --yieldscript PATH (or YIELDSCRIPT=PATH)")
 
+    pin = ["taskset", "-c", args.server_cpus] if args.server_cpus else []
     contenders = []
     for name in servers:
         for n in counts:
             if name == "yieldscript":
-                argv = [os.path.abspath(args.yieldscript), "--workers", str(n),
+                argv = pin + [os.path.abspath(args.yieldscript), "--workers", str(n),
                         os.path.join(HERE, "servers", "http_hello.ys"), "{port}"]
                 contenders.append({"name": name, "workers": n, "argv": argv, "sockets": n})
             elif name == "node-cluster":
-                argv = [args.node, os.path.join(HERE, "servers", "http_cluster_node.js"), "{port}", str(n)]
+                argv = pin + [args.node, os.path.join(HERE, "servers", "http_cluster_node.js"), "{port}", str(n)]
                 contenders.append({"name": name, "workers": n, "argv": argv, "sockets": 1})
             else:
                 sys.exit(f"unknown server {name} (yieldscript, node-cluster)")
@@ -208,7 +212,9 @@ def main():
     load = os.getloadavg()
     L = [f"### HTTP/1.1 keep-alive hello world with workers: wrk -t1 -c{args.conns} -d{args.duration}s "
          f"after an unmeasured {args.warmup} s run, median of {args.runs} rounds\n",
-         f"wrk pinned to CPU {CLIENT_CPU}; servers unpinned, on {os.cpu_count()} CPUs. Server CPU is "
+         f"wrk pinned to CPU {CLIENT_CPU}; servers "
+         f"{'pinned to CPUs ' + args.server_cpus if args.server_cpus else 'unpinned'}, on a machine of "
+         f"{os.cpu_count()} CPUs. Server CPU is "
          f"utime+stime from /proc/PID/stat over the measured window, summed over the server's threads and "
          f"child processes. Load average at the end: {load[0]:.1f}.\n",
          "| server | workers | req/s | p50 µs | server CPU (cores) | CPU µs per request | "
