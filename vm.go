@@ -113,6 +113,7 @@ func New(opts Options) *VM {
 	if opts.ImportRoot != "" {
 		m.LoadFile = v.loadFile
 	}
+	m.LoadSource = loadSource(m)
 	started := make(chan struct{})
 	go func() {
 		defer close(v.served)
@@ -305,6 +306,22 @@ func (v *VM) loadFile(path string) (*compile.Program, error) {
 		return nil, err
 	}
 	return prog, nil
+}
+
+// loadSource is m's LoadSource hook: it parses and compiles the source of a
+// module written partly in YieldScript against the module's globals.
+func loadSource(m *vm.Machine) vm.LoadSourceFunc {
+	return func(file string, src []byte, mod *vm.Module, mainName string) (vm.Value, error) {
+		f, err := parser.ParseFile(file, src)
+		if err != nil {
+			return vm.Nil, err
+		}
+		prog, err := compile.Compile(f, &compile.Env{Globals: mod.Names(), Builtins: m.BuiltinNames(), MainName: mainName})
+		if err != nil {
+			return vm.Nil, err
+		}
+		return m.Load(prog, mod), nil
+	}
 }
 
 func compileSource(name string, src []byte, env *compile.Env) (*compile.Program, error) {

@@ -54,6 +54,9 @@ type Machine struct {
 	// ResolvePath turns an import path written in file `from` into the path given to
 	// LoadFile and used as the cache key.
 	ResolvePath func(from, path string) string
+	// LoadSource compiles YieldScript source for the modules written partly in
+	// it (source.go); nil when the host has no compiler.
+	LoadSource LoadSourceFunc
 
 	// Args is os.args.
 	Args []string
