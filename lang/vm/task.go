@@ -89,6 +89,10 @@ type Task struct {
 	Awaiting Value
 	// Data belongs to whoever drives the task (the scheduler).
 	Data any
+	// Spare belongs to the host objects the task waits on: one of them may
+	// keep there an awaitable the task has finished waiting for, to reuse for
+	// the task's next `yield obj.m(args)` instead of allocating a new one.
+	Spare any
 	// Quota, when set, is the allowance the task shares with others (limits.go).
 	Quota *Quota
 	// Limit, when set, is the task's own budget (a script's t.limit), checked

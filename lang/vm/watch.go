@@ -4,18 +4,22 @@ import "sync/atomic"
 
 // Watch lets a goroutine other than the loop's (a watchdog) see where the
 // machine's running task is, and ask it to yield, without a lock in the
-// dispatch loop: the loop publishes the running function and pc through
-// atomics at its budget checks (Machine.slowTick, every 1,024 or so steps) and
-// whenever the scheduler starts a task (Note), and reads Preempt only at the
-// checks of back-edges and calls that already run then.
+// dispatch loop: the driver numbers its steps in Step, and the loop publishes
+// the running function and pc through atomics at its budget checks
+// (Machine.slowTick, every 1,024 or so steps), with the step they were seen
+// in. Preempt is read only at the checks of back-edges and calls that already
+// run then.
 type Watch struct {
 	// Preempt, set by the watchdog, makes the running task yield at the next
 	// budget check of a loop back-edge or a call into a script function, as
 	// a bare yield would. Natives are never interrupted.
 	Preempt atomic.Bool
+	// Step is the number the driver gives the step it runs (0 between steps).
+	Step atomic.Uint64
 
-	proto atomic.Pointer[Proto]
-	pc    atomic.Int64
+	proto    atomic.Pointer[Proto]
+	pc       atomic.Int64
+	seenStep atomic.Uint64
 }
 
 // Note publishes where task t is now (its innermost frame). Call it on the
@@ -25,16 +29,18 @@ func (w *Watch) Note(t *Task) {
 		fr := &t.frames[n-1]
 		w.proto.Store(fr.cl.proto)
 		w.pc.Store(int64(fr.pc() - 1))
-		return
+	} else {
+		w.proto.Store(nil)
 	}
-	w.proto.Store(nil)
+	w.seenStep.Store(w.Step.Load())
 }
 
-// Seen is the function, file and line last published (ok false if none).
+// Seen is the function, file and line last published during step (ok false
+// if nothing was, as for a step that has spent its time in one native call).
 // Safe from any goroutine.
-func (w *Watch) Seen() (fn, file string, line int, ok bool) {
+func (w *Watch) Seen(step uint64) (fn, file string, line int, ok bool) {
 	p := w.proto.Load()
-	if p == nil {
+	if p == nil || w.seenStep.Load() != step {
 		return "", "", 0, false
 	}
 	pc := int(w.pc.Load())

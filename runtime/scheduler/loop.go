@@ -340,6 +340,9 @@ func (l *Loop) runReady() {
 		}
 		l.step(t)
 	}
+	if wd := l.watch; wd != nil {
+		wd.idle()
+	}
 }
 
 // ---- ready queue ----

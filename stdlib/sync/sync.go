@@ -286,6 +286,10 @@ type queue struct {
 	max     int // 0: unbounded
 	getters waitList
 	putters waitList
+	// fused is the task whose `yield q.get()` or `yield q.put(x)`
+	// YieldMethodNow could not complete: the method call that follows at once
+	// makes that yield's operation, which nothing else can hold.
+	fused *vm.Task
 }
 
 func (*queue) TypeName() string { return "queue" }
@@ -367,7 +371,7 @@ func (q *queue) GetAttr(_ *vm.Task, name string) (vm.Value, error) {
 
 // YieldMethodNow does `yield q.get()` / `yield q.put(x)` at once when the queue
 // need not wait.
-func (q *queue) YieldMethodNow(_ *vm.Task, name string, args []vm.Value) (vm.Value, *vm.Error, bool) {
+func (q *queue) YieldMethodNow(t *vm.Task, name string, args []vm.Value) (vm.Value, *vm.Error, bool) {
 	switch {
 	case name == "get" && len(args) == 0:
 		if v, ok := q.get(); ok {
@@ -378,10 +382,30 @@ func (q *queue) YieldMethodNow(_ *vm.Task, name string, args []vm.Value) (vm.Val
 			return vm.Nil, nil, true
 		}
 	}
+	q.fused = t
 	return vm.Nil, nil, false
 }
 
-func (q *queue) CallMethod(_ *vm.Task, name string, args []vm.Value) (vm.Value, bool, error) {
+// op makes the awaitable of q.get() or q.put(v). The operation of a fused
+// `yield q.get()` is the task's spare: the script never holds it, and the
+// task, running again, no longer waits for its previous one, so one object
+// serves all the task's waits on queues.
+func (q *queue) op(t *vm.Task, kind syncKind, v vm.Value) vm.Value {
+	if t == nil || q.fused != t {
+		return newSyncOp(kind, q, v)
+	}
+	q.fused = nil
+	o, _ := t.Spare.(*syncOp)
+	if o == nil {
+		o = &syncOp{}
+		t.Spare = o
+	}
+	*o = syncOp{kind: kind, obj: q}
+	o.val = v
+	return o.Value(o)
+}
+
+func (q *queue) CallMethod(t *vm.Task, name string, args []vm.Value) (vm.Value, bool, error) {
 	n := queueArity(name)
 	if n < 0 {
 		return vm.Nil, false, nil
@@ -391,9 +415,9 @@ func (q *queue) CallMethod(_ *vm.Task, name string, args []vm.Value) (vm.Value, 
 	}
 	switch name {
 	case "put":
-		return newSyncOp(opQueuePut, q, args[0]), true, nil
+		return q.op(t, opQueuePut, args[0]), true, nil
 	case "get":
-		return newSyncOp(opQueueGet, q, vm.Nil), true, nil
+		return q.op(t, opQueueGet, vm.Nil), true, nil
 	case "put_nowait":
 		if !q.put(args[0]) {
 			return vm.Nil, true, vm.Errorf(vm.KindFull, "queue is full (maxsize %d)", q.max)
