@@ -63,6 +63,23 @@ const MaxRepr = 1 << 24
 // otherwise overflow the Go stack).
 const MaxReprDepth = 1000
 
+// reprEnter reports whether writeRepr may write the list or map v, whose
+// enclosing containers are seen: not when it is nested too deeply ("...") or
+// is one of them, a cycle (cycle, "[...]" or "{...}", is written instead).
+func reprEnter(b *strings.Builder, v Value, seen []unsafe.Pointer, cycle string) bool {
+	if len(seen) >= MaxReprDepth {
+		b.WriteString("...")
+		return false
+	}
+	for _, p := range seen {
+		if p == v.p {
+			b.WriteString(cycle)
+			return false
+		}
+	}
+	return true
+}
+
 func writeRepr(b *strings.Builder, v Value, seen []unsafe.Pointer) {
 	if b.Len() > MaxRepr {
 		if !strings.HasSuffix(b.String(), "...") {
@@ -84,17 +101,10 @@ func writeRepr(b *strings.Builder, v Value, seen []unsafe.Pointer) {
 	case KFloat:
 		b.WriteString(FormatFloat(v.AsFloat()))
 	case KStr:
-		quote(b, v.AsStr())
+		Quote(b, v.AsStr(), QuoteRepr)
 	case KList:
-		if len(seen) >= MaxReprDepth {
-			b.WriteString("...")
+		if !reprEnter(b, v, seen, "[...]") {
 			return
-		}
-		for _, p := range seen {
-			if p == v.p {
-				b.WriteString("[...]")
-				return
-			}
 		}
 		seen = append(seen, v.p)
 		b.WriteByte('[')
@@ -106,29 +116,15 @@ func writeRepr(b *strings.Builder, v Value, seen []unsafe.Pointer) {
 		}
 		b.WriteByte(']')
 	case KMap:
-		if len(seen) >= MaxReprDepth {
-			b.WriteString("...")
+		if !reprEnter(b, v, seen, "{...}") {
 			return
 		}
-		for _, p := range seen {
-			if p == v.p {
-				b.WriteString("{...}")
-				return
-			}
-		}
 		seen = append(seen, v.p)
-		m := v.AsMap()
 		b.WriteByte('{')
-		first := true
-		for i := 0; i < m.Slots(); i++ {
-			k, x, ok := m.Entry(i)
-			if !ok {
-				continue
-			}
-			if !first {
-				b.WriteString(", ")
-			}
-			first = false
+		sep := ""
+		for k, x := range v.AsMap().All() {
+			b.WriteString(sep)
+			sep = ", "
 			writeRepr(b, k, seen)
 			b.WriteString(": ")
 			writeRepr(b, x, seen)
@@ -163,45 +159,102 @@ func writeRepr(b *strings.Builder, v Value, seen []unsafe.Pointer) {
 
 const hexDigits = "0123456789abcdef"
 
-// quote writes s double-quoted, escaping quotes, backslashes, control bytes and
-// bytes that are not valid UTF-8.
-func quote(b *strings.Builder, s string) {
+// QuoteStyle is the escaping Quote applies.
+type QuoteStyle uint8
+
+const (
+	// QuoteRepr is the escaping of repr(): \" \\ \n \t \r, and \xhh for the
+	// other control bytes, DEL and each byte that is not valid UTF-8.
+	QuoteRepr QuoteStyle = iota
+	// QuoteJSON is JSON's (RFC 8259, as Python's json.dumps with
+	// ensure_ascii=False): \" \\ \n \r \t \b \f, and \u00hh for the other
+	// control bytes; text that is not valid UTF-8 becomes U+FFFD, one for each
+	// maximal invalid subsequence, as Python's decode with "replace".
+	QuoteJSON
+)
+
+// quoteEscapes holds, per style, the escape of each ASCII byte ("" for a
+// byte written as it is).
+var quoteEscapes = func() (t [2][utf8.RuneSelf]string) {
+	for c := range utf8.RuneSelf {
+		if c < 0x20 || c == 0x7f {
+			t[QuoteRepr][c] = `\x` + string(hexDigits[c>>4]) + string(hexDigits[c&15])
+		}
+		if c < 0x20 {
+			t[QuoteJSON][c] = `\u00` + string(hexDigits[c>>4]) + string(hexDigits[c&15])
+		}
+	}
+	for _, st := range []QuoteStyle{QuoteRepr, QuoteJSON} {
+		t[st]['"'], t[st]['\\'] = `\"`, `\\`
+		t[st]['\n'], t[st]['\t'], t[st]['\r'] = `\n`, `\t`, `\r`
+	}
+	t[QuoteJSON]['\b'], t[QuoteJSON]['\f'] = `\b`, `\f`
+	return t
+}()
+
+// Quote writes s double-quoted, escaped as style says. It is the one string
+// escaper: repr() and json.encode (and what builds on them) both use it.
+func Quote(b *strings.Builder, s string, style QuoteStyle) {
+	esc := &quoteEscapes[style]
 	b.WriteByte('"')
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			switch c {
-			case '"':
-				b.WriteString(`\"`)
-			case '\\':
-				b.WriteString(`\\`)
-			case '\n':
-				b.WriteString(`\n`)
-			case '\t':
-				b.WriteString(`\t`)
-			case '\r':
-				b.WriteString(`\r`)
-			default:
-				if c < 0x20 || c == 0x7f {
-					b.WriteString(`\x`)
-					b.WriteByte(hexDigits[c>>4])
-					b.WriteByte(hexDigits[c&15])
-				} else {
-					b.WriteByte(c)
-				}
+			if e := esc[c]; e != "" {
+				b.WriteString(e)
+			} else {
+				b.WriteByte(c)
 			}
 			i++
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
+		switch {
+		case r != utf8.RuneError || size != 1:
+			b.WriteString(s[i : i+size])
+		case style == QuoteJSON:
+			b.WriteRune(utf8.RuneError)
+			size = invalidUTF8Len(s[i:])
+		default:
 			b.WriteString(`\x`)
 			b.WriteByte(hexDigits[c>>4])
 			b.WriteByte(hexDigits[c&15])
-		} else {
-			b.WriteString(s[i : i+size])
 		}
 		i += size
 	}
 	b.WriteByte('"')
+}
+
+// invalidUTF8Len is the length of the maximal subpart at the start of s, which
+// does not start a valid UTF-8 sequence: the lead byte and the continuation
+// bytes after it that could still begin a valid sequence (1 to 3 bytes), as
+// Unicode's "substitution of maximal subparts" and Python count them.
+func invalidUTF8Len(s string) int {
+	c := s[0]
+	var need int
+	lo, hi := byte(0x80), byte(0xbf) // the range of the second byte
+	switch {
+	case c >= 0xc2 && c <= 0xdf:
+		need = 1
+	case c == 0xe0:
+		need, lo = 2, 0xa0
+	case c == 0xed:
+		need, hi = 2, 0x9f
+	case c >= 0xe1 && c <= 0xef:
+		need = 2
+	case c == 0xf0:
+		need, lo = 3, 0x90
+	case c == 0xf4:
+		need, hi = 3, 0x8f
+	case c >= 0xf1 && c <= 0xf3:
+		need = 3
+	default:
+		return 1
+	}
+	n := 1
+	for n <= need && n < len(s) && s[n] >= lo && s[n] <= hi {
+		n++
+		lo, hi = 0x80, 0xbf
+	}
+	return n
 }

@@ -93,13 +93,7 @@ func NewMachine(stdout, stderr io.Writer) *Machine {
 // SetBuiltin defines or replaces a builtin. Builtins must be set before the
 // programs that use them are compiled.
 func (m *Machine) SetBuiltin(name string, v Value) {
-	if i, ok := m.builtinIndex[name]; ok {
-		m.builtins[i] = v
-		return
-	}
-	m.builtinIndex[name] = len(m.builtins)
-	m.builtinNames = append(m.builtinNames, name)
-	m.builtins = append(m.builtins, v)
+	define(m.builtinIndex, &m.builtinNames, &m.builtins, name, v)
 }
 
 // Builtin returns a builtin by name.

@@ -2,6 +2,7 @@ package vm
 
 import (
 	"hash/maphash"
+	"iter"
 	"math"
 	"unsafe"
 )
@@ -291,6 +292,18 @@ func (m *Map) Entry(i int) (k, v Value, ok bool) {
 
 // Slots is the number of entry slots, deleted ones included.
 func (m *Map) Slots() int { return len(m.keys) }
+
+// All iterates over the live entries in insertion order (for k, v := range
+// m.All()). Entries added during the loop are visited too.
+func (m *Map) All() iter.Seq2[Value, Value] {
+	return func(yield func(k, v Value) bool) {
+		for i := 0; i < len(m.keys); i++ {
+			if k, v, ok := m.Entry(i); ok && !yield(k, v) {
+				return
+			}
+		}
+	}
+}
 
 // Keys returns the live keys in insertion order.
 func (m *Map) Keys() []Value {

@@ -13,8 +13,8 @@ func init() {
 		"strip":      strStrip("strip", true, true),
 		"lstrip":     strStrip("lstrip", true, false),
 		"rstrip":     strStrip("rstrip", false, true),
-		"startswith": strPred("startswith", strings.HasPrefix),
-		"endswith":   strPred("endswith", strings.HasSuffix),
+		"startswith": strBinary("startswith", strings.HasPrefix, Bool),
+		"endswith":   strBinary("endswith", strings.HasSuffix, Bool),
 		"replace":    strReplace,
 		"join":       strJoin,
 	}
@@ -92,7 +92,10 @@ func strNoArg(name string, f func(string) string) MethodFunc {
 	}
 }
 
-func strPred(name string, f func(string, string) bool) MethodFunc {
+// strBinary makes a string method of one string argument: f of the receiver
+// and the argument, made a value by wrap (Bool for a predicate, Str for a
+// string).
+func strBinary[R any](name string, f func(string, string) R, wrap func(R) Value) MethodFunc {
 	return func(t *Task, recv Value, args []Value) (Value, error) {
 		if err := CheckArgs(name, args, 1, 1); err != nil {
 			return Nil, err
@@ -101,7 +104,7 @@ func strPred(name string, f func(string, string) bool) MethodFunc {
 		if err != nil {
 			return Nil, err
 		}
-		return Bool(f(recv.AsStr(), a)), nil
+		return wrap(f(recv.AsStr(), a)), nil
 	}
 }
 

@@ -24,8 +24,8 @@ func addStringMethods(ms map[string]MethodFunc) {
 		"splitlines":   strSplitlines,
 		"partition":    strPartition("partition", false),
 		"rpartition":   strPartition("rpartition", true),
-		"removeprefix": strRemove("removeprefix", strings.TrimPrefix),
-		"removesuffix": strRemove("removesuffix", strings.TrimSuffix),
+		"removeprefix": strBinary("removeprefix", strings.TrimPrefix, Str),
+		"removesuffix": strBinary("removesuffix", strings.TrimSuffix, Str),
 		"ljust":        strJustify("ljust"),
 		"rjust":        strJustify("rjust"),
 		"center":       strJustify("center"),
@@ -325,19 +325,6 @@ func strPartition(name string, right bool) MethodFunc {
 	}
 }
 
-func strRemove(name string, f func(string, string) string) MethodFunc {
-	return func(t *Task, recv Value, args []Value) (Value, error) {
-		if err := CheckArgs(name, args, 1, 1); err != nil {
-			return Nil, err
-		}
-		a, err := strArg(name, args, 0)
-		if err != nil {
-			return Nil, err
-		}
-		return Str(f(recv.AsStr(), a)), nil
-	}
-}
-
 // maxPad bounds the width of ljust, rjust, center and zfill (1 GiB).
 const maxPad = 1 << 30
 
@@ -520,25 +507,27 @@ func finalSigma(cs []char, i int) bool {
 	return j == len(cs) || !isCased(cs[j].r)
 }
 
-func upperAt(cs []char, i int, b *strings.Builder) {
-	if cs[i].r < 0 {
+// caseAt writes the case mapping of cs[i]: its special mapping (several
+// runes) when it has one, else conv of it; a byte that is not UTF-8 as it is.
+func caseAt(cs []char, i int, b *strings.Builder, special map[rune]string, conv func(rune) rune) {
+	r := cs[i].r
+	if r < 0 {
 		b.WriteString(cs[i].raw)
 		return
 	}
-	if s, ok := upperSpecial[cs[i].r]; ok {
+	if s, ok := special[r]; ok {
 		b.WriteString(s)
 		return
 	}
-	b.WriteRune(unicode.ToUpper(cs[i].r))
+	b.WriteRune(conv(r))
+}
+
+func upperAt(cs []char, i int, b *strings.Builder) {
+	caseAt(cs, i, b, upperSpecial, unicode.ToUpper)
 }
 
 func lowerAt(cs []char, i int, b *strings.Builder) {
-	if cs[i].r < 0 {
-		b.WriteString(cs[i].raw)
-		return
-	}
-	r := cs[i].r
-	if r == 0x3A3 {
+	if cs[i].r == 0x3A3 {
 		if finalSigma(cs, i) {
 			b.WriteRune(0x3C2)
 		} else {
@@ -546,23 +535,11 @@ func lowerAt(cs []char, i int, b *strings.Builder) {
 		}
 		return
 	}
-	if s, ok := lowerSpecial[r]; ok {
-		b.WriteString(s)
-		return
-	}
-	b.WriteRune(unicode.ToLower(r))
+	caseAt(cs, i, b, lowerSpecial, unicode.ToLower)
 }
 
 func titleAt(cs []char, i int, b *strings.Builder) {
-	if cs[i].r < 0 {
-		b.WriteString(cs[i].raw)
-		return
-	}
-	if s, ok := titleSpecial[cs[i].r]; ok {
-		b.WriteString(s)
-		return
-	}
-	b.WriteRune(unicode.ToTitle(cs[i].r))
+	caseAt(cs, i, b, titleSpecial, unicode.ToTitle)
 }
 
 func swapAt(cs []char, i int, b *strings.Builder) {

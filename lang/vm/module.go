@@ -49,13 +49,20 @@ func (mod *Module) Global(name string) (Value, bool) {
 // SetGlobal defines or assigns a global. Programs compiled afterwards see it
 // when their Env lists the module's Names.
 func (mod *Module) SetGlobal(name string, v Value) {
-	if i, ok := mod.index[name]; ok {
-		mod.globals[i] = v
+	define(mod.index, &mod.names, &mod.globals, name, v)
+}
+
+// define sets name to v in a table of names (a module's globals, the
+// machine's builtins): names[i] is held in vals[i], and index maps each name
+// to its i. A new name is added at the end.
+func define(index map[string]int, names *[]string, vals *[]Value, name string, v Value) {
+	if i, ok := index[name]; ok {
+		(*vals)[i] = v
 		return
 	}
-	mod.index[name] = len(mod.names)
-	mod.names = append(mod.names, name)
-	mod.globals = append(mod.globals, v)
+	index[name] = len(*names)
+	*names = append(*names, name)
+	*vals = append(*vals, v)
 }
 
 // NewModule makes an empty module.

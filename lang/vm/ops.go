@@ -562,16 +562,22 @@ func sliceBound(v Value, n int, dflt int) (int, error) {
 	return int(i), nil
 }
 
-// Slice is x[lo:hi]; a missing bound is undef or nil.
-func Slice(x, lo, hi Value) (Value, error) {
-	var n int
+// sliceLen is the length of x, a list or a string, for slicing.
+func sliceLen(x Value) (int, error) {
 	switch x.k {
 	case KList:
-		n = len(x.AsList().Items)
+		return len(x.AsList().Items), nil
 	case KStr:
-		n = int(x.n)
-	default:
-		return Nil, Errorf(KindType, "cannot slice %s", x.TypeName())
+		return int(x.n), nil
+	}
+	return 0, Errorf(KindType, "cannot slice %s", x.TypeName())
+}
+
+// Slice is x[lo:hi]; a missing bound is undef or nil.
+func Slice(x, lo, hi Value) (Value, error) {
+	n, err := sliceLen(x)
+	if err != nil {
+		return Nil, err
 	}
 	i, err := sliceBound(lo, n, 0)
 	if err != nil {

@@ -76,14 +76,9 @@ func sliceStepIndices(lo, hi, stepv Value, n int) (start, step, count int64, err
 // SliceStep is x[lo:hi:step] on a list or a string; a missing part is undef
 // or nil. Step 0 throws value.
 func SliceStep(x, lo, hi, step Value) (Value, error) {
-	var n int
-	switch x.k {
-	case KList:
-		n = len(x.AsList().Items)
-	case KStr:
-		n = int(x.n)
-	default:
-		return Nil, Errorf(KindType, "cannot slice %s", x.TypeName())
+	n, err := sliceLen(x)
+	if err != nil {
+		return Nil, err
 	}
 	start, st, count, err := sliceStepIndices(lo, hi, step, n)
 	if err != nil {

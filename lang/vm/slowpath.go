@@ -408,26 +408,11 @@ func (t *Task) exec(ins uint32) Status {
 		if it, err = makeIter(s[sp-1]); err == nil {
 			s[sp-1] = it
 		}
-	case compile.FORITER:
+	case compile.FORITER, compile.FORITER2:
+		// Push the next value (FORITER: a map's key) or key and value
+		// (FORITER2), or pop the iterator and jump to arg when it is done.
 		it := &s[sp-1]
-		k, v, ok, e := iterNext(it)
-		if e != nil {
-			err = e
-			break
-		}
-		if !ok {
-			sp--
-			fr.jump(arg)
-			break
-		}
-		if it.k == kIterMap {
-			v = k
-		}
-		s[sp] = v
-		sp++
-	case compile.FORITER2:
-		it := &s[sp-1]
-		if it.k == kIterRange {
+		if op == compile.FORITER2 && it.k == kIterRange {
 			err = NewError(KindType, "cannot unpack a range value into two variables")
 			break
 		}
@@ -441,9 +426,16 @@ func (t *Task) exec(ins uint32) Status {
 			fr.jump(arg)
 			break
 		}
-		s[sp] = k
-		s[sp+1] = v
-		sp += 2
+		if op == compile.FORITER2 {
+			s[sp], s[sp+1] = k, v
+			sp += 2
+			break
+		}
+		if it.k == kIterMap {
+			v = k
+		}
+		s[sp] = v
+		sp++
 
 	case compile.YIELD:
 		if arg == 1 {

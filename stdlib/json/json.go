@@ -72,7 +72,7 @@ func Encode(b *strings.Builder, v vm.Value, depth int) error {
 		}
 		b.WriteString(vm.FormatFloat(f))
 	case vm.KStr:
-		Quote(b, v.AsStr())
+		vm.Quote(b, v.AsStr(), vm.QuoteJSON)
 	case vm.KList:
 		b.WriteByte('[')
 		for i, x := range v.AsList().Items {
@@ -85,22 +85,17 @@ func Encode(b *strings.Builder, v vm.Value, depth int) error {
 		}
 		b.WriteByte(']')
 	case vm.KMap:
-		m := v.AsMap()
 		b.WriteByte('{')
-		first := true
-		for i := 0; i < m.Slots(); i++ {
-			k, x, ok := m.Entry(i)
-			if !ok {
-				continue
-			}
+		sep := false
+		for k, x := range v.AsMap().All() {
 			if k.Kind() != vm.KStr {
 				return vm.Errorf(vm.KindValue, "json.encode: map key %s is not a string", vm.Repr(k))
 			}
-			if !first {
+			if sep {
 				b.WriteByte(',')
 			}
-			first = false
-			Quote(b, k.AsStr())
+			sep = true
+			vm.Quote(b, k.AsStr(), vm.QuoteJSON)
 			b.WriteByte(':')
 			if err := Encode(b, x, depth+1); err != nil {
 				return err
@@ -111,85 +106,6 @@ func Encode(b *strings.Builder, v vm.Value, depth int) error {
 		return vm.Errorf(vm.KindValue, "json.encode: cannot encode a %s", v.TypeName())
 	}
 	return nil
-}
-
-func Quote(b *strings.Builder, s string) {
-	const hex = "0123456789abcdef"
-	b.WriteByte('"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"':
-				b.WriteString(`\"`)
-			case c == '\\':
-				b.WriteString(`\\`)
-			case c == '\n':
-				b.WriteString(`\n`)
-			case c == '\r':
-				b.WriteString(`\r`)
-			case c == '\t':
-				b.WriteString(`\t`)
-			case c == '\b':
-				b.WriteString(`\b`)
-			case c == '\f':
-				b.WriteString(`\f`)
-			case c < 0x20:
-				b.WriteString(`\u00`)
-				b.WriteByte(hex[c>>4])
-				b.WriteByte(hex[c&15])
-			default:
-				b.WriteByte(c)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			// Not UTF-8: the character U+FFFD (not an escape), one for each
-			// maximal invalid subsequence, as Python's decode with "replace".
-			b.WriteRune(utf8.RuneError)
-			size = invalidUTF8Len(s[i:])
-		} else {
-			b.WriteString(s[i : i+size])
-		}
-		i += size
-	}
-	b.WriteByte('"')
-}
-
-// invalidUTF8Len is the length of the maximal subpart at the start of s, which
-// does not start a valid UTF-8 sequence: the lead byte and the continuation
-// bytes after it that could still begin a valid sequence (1 to 3 bytes), as
-// Unicode's "substitution of maximal subparts" and Python count them.
-func invalidUTF8Len(s string) int {
-	c := s[0]
-	var need int
-	lo, hi := byte(0x80), byte(0xbf) // the range of the second byte
-	switch {
-	case c >= 0xc2 && c <= 0xdf:
-		need = 1
-	case c == 0xe0:
-		need, lo = 2, 0xa0
-	case c == 0xed:
-		need, hi = 2, 0x9f
-	case c >= 0xe1 && c <= 0xef:
-		need = 2
-	case c == 0xf0:
-		need, lo = 3, 0x90
-	case c == 0xf4:
-		need, hi = 3, 0x8f
-	case c >= 0xf1 && c <= 0xf3:
-		need = 3
-	default:
-		return 1
-	}
-	n := 1
-	for n <= need && n < len(s) && s[n] >= lo && s[n] <= hi {
-		n++
-		lo, hi = 0x80, 0xbf
-	}
-	return n
 }
 
 // DecodeJSON parses JSON text into values: objects become maps (in the text's

@@ -96,7 +96,7 @@ func (st *logState) write(t *vm.Task, fn string, level int, args []vm.Value) err
 		b.WriteString(`","level":"`)
 		b.WriteString(name)
 		b.WriteString(`","msg":`)
-		json.Quote(&b, msg)
+		vm.Quote(&b, msg, vm.QuoteJSON)
 		if fields != nil {
 			for i := 0; i < fields.Slots(); i++ {
 				k, v, ok := fields.Entry(i)
@@ -104,11 +104,11 @@ func (st *logState) write(t *vm.Task, fn string, level int, args []vm.Value) err
 					continue
 				}
 				b.WriteByte(',')
-				json.Quote(&b, logText(k))
+				vm.Quote(&b, logText(k), vm.QuoteJSON)
 				b.WriteByte(':')
 				var vb strings.Builder
 				if err := json.Encode(&vb, v, 0); err != nil {
-					json.Quote(&b, logText(v)) // nan, functions, ...: their str
+					vm.Quote(&b, logText(v), vm.QuoteJSON) // nan, functions, ...: their str
 				} else {
 					b.WriteString(vb.String())
 				}
