@@ -10,7 +10,8 @@
 //     charging and the polls of long native loops) and the watchdog's view of
 //     the running code (watch.go);
 //   - tasks (task.go): a task's frames, operand stack and try handlers, and
-//     Run, Resume and Throw, unwinding a thrown error to its handler;
+//     Run, Resume, Throw, Park and Retry, unwinding a thrown error to its
+//     handler; Reuse (reuse.go) readies a finished task for another call;
 //   - the dispatch loop (dispatch.go): Task.run, which finishes the common
 //     cases inline (int and float arithmetic, locals, jumps, calls of script
 //     functions, list and map indexing, for loops, superinstructions) and
@@ -18,7 +19,9 @@
 //   - the operators (ops.go, arith.go, pow.go, slicestep.go): Arith and Unary
 //     are the one slow path of arithmetic, and constant folding computes
 //     through them too; Equal, Compare, Contains, indexing and slicing;
-//   - modules (module.go): Module, its globals, Load, and import;
+//   - modules (module.go): Module, its globals, Load, and import; source
+//     of standard modules is compiled through the host's LoadSource hook
+//     (source.go);
 //   - the interfaces a host object can implement (host.go: Object,
 //     AttrGetter, AttrSetter, MethodCaller, MethodYielder, Stringer, Lener,
 //     Awaitable, Ready);
