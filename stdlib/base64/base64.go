@@ -4,7 +4,6 @@ import (
 	"encoding/base64"
 
 	"github.com/yieldscript/yieldscript/lang/vm"
-	"github.com/yieldscript/yieldscript/stdlib/internal/modutil"
 )
 
 func Module(*vm.Machine) (vm.Value, error) {
@@ -18,11 +17,8 @@ func Module(*vm.Machine) (vm.Value, error) {
 
 func base64Encoder(fn string, enc *base64.Encoding) vm.Value {
 	return vm.NewNative(fn[len("base64."):], func(t *vm.Task, args []vm.Value) (vm.Value, error) {
-		if err := vm.CheckArgs(fn, args, 1, 1); err != nil {
-			return vm.Nil, err
-		}
-		s, err := modutil.StrArg(fn, args, 0)
-		if err != nil {
+		var s string
+		if err := vm.UnpackArgs(fn, args, "s", &s); err != nil {
 			return vm.Nil, err
 		}
 		if err := t.Charge(enc.EncodedLen(len(s))); err != nil {
@@ -34,11 +30,8 @@ func base64Encoder(fn string, enc *base64.Encoding) vm.Value {
 
 func base64Decoder(fn string, urlsafe bool) vm.Value {
 	return vm.NewNative(fn[len("base64."):], func(t *vm.Task, args []vm.Value) (vm.Value, error) {
-		if err := vm.CheckArgs(fn, args, 1, 1); err != nil {
-			return vm.Nil, err
-		}
-		s, err := modutil.StrArg(fn, args, 0)
-		if err != nil {
+		var s string
+		if err := vm.UnpackArgs(fn, args, "s", &s); err != nil {
 			return vm.Nil, err
 		}
 		out, err := decodeBase64(fn, s, urlsafe)

@@ -471,11 +471,8 @@ func isASCIISpace(c byte) bool {
 // whitespace allowed between pairs.
 func bytesUnhex(t *vm.Task, args []vm.Value) (vm.Value, error) {
 	const fn = "bytes.unhex"
-	if err := vm.CheckArgs(fn, args, 1, 1); err != nil {
-		return vm.Nil, err
-	}
-	s, err := modutil.StrArg(fn, args, 0)
-	if err != nil {
+	var s string
+	if err := vm.UnpackArgs(fn, args, "s", &s); err != nil {
 		return vm.Nil, err
 	}
 	out := make([]byte, 0, len(s)/2)
@@ -532,11 +529,8 @@ func bytesFromList(t *vm.Task, args []vm.Value) (vm.Value, error) {
 
 func bytesToList(t *vm.Task, args []vm.Value) (vm.Value, error) {
 	const fn = "bytes.to_list"
-	if err := vm.CheckArgs(fn, args, 1, 1); err != nil {
-		return vm.Nil, err
-	}
-	s, err := modutil.StrArg(fn, args, 0)
-	if err != nil {
+	var s string
+	if err := vm.UnpackArgs(fn, args, "s", &s); err != nil {
 		return vm.Nil, err
 	}
 	if err := t.Charge(len(s) * 24); err != nil {
@@ -552,15 +546,8 @@ func bytesToList(t *vm.Task, args []vm.Value) (vm.Value, error) {
 // bytesXor is the bytewise xor of two strings of the same length.
 func bytesXor(t *vm.Task, args []vm.Value) (vm.Value, error) {
 	const fn = "bytes.xor"
-	if err := vm.CheckArgs(fn, args, 2, 2); err != nil {
-		return vm.Nil, err
-	}
-	a, err := modutil.StrArg(fn, args, 0)
-	if err != nil {
-		return vm.Nil, err
-	}
-	b, err := modutil.StrArg(fn, args, 1)
-	if err != nil {
+	var a, b string
+	if err := vm.UnpackArgs(fn, args, "a", &a, "b", &b); err != nil {
 		return vm.Nil, err
 	}
 	if len(a) != len(b) {

@@ -30,11 +30,8 @@ func Module(*vm.Machine) (vm.Value, error) {
 	for name, mk := range hashNames {
 		fn := "hash." + name
 		members[name] = vm.NewNative(name, func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-			if err := vm.CheckArgs(fn, args, 1, 1); err != nil {
-				return vm.Nil, err
-			}
-			s, err := modutil.StrArg(fn, args, 0)
-			if err != nil {
+			var s string
+			if err := vm.UnpackArgs(fn, args, "s", &s); err != nil {
 				return vm.Nil, err
 			}
 			h := mk()
@@ -48,19 +45,8 @@ func Module(*vm.Machine) (vm.Value, error) {
 // hashHMAC is hash.hmac(name, key, message): the raw HMAC digest.
 func hashHMAC(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 	const fn = "hash.hmac"
-	if err := vm.CheckArgs(fn, args, 3, 3); err != nil {
-		return vm.Nil, err
-	}
-	name, err := modutil.StrArg(fn, args, 0)
-	if err != nil {
-		return vm.Nil, err
-	}
-	key, err := modutil.StrArg(fn, args, 1)
-	if err != nil {
-		return vm.Nil, err
-	}
-	msg, err := modutil.StrArg(fn, args, 2)
-	if err != nil {
+	var name, key, msg string
+	if err := vm.UnpackArgs(fn, args, "name", &name, "key", &key, "msg", &msg); err != nil {
 		return vm.Nil, err
 	}
 	mk, ok := hashNames[name]

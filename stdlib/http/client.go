@@ -8,7 +8,6 @@ import (
 
 	"github.com/yieldscript/yieldscript/lang/vm"
 	"github.com/yieldscript/yieldscript/runtime/scheduler"
-	"github.com/yieldscript/yieldscript/stdlib/internal/modutil"
 	ysnet "github.com/yieldscript/yieldscript/stdlib/net"
 	ysurl "github.com/yieldscript/yieldscript/stdlib/url"
 )
@@ -113,11 +112,8 @@ func httpWaitData(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 // ("" for empty data, which would otherwise end the body).
 func httpChunk(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 	const fn = "write"
-	if err := vm.CheckArgs(fn, args, 1, 1); err != nil {
-		return vm.Nil, err
-	}
-	s, err := modutil.StrArg(fn, args, 0)
-	if err != nil {
+	var s string
+	if err := vm.UnpackArgs(fn, args, "s", &s); err != nil {
 		return vm.Nil, err
 	}
 	if s == "" {

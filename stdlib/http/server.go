@@ -561,11 +561,8 @@ func (d *httpDate) errorResponse(_ *vm.Task, args []vm.Value) (vm.Value, error) 
 
 // httpParseURL is _parse_url(url): [host, port, target, host header, https].
 func httpParseURL(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-	if err := vm.CheckArgs("http.request", args, 1, 1); err != nil {
-		return vm.Nil, err
-	}
-	u, err := modutil.StrArg("http.request", args, 0)
-	if err != nil {
+	var u string
+	if err := vm.UnpackArgs("http.request", args, "u", &u); err != nil {
 		return vm.Nil, err
 	}
 	defaultPort, secure := 80, false
@@ -727,11 +724,8 @@ func httpRequestHead(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 // content_length (-1: none), chunked, close (the server will not take another
 // request on the connection)].
 func httpParseResponse(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-	if err := vm.CheckArgs("_parse_response", args, 1, 1); err != nil {
-		return vm.Nil, err
-	}
-	head, err := modutil.StrArg("_parse_response", args, 0)
-	if err != nil {
+	var head string
+	if err := vm.UnpackArgs("_parse_response", args, "head", &head); err != nil {
 		return vm.Nil, err
 	}
 	h, status, ok := parseResponseHead(modutil.BytesOf(head))

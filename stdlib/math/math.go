@@ -179,19 +179,11 @@ func Module(*vm.Machine) (vm.Value, error) {
 		return vm.Float(vectorNorm(vec, maxv, nan)), nil
 	})
 	fn("isclose", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-		if err := vm.CheckArgs("math.isclose", args, 2, 4); err != nil {
+		var a, b, abs float64
+		rel := 1e-9
+		if err := vm.UnpackArgs("math.isclose", args, "a", &a, "b", &b, "rel_tol?", &rel, "abs_tol?", &abs); err != nil {
 			return vm.Nil, err
 		}
-		var v [4]float64
-		v[2] = 1e-9
-		for i := range args {
-			x, err := modutil.Num("math.isclose", args, i)
-			if err != nil {
-				return vm.Nil, err
-			}
-			v[i] = x
-		}
-		a, b, rel, abs := v[0], v[1], v[2], v[3]
 		if rel < 0 || abs < 0 {
 			return vm.Nil, vm.NewError(vm.KindValue, "math.isclose: tolerances must be non-negative")
 		}
@@ -237,11 +229,8 @@ func Module(*vm.Machine) (vm.Value, error) {
 		return intFromU("math.lcm", l)
 	})
 	fn("factorial", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-		if err := vm.CheckArgs("math.factorial", args, 1, 1); err != nil {
-			return vm.Nil, err
-		}
-		n, err := modutil.Int("math.factorial", args, 0)
-		if err != nil {
+		var n int64
+		if err := vm.UnpackArgs("math.factorial", args, "n", &n); err != nil {
 			return vm.Nil, err
 		}
 		if n < 0 {

@@ -23,11 +23,8 @@ func Module(*vm.Machine) (vm.Value, error) {
 
 	return vm.NewNativeModule("random", map[string]vm.Value{
 		"seed": vm.NewNative("seed", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-			if err := vm.CheckArgs("random.seed", args, 1, 1); err != nil {
-				return vm.Nil, err
-			}
-			n, err := modutil.Int("random.seed", args, 0)
-			if err != nil {
+			var n int64
+			if err := vm.UnpackArgs("random.seed", args, "n", &n); err != nil {
 				return vm.Nil, err
 			}
 			src.Seed(uint64(n), 0x9e3779b97f4a7c15)
@@ -40,15 +37,8 @@ func Module(*vm.Machine) (vm.Value, error) {
 			return vm.Float(r.Float64()), nil
 		}),
 		"int": vm.NewNative("int", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-			if err := vm.CheckArgs("random.int", args, 2, 2); err != nil {
-				return vm.Nil, err
-			}
-			a, err := modutil.Int("random.int", args, 0)
-			if err != nil {
-				return vm.Nil, err
-			}
-			b, err := modutil.Int("random.int", args, 1)
-			if err != nil {
+			var a, b int64
+			if err := vm.UnpackArgs("random.int", args, "a", &a, "b", &b); err != nil {
 				return vm.Nil, err
 			}
 			if a > b {
@@ -117,11 +107,8 @@ func Module(*vm.Machine) (vm.Value, error) {
 			return vm.NewList(out), nil
 		}),
 		"bytes": vm.NewNative("bytes", func(t *vm.Task, args []vm.Value) (vm.Value, error) {
-			if err := vm.CheckArgs("random.bytes", args, 1, 1); err != nil {
-				return vm.Nil, err
-			}
-			n, err := modutil.Int("random.bytes", args, 0)
-			if err != nil {
+			var n int64
+			if err := vm.UnpackArgs("random.bytes", args, "n", &n); err != nil {
 				return vm.Nil, err
 			}
 			if n < 0 || n > math.MaxInt32 {

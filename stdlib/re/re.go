@@ -632,20 +632,14 @@ func (r *regex) call(t *vm.Task, name, fn string, args []vm.Value) (vm.Value, er
 		}
 		return r.matchValue(s, r.matchAt(s, pos)), nil
 	case "fullmatch":
-		if err := vm.CheckArgs(fn, args, 1, 1); err != nil {
-			return vm.Nil, err
-		}
-		s, err := modutil.StrArg(fn, args, 0)
-		if err != nil {
+		var s string
+		if err := vm.UnpackArgs(fn, args, "s", &s); err != nil {
 			return vm.Nil, err
 		}
 		return r.matchValue(s, r.fullmatch(s)), nil
 	case "find_all":
-		if err := vm.CheckArgs(fn, args, 1, 1); err != nil {
-			return vm.Nil, err
-		}
-		s, err := modutil.StrArg(fn, args, 0)
-		if err != nil {
+		var s string
+		if err := vm.UnpackArgs(fn, args, "s", &s); err != nil {
 			return vm.Nil, err
 		}
 		return r.findAll(t, s)
@@ -900,11 +894,8 @@ func Module(*vm.Machine) (vm.Value, error) {
 		"split":     def("split", 1, 2),
 		"sub":       def("sub", 2, 3),
 		"escape": vm.NewNative("escape", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-			if err := vm.CheckArgs("re.escape", args, 1, 1); err != nil {
-				return vm.Nil, err
-			}
-			s, err := modutil.StrArg("re.escape", args, 0)
-			if err != nil {
+			var s string
+			if err := vm.UnpackArgs("re.escape", args, "s", &s); err != nil {
 				return vm.Nil, err
 			}
 			return vm.Str(regexp.QuoteMeta(s)), nil

@@ -74,11 +74,8 @@ func EncodeQueryNative(fn string, args []vm.Value) (vm.Value, error) {
 
 // DecodeQueryNative is decode_query(text), shared by the http and url modules.
 func DecodeQueryNative(fn string, args []vm.Value) (vm.Value, error) {
-	if err := vm.CheckArgs(fn, args, 1, 1); err != nil {
-		return vm.Nil, err
-	}
-	s, err := modutil.StrArg(fn, args, 0)
-	if err != nil {
+	var s string
+	if err := vm.UnpackArgs(fn, args, "s", &s); err != nil {
 		return vm.Nil, err
 	}
 	keys, vals, ok := ParseQuery(strings.TrimPrefix(s, "?"))

@@ -104,11 +104,8 @@ func (r *urlRef) String() string {
 
 func urlParse(t *vm.Task, args []vm.Value) (vm.Value, error) {
 	const fn = "url.parse"
-	if err := vm.CheckArgs(fn, args, 1, 1); err != nil {
-		return vm.Nil, err
-	}
-	s, err := modutil.StrArg(fn, args, 0)
-	if err != nil {
+	var s string
+	if err := vm.UnpackArgs(fn, args, "s", &s); err != nil {
 		return vm.Nil, err
 	}
 	r := splitURL(s)
@@ -204,15 +201,8 @@ func asciiLower(s string) string {
 
 func urlJoin(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 	const fn = "url.join"
-	if err := vm.CheckArgs(fn, args, 2, 2); err != nil {
-		return vm.Nil, err
-	}
-	base, err := modutil.StrArg(fn, args, 0)
-	if err != nil {
-		return vm.Nil, err
-	}
-	ref, err := modutil.StrArg(fn, args, 1)
-	if err != nil {
+	var base, ref string
+	if err := vm.UnpackArgs(fn, args, "base", &base, "ref", &ref); err != nil {
 		return vm.Nil, err
 	}
 	return vm.Str(resolveURL(base, ref)), nil
@@ -351,11 +341,8 @@ func urlQuote(t *vm.Task, args []vm.Value) (vm.Value, error) {
 // as it is (as in Python). "+" is not a space here (that is decode_query).
 func urlUnquote(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 	const fn = "url.unquote"
-	if err := vm.CheckArgs(fn, args, 1, 1); err != nil {
-		return vm.Nil, err
-	}
-	s, err := modutil.StrArg(fn, args, 0)
-	if err != nil {
+	var s string
+	if err := vm.UnpackArgs(fn, args, "s", &s); err != nil {
 		return vm.Nil, err
 	}
 	if strings.IndexByte(s, '%') < 0 {

@@ -6,6 +6,7 @@ import (
 	"github.com/yieldscript/yieldscript/lang/vm"
 )
 
+// StrArg reads argument i of fn as a string.
 func StrArg(fn string, args []vm.Value, i int) (string, error) {
 	if args[i].Kind() != vm.KStr {
 		return "", vm.TypeArgError(fn, i+1, "a string", args[i])
@@ -13,8 +14,10 @@ func StrArg(fn string, args []vm.Value, i int) (string, error) {
 	return args[i].AsStr(), nil
 }
 
+// BytesOf is the bytes of s without a copy; they must not be changed.
 func BytesOf(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
+// UnhexDigit is the value of hexadecimal digit c.
 func UnhexDigit(c byte) (byte, bool) {
 	switch {
 	case c >= '0' && c <= '9':
@@ -27,7 +30,7 @@ func UnhexDigit(c byte) (byte, bool) {
 	return 0, false
 }
 
-// libInt reads argument i as an int.
+// Int reads argument i of fn as an int.
 func Int(fn string, args []vm.Value, i int) (int64, error) {
 	if args[i].Kind() != vm.KInt {
 		return 0, vm.TypeArgError(fn, i+1, "an int", args[i])
@@ -35,19 +38,13 @@ func Int(fn string, args []vm.Value, i int) (int64, error) {
 	return args[i].AsInt(), nil
 }
 
-func TwoNums(fn string, args []vm.Value) (float64, float64, error) {
-	if err := vm.CheckArgs(fn, args, 2, 2); err != nil {
-		return 0, 0, err
-	}
-	x, err := Num(fn, args, 0)
-	if err != nil {
-		return 0, 0, err
-	}
-	y, err := Num(fn, args, 1)
+// TwoNums reads the two numbers (ints or floats) fn takes.
+func TwoNums(fn string, args []vm.Value) (x, y float64, err error) {
+	err = vm.UnpackArgs(fn, args, "x", &x, "y", &y)
 	return x, y, err
 }
 
-// libNum reads argument i as a number (an int or a float).
+// Num reads argument i of fn as a number (an int or a float).
 func Num(fn string, args []vm.Value, i int) (float64, error) {
 	x, ok := args[i].ToNumber()
 	if !ok {
@@ -56,9 +53,8 @@ func Num(fn string, args []vm.Value, i int) (float64, error) {
 	return x, nil
 }
 
-func OneNum(fn string, args []vm.Value) (float64, error) {
-	if err := vm.CheckArgs(fn, args, 1, 1); err != nil {
-		return 0, err
-	}
-	return Num(fn, args, 0)
+// OneNum reads the one number (an int or a float) fn takes.
+func OneNum(fn string, args []vm.Value) (x float64, err error) {
+	err = vm.UnpackArgs(fn, args, "x", &x)
+	return x, err
 }
