@@ -241,3 +241,19 @@ fn main(n) {
     return s
 }`, 4)
 }
+
+// A map literal of a few entries is one allocation: the map with room for
+// its keys and values (NewMap).
+func TestAllocSmallMapLiteralOnce(t *testing.T) {
+	allocsEachIteration(t, `
+fn main(n) {
+    let s = 0
+    for i in range(n) {
+        let r = {id: i, score: i * 2}
+        s += r.score
+        let q = {a: 1, b: 2, c: 3, d: i}
+        s += q.d
+    }
+    return s
+}`, 2)
+}

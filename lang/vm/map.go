@@ -30,14 +30,36 @@ const emptySlot = -1
 // strSeed seeds the hash of string keys.
 var strSeed = maphash.MakeSeed()
 
-// NewMap makes an empty map with room for n entries.
+// NewMap makes an empty map with room for n entries. A map made for up to
+// smallMap entries (a map literal, a record) is one allocation: the map and
+// room for its keys and values, instead of three.
 func NewMap(n int) *Map {
-	m := &Map{}
-	if n > 0 {
-		m.keys = make([]Value, 0, n)
-		m.vals = make([]Value, 0, n)
+	switch {
+	case n <= 0:
+		return &Map{}
+	case n <= 2:
+		b := &struct {
+			m  Map
+			kv [4]Value
+		}{}
+		b.m.keys, b.m.vals = b.kv[0:0:2], b.kv[2:2:4]
+		return &b.m
+	case n <= 4:
+		b := &struct {
+			m  Map
+			kv [8]Value
+		}{}
+		b.m.keys, b.m.vals = b.kv[0:0:4], b.kv[4:4:8]
+		return &b.m
+	case n <= smallMap:
+		b := &struct {
+			m  Map
+			kv [2 * smallMap]Value
+		}{}
+		b.m.keys, b.m.vals = b.kv[0:0:smallMap], b.kv[smallMap:smallMap:2*smallMap]
+		return &b.m
 	}
-	return m
+	return &Map{keys: make([]Value, 0, n), vals: make([]Value, 0, n)}
 }
 
 // Len is the number of entries.
