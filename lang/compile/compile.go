@@ -78,9 +78,9 @@ func Compile(f *parser.File, env *Env) (prog *Program, err error) {
 	fc.stmts(stmts)
 	if last != nil {
 		fc.expr(last.X)
-		fc.emit(RETURN, 0, -1)
+		fc.emit(RETURN, 0)
 	} else {
-		fc.emit(RETURNNIL, 0, 0)
+		fc.emit(RETURNNIL, 0)
 	}
 	fc.finish()
 	return &Program{File: f.Name, Main: fc.code, Globals: c.globalNames}, nil
@@ -180,8 +180,9 @@ func (f *fcomp) finish() {
 	peephole(f.code)
 }
 
-// emit appends an instruction with the given stack effect and returns its index.
-func (f *fcomp) emit(op Op, arg int, effect int) int {
+// emit appends an instruction and returns its index. It follows the operand
+// stack's depth by the op's effect in Ops.
+func (f *fcomp) emit(op Op, arg int) int {
 	if arg < 0 || arg > MaxArg {
 		if op != SMALLINT {
 			f.c.errorf(f.pos, "function too large to compile (operand %d of %s)", arg, op)
@@ -189,7 +190,11 @@ func (f *fcomp) emit(op Op, arg int, effect int) int {
 	}
 	f.code.Code = append(f.code.Code, Instr(op, arg&MaxArg))
 	f.code.Lines = append(f.code.Lines, f.pos)
-	f.depth += effect
+	pop, push := op.Stack(arg)
+	if fl := op.Info().Flow; fl == FlowJump || fl == FlowStop {
+		push = 0 // the code after it starts without what it took
+	}
+	f.depth += push - pop
 	if f.depth > f.code.MaxStack {
 		f.code.MaxStack = f.depth
 	}
@@ -358,16 +363,16 @@ func (f *fcomp) load(name string, p parser.Pos) {
 	switch kind {
 	case refLocal:
 		if b.captured {
-			f.emit(CELL, i, 1)
+			f.emit(CELL, i)
 		} else {
-			b.uses = append(b.uses, f.emit(LOCAL, i, 1))
+			b.uses = append(b.uses, f.emit(LOCAL, i))
 		}
 	case refFree:
-		f.emit(FREE, i, 1)
+		f.emit(FREE, i)
 	case refGlobal:
-		f.emit(GLOBAL, i, 1)
+		f.emit(GLOBAL, i)
 	case refBuiltin:
-		f.emit(BUILTIN, i, 1)
+		f.emit(BUILTIN, i)
 	}
 }
 
@@ -389,14 +394,14 @@ func (f *fcomp) store(name string, p parser.Pos) {
 	switch kind {
 	case refLocal:
 		if b.captured {
-			f.emit(SETCELL, i, -1)
+			f.emit(SETCELL, i)
 		} else {
-			b.uses = append(b.uses, f.emit(SETLOCAL, i, -1))
+			b.uses = append(b.uses, f.emit(SETLOCAL, i))
 		}
 	case refFree:
-		f.emit(SETFREE, i, -1)
+		f.emit(SETFREE, i)
 	case refGlobal:
-		f.emit(PUTGLOBAL, i, -1)
+		f.emit(PUTGLOBAL, i)
 	}
 }
 
@@ -404,9 +409,9 @@ func (f *fcomp) store(name string, p parser.Pos) {
 // of the stack in it.
 func (f *fcomp) declareAndStore(name string) {
 	if f.atGlobalLevel() {
-		f.emit(SETGLOBAL, f.c.declareGlobal(name), -1)
+		f.emit(SETGLOBAL, f.c.declareGlobal(name))
 		return
 	}
 	b := f.declareLocal(name)
-	b.decls = append(b.decls, f.emit(SETLOCAL, b.slot, -1))
+	b.decls = append(b.decls, f.emit(SETLOCAL, b.slot))
 }

@@ -3,6 +3,9 @@ package compile
 import (
 	"bytes"
 	"flag"
+	"go/ast"
+	goparser "go/parser"
+	"go/token"
 	"os"
 	"path/filepath"
 	"strings"
@@ -152,11 +155,62 @@ let c = 1 // 0`)
 	}
 }
 
-func TestEveryOpcodeHasAName(t *testing.T) {
-	for op := Op(0); op < numOps; op++ {
-		if op.String() == "OP?" {
-			t.Errorf("opcode %d has no name", op)
+// TestOpTable checks that every op, up to the last one, has its entry in Ops
+// under the name of its constant in opcode.go, and that the entry is usable:
+// a superinstruction's base is a plain op, a plain op has a stack effect the
+// stack check accepts, and a branch has a jump target.
+func TestOpTable(t *testing.T) {
+	fset := token.NewFileSet()
+	file, err := goparser.ParseFile(fset, "opcode.go", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var consts []string // the Op constants in order, numOps last
+	for _, d := range file.Decls {
+		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.CONST && len(g.Specs) > 0 {
+			if v, ok := g.Specs[0].(*ast.ValueSpec); ok && v.Names[0].Name == "NOP" {
+				for _, s := range g.Specs {
+					consts = append(consts, s.(*ast.ValueSpec).Names[0].Name)
+				}
+			}
 		}
+	}
+	if len(consts) != int(numOps)+1 || consts[numOps] != "numOps" {
+		t.Fatalf("found %d op constants in opcode.go, want %d and numOps", len(consts), numOps)
+	}
+	seen := map[string]bool{}
+	for op := Op(0); op < numOps; op++ {
+		in := op.Info()
+		if in.Name != consts[op] {
+			t.Errorf("op %d (%s): its entry in Ops is named %q", op, consts[op], in.Name)
+			continue
+		}
+		if seen[in.Name] {
+			t.Errorf("%s: name used twice", in.Name)
+		}
+		seen[in.Name] = true
+		if in.Base != NOP {
+			if b := in.Base.Info(); b.Base != NOP || b.Name == "" {
+				t.Errorf("%s: base %s is not a plain op", op, in.Base)
+			}
+			continue
+		}
+		if op == OPSET {
+			continue
+		}
+		for _, arg := range []int{0, 1, 3, 0x305} {
+			e := effectOf(Instr(op, arg))
+			if e.needs < 0 || e.needs+e.next < 0 {
+				t.Errorf("%s %d: effect %+v", op, arg, e)
+			}
+		}
+		branch := in.Flow == FlowBranch || in.Flow == FlowJump
+		if branch != (in.Operand == ArgJump || in.Operand == ArgIsSet) {
+			t.Errorf("%s: flow %d with operand form %d", op, in.Flow, in.Operand)
+		}
+	}
+	if Op(numOps).String() != "OP?" {
+		t.Errorf("an op past the table has a name")
 	}
 }
 

@@ -60,12 +60,13 @@ func operand(f *Funcode, p *Program, op Op, arg int, ins uint32) string {
 		}
 		return strconv.Itoa(i)
 	}
-	switch BaseOp(op) { // a superinstruction shows the operand of its first instruction
-	case OPSET:
+	// A superinstruction shows the operand of its first instruction.
+	switch BaseOp(op).Info().Operand {
+	case ArgOp:
 		return Op(arg).String()
-	case SMALLINT:
+	case ArgSigned:
 		return strconv.FormatInt(SignedArg(ins), 10)
-	case CONST, FUNC:
+	case ArgConst:
 		if arg < len(f.Consts) {
 			switch k := f.Consts[arg].(type) {
 			case string:
@@ -76,27 +77,29 @@ func operand(f *Funcode, p *Program, op Op, arg int, ins uint32) string {
 				return fmt.Sprintf("%d (%v)", arg, k)
 			}
 		}
-	case LOCAL, SETLOCAL, CELL, SETCELL, NEWCELL:
+	case ArgLocal:
 		return local(arg)
-	case FREE, SETFREE:
+	case ArgFree:
 		if arg < len(f.Free) {
 			return fmt.Sprintf("%d (%s)", arg, f.Free[arg].Name)
 		}
-	case GLOBAL, SETGLOBAL, PUTGLOBAL:
+	case ArgGlobal:
 		if p != nil && arg < len(p.Globals) {
 			return fmt.Sprintf("%d (%s)", arg, p.Globals[arg])
 		}
-	case FIELD, SETFIELD, IMPORT:
+	case ArgName:
 		return name(arg)
-	case CALLMETHOD:
-		return fmt.Sprintf("%s argc=%d", name(arg>>8), arg&0xff)
-	case CALLMETHODSPREAD:
-		return fmt.Sprintf("%s argc=%d+*", name(arg>>8), arg&0xff)
-	case ISSET:
+	case ArgMethod:
+		spread := ""
+		if BaseOp(op) == CALLMETHODSPREAD {
+			spread = "+*"
+		}
+		return fmt.Sprintf("%s argc=%d%s", name(arg>>8), arg&0xff, spread)
+	case ArgIsSet:
 		return fmt.Sprintf("%s -> %d", local(arg&0xff), arg>>8)
-	case JUMP, JUMPFALSE, JUMPTRUE, ANDJUMP, ORJUMP, LOOP, FORITER, FORITER2, TRY:
+	case ArgJump:
 		return "-> " + strconv.Itoa(arg)
-	case FORMAT:
+	case ArgFormat:
 		var parts []string
 		if arg&2 != 0 {
 			parts = append(parts, "!r")
@@ -108,9 +111,7 @@ func operand(f *Funcode, p *Program, op Op, arg int, ins uint32) string {
 			parts = append(parts, "spec")
 		}
 		return strings.Join(parts, " ")
-	case CALL, CALLSPREAD, LIST, MAP, FSTRING, SLICE, BUILTIN, YIELD, REVERSE, UNPACK:
-		return strconv.Itoa(arg)
-	default:
+	case ArgNone:
 		if arg == 0 {
 			return ""
 		}

@@ -19,28 +19,28 @@ func (f *fcomp) expr(e parser.Expr) {
 	case *parser.Ident:
 		f.load(e.Name, e.P)
 	case *parser.NilLit:
-		f.emit(NIL, 0, 1)
+		f.emit(NIL, 0)
 	case *parser.BoolLit:
 		if e.Value {
-			f.emit(TRUE, 0, 1)
+			f.emit(TRUE, 0)
 		} else {
-			f.emit(FALSE, 0, 1)
+			f.emit(FALSE, 0)
 		}
 	case *parser.IntLit:
 		f.intConst(e.Value)
 	case *parser.FloatLit:
-		f.emit(CONST, f.constIndex(e.Value), 1)
+		f.emit(CONST, f.constIndex(e.Value))
 	case *parser.StringLit:
-		f.emit(CONST, f.constIndex(e.Value), 1)
+		f.emit(CONST, f.constIndex(e.Value))
 	case *parser.FString:
 		for _, p := range e.Parts {
 			f.expr(p)
 		}
 		f.pos = e.P
 		if len(e.Parts) == 0 {
-			f.emit(CONST, f.constIndex(""), 1)
+			f.emit(CONST, f.constIndex(""))
 		} else {
-			f.emit(FSTRING, len(e.Parts), 1-len(e.Parts))
+			f.emit(FSTRING, len(e.Parts))
 		}
 	case *parser.FormatField:
 		f.expr(e.X)
@@ -56,20 +56,20 @@ func (f *fcomp) expr(e parser.Expr) {
 			flags |= 1
 		}
 		f.pos = e.P
-		f.emit(FORMAT, flags, -(flags & 1))
+		f.emit(FORMAT, flags)
 	case *parser.ListLit:
 		for _, x := range e.Elems {
 			f.expr(x)
 		}
 		f.pos = e.P
-		f.emit(LIST, len(e.Elems), 1-len(e.Elems))
+		f.emit(LIST, len(e.Elems))
 	case *parser.MapLit:
 		for _, en := range e.Entries {
 			f.expr(en.Key)
 			f.expr(en.Value)
 		}
 		f.pos = e.P
-		f.emit(MAP, len(e.Entries), 1-2*len(e.Entries))
+		f.emit(MAP, len(e.Entries))
 	case *parser.FuncLit:
 		f.funcLit(e, e.Name)
 	case *parser.Unary:
@@ -80,9 +80,9 @@ func (f *fcomp) expr(e parser.Expr) {
 		f.expr(e.X)
 		f.pos = e.P
 		if e.Op == "-" {
-			f.emit(NEG, 0, 0)
+			f.emit(NEG, 0)
 		} else {
-			f.emit(NOT, 0, 0)
+			f.emit(NOT, 0)
 		}
 	case *parser.Binary:
 		f.binary(e)
@@ -93,7 +93,7 @@ func (f *fcomp) expr(e parser.Expr) {
 		jf := len(f.code.Code) - 1
 		f.expr(e.Then)
 		f.pos = e.P
-		end := f.emit(JUMP, 0, 0)
+		end := f.emit(JUMP, 0)
 		f.depth-- // the else branch starts without the then branch's value
 		f.patch(jf)
 		f.expr(e.Else)
@@ -102,7 +102,7 @@ func (f *fcomp) expr(e parser.Expr) {
 		f.expr(e.X)
 		f.expr(e.Index)
 		f.pos = e.P
-		f.emit(INDEX, 0, -1)
+		f.emit(INDEX, 0)
 	case *parser.Slice:
 		f.expr(e.X)
 		flags := 0
@@ -119,21 +119,20 @@ func (f *fcomp) expr(e parser.Expr) {
 			flags |= 4
 		}
 		f.pos = e.P
-		n := flags&1 + flags>>1&1 + flags>>2&1
-		f.emit(SLICE, flags, -n)
+		f.emit(SLICE, flags)
 	case *parser.Field:
 		f.expr(e.X)
 		f.pos = e.P
-		f.emit(FIELD, f.nameIndex(e.Name), 0)
+		f.emit(FIELD, f.nameIndex(e.Name))
 	case *parser.Yield:
 		f.markYield()
 		if e.X == nil {
-			f.emit(YIELD, 1, 1)
+			f.emit(YIELD, 1)
 			return
 		}
 		f.expr(e.X)
 		f.pos = e.P
-		f.emit(YIELD, 0, 0)
+		f.emit(YIELD, 0)
 	default:
 		f.c.errorf(e.Position(), "internal error: unknown expression %T", e)
 	}
@@ -147,10 +146,10 @@ func (f *fcomp) markYield() {
 
 func (f *fcomp) intConst(v int64) {
 	if v >= -(1<<23) && v < 1<<23 {
-		f.emit(SMALLINT, int(v), 1)
+		f.emit(SMALLINT, int(v))
 		return
 	}
-	f.emit(CONST, f.constIndex(v), 1)
+	f.emit(CONST, f.constIndex(v))
 }
 
 func (f *fcomp) constant(k any) {
@@ -159,12 +158,12 @@ func (f *fcomp) constant(k any) {
 		f.intConst(k)
 	case bool:
 		if k {
-			f.emit(TRUE, 0, 1)
+			f.emit(TRUE, 0)
 		} else {
-			f.emit(FALSE, 0, 1)
+			f.emit(FALSE, 0)
 		}
 	default:
-		f.emit(CONST, f.constIndex(k), 1)
+		f.emit(CONST, f.constIndex(k))
 	}
 }
 
@@ -180,9 +179,9 @@ func (f *fcomp) binary(e *parser.Binary) {
 		f.pos = e.P
 		var j int
 		if e.Op == "and" {
-			j = f.emit(ANDJUMP, 0, -1)
+			j = f.emit(ANDJUMP, 0)
 		} else {
-			j = f.emit(ORJUMP, 0, -1)
+			j = f.emit(ORJUMP, 0)
 		}
 		f.expr(e.Y)
 		f.patch(j)
@@ -199,7 +198,7 @@ func (f *fcomp) binary(e *parser.Binary) {
 	f.expr(e.X)
 	f.expr(e.Y)
 	f.pos = e.P
-	f.emit(op, 0, -1)
+	f.emit(op, 0)
 }
 
 func (f *fcomp) call(e *parser.Call) {
@@ -222,9 +221,9 @@ func (f *fcomp) call(e *parser.Call) {
 			f.c.errorf(e.P, "function too large to compile (too many names)")
 		}
 		if e.Spread {
-			f.emit(CALLMETHODSPREAD, fixed|name<<8, -n)
+			f.emit(CALLMETHODSPREAD, fixed|name<<8)
 		} else {
-			f.emit(CALLMETHOD, n|name<<8, -n)
+			f.emit(CALLMETHOD, n|name<<8)
 		}
 		return
 	}
@@ -234,16 +233,16 @@ func (f *fcomp) call(e *parser.Call) {
 	}
 	f.pos = e.P
 	if e.Spread {
-		f.emit(CALLSPREAD, fixed, -n)
+		f.emit(CALLSPREAD, fixed)
 	} else {
-		f.emit(CALL, n, -n)
+		f.emit(CALL, n)
 	}
 }
 
 func (f *fcomp) funcLit(fl *parser.FuncLit, name string) {
 	idx := f.compileFunc(fl, name)
 	f.pos = fl.P
-	f.emit(FUNC, idx, 1)
+	f.emit(FUNC, idx)
 }
 
 // compileFunc compiles a nested function and returns its constant index.
@@ -278,7 +277,7 @@ func (f *fcomp) compileFunc(fl *parser.FuncLit, name string) int {
 			g.code.NumRequired = i
 		}
 		g.pos = p.P
-		j := g.emit(ISSET, i, 0)
+		j := g.emit(ISSET, i)
 		g.expr(p.Default)
 		g.pos = p.P
 		g.store(p.Name, p.P)
@@ -291,7 +290,7 @@ func (f *fcomp) compileFunc(fl *parser.FuncLit, name string) int {
 	if g.pos.Line == 0 {
 		g.pos = fl.P
 	}
-	g.emit(RETURNNIL, 0, 0)
+	g.emit(RETURNNIL, 0)
 	g.finish()
 	return f.constIndex(g.code)
 }

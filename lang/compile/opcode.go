@@ -5,6 +5,8 @@ package compile
 // argument count in the low 8 bits of the operand and a name index in the high 16.
 //
 // The stack effect of each op is written as "before → after" (top of stack last).
+// Ops, after the constants, has the same facts in the form the compiler reads:
+// name, operand form, control flow and stack effect of every op.
 type Op uint8
 
 const (
@@ -117,31 +119,206 @@ const (
 	numOps
 )
 
-var opNames = [...]string{
-	NOP: "NOP", POP: "POP", DUP: "DUP", DUP2: "DUP2", ROT3: "ROT3", SWAP: "SWAP", REVERSE: "REVERSE", UNPACK: "UNPACK",
-	NIL: "NIL", TRUE: "TRUE", FALSE: "FALSE", SMALLINT: "SMALLINT", CONST: "CONST",
-	LOCAL: "LOCAL", SETLOCAL: "SETLOCAL", CELL: "CELL", SETCELL: "SETCELL", NEWCELL: "NEWCELL",
-	FREE: "FREE", SETFREE: "SETFREE", GLOBAL: "GLOBAL", SETGLOBAL: "SETGLOBAL", BUILTIN: "BUILTIN", PUTGLOBAL: "PUTGLOBAL",
-	ADD: "ADD", SUB: "SUB", MUL: "MUL", DIV: "DIV", FLOORDIV: "FLOORDIV", MOD: "MOD", POW: "POW",
-	NEG: "NEG", NOT: "NOT", EQ: "EQ", NE: "NE", LT: "LT", LE: "LE", GT: "GT", GE: "GE",
-	IN: "IN", NOTIN: "NOTIN",
-	JUMP: "JUMP", JUMPFALSE: "JUMPFALSE", JUMPTRUE: "JUMPTRUE", ANDJUMP: "ANDJUMP", ORJUMP: "ORJUMP",
-	LOOP: "LOOP", ISSET: "ISSET",
-	CALL: "CALL", CALLMETHOD: "CALLMETHOD", CALLSPREAD: "CALLSPREAD", CALLMETHODSPREAD: "CALLMETHODSPREAD", RETURN: "RETURN", RETURNNIL: "RETURNNIL",
-	LIST: "LIST", MAP: "MAP", FUNC: "FUNC", INDEX: "INDEX", SETINDEX: "SETINDEX",
-	FIELD: "FIELD", SETFIELD: "SETFIELD", SLICE: "SLICE", FSTRING: "FSTRING", FORMAT: "FORMAT",
-	ITER: "ITER", FORITER: "FORITER", FORITER2: "FORITER2",
-	YIELD: "YIELD", THROW: "THROW", TRY: "TRY", ENDTRY: "ENDTRY", RERAISE: "RERAISE",
-	CAUGHT: "CAUGHT", IMPORT: "IMPORT",
-	LOCAL2: "LOCAL2", LLOP: "LLOP", LKOP: "LKOP", LLOPSET: "LLOPSET", LKOPSET: "LKOPSET",
-	LLJUMPF: "LLJUMPF", LKJUMPF: "LKJUMPF", FORITERSET: "FORITERSET", LOCALRET: "LOCALRET", OPSET: "OPSET",
+// Operand is the form of an instruction's operand: what it indexes or counts.
+// The disassembler shows an operand by its form, and the stack check finds a
+// jump's target by it.
+type Operand uint8
+
+const (
+	ArgNone   Operand = iota // no operand (always 0)
+	ArgCount                 // a count or a flag word, shown as a number
+	ArgSigned                // a signed 24-bit number (SMALLINT)
+	ArgConst                 // an index into Consts
+	ArgLocal                 // a local slot
+	ArgFree                  // an index into Free
+	ArgGlobal                // a module global
+	ArgName                  // an index into Names
+	ArgMethod                // an argument count in the low 8 bits, a name index above
+	ArgJump                  // a jump target
+	ArgIsSet                 // a local slot in the low 8 bits, a jump target above
+	ArgFormat                // FORMAT's flags
+	ArgOp                    // an opcode (OPSET)
+)
+
+// Flow is where control goes after an instruction.
+type Flow uint8
+
+const (
+	FlowNext   Flow = iota // on to the next instruction
+	FlowBranch             // on to the next one, or to the operand's jump target
+	FlowJump               // to the operand's jump target only
+	FlowStop               // nowhere in this function (return, throw)
+)
+
+// Class marks the ops the peephole pass fuses into superinstructions.
+type Class uint8
+
+const (
+	ClassArith   Class = 1 << iota // ADD SUB MUL DIV MOD FLOORDIV: ends an LLOP or LKOP sequence, starts an OPSET
+	ClassCompare                   // LT LE GT GE EQ NE: ends an LLOP or LKOP sequence, or LLJUMPF and LKJUMPF
+	ClassK                         // SMALLINT CONST FREE CELL GLOBAL: the second operand of an LKOP sequence
+)
+
+// OpInfo describes an op: the compiler's emit, the stack check (VerifyStack),
+// the peephole pass and the disassembler all read it from Ops.
+type OpInfo struct {
+	Name    string
+	Operand Operand
+	Flow    Flow
+	// Pop and Push are the values the op takes from the stack and the ones it
+	// leaves when it goes on to the next instruction (DUP pops 1 and pushes 2).
+	// When Count is set they depend on the operand and Count gives them.
+	Pop, Push int
+	Count     func(arg int) (pop, push int)
+	// JumpPush is what a branch leaves on the stack, after popping Pop, when
+	// it jumps (TRY: the error the handler starts with).
+	JumpPush int
+	Class    Class
+	// Base is the op of the first instruction of a superinstruction's
+	// sequence; 0 (NOP) for other ops, which are their own base.
+	Base Op
+}
+
+func countN(arg int) (int, int)        { return arg, arg }   // REVERSE
+func countUnpack(arg int) (int, int)   { return 1, arg }     // UNPACK
+func countCall(arg int) (int, int)     { return arg + 1, 1 } // CALL: f and n arguments
+func countMethod(arg int) (int, int)   { return arg&0xff + 1, 1 }
+func countSpread(arg int) (int, int)   { return arg + 2, 1 } // CALLSPREAD: f, n arguments, the list
+func countMethodSp(arg int) (int, int) { return arg&0xff + 2, 1 }
+func countList(arg int) (int, int)     { return arg, 1 } // LIST, FSTRING
+func countMap(arg int) (int, int)      { return 2 * arg, 1 }
+func countSlice(arg int) (int, int)    { return 1 + arg&1 + arg>>1&1 + arg>>2&1, 1 }
+func countFormat(arg int) (int, int)   { return 1 + arg&1, 1 }
+func countYield(arg int) (int, int) { // operand 1: a bare yield, which pops nothing
+	if arg == 1 {
+		return 0, 1
+	}
+	return 1, 1
+}
+
+// Ops describes every op; TestOpTable checks that none is missing.
+var Ops = [numOps]OpInfo{
+	NOP:     {Name: "NOP"},
+	POP:     {Name: "POP", Pop: 1},
+	DUP:     {Name: "DUP", Pop: 1, Push: 2},
+	DUP2:    {Name: "DUP2", Pop: 2, Push: 4},
+	ROT3:    {Name: "ROT3", Pop: 3, Push: 3},
+	SWAP:    {Name: "SWAP", Pop: 2, Push: 2},
+	REVERSE: {Name: "REVERSE", Operand: ArgCount, Count: countN},
+	UNPACK:  {Name: "UNPACK", Operand: ArgCount, Count: countUnpack},
+
+	NIL:      {Name: "NIL", Push: 1},
+	TRUE:     {Name: "TRUE", Push: 1},
+	FALSE:    {Name: "FALSE", Push: 1},
+	SMALLINT: {Name: "SMALLINT", Operand: ArgSigned, Push: 1, Class: ClassK},
+	CONST:    {Name: "CONST", Operand: ArgConst, Push: 1, Class: ClassK},
+
+	LOCAL:     {Name: "LOCAL", Operand: ArgLocal, Push: 1},
+	SETLOCAL:  {Name: "SETLOCAL", Operand: ArgLocal, Pop: 1},
+	CELL:      {Name: "CELL", Operand: ArgLocal, Push: 1, Class: ClassK},
+	SETCELL:   {Name: "SETCELL", Operand: ArgLocal, Pop: 1},
+	NEWCELL:   {Name: "NEWCELL", Operand: ArgLocal, Pop: 1},
+	FREE:      {Name: "FREE", Operand: ArgFree, Push: 1, Class: ClassK},
+	SETFREE:   {Name: "SETFREE", Operand: ArgFree, Pop: 1},
+	GLOBAL:    {Name: "GLOBAL", Operand: ArgGlobal, Push: 1, Class: ClassK},
+	SETGLOBAL: {Name: "SETGLOBAL", Operand: ArgGlobal, Pop: 1},
+	BUILTIN:   {Name: "BUILTIN", Operand: ArgCount, Push: 1},
+	PUTGLOBAL: {Name: "PUTGLOBAL", Operand: ArgGlobal, Pop: 1},
+
+	ADD:      {Name: "ADD", Pop: 2, Push: 1, Class: ClassArith},
+	SUB:      {Name: "SUB", Pop: 2, Push: 1, Class: ClassArith},
+	MUL:      {Name: "MUL", Pop: 2, Push: 1, Class: ClassArith},
+	DIV:      {Name: "DIV", Pop: 2, Push: 1, Class: ClassArith},
+	FLOORDIV: {Name: "FLOORDIV", Pop: 2, Push: 1, Class: ClassArith},
+	MOD:      {Name: "MOD", Pop: 2, Push: 1, Class: ClassArith},
+	POW:      {Name: "POW", Pop: 2, Push: 1},
+	NEG:      {Name: "NEG", Pop: 1, Push: 1},
+	NOT:      {Name: "NOT", Pop: 1, Push: 1},
+	EQ:       {Name: "EQ", Pop: 2, Push: 1, Class: ClassCompare},
+	NE:       {Name: "NE", Pop: 2, Push: 1, Class: ClassCompare},
+	LT:       {Name: "LT", Pop: 2, Push: 1, Class: ClassCompare},
+	LE:       {Name: "LE", Pop: 2, Push: 1, Class: ClassCompare},
+	GT:       {Name: "GT", Pop: 2, Push: 1, Class: ClassCompare},
+	GE:       {Name: "GE", Pop: 2, Push: 1, Class: ClassCompare},
+	IN:       {Name: "IN", Pop: 2, Push: 1},
+	NOTIN:    {Name: "NOTIN", Pop: 2, Push: 1},
+
+	JUMP:      {Name: "JUMP", Operand: ArgJump, Flow: FlowJump},
+	JUMPFALSE: {Name: "JUMPFALSE", Operand: ArgJump, Flow: FlowBranch, Pop: 1},
+	JUMPTRUE:  {Name: "JUMPTRUE", Operand: ArgJump, Flow: FlowBranch, Pop: 1},
+	ANDJUMP:   {Name: "ANDJUMP", Operand: ArgJump, Flow: FlowBranch, Pop: 1, JumpPush: 1},
+	ORJUMP:    {Name: "ORJUMP", Operand: ArgJump, Flow: FlowBranch, Pop: 1, JumpPush: 1},
+	LOOP:      {Name: "LOOP", Operand: ArgJump, Flow: FlowJump},
+	ISSET:     {Name: "ISSET", Operand: ArgIsSet, Flow: FlowBranch},
+
+	CALL:             {Name: "CALL", Operand: ArgCount, Count: countCall},
+	CALLMETHOD:       {Name: "CALLMETHOD", Operand: ArgMethod, Count: countMethod},
+	CALLSPREAD:       {Name: "CALLSPREAD", Operand: ArgCount, Count: countSpread},
+	CALLMETHODSPREAD: {Name: "CALLMETHODSPREAD", Operand: ArgMethod, Count: countMethodSp},
+	RETURN:           {Name: "RETURN", Flow: FlowStop, Pop: 1},
+	RETURNNIL:        {Name: "RETURNNIL", Flow: FlowStop},
+
+	LIST:     {Name: "LIST", Operand: ArgCount, Count: countList},
+	MAP:      {Name: "MAP", Operand: ArgCount, Count: countMap},
+	FUNC:     {Name: "FUNC", Operand: ArgConst, Push: 1},
+	INDEX:    {Name: "INDEX", Pop: 2, Push: 1},
+	SETINDEX: {Name: "SETINDEX", Pop: 3},
+	FIELD:    {Name: "FIELD", Operand: ArgName, Pop: 1, Push: 1},
+	SETFIELD: {Name: "SETFIELD", Operand: ArgName, Pop: 2},
+	SLICE:    {Name: "SLICE", Operand: ArgCount, Count: countSlice},
+	FSTRING:  {Name: "FSTRING", Operand: ArgCount, Count: countList},
+	FORMAT:   {Name: "FORMAT", Operand: ArgFormat, Count: countFormat},
+
+	ITER:     {Name: "ITER", Pop: 1, Push: 1},
+	FORITER:  {Name: "FORITER", Operand: ArgJump, Flow: FlowBranch, Pop: 1, Push: 2},
+	FORITER2: {Name: "FORITER2", Operand: ArgJump, Flow: FlowBranch, Pop: 1, Push: 3},
+
+	YIELD:   {Name: "YIELD", Operand: ArgCount, Count: countYield},
+	THROW:   {Name: "THROW", Flow: FlowStop, Pop: 1},
+	TRY:     {Name: "TRY", Operand: ArgJump, Flow: FlowBranch, JumpPush: 1},
+	ENDTRY:  {Name: "ENDTRY"},
+	RERAISE: {Name: "RERAISE", Flow: FlowStop, Pop: 1},
+	CAUGHT:  {Name: "CAUGHT", Pop: 1, Push: 1},
+	IMPORT:  {Name: "IMPORT", Operand: ArgName, Push: 1},
+
+	LOCAL2:     {Name: "LOCAL2", Base: LOCAL},
+	LLOP:       {Name: "LLOP", Base: LOCAL},
+	LKOP:       {Name: "LKOP", Base: LOCAL},
+	LLOPSET:    {Name: "LLOPSET", Base: LOCAL},
+	LKOPSET:    {Name: "LKOPSET", Base: LOCAL},
+	LLJUMPF:    {Name: "LLJUMPF", Base: LOCAL},
+	LKJUMPF:    {Name: "LKJUMPF", Base: LOCAL},
+	FORITERSET: {Name: "FORITERSET", Base: FORITER},
+	LOCALRET:   {Name: "LOCALRET", Base: LOCAL},
+	OPSET:      {Name: "OPSET", Operand: ArgOp}, // runs as its operand op: see Base
 }
 
 func (op Op) String() string {
-	if int(op) < len(opNames) && opNames[op] != "" {
-		return opNames[op]
+	if int(op) < len(Ops) && Ops[op].Name != "" {
+		return Ops[op].Name
 	}
 	return "OP?"
+}
+
+// Info is op's entry in Ops (the zero OpInfo for an op past the table).
+func (op Op) Info() *OpInfo {
+	if int(op) < len(Ops) {
+		return &Ops[op]
+	}
+	return &OpInfo{}
+}
+
+// Is reports whether op is of class c.
+func (op Op) Is(c Class) bool { return op.Info().Class&c != 0 }
+
+// Stack is what the instruction op arg takes from the stack and leaves on it
+// when it goes on to the next instruction.
+func (op Op) Stack(arg int) (pop, push int) {
+	in := op.Info()
+	if in.Count != nil {
+		return in.Count(arg)
+	}
+	return in.Pop, in.Push
 }
 
 // Instr builds an instruction.

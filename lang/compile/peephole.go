@@ -16,44 +16,32 @@ func peephole(f *Funcode) {
 	}
 	for i := range code {
 		var fused Op
-		switch ops[i] {
-		case LOCAL:
-			switch ops[i+1] {
-			case LOCAL:
+		switch op := ops[i]; {
+		case op == LOCAL:
+			switch next := ops[i+1]; {
+			case next == LOCAL:
 				// LOCAL2 skips the second LOCAL, so it loses to an LLOP or LKOP
 				// starting there.
-				if !(ops[i+2] == LOCAL || isOperandK(ops[i+2])) || !fusibleArith(ops[i+3]) {
+				if !(ops[i+2] == LOCAL || ops[i+2].Is(ClassK)) || !ops[i+3].Is(ClassArith|ClassCompare) {
 					fused = LOCAL2
 				}
-				if fusibleArith(ops[i+2]) {
-					fused = LLOP
-					if ops[i+3] == SETLOCAL {
-						fused = LLOPSET
-					} else if ops[i+3] == JUMPFALSE && isCompare(ops[i+2]) {
-						fused = LLJUMPF
-					}
+				if f := fuseLocalOp(ops[i+2], ops[i+3], LLOP, LLOPSET, LLJUMPF); f != NOP {
+					fused = f
 				}
-			case SMALLINT, CONST, FREE, CELL, GLOBAL:
-				if fusibleArith(ops[i+2]) {
-					fused = LKOP
-					if ops[i+3] == SETLOCAL {
-						fused = LKOPSET
-					} else if ops[i+3] == JUMPFALSE && isCompare(ops[i+2]) {
-						fused = LKJUMPF
-					}
-				}
-			case RETURN:
+			case next.Is(ClassK):
+				fused = fuseLocalOp(ops[i+2], ops[i+3], LKOP, LKOPSET, LKJUMPF)
+			case next == RETURN:
 				fused = LOCALRET
 			}
-		case FORITER:
+		case op == FORITER:
 			if ops[i+1] == SETLOCAL {
 				fused = FORITERSET
 			}
-		case ADD, SUB, MUL, DIV, MOD, FLOORDIV:
+		case op.Is(ClassArith):
 			// Not the op of an LLOP or LKOP sequence, which reads its opcode.
-			inSequence := i >= 2 && ops[i-2] == LOCAL && (ops[i-1] == LOCAL || isOperandK(ops[i-1]))
+			inSequence := i >= 2 && ops[i-2] == LOCAL && (ops[i-1] == LOCAL || ops[i-1].Is(ClassK))
 			if ops[i+1] == SETLOCAL && !inSequence {
-				code[i] = Instr(OPSET, int(ops[i]))
+				code[i] = Instr(OPSET, int(op))
 			}
 		}
 		if fused != NOP {
@@ -62,43 +50,28 @@ func peephole(f *Funcode) {
 	}
 }
 
-// isOperandK reports whether op can push the second operand of an LKOP
-// sequence (K in opcode.go). An undefined global is neither an int nor a float,
-// so the VM leaves it to GLOBAL to throw.
-func isOperandK(op Op) bool {
-	switch op {
-	case SMALLINT, CONST, FREE, CELL, GLOBAL:
-		return true
+// fuseLocalOp is the superinstruction for LOCAL a; (LOCAL or K) b; op; next:
+// plain when op is arithmetic or a comparison, set when next stores the result
+// in a local, jumpf when op compares and next jumps on false. It is NOP when op
+// cannot be fused.
+func fuseLocalOp(op, next, plain, set, jumpf Op) Op {
+	switch {
+	case !op.Is(ClassArith | ClassCompare):
+		return NOP
+	case next == SETLOCAL:
+		return set
+	case next == JUMPFALSE && op.Is(ClassCompare):
+		return jumpf
 	}
-	return false
-}
-
-// fusibleArith reports whether op can end an LLOP or LKOP sequence.
-func fusibleArith(op Op) bool {
-	switch op {
-	case ADD, SUB, MUL, DIV, MOD, FLOORDIV, LT, LE, GT, GE, EQ, NE:
-		return true
-	}
-	return false
-}
-
-func isCompare(op Op) bool {
-	switch op {
-	case LT, LE, GT, GE, EQ, NE:
-		return true
-	}
-	return false
+	return plain
 }
 
 // BaseOp is the op of the first instruction of a superinstruction's sequence,
 // whose operand the superinstruction keeps. Other ops, and OPSET, whose operand
 // is the op it starts with (see Base), are their own base.
 func BaseOp(op Op) Op {
-	switch op {
-	case LOCAL2, LLOP, LKOP, LLOPSET, LKOPSET, LLJUMPF, LKJUMPF, LOCALRET:
-		return LOCAL
-	case FORITERSET:
-		return FORITER
+	if b := op.Info().Base; b != NOP {
+		return b
 	}
 	return op
 }
@@ -122,83 +95,22 @@ type stackEffect struct {
 	falls, jumps              bool
 }
 
+// effectOf reads an instruction's stack effect from Ops; a superinstruction
+// has the effect of its base instruction, the first of its sequence.
 func effectOf(ins uint32) (e stackEffect) {
 	op, arg := Decode(Base(ins))
-	e.falls = true
-	switch op {
-	case NOP, TRY, ENDTRY:
-	case ROT3:
-		e.needs = 3
-	case SWAP:
-		e.needs = 2
-	case FORMAT:
-		e.needs, e.next = 1+arg&1, -(arg & 1)
-	case REVERSE:
-		e.needs = arg
-	case UNPACK:
-		e.needs, e.next = 1, arg-1
-	case CALLSPREAD:
-		e.needs, e.next = arg+2, -arg-1
-	case CALLMETHODSPREAD:
-		e.needs, e.next = arg&0xff+2, -(arg&0xff)-1
-	case NEG, NOT, FIELD, ITER, CAUGHT:
-		e.needs = 1
-	case POP, SETLOCAL, SETCELL, NEWCELL, SETFREE, SETGLOBAL, PUTGLOBAL:
-		e.needs, e.next = 1, -1
-	case THROW, RERAISE, RETURN:
-		e.needs, e.falls = 1, false
-	case RETURNNIL:
-		e.falls = false
-	case DUP:
-		e.needs, e.next = 1, 1
-	case DUP2:
-		e.needs, e.next = 2, 2
-	case NIL, TRUE, FALSE, SMALLINT, CONST, LOCAL, CELL, FREE, GLOBAL, BUILTIN, FUNC, IMPORT:
-		e.next = 1
-	case ADD, SUB, MUL, DIV, FLOORDIV, MOD, POW, EQ, NE, LT, LE, GT, GE, IN, NOTIN, INDEX:
-		e.needs, e.next = 2, -1
-	case SETFIELD:
-		e.needs, e.next = 2, -2
-	case SETINDEX:
-		e.needs, e.next = 3, -3
-	case CALL:
-		e.needs, e.next = arg+1, -arg
-	case CALLMETHOD:
-		e.needs, e.next = arg&0xff+1, -(arg & 0xff)
-	case LIST, FSTRING:
-		e.needs, e.next = arg, 1-arg
-	case MAP:
-		e.needs, e.next = 2*arg, 1-2*arg
-	case SLICE:
-		n := arg&1 + arg>>1&1 + arg>>2&1
-		e.needs, e.next = n+1, -n
-	case YIELD:
-		if arg == 1 {
-			e.next = 1
-		} else {
-			e.needs = 1
-		}
-	case JUMP, LOOP:
-		e.falls = false
-	case JUMPFALSE, JUMPTRUE:
-		e.needs, e.next, e.jump = 1, -1, -1
-	case ANDJUMP, ORJUMP:
-		e.needs, e.next, e.jump = 1, -1, 0
-	case ISSET:
-		arg >>= 8
-	case FORITER:
-		e.needs, e.next, e.jump = 1, 1, -1
-	case FORITER2:
-		e.needs, e.next, e.jump = 1, 2, -1
-	default:
+	in := op.Info()
+	if in.Name == "" || in.Base != NOP || op == OPSET {
 		panic(fmt.Sprintf("unknown op %s", op))
 	}
-	switch op {
-	case JUMP, LOOP, JUMPFALSE, JUMPTRUE, ANDJUMP, ORJUMP, ISSET, FORITER, FORITER2:
-		e.jumps, e.target = true, arg
-	case TRY:
-		// The handler starts with the error pushed on the stack as it is here.
-		e.jumps, e.target, e.jump = true, arg, 1
+	pop, push := op.Stack(arg)
+	e.needs, e.next = pop, push-pop
+	e.falls = in.Flow == FlowNext || in.Flow == FlowBranch
+	e.jumps = in.Flow == FlowBranch || in.Flow == FlowJump
+	e.jump = in.JumpPush - pop
+	e.target = arg
+	if in.Operand == ArgIsSet {
+		e.target = arg >> 8
 	}
 	return e
 }

@@ -23,7 +23,7 @@ func (f *fcomp) stmt(s parser.Stmt) {
 		if s.Value != nil {
 			f.namedExpr(s.Value, s.Name)
 		} else {
-			f.emit(NIL, 0, 1)
+			f.emit(NIL, 0)
 		}
 		f.pos = s.P
 		f.declareAndStore(s.Name)
@@ -31,20 +31,20 @@ func (f *fcomp) stmt(s parser.Stmt) {
 		if f.atGlobalLevel() {
 			f.funcLit(s.Func, s.Func.Name)
 			f.pos = s.P
-			f.emit(SETGLOBAL, f.c.declareGlobal(s.Func.Name), -1)
+			f.emit(SETGLOBAL, f.c.declareGlobal(s.Func.Name))
 			return
 		}
 		b := f.declareLocal(s.Func.Name)
 		fidx := f.compileFunc(s.Func, s.Func.Name)
 		f.pos = s.P
 		if b.captured { // the function refers to itself: its cell must exist first
-			f.emit(NIL, 0, 1)
-			b.decls = append(b.decls, f.emit(NEWCELL, b.slot, -1))
-			f.emit(FUNC, fidx, 1)
-			f.emit(SETCELL, b.slot, -1)
+			f.emit(NIL, 0)
+			b.decls = append(b.decls, f.emit(NEWCELL, b.slot))
+			f.emit(FUNC, fidx)
+			f.emit(SETCELL, b.slot)
 		} else {
-			f.emit(FUNC, fidx, 1)
-			b.decls = append(b.decls, f.emit(SETLOCAL, b.slot, -1))
+			f.emit(FUNC, fidx)
+			b.decls = append(b.decls, f.emit(SETLOCAL, b.slot))
 		}
 	case *parser.AssignStmt:
 		f.assign(s)
@@ -52,7 +52,7 @@ func (f *fcomp) stmt(s parser.Stmt) {
 		f.multiAssign(s)
 	case *parser.ExprStmt:
 		f.expr(s.X)
-		f.emit(POP, 0, -1)
+		f.emit(POP, 0)
 	case *parser.IfStmt:
 		f.ifStmt(s)
 	case *parser.WhileStmt:
@@ -66,7 +66,7 @@ func (f *fcomp) stmt(s parser.Stmt) {
 		l := f.loops[len(f.loops)-1]
 		f.unwindTries(l.tryDepth)
 		f.pos = s.P
-		l.breaks = append(l.breaks, f.emit(JUMP, 0, 0))
+		l.breaks = append(l.breaks, f.emit(JUMP, 0))
 	case *parser.ContinueStmt:
 		if len(f.loops) == 0 {
 			f.c.errorf(s.P, "continue outside loop")
@@ -74,7 +74,7 @@ func (f *fcomp) stmt(s parser.Stmt) {
 		l := f.loops[len(f.loops)-1]
 		f.unwindTries(l.tryDepth)
 		f.pos = s.P
-		l.conts = append(l.conts, f.emit(LOOP, 0, 0))
+		l.conts = append(l.conts, f.emit(LOOP, 0))
 	case *parser.ReturnStmt:
 		if f.top {
 			f.c.errorf(s.P, "return outside function")
@@ -82,20 +82,20 @@ func (f *fcomp) stmt(s parser.Stmt) {
 		if s.Value != nil {
 			f.expr(s.Value)
 		} else {
-			f.emit(NIL, 0, 1)
+			f.emit(NIL, 0)
 		}
 		f.pos = s.P
 		f.unwindTries(0)
 		f.pos = s.P
-		f.emit(RETURN, 0, -1)
+		f.emit(RETURN, 0)
 	case *parser.ThrowStmt:
 		f.expr(s.Value)
 		f.pos = s.P
-		f.emit(THROW, 0, -1)
+		f.emit(THROW, 0)
 	case *parser.TryStmt:
 		f.tryStmt(s)
 	case *parser.ImportStmt:
-		f.emit(IMPORT, f.nameIndex(s.Module), 1)
+		f.emit(IMPORT, f.nameIndex(s.Module))
 		f.declareAndStore(s.Alias)
 	default:
 		f.c.errorf(s.Position(), "internal error: unknown statement %T", s)
@@ -109,7 +109,7 @@ func (f *fcomp) unwindTries(depth int) {
 	for i := len(saved) - 1; i >= depth; i-- {
 		t := saved[i]
 		for range t.handlers {
-			f.emit(ENDTRY, 0, 0)
+			f.emit(ENDTRY, 0)
 		}
 		if t.hasFin {
 			f.tries = saved[:i]
@@ -128,7 +128,7 @@ func (f *fcomp) assign(s *parser.AssignStmt) {
 			f.load(t.Name, t.P)
 			f.expr(s.Value)
 			f.pos = s.P
-			f.emit(compoundOp(s.Op), 0, -1)
+			f.emit(compoundOp(s.Op), 0)
 		}
 		f.pos = s.P
 		f.store(t.Name, t.P)
@@ -137,31 +137,31 @@ func (f *fcomp) assign(s *parser.AssignStmt) {
 		f.expr(t.Index)
 		if s.Op != "=" {
 			f.pos = t.P
-			f.emit(DUP2, 0, 2)
-			f.emit(INDEX, 0, -1)
+			f.emit(DUP2, 0)
+			f.emit(INDEX, 0)
 			f.expr(s.Value)
 			f.pos = s.P
-			f.emit(compoundOp(s.Op), 0, -1)
+			f.emit(compoundOp(s.Op), 0)
 		} else {
 			f.expr(s.Value)
 		}
 		f.pos = s.P
-		f.emit(SETINDEX, 0, -3)
+		f.emit(SETINDEX, 0)
 	case *parser.Field:
 		f.expr(t.X)
 		name := f.nameIndex(t.Name)
 		if s.Op != "=" {
 			f.pos = t.P
-			f.emit(DUP, 0, 1)
-			f.emit(FIELD, name, 0)
+			f.emit(DUP, 0)
+			f.emit(FIELD, name)
 			f.expr(s.Value)
 			f.pos = s.P
-			f.emit(compoundOp(s.Op), 0, -1)
+			f.emit(compoundOp(s.Op), 0)
 		} else {
 			f.expr(s.Value)
 		}
 		f.pos = s.P
-		f.emit(SETFIELD, name, -2)
+		f.emit(SETFIELD, name)
 	default:
 		f.c.errorf(s.P, "cannot assign to this expression")
 	}
@@ -174,21 +174,21 @@ func (f *fcomp) multiAssign(s *parser.MultiAssign) {
 	switch len(s.Values) {
 	case 0:
 		for range n {
-			f.emit(NIL, 0, 1)
+			f.emit(NIL, 0)
 		}
 	case 1:
 		f.expr(s.Values[0])
 		f.pos = s.P
-		f.emit(UNPACK, n, n-1)
+		f.emit(UNPACK, n)
 	default:
 		for _, v := range s.Values {
 			f.expr(v)
 		}
 		f.pos = s.P
 		if n == 2 {
-			f.emit(SWAP, 0, 0)
+			f.emit(SWAP, 0)
 		} else {
-			f.emit(REVERSE, n, 0)
+			f.emit(REVERSE, n)
 		}
 	}
 	for _, t := range s.Targets {
@@ -204,14 +204,14 @@ func (f *fcomp) multiAssign(s *parser.MultiAssign) {
 			f.expr(t.X)
 			f.expr(t.Index)
 			f.pos = t.P
-			f.emit(ROT3, 0, 0)
-			f.emit(ROT3, 0, 0)
-			f.emit(SETINDEX, 0, -3)
+			f.emit(ROT3, 0)
+			f.emit(ROT3, 0)
+			f.emit(SETINDEX, 0)
 		case *parser.Field:
 			f.expr(t.X)
 			f.pos = t.P
-			f.emit(SWAP, 0, 0)
-			f.emit(SETFIELD, f.nameIndex(t.Name), -2)
+			f.emit(SWAP, 0)
+			f.emit(SETFIELD, f.nameIndex(t.Name))
 		default:
 			f.c.errorf(t.Position(), "cannot assign to this expression")
 		}
@@ -242,7 +242,7 @@ func (f *fcomp) ifStmt(s *parser.IfStmt) {
 		f.patch(jf)
 		return
 	}
-	end := f.emit(JUMP, 0, 0)
+	end := f.emit(JUMP, 0)
 	f.patch(jf)
 	f.blockStmts(s.Else)
 	f.patch(end)
@@ -258,9 +258,9 @@ func (f *fcomp) condJump(cond parser.Expr, jumpIf bool) {
 	f.expr(cond)
 	f.pos = cond.Position()
 	if jumpIf {
-		f.emit(JUMPTRUE, 0, -1)
+		f.emit(JUMPTRUE, 0)
 	} else {
-		f.emit(JUMPFALSE, 0, -1)
+		f.emit(JUMPFALSE, 0)
 	}
 }
 
@@ -273,7 +273,7 @@ func (f *fcomp) whileStmt(s *parser.WhileStmt) {
 	f.blockStmts(s.Body)
 	f.loops = f.loops[:len(f.loops)-1]
 	f.pos = s.P
-	f.emit(LOOP, start, 0)
+	f.emit(LOOP, start)
 	f.patch(exit)
 	for _, j := range l.conts {
 		f.patchTo(j, start)
@@ -286,13 +286,13 @@ func (f *fcomp) whileStmt(s *parser.WhileStmt) {
 func (f *fcomp) forStmt(s *parser.ForStmt) {
 	f.expr(s.Iter)
 	f.pos = s.P
-	f.emit(ITER, 0, 0)
+	f.emit(ITER, 0)
 	start := f.here()
 	var next int
 	if s.Second == "" {
-		next = f.emit(FORITER, 0, 1)
+		next = f.emit(FORITER, 0)
 	} else {
-		next = f.emit(FORITER2, 0, 2)
+		next = f.emit(FORITER2, 0)
 	}
 	l := &loopCtx{contPC: start, tryDepth: len(f.tries), stackBase: f.depth, isFor: true}
 	f.loops = append(f.loops, l)
@@ -303,9 +303,9 @@ func (f *fcomp) forStmt(s *parser.ForStmt) {
 		f.pos = s.FirstPos
 		b1 := f.declareLocal(s.First)
 		f.pos = s.SecondPos
-		b2.decls = append(b2.decls, f.emit(SETLOCAL, b2.slot, -1))
+		b2.decls = append(b2.decls, f.emit(SETLOCAL, b2.slot))
 		f.pos = s.FirstPos
-		b1.decls = append(b1.decls, f.emit(SETLOCAL, b1.slot, -1))
+		b1.decls = append(b1.decls, f.emit(SETLOCAL, b1.slot))
 	} else {
 		f.pos = s.FirstPos
 		f.declareAndStoreLocal(s.First)
@@ -314,7 +314,7 @@ func (f *fcomp) forStmt(s *parser.ForStmt) {
 	f.popBlock()
 	f.loops = f.loops[:len(f.loops)-1]
 	f.pos = s.P
-	f.emit(LOOP, start, 0)
+	f.emit(LOOP, start)
 	for _, j := range l.conts {
 		f.patchTo(j, start)
 	}
@@ -322,15 +322,16 @@ func (f *fcomp) forStmt(s *parser.ForStmt) {
 		for _, j := range l.breaks {
 			f.patch(j)
 		}
-		f.emit(POP, 0, 0) // the iterator, for breaks
+		f.emit(POP, 0) // the iterator, for breaks
+	} else {
+		f.depth-- // FORITER popped the iterator when it ended the loop
 	}
 	f.patch(next)
-	f.depth-- // the iterator is gone on both paths
 }
 
 func (f *fcomp) declareAndStoreLocal(name string) {
 	b := f.declareLocal(name)
-	b.decls = append(b.decls, f.emit(SETLOCAL, b.slot, -1))
+	b.decls = append(b.decls, f.emit(SETLOCAL, b.slot))
 }
 
 func (f *fcomp) tryStmt(s *parser.TryStmt) {
@@ -338,28 +339,28 @@ func (f *fcomp) tryStmt(s *parser.TryStmt) {
 	f.tries = append(f.tries, t)
 	finJ, catchJ := -1, -1
 	if s.HasFinally {
-		finJ = f.emit(TRY, 0, 0)
+		finJ = f.emit(TRY, 0)
 		t.handlers++
 	}
 	if s.HasCatch {
-		catchJ = f.emit(TRY, 0, 0)
+		catchJ = f.emit(TRY, 0)
 		t.handlers++
 	}
 	f.blockStmts(s.Body)
 	if s.HasCatch {
 		f.pos = s.P
-		f.emit(ENDTRY, 0, 0)
+		f.emit(ENDTRY, 0)
 		t.handlers--
-		skip := f.emit(JUMP, 0, 0)
+		skip := f.emit(JUMP, 0)
 		f.patch(catchJ)
 		f.pos = s.CatchPos
 		f.depth++ // the error
-		f.emit(CAUGHT, 0, 0)
+		f.emit(CAUGHT, 0)
 		f.pushBlock()
 		if s.CatchName != "" {
 			f.declareAndStoreLocal(s.CatchName)
 		} else {
-			f.emit(POP, 0, -1)
+			f.emit(POP, 0)
 		}
 		f.stmts(s.Catch)
 		f.popBlock()
@@ -367,18 +368,18 @@ func (f *fcomp) tryStmt(s *parser.TryStmt) {
 	}
 	if s.HasFinally {
 		f.pos = s.P
-		f.emit(ENDTRY, 0, 0)
+		f.emit(ENDTRY, 0)
 		t.handlers--
 	}
 	f.tries = f.tries[:len(f.tries)-1]
 	if s.HasFinally {
 		f.blockStmts(s.Finally)
-		end := f.emit(JUMP, 0, 0)
+		end := f.emit(JUMP, 0)
 		f.patch(finJ)
 		f.depth++ // the error
 		f.blockStmts(s.Finally)
 		f.pos = s.P
-		f.emit(RERAISE, 0, -1)
+		f.emit(RERAISE, 0)
 		f.patch(end)
 	}
 }
