@@ -22,17 +22,14 @@ type Env struct {
 
 // Compile turns a parsed file into a program. Errors are *parser.Error, with the
 // position of the offending name or statement.
+//
+// Compiling is two passes over the AST: the resolve pass (resolve.go) binds
+// every name and decides which variables are cells, then code generation
+// (stmt.go, expr.go, with constant folding in fold.go) emits each function's
+// code, and the peephole pass (peephole.go) fuses superinstructions into it.
 func Compile(f *parser.File, env *Env) (prog *Program, err error) {
 	if env == nil {
 		env = &Env{}
-	}
-	c := &compiler{file: f.Name, env: env, globals: map[string]int{}, builtins: map[string]int{}}
-	for i, name := range env.Globals {
-		c.globals[name] = i
-	}
-	c.globalNames = append(c.globalNames, env.Globals...)
-	for i, name := range env.Builtins {
-		c.builtins[name] = i
 	}
 	defer func() {
 		if r := recover(); r != nil {
@@ -43,30 +40,13 @@ func Compile(f *parser.File, env *Env) (prog *Program, err error) {
 			prog, err = nil, ce
 		}
 	}()
-	// Top-level declarations are module globals, visible from every function body
-	// in the file, whatever their order.
-	for _, s := range f.Stmts {
-		switch s := s.(type) {
-		case *parser.LetStmt:
-			c.declareGlobal(s.Name)
-		case *parser.MultiAssign:
-			if s.Let {
-				for _, t := range s.Targets {
-					c.declareGlobal(t.(*parser.Ident).Name)
-				}
-			}
-		case *parser.FnStmt:
-			c.declareGlobal(s.Func.Name)
-		case *parser.ImportStmt:
-			c.declareGlobal(s.Alias)
-		}
-	}
+	res := resolveFile(f, env)
+	c := &compiler{file: f.Name, res: res}
 	name := env.MainName
 	if name == "" {
 		name = "<main>"
 	}
-	fc := c.newFunc(nil, name, parser.Pos{Line: 1, Col: 1})
-	fc.top = true
+	fc := c.newFunc(res.main, name, parser.Pos{Line: 1, Col: 1})
 	stmts := f.Stmts
 	var last *parser.ExprStmt
 	if env.ReturnLast && len(stmts) > 0 {
@@ -83,16 +63,13 @@ func Compile(f *parser.File, env *Env) (prog *Program, err error) {
 		fc.emit(RETURNNIL, 0)
 	}
 	fc.finish()
-	return &Program{File: f.Name, Main: fc.code, Globals: c.globalNames}, nil
+	return &Program{File: f.Name, Main: fc.code, Globals: res.globalNames}, nil
 }
 
 type compiler struct {
-	file        string
-	env         *Env
-	globals     map[string]int
-	globalNames []string
-	builtins    map[string]int
-	folds       map[parser.Expr]folded // constOf results of operator nodes
+	file  string
+	res   *resolution
+	folds map[parser.Expr]folded // constOf results of operator nodes
 }
 
 // folded is a memoized constOf result.
@@ -101,34 +78,8 @@ type folded struct {
 	ok bool
 }
 
-func (c *compiler) declareGlobal(name string) int {
-	if i, ok := c.globals[name]; ok {
-		return i
-	}
-	i := len(c.globalNames)
-	c.globals[name] = i
-	c.globalNames = append(c.globalNames, name)
-	return i
-}
-
 func (c *compiler) errorf(p parser.Pos, format string, args ...any) {
 	panic(&parser.Error{File: c.file, Pos: p, Msg: fmt.Sprintf(format, args...)})
-}
-
-// binding is one declared local variable.
-type binding struct {
-	name     string
-	fn       *fcomp
-	slot     int
-	captured bool
-	isParam  bool
-	decls    []int // SETLOCAL instructions that declare it (become NEWCELL if captured)
-	uses     []int // LOCAL / SETLOCAL instructions (become CELL / SETCELL)
-}
-
-type block struct {
-	names  map[string]*binding
-	parent *block
 }
 
 type loopCtx struct {
@@ -149,12 +100,9 @@ type tryCtx struct {
 // fcomp compiles one function.
 type fcomp struct {
 	c      *compiler
-	parent *fcomp
+	info   *funcInfo // what the resolver found: locals, cells, free variables
 	code   *Funcode
-	scope  *block
-	free   map[*binding]int
 	depth  int
-	top    bool
 	loops  []*loopCtx
 	tries  []*tryCtx
 	pos    parser.Pos
@@ -162,13 +110,15 @@ type fcomp struct {
 	names  map[string]int
 }
 
-func (c *compiler) newFunc(parent *fcomp, name string, p parser.Pos) *fcomp {
+func (c *compiler) newFunc(info *funcInfo, name string, p parser.Pos) *fcomp {
+	code := &Funcode{Name: name, File: c.file, Pos: p, Free: info.free, CellParams: info.cellParams}
+	for _, b := range info.locals {
+		code.LocalNames = append(code.LocalNames, b.name)
+	}
 	return &fcomp{
 		c:      c,
-		parent: parent,
-		code:   &Funcode{Name: name, File: c.file, Pos: p},
-		scope:  &block{names: map[string]*binding{}},
-		free:   map[*binding]int{},
+		info:   info,
+		code:   code,
 		pos:    p,
 		consts: map[constKey]int{},
 		names:  map[string]int{},
@@ -263,155 +213,52 @@ func (f *fcomp) nameIndex(s string) int {
 	return len(f.code.Names) - 1
 }
 
-// ---- scopes ----
+// ---- variables ----
 
-func (f *fcomp) pushBlock() { f.scope = &block{names: map[string]*binding{}, parent: f.scope} }
-func (f *fcomp) popBlock()  { f.scope = f.scope.parent }
-
-// atGlobalLevel reports whether declarations here are module globals.
-func (f *fcomp) atGlobalLevel() bool { return f.top && f.scope.parent == nil }
-
-func (f *fcomp) declareLocal(name string) *binding {
-	b := &binding{name: name, fn: f, slot: len(f.code.LocalNames)}
-	f.code.LocalNames = append(f.code.LocalNames, name)
-	f.scope.names[name] = b
-	return b
-}
-
-func (f *fcomp) lookupLocal(name string) *binding {
-	for s := f.scope; s != nil; s = s.parent {
-		if b, ok := s.names[name]; ok {
-			return b
-		}
-	}
-	return nil
-}
-
-type refKind int
-
-const (
-	refLocal refKind = iota
-	refFree
-	refGlobal
-	refBuiltin
-)
-
-// resolve finds what a name refers to from inside f.
-func (f *fcomp) resolve(name string, p parser.Pos) (refKind, *binding, int) {
-	if b := f.lookupLocal(name); b != nil {
-		return refLocal, b, b.slot
-	}
-	for outer := f.parent; outer != nil; outer = outer.parent {
-		if b := outer.lookupLocal(name); b != nil {
-			return refFree, b, f.freeIndex(b)
-		}
-	}
-	if i, ok := f.c.globals[name]; ok {
-		return refGlobal, nil, i
-	}
-	if i, ok := f.c.builtins[name]; ok {
-		return refBuiltin, nil, i
-	}
-	f.c.errorf(p, "undefined: %s", name)
-	return 0, nil, 0
-}
-
-// freeIndex returns the index of b among f's free variables, capturing it through
-// every function between f and b's owner.
-func (f *fcomp) freeIndex(b *binding) int {
-	if i, ok := f.free[b]; ok {
-		return i
-	}
-	var fv FreeVar
-	if f.parent == b.fn {
-		f.parent.capture(b)
-		fv = FreeVar{Name: b.name, FromLocal: true, Index: b.slot}
-	} else {
-		fv = FreeVar{Name: b.name, FromLocal: false, Index: f.parent.freeIndex(b)}
-	}
-	i := len(f.code.Free)
-	f.code.Free = append(f.code.Free, fv)
-	f.free[b] = i
-	return i
-}
-
-// capture turns a local into a cell variable, patching the code already emitted.
-func (f *fcomp) capture(b *binding) {
-	if b.captured {
-		return
-	}
-	b.captured = true
-	for _, i := range b.uses {
-		op, _ := Decode(f.code.Code[i])
-		switch op {
-		case LOCAL:
-			f.setOp(i, CELL)
-		case SETLOCAL:
-			f.setOp(i, SETCELL)
-		}
-	}
-	for _, i := range b.decls {
-		f.setOp(i, NEWCELL)
-	}
-	if b.isParam {
-		f.code.CellParams = append(f.code.CellParams, b.slot)
+// load pushes the variable the resolver bound to id.
+func (f *fcomp) load(id *parser.Ident) {
+	b := f.c.res.uses[id]
+	switch b.scope {
+	case Local:
+		f.emit(LOCAL, b.index)
+	case Cell:
+		f.emit(CELL, b.index)
+	case Free:
+		f.emit(FREE, b.index)
+	case Global:
+		f.emit(GLOBAL, b.index)
+	case Builtin:
+		f.emit(BUILTIN, b.index)
 	}
 }
 
-func (f *fcomp) load(name string, p parser.Pos) {
-	kind, b, i := f.resolve(name, p)
-	switch kind {
-	case refLocal:
-		if b.captured {
-			f.emit(CELL, i)
-		} else {
-			b.uses = append(b.uses, f.emit(LOCAL, i))
-		}
-	case refFree:
-		f.emit(FREE, i)
-	case refGlobal:
-		f.emit(GLOBAL, i)
-	case refBuiltin:
-		f.emit(BUILTIN, i)
+// store assigns the value on top of the stack to an existing variable.
+func (f *fcomp) store(b *binding) {
+	switch b.scope {
+	case Local:
+		f.emit(SETLOCAL, b.index)
+	case Cell:
+		f.emit(SETCELL, b.index)
+	case Free:
+		f.emit(SETFREE, b.index)
+	case Global:
+		f.emit(PUTGLOBAL, b.index)
 	}
 }
 
-func (f *fcomp) store(name string, p parser.Pos) {
-	if f.lookupLocal(name) == nil {
-		found := false
-		for outer := f.parent; outer != nil && !found; outer = outer.parent {
-			found = outer.lookupLocal(name) != nil
-		}
-		if !found {
-			if _, ok := f.c.globals[name]; !ok {
-				if _, ok := f.c.builtins[name]; ok {
-					f.c.errorf(p, "cannot assign to builtin %s; declare a variable with let %s", name, name)
-				}
-			}
-		}
-	}
-	kind, b, i := f.resolve(name, p)
-	switch kind {
-	case refLocal:
-		if b.captured {
-			f.emit(SETCELL, i)
-		} else {
-			b.uses = append(b.uses, f.emit(SETLOCAL, i))
-		}
-	case refFree:
-		f.emit(SETFREE, i)
-	case refGlobal:
-		f.emit(PUTGLOBAL, i)
+// declare stores the value on top of the stack in the variable a declaration
+// makes: a new cell each time it runs for a captured local, so that closures
+// made in a loop each see their own iteration's variable.
+func (f *fcomp) declare(b *binding) {
+	switch b.scope {
+	case Local:
+		f.emit(SETLOCAL, b.index)
+	case Cell:
+		f.emit(NEWCELL, b.index)
+	case Global:
+		f.emit(SETGLOBAL, b.index)
 	}
 }
 
-// declareAndStore declares name in the current block and stores the value on top
-// of the stack in it.
-func (f *fcomp) declareAndStore(name string) {
-	if f.atGlobalLevel() {
-		f.emit(SETGLOBAL, f.c.declareGlobal(name))
-		return
-	}
-	b := f.declareLocal(name)
-	b.decls = append(b.decls, f.emit(SETLOCAL, b.slot))
-}
+// decl is the variable of a declaration written as a string in the AST.
+func (f *fcomp) decl(n parser.Node, i int) *binding { return f.c.res.decls[declKey{n, i}] }

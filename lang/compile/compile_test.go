@@ -120,7 +120,7 @@ func TestGlobalsAndScopes(t *testing.T) {
 	}
 }
 
-func TestCaptureRewritesEarlierAccess(t *testing.T) {
+func TestCapturedLocalIsACellFromItsFirstUse(t *testing.T) {
 	prog, err := compileSrc(t, "fn f() {\n let n = 0\n n = n + 1\n return fn() { return n }\n}")
 	if err != nil {
 		t.Fatal(err)

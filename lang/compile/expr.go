@@ -17,7 +17,7 @@ func (f *fcomp) expr(e parser.Expr) {
 	f.pos = e.Position()
 	switch e := e.(type) {
 	case *parser.Ident:
-		f.load(e.Name, e.P)
+		f.load(e)
 	case *parser.NilLit:
 		f.emit(NIL, 0)
 	case *parser.BoolLit:
@@ -139,7 +139,7 @@ func (f *fcomp) expr(e parser.Expr) {
 }
 
 func (f *fcomp) markYield() {
-	if !f.top {
+	if !f.info.top {
 		f.code.Coroutine = true
 	}
 }
@@ -213,9 +213,6 @@ func (f *fcomp) call(e *parser.Call) {
 			f.expr(a)
 		}
 		f.pos = e.P
-		if fixed > 255 {
-			f.c.errorf(e.P, "too many arguments in a method call (at most 255)")
-		}
 		name := f.nameIndex(fld.Name)
 		if name > 0xffff {
 			f.c.errorf(e.P, "function too large to compile (too many names)")
@@ -250,19 +247,7 @@ func (f *fcomp) compileFunc(fl *parser.FuncLit, name string) int {
 	if name == "" {
 		name = "<fn>"
 	}
-	g := f.c.newFunc(f, name, fl.P)
-	if len(fl.Params) > 255 {
-		f.c.errorf(fl.P, "too many parameters (at most 255)")
-	}
-	seen := map[string]bool{}
-	for _, p := range fl.Params {
-		if seen[p.Name] {
-			f.c.errorf(p.P, "duplicate parameter %s", p.Name)
-		}
-		seen[p.Name] = true
-		b := g.declareLocal(p.Name)
-		b.isParam = true
-	}
+	g := f.c.newFunc(f.c.res.funcs[fl], name, fl.P)
 	g.code.NumParams = len(fl.Params)
 	g.code.NumRequired = len(fl.Params)
 	if n := len(fl.Params); n > 0 && fl.Params[n-1].Rest {
@@ -280,12 +265,10 @@ func (f *fcomp) compileFunc(fl *parser.FuncLit, name string) int {
 		j := g.emit(ISSET, i)
 		g.expr(p.Default)
 		g.pos = p.P
-		g.store(p.Name, p.P)
+		g.store(g.info.locals[i])
 		g.patch(j)
 	}
-	g.pushBlock()
 	g.stmts(fl.Body)
-	g.popBlock()
 	g.pos = fl.End
 	if g.pos.Line == 0 {
 		g.pos = fl.P

@@ -10,12 +10,6 @@ func (f *fcomp) stmts(list []parser.Stmt) {
 	}
 }
 
-func (f *fcomp) blockStmts(list []parser.Stmt) {
-	f.pushBlock()
-	f.stmts(list)
-	f.popBlock()
-}
-
 func (f *fcomp) stmt(s parser.Stmt) {
 	f.pos = s.Position()
 	switch s := s.(type) {
@@ -26,25 +20,25 @@ func (f *fcomp) stmt(s parser.Stmt) {
 			f.emit(NIL, 0)
 		}
 		f.pos = s.P
-		f.declareAndStore(s.Name)
+		f.declare(f.decl(s, 0))
 	case *parser.FnStmt:
-		if f.atGlobalLevel() {
+		b := f.decl(s, 0)
+		if b.scope == Global {
 			f.funcLit(s.Func, s.Func.Name)
 			f.pos = s.P
-			f.emit(SETGLOBAL, f.c.declareGlobal(s.Func.Name))
+			f.declare(b)
 			return
 		}
-		b := f.declareLocal(s.Func.Name)
 		fidx := f.compileFunc(s.Func, s.Func.Name)
 		f.pos = s.P
-		if b.captured { // the function refers to itself: its cell must exist first
+		if b.cellFirst { // the function refers to itself: its cell must exist first
 			f.emit(NIL, 0)
-			b.decls = append(b.decls, f.emit(NEWCELL, b.slot))
+			f.emit(NEWCELL, b.index)
 			f.emit(FUNC, fidx)
-			f.emit(SETCELL, b.slot)
+			f.emit(SETCELL, b.index)
 		} else {
 			f.emit(FUNC, fidx)
-			b.decls = append(b.decls, f.emit(SETLOCAL, b.slot))
+			f.declare(b)
 		}
 	case *parser.AssignStmt:
 		f.assign(s)
@@ -60,25 +54,16 @@ func (f *fcomp) stmt(s parser.Stmt) {
 	case *parser.ForStmt:
 		f.forStmt(s)
 	case *parser.BreakStmt:
-		if len(f.loops) == 0 {
-			f.c.errorf(s.P, "break outside loop")
-		}
 		l := f.loops[len(f.loops)-1]
 		f.unwindTries(l.tryDepth)
 		f.pos = s.P
 		l.breaks = append(l.breaks, f.emit(JUMP, 0))
 	case *parser.ContinueStmt:
-		if len(f.loops) == 0 {
-			f.c.errorf(s.P, "continue outside loop")
-		}
 		l := f.loops[len(f.loops)-1]
 		f.unwindTries(l.tryDepth)
 		f.pos = s.P
 		l.conts = append(l.conts, f.emit(LOOP, 0))
 	case *parser.ReturnStmt:
-		if f.top {
-			f.c.errorf(s.P, "return outside function")
-		}
 		if s.Value != nil {
 			f.expr(s.Value)
 		} else {
@@ -96,7 +81,7 @@ func (f *fcomp) stmt(s parser.Stmt) {
 		f.tryStmt(s)
 	case *parser.ImportStmt:
 		f.emit(IMPORT, f.nameIndex(s.Module))
-		f.declareAndStore(s.Alias)
+		f.declare(f.decl(s, 0))
 	default:
 		f.c.errorf(s.Position(), "internal error: unknown statement %T", s)
 	}
@@ -113,7 +98,7 @@ func (f *fcomp) unwindTries(depth int) {
 		}
 		if t.hasFin {
 			f.tries = saved[:i]
-			f.blockStmts(t.finally)
+			f.stmts(t.finally)
 		}
 	}
 	f.tries = saved
@@ -125,13 +110,13 @@ func (f *fcomp) assign(s *parser.AssignStmt) {
 		if s.Op == "=" {
 			f.namedExpr(s.Value, t.Name)
 		} else {
-			f.load(t.Name, t.P)
+			f.load(t)
 			f.expr(s.Value)
 			f.pos = s.P
 			f.emit(compoundOp(s.Op), 0)
 		}
 		f.pos = s.P
-		f.store(t.Name, t.P)
+		f.store(f.c.res.uses[t])
 	case *parser.Index:
 		f.expr(t.X)
 		f.expr(t.Index)
@@ -196,9 +181,9 @@ func (f *fcomp) multiAssign(s *parser.MultiAssign) {
 		case *parser.Ident:
 			f.pos = t.P
 			if s.Let {
-				f.declareAndStore(t.Name)
+				f.declare(f.c.res.uses[t])
 			} else {
-				f.store(t.Name, t.P)
+				f.store(f.c.res.uses[t])
 			}
 		case *parser.Index:
 			f.expr(t.X)
@@ -237,14 +222,14 @@ func compoundOp(op string) Op {
 func (f *fcomp) ifStmt(s *parser.IfStmt) {
 	f.condJump(s.Cond, false)
 	jf := len(f.code.Code) - 1
-	f.blockStmts(s.Then)
+	f.stmts(s.Then)
 	if s.Else == nil {
 		f.patch(jf)
 		return
 	}
 	end := f.emit(JUMP, 0)
 	f.patch(jf)
-	f.blockStmts(s.Else)
+	f.stmts(s.Else)
 	f.patch(end)
 }
 
@@ -270,7 +255,7 @@ func (f *fcomp) whileStmt(s *parser.WhileStmt) {
 	exit := len(f.code.Code) - 1
 	l := &loopCtx{contPC: start, tryDepth: len(f.tries), stackBase: f.depth}
 	f.loops = append(f.loops, l)
-	f.blockStmts(s.Body)
+	f.stmts(s.Body)
 	f.loops = f.loops[:len(f.loops)-1]
 	f.pos = s.P
 	f.emit(LOOP, start)
@@ -296,22 +281,13 @@ func (f *fcomp) forStmt(s *parser.ForStmt) {
 	}
 	l := &loopCtx{contPC: start, tryDepth: len(f.tries), stackBase: f.depth, isFor: true}
 	f.loops = append(f.loops, l)
-	f.pushBlock()
 	if s.Second != "" {
 		f.pos = s.SecondPos
-		b2 := f.declareLocal(s.Second)
-		f.pos = s.FirstPos
-		b1 := f.declareLocal(s.First)
-		f.pos = s.SecondPos
-		b2.decls = append(b2.decls, f.emit(SETLOCAL, b2.slot))
-		f.pos = s.FirstPos
-		b1.decls = append(b1.decls, f.emit(SETLOCAL, b1.slot))
-	} else {
-		f.pos = s.FirstPos
-		f.declareAndStoreLocal(s.First)
+		f.declare(f.decl(s, 1))
 	}
+	f.pos = s.FirstPos
+	f.declare(f.decl(s, 0))
 	f.stmts(s.Body)
-	f.popBlock()
 	f.loops = f.loops[:len(f.loops)-1]
 	f.pos = s.P
 	f.emit(LOOP, start)
@@ -329,11 +305,6 @@ func (f *fcomp) forStmt(s *parser.ForStmt) {
 	f.patch(next)
 }
 
-func (f *fcomp) declareAndStoreLocal(name string) {
-	b := f.declareLocal(name)
-	b.decls = append(b.decls, f.emit(SETLOCAL, b.slot))
-}
-
 func (f *fcomp) tryStmt(s *parser.TryStmt) {
 	t := &tryCtx{finally: s.Finally, hasFin: s.HasFinally}
 	f.tries = append(f.tries, t)
@@ -346,7 +317,7 @@ func (f *fcomp) tryStmt(s *parser.TryStmt) {
 		catchJ = f.emit(TRY, 0)
 		t.handlers++
 	}
-	f.blockStmts(s.Body)
+	f.stmts(s.Body)
 	if s.HasCatch {
 		f.pos = s.P
 		f.emit(ENDTRY, 0)
@@ -356,14 +327,12 @@ func (f *fcomp) tryStmt(s *parser.TryStmt) {
 		f.pos = s.CatchPos
 		f.depth++ // the error
 		f.emit(CAUGHT, 0)
-		f.pushBlock()
 		if s.CatchName != "" {
-			f.declareAndStoreLocal(s.CatchName)
+			f.declare(f.decl(s, 0))
 		} else {
 			f.emit(POP, 0)
 		}
 		f.stmts(s.Catch)
-		f.popBlock()
 		f.patch(skip)
 	}
 	if s.HasFinally {
@@ -373,11 +342,11 @@ func (f *fcomp) tryStmt(s *parser.TryStmt) {
 	}
 	f.tries = f.tries[:len(f.tries)-1]
 	if s.HasFinally {
-		f.blockStmts(s.Finally)
+		f.stmts(s.Finally)
 		end := f.emit(JUMP, 0)
 		f.patch(finJ)
 		f.depth++ // the error
-		f.blockStmts(s.Finally)
+		f.stmts(s.Finally)
 		f.pos = s.P
 		f.emit(RERAISE, 0)
 		f.patch(end)
