@@ -217,7 +217,7 @@ func (f *fcomp) nameIndex(s string) int {
 
 // load pushes the variable the resolver bound to id.
 func (f *fcomp) load(id *parser.Ident) {
-	b := f.c.res.uses[id]
+	b := f.c.res.binding(id)
 	switch b.scope {
 	case Local:
 		f.emit(LOCAL, b.index)

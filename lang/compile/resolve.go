@@ -82,7 +82,8 @@ type declKey struct {
 
 // resolution is the result of the resolve pass, which code generation reads.
 type resolution struct {
-	uses        map[*parser.Ident]*binding // every name read or assigned, and the names a let declares
+	globals     map[string]*binding
+	builtins    map[string]*binding
 	decls       map[declKey]*binding
 	funcs       map[*parser.FuncLit]*funcInfo
 	main        *funcInfo
@@ -91,24 +92,21 @@ type resolution struct {
 
 type resolver struct {
 	resolution
-	file     string
-	globals  map[string]*binding
-	builtins map[string]*binding
-	fn       *funcInfo
-	loops    int // loops around the walk in the current function
+	file  string
+	fn    *funcInfo
+	loops int // loops around the walk in the current function
 }
 
 // resolveFile resolves f. It panics with a *parser.Error for a wrong program.
 func resolveFile(f *parser.File, env *Env) *resolution {
 	r := &resolver{
 		resolution: resolution{
-			uses:  map[*parser.Ident]*binding{},
-			decls: map[declKey]*binding{},
-			funcs: map[*parser.FuncLit]*funcInfo{},
+			decls:    map[declKey]*binding{},
+			funcs:    map[*parser.FuncLit]*funcInfo{},
+			globals:  map[string]*binding{},
+			builtins: map[string]*binding{},
 		},
-		file:     f.Name,
-		globals:  map[string]*binding{},
-		builtins: map[string]*binding{},
+		file: f.Name,
 	}
 	for _, name := range env.Globals {
 		r.declareGlobal(name)
@@ -134,7 +132,7 @@ func resolveFile(f *parser.File, env *Env) *resolution {
 			r.declareGlobal(s.Alias)
 		}
 	}
-	r.main = &funcInfo{top: true, block: &rblock{names: map[string]*binding{}}}
+	r.main = &funcInfo{top: true, block: &rblock{}}
 	r.fn = r.main
 	r.stmts(f.Stmts)
 	return &r.resolution
@@ -155,7 +153,7 @@ func (r *resolver) declareGlobal(name string) *binding {
 }
 
 func (r *resolver) pushBlock() {
-	r.fn.block = &rblock{names: map[string]*binding{}, parent: r.fn.block}
+	r.fn.block = &rblock{parent: r.fn.block}
 }
 
 func (r *resolver) popBlock() { r.fn.block = r.fn.block.parent }
@@ -173,6 +171,9 @@ func (r *resolver) declareLocal(name string) *binding {
 	fn := r.fn
 	b := &binding{name: name, scope: Local, index: len(fn.locals), owner: fn}
 	fn.locals = append(fn.locals, b)
+	if fn.block.names == nil {
+		fn.block.names = map[string]*binding{}
+	}
 	fn.block.names[name] = b
 	return b
 }
@@ -240,8 +241,16 @@ func (r *resolver) use(id *parser.Ident) {
 	if b == nil {
 		r.errorf(id.P, "undefined: %s", id.Name)
 	}
-	r.uses[id] = b
+	r.bind(id, b)
 }
+
+// bind records the variable of a name in the name's Binding, for code
+// generation. (A map from names to bindings costs more than the rest of the
+// pass: growing it is most of the time the pass takes.)
+func (r *resolver) bind(id *parser.Ident, b *binding) { id.Binding = b }
+
+// binding is the variable the resolver bound to id.
+func (res *resolution) binding(id *parser.Ident) *binding { return id.Binding.(*binding) }
 
 // assign resolves a name that is assigned.
 func (r *resolver) assign(id *parser.Ident) {
@@ -252,7 +261,7 @@ func (r *resolver) assign(id *parser.Ident) {
 	if b == nil {
 		r.errorf(id.P, "undefined: %s", id.Name)
 	}
-	r.uses[id] = b
+	r.bind(id, b)
 }
 
 // ---- statements ----
@@ -312,7 +321,7 @@ func (r *resolver) stmt(s parser.Stmt) {
 			switch t := t.(type) {
 			case *parser.Ident:
 				if s.Let {
-					r.uses[t] = r.declare(t.Name)
+					r.bind(t, r.declare(t.Name))
 				} else {
 					r.assign(t)
 				}
@@ -463,7 +472,7 @@ func (r *resolver) expr(e parser.Expr) {
 // funcLit resolves a function literal: its parameters, their defaults (which
 // see every parameter) and its body, in a new function.
 func (r *resolver) funcLit(fl *parser.FuncLit) {
-	g := &funcInfo{parent: r.fn, block: &rblock{names: map[string]*binding{}}}
+	g := &funcInfo{parent: r.fn, block: &rblock{}}
 	r.funcs[fl] = g
 	if len(fl.Params) > 255 {
 		r.errorf(fl.P, "too many parameters (at most 255)")

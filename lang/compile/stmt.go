@@ -116,7 +116,7 @@ func (f *fcomp) assign(s *parser.AssignStmt) {
 			f.emit(compoundOp(s.Op), 0)
 		}
 		f.pos = s.P
-		f.store(f.c.res.uses[t])
+		f.store(f.c.res.binding(t))
 	case *parser.Index:
 		f.expr(t.X)
 		f.expr(t.Index)
@@ -181,9 +181,9 @@ func (f *fcomp) multiAssign(s *parser.MultiAssign) {
 		case *parser.Ident:
 			f.pos = t.P
 			if s.Let {
-				f.declare(f.c.res.uses[t])
+				f.declare(f.c.res.binding(t))
 			} else {
-				f.store(f.c.res.uses[t])
+				f.store(f.c.res.binding(t))
 			}
 		case *parser.Index:
 			f.expr(t.X)

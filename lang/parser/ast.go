@@ -36,6 +36,9 @@ type (
 	Ident struct {
 		P    Pos
 		Name string
+		// Binding is what the compiler's resolve pass bound the name to (the
+		// parser leaves it nil; its type belongs to the compiler).
+		Binding any
 	}
 	// NilLit is `nil`.
 	NilLit struct{ P Pos }
