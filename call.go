@@ -192,41 +192,38 @@ func (v *VM) callNow(ctx context.Context, name string, args []any) (out any, err
 	} else {
 		q.Reset()
 	}
-	stop := noWatch
-	var running *groupRef
+	// While the call computes here nothing else can deliver a cancellation
+	// from ctx: the task's own checks poll it.
 	if ctx.Done() != nil {
-		running = &groupRef{}
-		stop = v.watch(ctx, func() {
-			if g := running.g; g != nil && !g.Ended() {
-				g.Cancel(cancelError(ctx))
-			}
-		}, q)
+		q.Cancel = ctx
 	}
 	g, err := v.loop.StartNow(fn, vals, scheduler.GroupOptions{Quota: q})
 	clear(vals)
 	v.argBuf = vals[:0]
+	q.Cancel = nil
 	if err != nil {
-		stop()
 		return nil, wrapError(err, ctx)
-	}
-	if running != nil {
-		running.g = g
 	}
 	if g.Ended() {
 		out, err = v.callOutcome(ctx, g)
-		if !stop() {
-			// Nothing but this call saw the group, its task or the quota
-			// (a cancellation from ctx would have): the next call may
-			// reuse them.
-			v.loop.Recycle(g)
+		if v.loop.Recycle(g) {
+			// Nothing but this call saw the group, its task or the quota:
+			// the next call reuses them.
 			v.spareQuota = q
 		}
 		return out, err
 	}
-	// The task waits: the loop finishes it, and reads the outcome there.
+	// The task waits: the loop finishes it, and reads the outcome there; a
+	// cancellation from ctx reaches it as for a queued call.
+	waiting := g // (g itself is not captured, so it stays off the heap)
+	stop := v.watch(ctx, func() {
+		if !waiting.Ended() {
+			waiting.Cancel(cancelError(ctx))
+		}
+	}, q)
 	var late any
 	done := make(chan error, 1)
-	g.SetOnEnd(func(g *scheduler.Group) {
+	waiting.SetOnEnd(func(g *scheduler.Group) {
 		done <- protect(func() error {
 			var err error
 			late, err = v.callOutcome(ctx, g)
@@ -239,9 +236,6 @@ func (v *VM) callNow(ctx context.Context, name string, args []any) (out any, err
 	stop()
 	return late, err
 }
-
-// groupRef is the group a run's cancellation applies to, once it has started.
-type groupRef struct{ g *scheduler.Group }
 
 // callableValue reports why fn cannot be called from the host, if it cannot.
 func callableValue(fn vm.Value) error {

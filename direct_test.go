@@ -320,3 +320,113 @@ fn got_children() { return children }`)
 		time.Sleep(time.Millisecond)
 	}
 }
+
+// A context that can be cancelled costs a direct call nothing more: while the
+// call computes on the caller's goroutine its task polls the context itself.
+func TestDirectCallWithContextAllocations(t *testing.T) {
+	v, _ := newTestVM(t, Options{})
+	run(t, v, `fn add(a, b) { return a + b }`)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var allocs float64
+	for try := 0; try < 5; try++ {
+		before := v.direct.Load()
+		allocs = testing.AllocsPerRun(200, func() {
+			if r, err := v.Call(ctx, "add", 1, 2); err != nil || r != int64(3) {
+				t.Fatal(r, err)
+			}
+		})
+		if v.direct.Load()-before < 201 {
+			continue
+		}
+		if allocs <= 1 {
+			return
+		}
+	}
+	t.Fatalf("a direct call with a cancellable context allocates %v times", allocs)
+}
+
+// A task a call spawned shares the call's quota, so that quota is never
+// reused by the calls that follow: the task still runs out of steps.
+func TestDirectCallSpawnedTaskKeepsItsQuota(t *testing.T) {
+	v, _ := newTestVM(t, Options{MaxSteps: 100_000})
+	run(t, v, `let outcome = "running"
+fn count(n) {
+    let s = 0
+    for i in range(n) { s += i }
+    return s
+}
+fn child() {
+    try {
+        for r in range(3) {
+            count(10000)
+            yield sleep(0.01)
+        }
+        outcome = "finished"
+    } catch e {
+        outcome = e.kind
+    }
+}
+fn start() { spawn(child); return 1 }
+fn one() { return 1 }
+fn result() { return outcome }`)
+	ctx := context.Background()
+	if _, err := v.Call(ctx, "start"); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if _, err := v.Call(ctx, "one"); err != nil {
+			t.Fatal(err)
+		}
+		r, err := v.Call(ctx, "result")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r != "running" {
+			if r != "limit" {
+				t.Fatalf("the spawned task ended with %v, want limit", r)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the spawned task never ended")
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// Cancelling the context after Call returned leaves the tasks the call
+// spawned alone.
+func TestDirectCallContextEndsWithTheCall(t *testing.T) {
+	v, _ := newTestVM(t, Options{})
+	run(t, v, `let state = "started"
+fn worker() {
+    let s = 0
+    for i in range(200000) { s += i }
+    yield sleep(0.02)
+    for i in range(200000) { s += i }
+    state = "done"
+}
+fn start() { spawn(worker); return 1 }
+fn state_now() { return state }`)
+	ctx, cancel := context.WithCancel(context.Background())
+	if _, err := v.Call(ctx, "start"); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		r, err := v.Call(context.Background(), "state_now")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r == "done" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("state = %v", r)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}

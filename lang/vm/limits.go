@@ -1,8 +1,10 @@
 package vm
 
 import (
+	"context"
 	"fmt"
 	"sync/atomic"
+	"time"
 )
 
 // Quota is an allowance that a group of tasks shares: the steps they may run,
@@ -24,8 +26,17 @@ type Quota struct {
 	// MaxBytes is the number of bytes the tasks may allocate; 0 is no limit.
 	MaxBytes int64
 
+	// Cancel, when set, is polled at every check: once it is done, the task
+	// running throws kind cancelled ("cancelled by the host: ...", Cause its
+	// Err), and again every 100 ms while the tasks go on computing. A host
+	// sets it while a run computes on the host's own goroutine, where nothing
+	// else could deliver the cancellation, and clears it afterwards. Set and
+	// read it only where the tasks run.
+	Cancel context.Context
+
 	steps, bytes int64
 	interrupt    atomic.Pointer[Error]
+	cancelledAt  time.Time // when Cancel last struck
 }
 
 // Steps is the number of steps run so far (counted every thousand or so).
@@ -48,6 +59,15 @@ func (q *Quota) tick(used int64) *Error {
 	if e := q.interrupt.Swap(nil); e != nil {
 		return &Error{Kind: e.Kind, Message: e.Message, Cause: e.Cause}
 	}
+	if q.Cancel != nil {
+		select {
+		case <-q.Cancel.Done():
+			if e := q.cancelled(); e != nil {
+				return e
+			}
+		default:
+		}
+	}
 	if q.MaxSteps > 0 {
 		q.steps += used
 		if q.steps >= q.MaxSteps {
@@ -55,6 +75,21 @@ func (q *Quota) tick(used int64) *Error {
 		}
 	}
 	return nil
+}
+
+// cancelled is the error Cancel throws now, or nil within 100 ms of the last
+// one (the finally blocks it set off run undisturbed; a script that swallows
+// it and goes on computing is struck again).
+func (q *Quota) cancelled() *Error {
+	now := time.Now()
+	if !q.cancelledAt.IsZero() && now.Sub(q.cancelledAt) < 100*time.Millisecond {
+		return nil
+	}
+	q.cancelledAt = now
+	err := q.Cancel.Err()
+	e := NewError(KindCancelled, "cancelled by the host: "+err.Error())
+	e.Cause = err
+	return e
 }
 
 // tickOwn is the step check of a task's own budget (Task.Limit).

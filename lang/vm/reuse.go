@@ -1,5 +1,7 @@
 package vm
 
+import "time"
+
 // What a host call that runs many times reuses: the task of a call that has
 // ended, its stack and frames, and its quota (the scheduler's StartNow).
 
@@ -59,10 +61,11 @@ func IsCoroutine(fn Value) bool {
 func (h *ObjectHeader) Valued() bool { return h.o != nil }
 
 // Reset makes the quota count from zero again and drops a pending
-// interrupt; its limits stay.
+// interrupt and Cancel; its limits stay.
 func (q *Quota) Reset() {
 	q.steps, q.bytes = 0, 0
 	q.interrupt.Store(nil)
+	q.Cancel, q.cancelledAt = nil, time.Time{}
 }
 
 // release is finish for a task that keeps its memory (keep): what the call

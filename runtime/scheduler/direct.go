@@ -85,17 +85,20 @@ func (g *Group) SetOnEnd(fn func(*Group)) { g.opts.OnEnd = fn }
 // Recycle lets the next StartNow reuse the group StartNow made, and its main
 // task, once the host has read the outcome, if nothing can refer to them: the
 // group has ended with its main task, which returned without the script
-// holding it as a value, no task was spawned since it started, and fn was
-// not a coroutine function (whose waits may have left the task with those it
-// waited for). Call it holding the loop's lock, and never use g afterwards.
-func (l *Loop) Recycle(g *Group) {
+// holding it as a value, no task was spawned since it started (none shares
+// the group's quota either), and fn was not a coroutine function (whose waits
+// may have left the task with those it waited for). It reports whether it
+// kept them; then the host may reuse the quota too. Call it holding the
+// loop's lock, and never use g afterwards.
+func (l *Loop) Recycle(g *Group) bool {
 	t := g.main
 	if !g.ended || g.live != 0 || g.exit != nil || g.failed || t.state != stateDone ||
 		t.id != l.nextID || t.Valued() || len(t.joiners) > 0 || t.tg != nil || t.shielded ||
 		l.direct.plain != g {
-		return
+		return false
 	}
 	t.val, t.err = vm.Nil, nil
 	g.opts = GroupOptions{}
 	l.direct = directCalls{g: g, t: t}
+	return true
 }
