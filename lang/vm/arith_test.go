@@ -45,3 +45,52 @@ func TestUnary(t *testing.T) {
 		t.Errorf("-\"a\": err %v, want a type error", err)
 	}
 }
+
+// Fold and FoldUnary give what Arith and Unary give (values from python3), and
+// refuse what would throw or must not be folded.
+func TestFold(t *testing.T) {
+	cases := []struct {
+		op   compile.Op
+		x, y any
+		want any
+	}{
+		{compile.FLOORDIV, int64(7), int64(-2), int64(-4)},
+		{compile.MOD, 7.5, int64(2), 1.5},
+		{compile.POW, int64(2), int64(-1), 0.5},
+		{compile.DIV, int64(10), int64(4), 2.5},
+		{compile.MOD, int64(-7), int64(3), int64(2)},
+		{compile.POW, 2.0, 0.5, 1.4142135623730951},
+		{compile.ADD, "ab", "c", "abc"},
+	}
+	for _, c := range cases {
+		if got, ok := Fold(c.op, c.x, c.y); !ok || got != c.want {
+			t.Errorf("Fold(%v, %v, %v) = %v, %v; want %v", c.op, c.x, c.y, got, ok, c.want)
+		}
+	}
+	refused := []struct {
+		op   compile.Op
+		x, y any
+	}{
+		{compile.DIV, int64(1), int64(0)}, // zero_division
+		{compile.POW, 0.0, int64(-1)},     // zero_division
+		{compile.MUL, "ab", int64(3)},     // repetition: not folded
+		{compile.ADD, "a", int64(1)},      // type
+		{compile.ADD, true, int64(1)},     // type
+		{compile.ADD, []int{1}, int64(1)}, // not a constant
+		{compile.POW, -8.0, 1.0 / 3},      // no real result
+	}
+	for _, c := range refused {
+		if got, ok := Fold(c.op, c.x, c.y); ok {
+			t.Errorf("Fold(%v, %v, %v) = %v; want it refused", c.op, c.x, c.y, got)
+		}
+	}
+	if got, ok := FoldUnary(compile.NEG, int64(5)); !ok || got != int64(-5) {
+		t.Errorf("FoldUnary(NEG, 5) = %v, %v", got, ok)
+	}
+	if got, ok := FoldUnary(compile.NOT, ""); !ok || got != true {
+		t.Errorf("FoldUnary(NOT, \"\") = %v, %v", got, ok)
+	}
+	if _, ok := FoldUnary(compile.NEG, "a"); ok {
+		t.Error("FoldUnary(NEG, \"a\") folded")
+	}
+}
