@@ -14,11 +14,15 @@ const (
 	Hangup // the peer closed or an error is pending: reads and writes will not block
 )
 
-// Event is one ready file descriptor.
+// Event is one ready file descriptor, named by the tag it was added with.
 type Event struct {
-	FD    int
+	Tag   uint64
 	Ready int
 }
+
+// wakeTag is the tag of the poller's own wake-up event (never an Add's: the
+// scheduler's tags have a generation that never reaches 1<<31).
+const wakeTag = ^uint64(0)
 
 // ErrUnsupported is what NewPoller and the socket calls return on a system
 // with neither epoll nor kqueue. errors.Is(ErrUnsupported, errors.ErrUnsupported)

@@ -5,6 +5,7 @@ package poll
 import (
 	"syscall"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -18,6 +19,7 @@ type sys struct {
 	kq     int
 	rd, wr int
 	events []unix.Kevent_t
+	tags   []uint64 // by descriptor number, where udata cannot hold a tag
 }
 
 // NewPoller opens a kqueue with a wake-up event.
@@ -52,12 +54,54 @@ func (p *Poller) kevent(changes []unix.Kevent_t) error {
 
 // Add starts watching fd for reading and writing, edge-triggered (EV_CLEAR: a
 // wait reports a change of readiness once, and the owner reads or writes until
-// EAGAIN), as the epoll poller does.
-func (p *Poller) Add(fd int) error {
+// EAGAIN), as the epoll poller does. Its events carry tag, kept in the
+// kernel's copy of the event (udata) on 64-bit systems.
+func (p *Poller) Add(fd int, tag uint64) error {
 	var ch [2]unix.Kevent_t
 	unix.SetKevent(&ch[0], fd, unix.EVFILT_READ, unix.EV_ADD|unix.EV_CLEAR)
 	unix.SetKevent(&ch[1], fd, unix.EVFILT_WRITE, unix.EV_ADD|unix.EV_CLEAR)
+	if wideUdata {
+		setTag(&ch[0], tag)
+		setTag(&ch[1], tag)
+	} else {
+		p.tagByFD(fd, tag)
+	}
 	return p.kevent(ch[:])
+}
+
+// wideUdata: udata, pointer-sized, holds a 64-bit tag. On 32-bit systems it
+// does not, and the tags are kept by descriptor number instead (tags):
+// there, as in Go's own netpoller, an event harvested for a descriptor
+// closed and reused within the same Wait goes to the new owner, which finds
+// nothing to read or write and waits again.
+const wideUdata = unsafe.Sizeof(uintptr(0)) == 8
+
+// tagBit is set in every tag kept in udata, which the x/sys/unix types
+// mostly declare as a pointer: with it the value is above any address, and
+// the garbage collector, which may see it, takes it for none of its own.
+const tagBit = 1 << 63
+
+// setTag keeps tag in udata, whatever type x/sys/unix gives it (a pointer or
+// an integer of a pointer's size).
+func setTag(ev *unix.Kevent_t, tag uint64) {
+	*(*uint64)(unsafe.Pointer(&ev.Udata)) = tag ^ tagBit
+}
+
+func (p *Poller) eventTag(ev *unix.Kevent_t) uint64 {
+	if wideUdata {
+		return *(*uint64)(unsafe.Pointer(&ev.Udata)) ^ tagBit
+	}
+	if int(ev.Ident) < len(p.tags) {
+		return p.tags[ev.Ident]
+	}
+	return wakeTag
+}
+
+func (p *Poller) tagByFD(fd int, tag uint64) {
+	for fd >= len(p.tags) {
+		p.tags = append(p.tags, wakeTag)
+	}
+	p.tags[fd] = tag
 }
 
 // Remove stops watching fd. Closing fd removes it too.
@@ -115,7 +159,11 @@ func (p *Poller) Wait(timeout time.Duration) ([]Event, error) {
 		if ev.Flags&(unix.EV_EOF|unix.EV_ERROR) != 0 {
 			r |= Hangup | Readable
 		}
-		out = append(out, Event{FD: int(ev.Ident), Ready: r})
+		tag := p.eventTag(ev)
+		if tag == wakeTag {
+			continue
+		}
+		out = append(out, Event{Tag: tag, Ready: r})
 	}
 	if n == len(p.events) && len(p.events) < 1<<16 {
 		p.events = make([]unix.Kevent_t, 2*len(p.events))

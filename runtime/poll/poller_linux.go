@@ -32,7 +32,8 @@ func NewPoller() (*Poller, error) {
 		unix.Close(epfd)
 		return nil, err
 	}
-	ev := unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(evfd)}
+	ev := unix.EpollEvent{Events: unix.EPOLLIN}
+	setTag(&ev, wakeTag)
 	if err := unix.EpollCtl(epfd, unix.EPOLL_CTL_ADD, evfd, &ev); err != nil {
 		unix.Close(epfd)
 		unix.Close(evfd)
@@ -52,11 +53,24 @@ func epollBits(read, write bool) uint32 {
 	return e
 }
 
-// Add starts watching fd for the given interest (edge-triggered: a wait reports
-// a change of readiness once, and the owner reads or writes until EAGAIN).
-func (p *Poller) Add(fd int) error {
-	ev := unix.EpollEvent{Events: epollBits(true, true) | unix.EPOLLET, Fd: int32(fd)}
+// Add starts watching fd for reading and writing, edge-triggered (a wait
+// reports a change of readiness once, and the owner reads or writes until
+// EAGAIN). Its events carry tag, kept in the kernel's copy of the event (Fd
+// and Pad, the 64 bits of epoll_data): finding the owner takes no lookup.
+func (p *Poller) Add(fd int, tag uint64) error {
+	ev := unix.EpollEvent{Events: epollBits(true, true) | unix.EPOLLET}
+	setTag(&ev, tag)
 	return unix.EpollCtl(p.epfd, unix.EPOLL_CTL_ADD, fd, &ev)
+}
+
+// setTag and eventTag keep a tag in epoll_data, which x/sys/unix splits
+// into Fd and Pad.
+func setTag(ev *unix.EpollEvent, tag uint64) {
+	ev.Fd, ev.Pad = int32(uint32(tag)), int32(uint32(tag>>32))
+}
+
+func eventTag(ev *unix.EpollEvent) uint64 {
+	return uint64(uint32(ev.Fd)) | uint64(uint32(ev.Pad))<<32
 }
 
 // Remove stops watching fd. Closing fd removes it too.
@@ -99,9 +113,10 @@ func (p *Poller) Wait(timeout time.Duration) ([]Event, error) {
 		return nil, err
 	}
 	out := p.out[:0]
-	for _, ev := range p.events[:n] {
-		fd := int(ev.Fd)
-		if fd == p.evfd {
+	for i := range p.events[:n] {
+		ev := &p.events[i]
+		tag := eventTag(ev)
+		if tag == wakeTag {
 			var buf [8]byte
 			unix.Read(p.evfd, buf[:])
 			p.woken.Store(0)
@@ -117,7 +132,7 @@ func (p *Poller) Wait(timeout time.Duration) ([]Event, error) {
 		if ev.Events&(unix.EPOLLERR|unix.EPOLLHUP|unix.EPOLLRDHUP) != 0 {
 			r |= Hangup | Readable
 		}
-		out = append(out, Event{FD: fd, Ready: r})
+		out = append(out, Event{Tag: tag, Ready: r})
 	}
 	if n == len(p.events) && len(p.events) < 1<<16 {
 		p.events = make([]unix.EpollEvent, 2*len(p.events))

@@ -14,7 +14,7 @@ type sys struct{}
 func NewPoller() (*Poller, error) { return nil, ErrUnsupported }
 
 // Add returns ErrUnsupported.
-func (p *Poller) Add(fd int) error { return ErrUnsupported }
+func (p *Poller) Add(fd int, tag uint64) error { return ErrUnsupported }
 
 // Remove returns ErrUnsupported.
 func (p *Poller) Remove(fd int) error { return ErrUnsupported }

@@ -35,6 +35,10 @@ func nonblockingPipe(t *testing.T) (r, w int) {
 	return fds[0], fds[1]
 }
 
+// tagOf is the tag the tests add fd with: both halves of the 64 bits used,
+// the way the scheduler packs an index and a generation.
+func tagOf(fd int) uint64 { return uint64(fd)<<32 | 0x5a5a }
+
 // waitFor waits up to limit for an event on fd and returns its readiness bits
 // (0 if none came).
 func waitFor(t *testing.T, p *poll.Poller, fd int, limit time.Duration) int {
@@ -46,7 +50,7 @@ func waitFor(t *testing.T, p *poll.Poller, fd int, limit time.Duration) int {
 			t.Fatal(err)
 		}
 		for _, ev := range evs {
-			if ev.FD == fd {
+			if ev.Tag == tagOf(fd) {
 				return ev.Ready
 			}
 		}
@@ -59,7 +63,7 @@ func waitFor(t *testing.T, p *poll.Poller, fd int, limit time.Duration) int {
 func TestPipeBecomesReadable(t *testing.T) {
 	p := newPoller(t)
 	r, w := nonblockingPipe(t)
-	if err := p.Add(r); err != nil {
+	if err := p.Add(r, tagOf(r)); err != nil {
 		t.Fatal(err)
 	}
 	if bits := waitFor(t, p, r, 20*time.Millisecond); bits != 0 {
@@ -100,7 +104,7 @@ func TestSocketpairReadWriteHangup(t *testing.T) {
 	}
 	a, b := fds[0], fds[1]
 	defer unix.Close(a)
-	if err := p.Add(a); err != nil {
+	if err := p.Add(a, tagOf(a)); err != nil {
 		t.Fatal(err)
 	}
 	// A new socket can be written to at once.
@@ -124,7 +128,7 @@ func TestSocketpairReadWriteHangup(t *testing.T) {
 func TestRemoveStopsEvents(t *testing.T) {
 	p := newPoller(t)
 	r, w := nonblockingPipe(t)
-	if err := p.Add(r); err != nil {
+	if err := p.Add(r, tagOf(r)); err != nil {
 		t.Fatal(err)
 	}
 	if err := p.Remove(r); err != nil {
@@ -134,7 +138,7 @@ func TestRemoveStopsEvents(t *testing.T) {
 	if bits := waitFor(t, p, r, 30*time.Millisecond); bits != 0 {
 		t.Fatalf("a removed descriptor was reported: %b", bits)
 	}
-	if err := p.Add(r); err != nil { // it can be added again
+	if err := p.Add(r, tagOf(r)); err != nil { // it can be added again
 		t.Fatal(err)
 	}
 	if bits := waitFor(t, p, r, 2*time.Second); bits&poll.Readable == 0 {
@@ -226,7 +230,7 @@ func TestWakesCoalesce(t *testing.T) {
 func TestWaitHonoursTimeout(t *testing.T) {
 	p := newPoller(t)
 	r, _ := nonblockingPipe(t)
-	if err := p.Add(r); err != nil {
+	if err := p.Add(r, tagOf(r)); err != nil {
 		t.Fatal(err)
 	}
 	for _, d := range []time.Duration{0, time.Millisecond, 40 * time.Millisecond} {

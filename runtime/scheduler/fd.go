@@ -12,9 +12,12 @@ import (
 type FD struct {
 	l      *Loop
 	Fd     int
-	closed bool
 	reader Waker
 	writer Waker
+	// idx is the FD's place in the loop's table, and gen the generation it
+	// was registered in: together they are the tag its poller events carry.
+	idx, gen uint32
+	closed   bool
 	// drained is set when a read found nothing (EAGAIN) and cleared when the
 	// poller reports the descriptor readable: while it is set, a read would
 	// only fail again, so callers wait without trying (saving a syscall per
@@ -46,12 +49,50 @@ func (f *FD) ShortRead() {
 // Register adds a non-blocking descriptor to the poller. The loop owns it from
 // now on: Close closes it.
 func (l *Loop) Register(fd int) (*FD, error) {
-	if err := l.poller.Add(fd); err != nil {
+	f := &FD{l: l, Fd: fd}
+	l.fdGen = l.fdGen%(1<<31-1) + 1 // 1 to 2^31-1: never 0, never the wake-up's
+	f.gen = l.fdGen
+	if n := len(l.fdFree); n > 0 {
+		f.idx = l.fdFree[n-1]
+		l.fdFree = l.fdFree[:n-1]
+	} else {
+		f.idx = uint32(len(l.fdTab))
+		l.fdTab = append(l.fdTab, nil)
+	}
+	if err := l.poller.Add(fd, f.tag()); err != nil {
+		l.fdFree = append(l.fdFree, f.idx)
 		return nil, err
 	}
-	f := &FD{l: l, Fd: fd}
-	l.fds[fd] = f
+	l.fdTab[f.idx] = f
 	return f, nil
+}
+
+// tag names the FD in its poller events: its index in the loop's table and
+// its generation, so that an event finds its FD without a lookup by
+// descriptor number, and one for a descriptor closed since (its number maybe
+// reused by a newer FD, at the same index or not) is dropped. Go's netpoller
+// packs its pollDesc pointer with a sequence number the same way.
+func (f *FD) tag() uint64 { return uint64(f.gen)<<32 | uint64(f.idx) }
+
+// byTag is the FD an event's tag names, or nil when it was closed since.
+func (l *Loop) byTag(tag uint64) *FD {
+	idx := uint32(tag)
+	if int(idx) >= len(l.fdTab) {
+		return nil
+	}
+	if f := l.fdTab[idx]; f != nil && f.gen == uint32(tag>>32) {
+		return f
+	}
+	return nil
+}
+
+// dispatch hands the poller's events to their FDs.
+func (l *Loop) dispatch(events []poll.Event) {
+	for _, ev := range events {
+		if f := l.byTag(ev.Tag); f != nil {
+			f.ready(ev.Ready)
+		}
+	}
 }
 
 // Closed reports whether Close was called.
@@ -190,7 +231,8 @@ func (f *FD) Close() {
 		return
 	}
 	f.closed = true
-	delete(f.l.fds, f.Fd)
+	f.l.fdTab[f.idx] = nil
+	f.l.fdFree = append(f.l.fdFree, f.idx)
 	poll.Close(f.Fd)
 	f.release(Read, true)
 	f.release(Write, true)

@@ -46,8 +46,10 @@ type Loop struct {
 	timers   timerHeap
 	timerSeq uint64
 
-	fds     map[int]*FD
-	ioWaits int // tasks waiting on descriptors
+	fdTab   []*FD    // registered descriptors, by FD.idx (nil: free)
+	fdFree  []uint32 // free indexes in fdTab
+	fdGen   uint32   // the generation of the FD registered last
+	ioWaits int      // tasks waiting on descriptors
 
 	// state is the loop's own lock: the goroutine turning the loop holds it
 	// at all times except while it waits in the poller. A host goroutine that
@@ -104,7 +106,7 @@ func New(m *vm.Machine, stderr io.Writer) (*Loop, error) {
 	if stderr == nil {
 		stderr = os.Stderr
 	}
-	l := &Loop{M: m, Stderr: stderr, poller: p, fds: map[int]*FD{}}
+	l := &Loop{M: m, Stderr: stderr, poller: p}
 	// Held from the start: the loop gives it up only while it waits, so
 	// before it first turns and after it has stopped nobody else takes it.
 	l.state.Lock()
@@ -119,8 +121,10 @@ func (l *Loop) Close() {
 		return
 	}
 	l.stopWatchdog()
-	for _, fd := range l.fds {
-		fd.Close()
+	for _, fd := range l.fdTab {
+		if fd != nil {
+			fd.Close()
+		}
 	}
 	l.poller.Close()
 }
@@ -227,11 +231,7 @@ func (l *Loop) runUntil(done func() bool) {
 			fmt.Fprintf(l.Stderr, "event loop: %v\n", err)
 			return
 		}
-		for _, ev := range events {
-			if fd := l.fds[ev.FD]; fd != nil {
-				fd.ready(ev.Ready)
-			}
-		}
+		l.dispatch(events)
 		if l.readyBeforeTimers() && done() {
 			l.M.Flush()
 			return

@@ -264,11 +264,7 @@ func (l *Loop) serveTurn(stopping *atomic.Bool) (ok bool) {
 		fmt.Fprintf(l.Stderr, "event loop: %v\n", err)
 		return false
 	}
-	for _, ev := range events {
-		if fd := l.fds[ev.FD]; fd != nil {
-			fd.ready(ev.Ready)
-		}
-	}
+	l.dispatch(events)
 	if l.readyBeforeTimers() {
 		l.dropOrphaned()
 	}
