@@ -163,6 +163,34 @@ func (*file) TypeName() string { return "file" }
 
 func (fl *file) String() string { return "<file " + fl.path + " " + fl.mode + ">" }
 
+// readOnce reads once from the file into the free capacity of data (on the
+// worker pool); done is set at the end of the file or at an error, which
+// io.EOF is not.
+func (fl *file) readOnce(data []byte) (_ []byte, done bool, err error) {
+	k, err := fl.f.Read(data[len(data):cap(data)])
+	data = data[:len(data)+k]
+	if err == io.EOF {
+		return data, true, nil
+	}
+	return data, err != nil, err
+}
+
+// readResult is the apply of a read operation: the bytes read join the
+// buffer, even when nobody takes them (they stay for the next read); then
+// the error of the read, or what take takes from the buffer.
+func (fl *file) readResult(op *fileOp, name string, data *[]byte, rerr *error, take func() vm.Value) func() (vm.Value, *vm.Error) {
+	return func() (vm.Value, *vm.Error) {
+		fl.buf = append(fl.buf, *data...)
+		if op.dropped {
+			return vm.Nil, nil
+		}
+		if *rerr != nil {
+			return vm.Nil, fl.ioErr(name, *rerr)
+		}
+		return take(), nil
+	}
+}
+
 var fileMethods = map[string]bool{"read": true, "readline": true, "write": true, "seek": true, "close": true}
 
 func (fl *file) GetAttr(_ *vm.Task, name string) (vm.Value, error) {
@@ -231,32 +259,18 @@ func (fl *file) call(name string, args []vm.Value) (vm.Value, error) {
 					return
 				}
 				data = make([]byte, 0, max(need, fileChunk))
-				for len(data) < need {
-					k, err := fl.f.Read(data[len(data):cap(data)])
-					data = data[:len(data)+k]
-					if err != nil {
-						if err != io.EOF {
-							rerr = err
-						}
-						return
-					}
+				for done := false; !done && len(data) < need; {
+					data, done, rerr = fl.readOnce(data)
 				}
 			}
 			return vm.Nil, nil, false
 		}
-		op.apply = func() (vm.Value, *vm.Error) {
-			fl.buf = append(fl.buf, data...)
-			if op.dropped { // nobody takes it: it stays for the next read
-				return vm.Nil, nil
-			}
-			if rerr != nil {
-				return vm.Nil, fl.ioErr("read", rerr)
-			}
+		op.apply = fl.readResult(op, "read", &data, &rerr, func() vm.Value {
 			if n < 0 || n > len(fl.buf) {
-				return fl.take(len(fl.buf)), nil
+				return fl.take(len(fl.buf))
 			}
-			return fl.take(n), nil
-		}
+			return fl.take(n)
+		})
 		return fl.run("file.read", op), nil
 	case "readline":
 		if err := vm.CheckArgs("readline", args, 0, 0); err != nil {
@@ -274,38 +288,23 @@ func (fl *file) call(name string, args []vm.Value) (vm.Value, error) {
 			}
 			op.work = func() {
 				data = make([]byte, 0, fileChunk)
-				for {
+				for done := false; !done; {
 					if cap(data)-len(data) < fileChunk/2 {
 						data = append(data, make([]byte, fileChunk)...)[:len(data)]
 					}
-					k, err := fl.f.Read(data[len(data):cap(data)])
-					data = data[:len(data)+k]
-					if err != nil {
-						if err != io.EOF {
-							rerr = err
-						}
-						return
-					}
-					if bytes.IndexByte(data[len(data)-k:], '\n') >= 0 {
-						return
-					}
+					from := len(data)
+					data, done, rerr = fl.readOnce(data)
+					done = done || bytes.IndexByte(data[from:], '\n') >= 0
 				}
 			}
 			return vm.Nil, nil, false
 		}
-		op.apply = func() (vm.Value, *vm.Error) {
-			fl.buf = append(fl.buf, data...)
-			if op.dropped { // nobody takes it: it stays for the next read
-				return vm.Nil, nil
-			}
-			if rerr != nil {
-				return vm.Nil, fl.ioErr("readline", rerr)
-			}
+		op.apply = fl.readResult(op, "readline", &data, &rerr, func() vm.Value {
 			if i := bytes.IndexByte(fl.buf, '\n'); i >= 0 {
-				return fl.take(i + 1), nil
+				return fl.take(i + 1)
 			}
-			return fl.take(len(fl.buf)), nil
-		}
+			return fl.take(len(fl.buf))
+		})
 		return fl.run("file.readline", op), nil
 	case "write":
 		if err := vm.CheckArgs("write", args, 1, 1); err != nil {

@@ -413,13 +413,7 @@ func (h *requestHead) finish() bool {
 			h.values = append(h.values, h.more.authority)
 		}
 	}
-	if cl, ok := h.get("content-length"); ok {
-		var n int64
-		for i := 0; i < len(cl); i++ {
-			n = n*10 + int64(cl[i]-'0')
-		}
-		h.contentLength = n
-	}
+	h.readContentLength()
 	if te, ok := h.get("transfer-encoding"); ok {
 		// Only "chunked" alone is understood; with Content-Length too the
 		// message is ambiguous.
@@ -493,6 +487,18 @@ func (h *requestHead) splitTarget() bool {
 	return true
 }
 
+// readContentLength sets contentLength from the Content-Length header, whose
+// value parseHeaders has checked to be digits (the same in every copy).
+func (h *requestHead) readContentLength() {
+	if cl, ok := h.get("content-length"); ok {
+		var n int64
+		for i := 0; i < len(cl); i++ {
+			n = n*10 + int64(cl[i]-'0')
+		}
+		h.contentLength = n
+	}
+}
+
 // findHeadEnd returns the length of the head at the start of b (through the
 // empty line that ends it), or -1 when b holds no complete head.
 func findHeadEnd(b []byte, from int) int {
@@ -532,13 +538,7 @@ func parseResponseHead(b []byte) (h *requestHead, status int, ok bool) {
 		return nil, 0, false
 	}
 	h.joinDups()
-	if cl, ok := h.get("content-length"); ok {
-		var n int64
-		for i := 0; i < len(cl); i++ {
-			n = n*10 + int64(cl[i]-'0')
-		}
-		h.contentLength = n
-	}
+	h.readContentLength()
 	if te, ok := h.get("transfer-encoding"); ok {
 		h.chunked = hasToken(strings.ToLower(te), "chunked")
 		h.contentLength = -1

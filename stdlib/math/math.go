@@ -238,30 +238,10 @@ func Module(*vm.Machine) (vm.Value, error) {
 		}
 		return permCount("math.factorial", n, n)
 	})
-	fn("perm", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-		if err := vm.CheckArgs("math.perm", args, 1, 2); err != nil {
-			return vm.Nil, err
-		}
-		n, k, err := combArgs("math.perm", args)
-		if err != nil {
-			return vm.Nil, err
-		}
-		if k > n {
-			return vm.Int(0), nil
-		}
+	fn("perm", combNative("math.perm", "k?", func(n, k int64) (vm.Value, error) {
 		return permCount("math.perm", n, k)
-	})
-	fn("comb", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-		if err := vm.CheckArgs("math.comb", args, 2, 2); err != nil {
-			return vm.Nil, err
-		}
-		n, k, err := combArgs("math.comb", args)
-		if err != nil {
-			return vm.Nil, err
-		}
-		if k > n {
-			return vm.Int(0), nil
-		}
+	}))
+	fn("comb", combNative("math.comb", "k", func(n, k int64) (vm.Value, error) {
 		if k > n-k {
 			k = n - k
 		}
@@ -276,7 +256,7 @@ func Module(*vm.Machine) (vm.Value, error) {
 			r, _ = bits.Div64(hi, lo, uint64(i+1))
 		}
 		return intFromU("math.comb", r)
-	})
+	}))
 	return vm.NewNativeModule("math", members), nil
 }
 
@@ -495,17 +475,33 @@ func intFromU(fn string, u uint64) (vm.Value, error) {
 	return vm.Int(int64(u)), nil
 }
 
+// combNative is perm or comb: it reads n and k (k defaults to n) and gives 0
+// when k > n, else count(n, k).
+func combNative(fn, kParam string, count func(n, k int64) (vm.Value, error)) vm.NativeFunc {
+	return func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+		n, k, err := combArgs(fn, args, kParam)
+		if err != nil {
+			return vm.Nil, err
+		}
+		if k > n {
+			return vm.Int(0), nil
+		}
+		return count(n, k)
+	}
+}
+
 // combArgs reads n and k (k defaults to n) for comb and perm.
-func combArgs(fn string, args []vm.Value) (int64, int64, error) {
-	n, err := modutil.Int(fn, args, 0)
-	if err != nil {
+func combArgs(fn string, args []vm.Value, kParam string) (n, k int64, err error) {
+	kv := vm.Nil
+	if err := vm.UnpackArgs(fn, args, "n", &n, kParam, &kv); err != nil {
 		return 0, 0, err
 	}
-	k := n
-	if len(args) > 1 && !args[1].IsNil() {
-		if k, err = modutil.Int(fn, args, 1); err != nil {
-			return 0, 0, err
+	k = n
+	if !kv.IsNil() {
+		if kv.Kind() != vm.KInt {
+			return 0, 0, vm.TypeArgError(fn, 2, "an int", kv)
 		}
+		k = kv.AsInt()
 	}
 	if n < 0 {
 		return 0, 0, vm.NewError(vm.KindValue, fn+": n must be a non-negative integer")

@@ -240,25 +240,29 @@ func (h *handshake) wake(v vm.Value, err *vm.Error) {
 	}
 }
 
+// hsReader and hsWriter are the Wakers of a handshake's waits for its socket
+// to be readable or writable (one pointer each, so a wait allocates nothing).
 type hsReader struct{ h *handshake }
 type hsWriter struct{ h *handshake }
 
-func (r hsReader) Wake(_ vm.Value, err *vm.Error) {
-	r.h.rd = nil
-	if err != nil {
-		r.h.fail(err)
-		return
-	}
-	r.h.pumpIn()
-}
+func (r hsReader) Wake(_ vm.Value, err *vm.Error) { r.h.woken(err, false) }
+func (w hsWriter) Wake(_ vm.Value, err *vm.Error) { w.h.woken(err, true) }
 
-func (r hsWriter) Wake(_ vm.Value, err *vm.Error) {
-	r.h.wr = nil
-	if err != nil {
-		r.h.fail(err)
-		return
+// woken pumps on in the direction whose wait ended, or fails with err.
+func (h *handshake) woken(err *vm.Error, write bool) {
+	if write {
+		h.wr = nil
+	} else {
+		h.rd = nil
 	}
-	r.h.pumpOut()
+	switch {
+	case err != nil:
+		h.fail(err)
+	case write:
+		h.pumpOut()
+	default:
+		h.pumpIn()
+	}
 }
 
 // startHandshake begins the handshake of c, waking w with result when it has
@@ -327,16 +331,10 @@ func (h *handshake) pumpOut() {
 	}
 	t, fd := h.t, h.c.fd
 	t.wbuf = append(t.wbuf, t.pc.takeOut()...)
-	for len(t.wbuf) > 0 {
-		k, err := poll.Write(fd.Fd, t.wbuf)
-		if k > 0 {
-			t.wbuf = t.wbuf[k:]
-			continue
-		}
-		if err == syscall.EAGAIN {
-			h.wr = fd.Wait(scheduler.Write, hsWriter{h})
-			return
-		}
+	if wait, err := t.writeOut(fd); wait {
+		h.wr = fd.Wait(scheduler.Write, hsWriter{h})
+		return
+	} else if err != nil {
 		h.fail(modutil.IOError("TLS handshake", err))
 		return
 	}
@@ -418,6 +416,18 @@ func (t *tlsConn) flush(fd *scheduler.FD) (*vm.Error, waitKind) {
 			t.pc.out = t.pc.out[:0]
 		}
 	}
+	if wait, err := t.writeOut(fd); wait {
+		return nil, waitWrite
+	} else if err != nil {
+		return modutil.IOError("send", err), done
+	}
+	t.wbuf = t.wbuf[:0]
+	return nil, done
+}
+
+// writeOut writes t.wbuf to fd until it is all written (wait false, err
+// nil), the socket is full (wait) or the write fails.
+func (t *tlsConn) writeOut(fd *scheduler.FD) (wait bool, err error) {
 	for len(t.wbuf) > 0 {
 		k, err := poll.Write(fd.Fd, t.wbuf)
 		if k > 0 {
@@ -425,12 +435,14 @@ func (t *tlsConn) flush(fd *scheduler.FD) (*vm.Error, waitKind) {
 			continue
 		}
 		if err == syscall.EAGAIN {
-			return nil, waitWrite
+			return true, nil
 		}
-		return modutil.IOError("send", err), done
+		if err == nil {
+			err = io.ErrShortWrite
+		}
+		return false, err
 	}
-	t.wbuf = t.wbuf[:0]
-	return nil, done
+	return false, nil
 }
 
 // tlsFill is fill for a TLS conn: it decrypts what has arrived into c.buf.
@@ -580,33 +592,22 @@ func tlsFields(fn string, v vm.Value, keys ...string) (map[string]vm.Value, erro
 	if v.Kind() != vm.KMap {
 		return nil, vm.Errorf(vm.KindType, "%s(): the tls option must be true or a map, not %s", fn, v.TypeName())
 	}
-	m := v.AsMap()
-	out := map[string]vm.Value{}
-	for i := 0; i < m.Slots(); i++ {
-		k, x, ok := m.Entry(i)
+	out, err := modutil.Options(fn, "tls option", v.AsMap(), keys...)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range keys {
+		x, ok := out[k]
 		if !ok {
 			continue
 		}
-		known := false
-		for _, want := range keys {
-			if k.Kind() == vm.KStr && k.AsStr() == want {
-				known = true
-			}
-		}
-		if !known {
-			return nil, vm.Errorf(vm.KindValue, "%s(): unknown tls option %s", fn, vm.Repr(k))
-		}
-		if x.IsNil() {
-			continue
-		}
-		if k.AsStr() == "insecure" {
+		if k == "insecure" {
 			if x.Kind() != vm.KBool {
 				return nil, vm.Errorf(vm.KindType, "%s(): tls option insecure must be a bool, not %s", fn, x.TypeName())
 			}
 		} else if x.Kind() != vm.KStr {
-			return nil, vm.Errorf(vm.KindType, "%s(): tls option %s must be a string, not %s", fn, k.AsStr(), x.TypeName())
+			return nil, vm.Errorf(vm.KindType, "%s(): tls option %s must be a string, not %s", fn, k, x.TypeName())
 		}
-		out[k.AsStr()] = x
 	}
 	return out, nil
 }

@@ -72,33 +72,13 @@ func procArgv(fn string, v vm.Value) ([]string, error) {
 
 // procOptions reads the options map; allowed lists the keys it may have.
 func procOptions(fn string, v vm.Value, allowed ...string) (map[string]vm.Value, error) {
-	out := map[string]vm.Value{}
 	if v.IsNil() {
-		return out, nil
+		return map[string]vm.Value{}, nil
 	}
 	if v.Kind() != vm.KMap {
 		return nil, vm.Errorf(vm.KindType, "%s(): options must be a map, not %s", fn, v.TypeName())
 	}
-	m := v.AsMap()
-	for i := 0; i < m.Slots(); i++ {
-		k, x, ok := m.Entry(i)
-		if !ok {
-			continue
-		}
-		known := false
-		for _, a := range allowed {
-			if k.Kind() == vm.KStr && k.AsStr() == a {
-				known = true
-			}
-		}
-		if !known {
-			return nil, vm.Errorf(vm.KindValue, "%s(): unknown option %s", fn, vm.Repr(k))
-		}
-		if !x.IsNil() {
-			out[k.AsStr()] = x
-		}
-	}
-	return out, nil
+	return modutil.Options(fn, "option", v.AsMap(), allowed...)
 }
 
 func (s *spawnSpec) common(fn string, o map[string]vm.Value) error {

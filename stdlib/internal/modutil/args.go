@@ -4,6 +4,7 @@ import (
 	"unsafe"
 
 	"github.com/yieldscript/yieldscript/lang/vm"
+	"slices"
 )
 
 // StrArg reads argument i of fn as a string.
@@ -57,4 +58,24 @@ func Num(fn string, args []vm.Value, i int) (float64, error) {
 func OneNum(fn string, args []vm.Value) (x float64, err error) {
 	err = vm.UnpackArgs(fn, args, "x", &x)
 	return x, err
+}
+
+// Options checks the keys of an options map m of fn against allowed and gives
+// the entries whose value is not nil. An unknown key is a value error naming
+// it, as "fn(): unknown <what> key".
+func Options(fn, what string, m *vm.Map, allowed ...string) (map[string]vm.Value, error) {
+	out := map[string]vm.Value{}
+	for i := 0; i < m.Slots(); i++ {
+		k, x, ok := m.Entry(i)
+		if !ok {
+			continue
+		}
+		if k.Kind() != vm.KStr || !slices.Contains(allowed, k.AsStr()) {
+			return nil, vm.Errorf(vm.KindValue, "%s(): unknown %s %s", fn, what, vm.Repr(k))
+		}
+		if !x.IsNil() {
+			out[k.AsStr()] = x
+		}
+	}
+	return out, nil
 }
