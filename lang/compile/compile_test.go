@@ -214,15 +214,6 @@ func TestOpTable(t *testing.T) {
 	}
 }
 
-func TestFloorDivMod(t *testing.T) {
-	cases := [][4]int64{{7, 2, 3, 1}, {-7, 2, -4, 1}, {7, -2, -4, -1}, {-7, -2, 3, -1}, {6, 3, 2, 0}}
-	for _, c := range cases {
-		if q, r := FloorDiv(c[0], c[1]), FloorMod(c[0], c[1]); q != c[2] || r != c[3] {
-			t.Errorf("%d // %d = %d, %% = %d; want %d, %d", c[0], c[1], q, r, c[2], c[3])
-		}
-	}
-}
-
 // A long chain of operators compiles in time linear in its length: constant
 // folding looks at each node once, not once per enclosing node.
 func TestLongOperatorChain(t *testing.T) {

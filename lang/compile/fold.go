@@ -43,39 +43,40 @@ func literalOf(e parser.Expr) (any, bool) {
 	return nil, false
 }
 
+// Folding is the arithmetic constant folding computes with: the VM's own,
+// so that a folded constant is the value the VM computes at run time.
+// Constants are int64, float64, string or bool; ok is false when the operation
+// would throw (the error must happen at run time, with its traceback) or is
+// not to be folded. lang/vm registers its Fold and FoldUnary when it is
+// loaded: it imports this package, so this package cannot call it.
+type Folding struct {
+	Binary func(op Op, x, y any) (any, bool) // ADD SUB MUL DIV FLOORDIV MOD POW
+	Unary  func(op Op, x any) (any, bool)    // NEG NOT
+}
+
+var folding Folding
+
+// SetFolding sets the arithmetic of constant folding, once, before anything
+// compiles (lang/vm does it in an init function). Without it nothing is
+// folded: the code computes the same values at run time.
+func SetFolding(f Folding) { folding = f }
+
+var unaryOps = map[string]Op{"-": NEG, "not": NOT}
+
 func (c *compiler) foldUnary(e *parser.Unary) (any, bool) {
 	x, ok := c.constOf(e.X)
-	if !ok {
+	if !ok || folding.Unary == nil {
 		return nil, false
 	}
-	switch e.Op {
-	case "-":
-		switch x := x.(type) {
-		case int64:
-			return -x, true
-		case float64:
-			return -x, true
-		}
-	case "not":
-		switch x := x.(type) {
-		case bool:
-			return !x, true
-		case int64:
-			return x == 0, true
-		case string:
-			return x == "", true
-		case float64:
-			return x == 0, true
-		}
-	}
-	return nil, false
+	return folding.Unary(unaryOps[e.Op], x)
 }
 
 // foldBinary folds arithmetic on number and string literals. It never folds an
 // operation that would throw, so the error happens at run time with its traceback.
 func (c *compiler) foldBinary(e *parser.Binary) (any, bool) {
-	if e.Op == "and" || e.Op == "or" {
-		return nil, false
+	op, ok := binOps[e.Op]
+	if !ok || !(op.Is(ClassArith) || op == POW) || folding.Binary == nil {
+		return nil, false // and, or, comparisons
 	}
 	x, ok := c.constOf(e.X)
 	if !ok {
@@ -85,102 +86,5 @@ func (c *compiler) foldBinary(e *parser.Binary) (any, bool) {
 	if !ok {
 		return nil, false
 	}
-	switch x := x.(type) {
-	case int64:
-		switch y := y.(type) {
-		case int64:
-			return foldInt(e.Op, x, y)
-		case float64:
-			return foldFloat(e.Op, float64(x), y)
-		}
-	case float64:
-		switch y := y.(type) {
-		case int64:
-			return foldFloat(e.Op, x, float64(y))
-		case float64:
-			return foldFloat(e.Op, x, y)
-		}
-	case string:
-		if y, ok := y.(string); ok && e.Op == "+" {
-			return x + y, true
-		}
-	}
-	return nil, false
-}
-
-func foldInt(op string, x, y int64) (any, bool) {
-	switch op {
-	case "+":
-		return x + y, true
-	case "-":
-		return x - y, true
-	case "*":
-		return x * y, true
-	case "//":
-		if y == 0 {
-			return nil, false
-		}
-		return FloorDiv(x, y), true
-	case "%":
-		if y == 0 {
-			return nil, false
-		}
-		return FloorMod(x, y), true
-	case "/":
-		if y == 0 {
-			return nil, false
-		}
-		return TrueDiv(x, y), true
-	case "**":
-		if y >= 0 {
-			return IntPow(x, y), true
-		}
-		return foldFloat(op, float64(x), float64(y))
-	}
-	return nil, false
-}
-
-func foldFloat(op string, x, y float64) (any, bool) {
-	switch op {
-	case "+":
-		return x + y, true
-	case "-":
-		return x - y, true
-	case "*":
-		return x * y, true
-	case "/":
-		if y == 0 {
-			return nil, false
-		}
-		return x / y, true
-	case "**":
-		if r, e := FloatPow(x, y); e == PowOK {
-			return r, true
-		}
-	}
-	return nil, false
-}
-
-// FloorDiv is integer division rounding toward negative infinity (y != 0).
-func FloorDiv(x, y int64) int64 {
-	if y == -1 {
-		return -x // wraps for the smallest int, as every int op does
-	}
-	q := x / y
-	if (x%y != 0) && ((x < 0) != (y < 0)) {
-		q--
-	}
-	return q
-}
-
-// FloorMod is the remainder with the sign of the divisor (y != 0).
-func FloorMod(x, y int64) int64 {
-	if y == -1 {
-		return 0
-	}
-	r := x % y
-	if r != 0 && ((r < 0) != (y < 0)) {
-		r += y
-	}
-	return r
+	return folding.Binary(op, x, y)
 }

@@ -3,10 +3,12 @@ package vm
 import "github.com/yieldscript/yieldscript/lang/compile"
 
 // Constant folding's arithmetic. The compiler cannot import this package (it
-// imports the compiler), so it folds through a function the host hands it;
-// these are those functions: they compute with Arith and Unary, so a folded
+// imports the compiler), so this package hands it these functions when it is
+// loaded (compile.SetFolding); they compute with Arith and Unary, so a folded
 // constant is what the VM computes, and they refuse (ok false) whatever would
 // throw, so the error happens at run time with its traceback.
+
+func init() { compile.SetFolding(compile.Folding{Binary: Fold, Unary: FoldUnary}) }
 
 // Fold is a binary operator (ADD, SUB, MUL, DIV, FLOORDIV, MOD, POW) on
 // constants: int64 and float64 operands, or two strings for ADD. Anything
