@@ -10,6 +10,8 @@
 #   bench/run.sh idle                  # memory per idle connection (bench_io.py)
 #   bench/run.sh workers               # HTTP hello with --workers 1 and 2 beside Node cluster (workers_http.py)
 #   bench/run.sh workers --runs 5 --workers 1,2,4
+#   bench/run.sh idle-http --contenders yieldscript-http,node-http
+#                                      # the same for HTTP keep-alive servers
 #   INSTALL=1 bench/run.sh             # first apt-get the anchors that are missing
 #
 # The table is written to bench/results/latest.md; copy the parts worth keeping
@@ -19,7 +21,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 
 mode=vm
-case "${1:-}" in vm|echo|http|idle|workers) mode=$1; shift ;; esac
+case "${1:-}" in vm|echo|http|idle|idle-http|workers) mode=$1; shift ;; esac
 
 if [ "$mode" = workers ]; then
   work=$(mktemp -d)
@@ -45,6 +47,17 @@ cp "$here"/programs/*.ys "$work/anchors/programs/"
 export YIELDSCRIPT="$work/yieldscript"
 (cd "$root" && go build -o "$work/yieldscript" ./cmd/yieldscript)
 (cd "$work/anchors" && ./build.sh >/dev/null)
+
+if [ "$mode" = idle-http ]; then
+  # The idle benchmark on the HTTP servers: bench/idlehttp makes one GET / on
+  # each connection where the anchors' loadgen makes one echo.
+  (cd "$root" && go build -o "$work/idlehttp" ./bench/idlehttp)
+  python3 "$here/idle_http.py" "$work/anchors" "$work/idlehttp" --out yieldscript "$@"
+  mkdir -p "$here/results"
+  cp "$work/anchors/results/yieldscript.md" "$here/results/latest.md"
+  cat "$here/results/latest.md"
+  exit 0
+fi
 
 if [ "$mode" != vm ]; then
   (cd "$work/anchors" && python3 bench_io.py "$mode" --out yieldscript "$@")
