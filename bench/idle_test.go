@@ -186,4 +186,3 @@ func BenchmarkIdleConnHeap(b *testing.B) {
 		})
 	}
 }
-
