@@ -44,15 +44,15 @@ func (t *Task) TailCall(fn Value, args ...Value) (Value, error) {
 	default:
 		return Nil, Errorf(KindType, "cannot call %s", fn.TypeName())
 	}
-	t.tail = tailCall{fn: fn, args: args}
+	t.m.tail = tailCall{fn: fn, args: args}
 	return tailCallMarker, nil
 }
 
 // doTailCall performs the pending tail call: the function and its arguments
 // replace the native and its arguments, from stack slot base up.
 func (t *Task) doTailCall(base int) Status {
-	tc := t.tail
-	t.tail = tailCall{}
+	tc := t.m.tail
+	t.m.tail = tailCall{}
 	t.sp = base
 	t.ensure(1 + len(tc.args))
 	t.stack[base] = tc.fn

@@ -35,6 +35,9 @@ type Machine struct {
 	// tick counts down the steps (loop iterations, calls, and the instructions
 	// of loop bodies) to the next slowTick.
 	tick int64
+	// tail is the call a native asked for with TailCall, taken by the
+	// dispatch loop as soon as the native returns (one task runs at a time).
+	tail tailCall
 	// Watch, when set, publishes the running code to a watchdog and lets it
 	// preempt the running task (watch.go).
 	Watch *Watch

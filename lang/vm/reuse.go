@@ -34,10 +34,10 @@ func (m *Machine) Reuse(t *Task, fn Value, args []Value) (*Task, error) {
 	} else if err := checkArity(cl.proto, len(args)); err != nil {
 		return nil, err
 	}
-	need := max(8, 2+len(args)+cl.proto.NumLocals+cl.proto.MaxStack)
+	need := max(8, 2+cl.proto.NumLocals+cl.proto.MaxStack)
 	stack := t.stack
 	if len(stack) < need {
-		stack = make([]Value, need)
+		stack = newStack(need)
 	}
 	*t = Task{m: m, frames: t.frames, handlers: t.handlers, Data: t.Data, keep: true}
 	t.setStack(stack)

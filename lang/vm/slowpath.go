@@ -457,7 +457,7 @@ func (t *Task) exec(ins uint32) Status {
 			}
 			cp := co.fn.proto
 			t.sp = sp
-			t.ensure(cp.NumParams + cp.NumLocals + cp.MaxStack)
+			t.ensure(cp.NumLocals + cp.MaxStack) // the arguments go in its locals
 			copy(t.stack[sp:], co.args)
 			co.args = nil
 			t.enterFrame(co.fn, sp)

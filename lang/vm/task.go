@@ -2,6 +2,7 @@ package vm
 
 import (
 	"fmt"
+	"slices"
 	"unsafe"
 
 	"github.com/yieldscript/yieldscript/lang/compile"
@@ -98,8 +99,6 @@ type Task struct {
 	// Limit, when set, is the task's own budget (a script's t.limit), checked
 	// on top of Quota and the machine's limits.
 	Limit *Quota
-	// tail is the call a native asked for with TailCall.
-	tail tailCall
 	// keep: the task keeps its stack and frames when it finishes, for
 	// Machine.Reuse (reuse.go).
 	keep bool
@@ -178,10 +177,11 @@ func (m *Machine) NewTask(fn Value, args []Value) (*Task, error) {
 		return nil, err
 	}
 	// A parked task should stay small (a server parks one per connection): the
-	// stack starts with room for the first frame and a little more, the frames
-	// with room for one call; both grow when needed.
+	// stack starts with room for the first frame (the function, its locals,
+	// which include the arguments, its operands and the spare slot), the
+	// frames with room for one call; both grow when needed.
 	t.frames = make([]frame, 0, 2)
-	t.setStack(make([]Value, max(8, 2+len(args)+cl.proto.NumLocals+cl.proto.MaxStack)))
+	t.setStack(newStack(2 + cl.proto.NumLocals + cl.proto.MaxStack))
 	t.stack[0] = fn
 	t.sp = 1
 	copy(t.stack[1:], args)
@@ -205,22 +205,69 @@ func (t *Task) slotIndex(p unsafe.Pointer) int {
 	return int((uintptr(p) - uintptr(unsafe.Pointer(unsafe.SliceData(t.stack)))) / uintptr(valueSize))
 }
 
+// bigStack is the stack size (in slots) from which a stack grows by
+// doubling; a smaller one grows to what is asked and a quarter more, so that a
+// task parked for long (one per connection of a server) does not keep twice
+// what it used.
+const bigStack = 512
+
+// newStack makes a stack of at least need slots and a quarter more, with
+// every slot of the allocation's size class.
+func newStack(need int) []Value {
+	s := slices.Grow([]Value(nil), max(8, need+need/4))
+	return s[:cap(s)]
+}
+
 // ensure makes room for n more slots above sp, and one spare.
 func (t *Task) ensure(n int) {
 	if t.sp+n < len(t.stack) {
 		return
 	}
-	size := 2 * len(t.stack)
-	for size <= t.sp+n {
-		size *= 2
+	var s []Value
+	if len(t.stack) < bigStack {
+		s = newStack(t.sp + n + 1)
+	} else {
+		size := 2 * len(t.stack)
+		for size <= t.sp+n {
+			size *= 2
+		}
+		s = make([]Value, size)
 	}
-	s := make([]Value, size)
 	copy(s, t.stack[:t.sp])
 	for i := range t.frames {
 		t.frames[i].bp = unsafe.Pointer(&s[t.slotIndex(t.frames[i].bp)])
 	}
 	clear(t.frames[len(t.frames):cap(t.frames)]) // popped frames must not keep the old stack
 	t.setStack(s)
+}
+
+// ShrinkStack reallocates the value stack of a suspended task down to what
+// its running frame can still use, when that saves at least a quarter of it
+// and 32 slots; it returns the bytes given back. A stack never shrinks by
+// itself: a task parked for long (a server's task for an idle connection)
+// would otherwise keep what its deepest moment needed. The scheduler calls it
+// for tasks that stay parked (see runtime/scheduler).
+func (t *Task) ShrinkStack() int {
+	if len(t.frames) == 0 || t.finished {
+		return 0
+	}
+	fr := &t.frames[len(t.frames)-1]
+	p := fr.cl.proto
+	// The running frame may use NumLocals+MaxStack slots from its base (the
+	// value a Resume pushes among them), and one spare slot stays above.
+	need := max(t.slotIndex(fr.bp)+p.NumLocals+p.MaxStack, t.sp) + 1
+	if n := len(t.stack); n-need < 32 || need > n-n/4 {
+		return 0
+	}
+	old := len(t.stack)
+	s := make([]Value, need)
+	copy(s, t.stack[:t.sp])
+	for i := range t.frames {
+		t.frames[i].bp = unsafe.Pointer(&s[t.slotIndex(t.frames[i].bp)])
+	}
+	clear(t.frames[len(t.frames):cap(t.frames)])
+	t.setStack(s)
+	return (old - need) * valueSize
 }
 
 // enterFrame pushes a frame for cl whose arguments are at stack[base:base+NumParams].

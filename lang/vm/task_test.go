@@ -279,3 +279,44 @@ print("b")
 		t.Fatalf("printed %q", got)
 	}
 }
+
+func TestShrinkStackOfParkedTask(t *testing.T) {
+	task, out := newTestTask(t, `
+fn deep(n) {
+    if n == 0 { return 0 }
+    return 1 + deep(n - 1)
+}
+fn serve(name) {
+    let a = 1
+    let b = 2
+    let got = yield wait(name)
+    return a + b + got + deep(300)
+}
+let d = deep(300)
+let r = yield serve("x")
+print(d, r)
+`)
+	if st := task.Run(); st != StatusYield {
+		t.Fatalf("run: status %v, err %v", st, task.Err)
+	}
+	grown := len(task.stack)
+	if grown < 600 {
+		t.Fatalf("the recursion left a stack of %d slots", grown)
+	}
+	if freed := task.ShrinkStack(); freed <= 0 || len(task.stack) > 64 {
+		t.Fatalf("ShrinkStack freed %d bytes, stack now %d slots (was %d)", freed, len(task.stack), grown)
+	}
+	if freed := task.ShrinkStack(); freed != 0 {
+		t.Fatalf("a second ShrinkStack freed %d bytes", freed)
+	}
+	// The shrunk task resumes where it was, and grows again as it needs.
+	if st := task.Resume(Int(10)); st != StatusDone {
+		t.Fatalf("resume: status %v, err %v", st, task.Err)
+	}
+	if got := flushed(task, out); got != "300 313\n" {
+		t.Fatalf("output %q", got)
+	}
+	if freed := task.ShrinkStack(); freed != 0 {
+		t.Fatalf("ShrinkStack of a finished task freed %d bytes", freed)
+	}
+}
