@@ -243,10 +243,12 @@ func (t *Task) ensure(n int) {
 
 // ShrinkStack reallocates the value stack of a suspended task down to what
 // its running frame can still use, when that saves at least a quarter of it
-// and 32 slots; it returns the bytes given back. A stack never shrinks by
-// itself: a task parked for long (a server's task for an idle connection)
-// would otherwise keep what its deepest moment needed. The scheduler calls it
-// for tasks that stay parked (see runtime/scheduler).
+// and 32 slots, and otherwise clears the slots above the stack's top (what
+// returned calls left there, which the collector would keep alive); it
+// returns the bytes given back. A stack never shrinks by itself: a task
+// parked for long (a server's task for an idle connection) would otherwise
+// keep what its deepest moment needed, and the values of its last request.
+// The scheduler calls it for tasks that stay parked (runtime/scheduler).
 func (t *Task) ShrinkStack() int {
 	if len(t.frames) == 0 || t.finished {
 		return 0
@@ -257,6 +259,7 @@ func (t *Task) ShrinkStack() int {
 	// value a Resume pushes among them), and one spare slot stays above.
 	need := max(t.slotIndex(fr.bp)+p.NumLocals+p.MaxStack, t.sp) + 1
 	if n := len(t.stack); n-need < 32 || need > n-n/4 {
+		clear(t.stack[t.sp:])
 		return 0
 	}
 	old := len(t.stack)

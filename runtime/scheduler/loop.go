@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"weak"
 
 	"github.com/yieldscript/yieldscript/lang/vm"
 	"github.com/yieldscript/yieldscript/runtime/poll"
@@ -76,6 +77,8 @@ type Loop struct {
 	main    *Task
 	stopped bool
 	closed  atomic.Bool
+	// sweepPosted: a stack sweep is posted and has not run (shrink.go).
+	sweepPosted atomic.Bool
 
 	// Failures counts the errors that escaped a task nobody waited on.
 	Failures int
@@ -112,6 +115,7 @@ func New(m *vm.Machine, stderr io.Writer) (*Loop, error) {
 	l.state.Lock()
 	l.workers.maxQueue = maxQueued
 	l.lookups.max, l.lookups.maxQueue = maxLookups, maxQueued
+	armSweeps(weak.Make(l))
 	return l, nil
 }
 

@@ -35,9 +35,12 @@ type Task struct {
 	canceler  Canceler
 	inAwait   bool // inside Awaitable.Await: a Wake now completes synchronously
 	wokeSync  bool
-	handedOff bool   // ready with the value its wait completed with
-	parked    bool   // waiting on a descriptor's slot, its pc on the call (FD.Park)
-	parkedOn  string // the operation it parked in, as a task dump names it
+	handedOff bool // ready with the value its wait completed with
+	parked    bool // waiting on a descriptor's slot, its pc on the call (FD.Park)
+	// swept counts the stack sweeps that found the task waiting since it
+	// last ran, up to 2, when its stack has been shrunk (shrink.go).
+	swept    uint8
+	parkedOn string // the operation it parked in, as a task dump names it
 
 	cancelRequested bool
 	joiners         []Waker
@@ -243,6 +246,7 @@ func (l *Loop) step(t *Task) {
 	l.current = t
 	t.state = stateRunning
 	t.handedOff = false
+	t.swept = 0
 	var st vm.Status
 	switch {
 	case !t.started:
