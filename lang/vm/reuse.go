@@ -25,29 +25,18 @@ func (m *Machine) Reuse(t *Task, fn Value, args []Value) (*Task, error) {
 	if fn.k != KFunc {
 		return nil, Errorf(KindType, "cannot run %s as a task", fn.TypeName())
 	}
-	cl := fn.asClosure()
-	if cl.proto.Variadic {
-		var err *Error
-		if args, err = bindRestSlice(cl.proto, args); err != nil {
-			return nil, err
-		}
-	} else if err := checkArity(cl.proto, len(args)); err != nil {
+	args, err := bindArgs(fn.asClosure().proto, args)
+	if err != nil {
 		return nil, err
 	}
-	need := max(8, 2+cl.proto.NumLocals+cl.proto.MaxStack)
+	need := max(8, firstStack(fn.asClosure().proto))
 	stack := t.stack
 	if len(stack) < need {
 		stack = newStack(need)
 	}
 	*t = Task{m: m, frames: t.frames, handlers: t.handlers, Data: t.Data, keep: true}
 	t.setStack(stack)
-	t.stack[0] = fn
-	t.sp = 1
-	copy(t.stack[1:], args)
-	for i := len(args); i < cl.proto.NumParams; i++ {
-		t.stack[1+i] = undef
-	}
-	t.enterFrame(cl, 1)
+	t.start(fn, args)
 	return t, nil
 }
 

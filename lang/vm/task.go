@@ -168,12 +168,8 @@ func (m *Machine) NewTask(fn Value, args []Value) (*Task, error) {
 		return nil, Errorf(KindType, "cannot run %s as a task", fn.TypeName())
 	}
 	cl := fn.asClosure()
-	if cl.proto.Variadic {
-		var err *Error
-		if args, err = bindRestSlice(cl.proto, args); err != nil {
-			return nil, err
-		}
-	} else if err := checkArity(cl.proto, len(args)); err != nil {
+	args, err := bindArgs(cl.proto, args)
+	if err != nil {
 		return nil, err
 	}
 	// A parked task should stay small (a server parks one per connection): the
@@ -181,7 +177,31 @@ func (m *Machine) NewTask(fn Value, args []Value) (*Task, error) {
 	// which include the arguments, its operands and the spare slot), the
 	// frames with room for one call; both grow when needed.
 	t.frames = make([]frame, 0, 2)
-	t.setStack(newStack(2 + cl.proto.NumLocals + cl.proto.MaxStack))
+	t.setStack(newStack(firstStack(cl.proto)))
+	t.start(fn, args)
+	return t, nil
+}
+
+// bindArgs checks args against p's parameters, collecting a rest parameter's
+// arguments into a list, for a task's first call.
+func bindArgs(p *Proto, args []Value) ([]Value, *Error) {
+	if p.Variadic {
+		return bindRestSlice(p, args)
+	}
+	return args, checkArity(p, len(args))
+}
+
+// firstStack is the stack a task needs for its first call, of p: the
+// function, its locals (which include the arguments), its operands and the
+// spare slot.
+func firstStack(p *Proto) int {
+	return 2 + p.NumLocals + p.MaxStack
+}
+
+// start puts the first call, of fn (a script function) with args, on t's
+// empty stack and enters its frame.
+func (t *Task) start(fn Value, args []Value) {
+	cl := fn.asClosure()
 	t.stack[0] = fn
 	t.sp = 1
 	copy(t.stack[1:], args)
@@ -189,7 +209,6 @@ func (m *Machine) NewTask(fn Value, args []Value) (*Task, error) {
 		t.stack[1+i] = undef
 	}
 	t.enterFrame(cl, 1)
-	return t, nil
 }
 
 func (t *Task) setStack(s []Value) {
