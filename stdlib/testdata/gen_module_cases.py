@@ -2,7 +2,8 @@
 """Generates the expected results of the bytes, re and url modules from CPython.
 
 Run from this folder with python3 (3.11): it rewrites struct_cases.json,
-re_cases.json and url_cases.json, which stdlib's Go tests read (the tests need no Python).
+re_cases.json and url_cases.json, which the Go tests of stdlib/bytes,
+stdlib/re and stdlib/url read (the tests need no Python).
 The cases avoid the documented differences: RE2 has no backreferences or
 lookaround, `$` without "m" matches only at the very end, and classes such
 as \\w are ASCII; subjects here are ASCII without a trailing newline. After an

@@ -1,0 +1,2 @@
+// Package hash is the hash module: digests (sha256, md5, ...) and HMAC.
+package hash

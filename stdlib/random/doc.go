@@ -1,0 +1,2 @@
+// Package random is the random module: a PCG generator per machine.
+package random

@@ -1,0 +1,3 @@
+// Package time is the time module: clocks, sleeping, and strftime-style
+// formatting (timefmt.go).
+package time
