@@ -71,9 +71,9 @@ type Options struct {
 	VirtualClock bool
 
 	// BlockReport, when positive, starts a watchdog goroutine that reports on
-	// Stderr a task that has run this long without yielding (with its task,
-	// function and file:line), once, and again with the total time when it
-	// yields or ends. The loop tells the watchdog which task runs through
+	// Stderr a task that has run this long on a CPU without yielding (with
+	// its task, function and file:line), whether or not other work waits for
+	// the loop, once, and again with the total time when it yields or ends. The loop tells the watchdog which task runs through
 	// atomics only.
 	BlockReport time.Duration
 	// Preempt, when positive, makes a task that has run this long without

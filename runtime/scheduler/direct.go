@@ -55,9 +55,6 @@ func (l *Loop) StartNow(fn vm.Value, args []vm.Value, opts GroupOptions) (g *Gro
 	t.id = l.nextID
 	t.group = g
 	l.live++
-	if wd := l.watch; wd != nil {
-		wd.others.Store(true)
-	}
 	t.next = l.tasks
 	if l.tasks != nil {
 		l.tasks.prev = t

@@ -95,6 +95,8 @@ type Loop struct {
 	serving  bool      // Serve is turning the loop (serve.go)
 	groups   []*Group  // groups not yet ended (serve.go)
 	orphaned []*Group  // ended programs whose other tasks stop after this turn
+	// loopThread is the watchdog's thread while a TryEnter caller runs steps.
+	loopThread int64
 
 	direct directCalls // what host calls run at once reuse (direct.go)
 }
@@ -182,6 +184,7 @@ func (l *Loop) drainPosted() {
 func (l *Loop) Run(fn vm.Value) (*Task, error) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
+	l.noteThread()
 	t, err := l.Spawn(fn, nil, nil)
 	if err != nil {
 		return nil, err
@@ -191,6 +194,15 @@ func (l *Loop) Run(fn vm.Value) (*Task, error) {
 		return l.exit != nil || t.state == stateDone && (t.err != nil || l.live == 0)
 	})
 	return t, nil
+}
+
+// noteThread tells the watchdog, if any, that the calling goroutine, locked
+// to its OS thread, runs the loop's steps from now on (the watchdog reads
+// that thread's CPU time).
+func (l *Loop) noteThread() {
+	if wd := l.watch; wd != nil {
+		wd.thread.Store(currentThread())
+	}
 }
 
 // ExitCode reports whether a task called os.exit, and with what code.
@@ -264,6 +276,11 @@ func (l *Loop) TryEnter() bool {
 	if l.closed.Load() || !l.state.TryLock() {
 		return false
 	}
+	if wd := l.watch; wd != nil {
+		// The caller's goroutine may move between threads: the watchdog
+		// reads the process's CPU time until Leave.
+		l.loopThread = wd.thread.Swap(0)
+	}
 	l.enterTimer = nil
 	if len(l.timers) > 0 {
 		l.enterTimer = l.timers[0]
@@ -283,6 +300,9 @@ func (l *Loop) Leave(wake bool) {
 		wake = true
 	}
 	l.enterTimer = nil
+	if wd := l.watch; wd != nil {
+		wd.thread.Store(l.loopThread)
+	}
 	l.state.Unlock()
 	if wake {
 		l.poller.Wake()

@@ -210,6 +210,7 @@ func (g *Group) drop() {
 func (l *Loop) Serve(stop <-chan struct{}) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
+	l.noteThread()
 	l.serving = true
 	defer func() { l.serving = false }()
 	var stopping atomic.Bool

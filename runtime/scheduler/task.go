@@ -91,9 +91,6 @@ func (l *Loop) Spawn(fn vm.Value, args []vm.Value, spawnedAt []vm.Site) (*Task, 
 		vt.Quota = c.vt.Quota
 	}
 	l.live++
-	if wd := l.watch; wd != nil {
-		wd.others.Store(true)
-	}
 	t.next = l.tasks
 	if l.tasks != nil {
 		l.tasks.prev = t

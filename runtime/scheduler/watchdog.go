@@ -33,21 +33,26 @@ type watchdog struct {
 	// When the reported step was first seen running (UnixNano), for the
 	// loop's line when it ends.
 	reportedSince atomic.Int64
-	// others: something else waits for the loop (another task, a timer, I/O
-	// or host work); a task alone on the loop blocks nobody and is not
-	// reported (a program that computes before it first yields, imports).
-	others atomic.Bool
+	// thread is the OS thread that runs the loop's steps now (set where a
+	// goroutine locked to its thread starts turning the loop: Run, Serve),
+	// 0 when not known (a host call running steps on its own goroutine).
+	thread atomic.Int64
 	stop   chan struct{}
 	done   chan struct{}
 
 	// Used by the watchdog's goroutine only: the step it saw at its last
-	// tick and when it first saw it, and the process's CPU time then. A step
-	// is reported only when the process has also computed for BlockReport
-	// since, so that a loop thread the kernel leaves waiting on a loaded
-	// machine is not taken for a task that computes.
-	seen     uint64
-	seenAt   time.Time
-	cpuStart time.Duration
+	// tick and when it first saw it; and where it measures that step's time
+	// on a CPU from: when (baseAt), on which thread (baseThread, 0 for the
+	// process) and that CPU time then (cpuStart, cpuOK when it could be
+	// read). A step is reported when it has computed for BlockReport, so
+	// that a loop thread the kernel leaves waiting on a loaded machine is
+	// not taken for a task that computes.
+	seen       uint64
+	seenAt     time.Time
+	baseAt     time.Time
+	baseThread int64
+	cpuStart   time.Duration
+	cpuOK      bool
 }
 
 // StartWatchdog starts the loop's watchdog: block > 0 reports a task that runs
@@ -103,7 +108,7 @@ func (wd *watchdog) check(now time.Time) {
 	if step != wd.seen {
 		wd.seen, wd.seenAt = step, now
 		if wd.block > 0 {
-			wd.cpuStart, _ = processCPU()
+			wd.rebase(now)
 		}
 		return
 	}
@@ -111,10 +116,7 @@ func (wd *watchdog) check(now time.Time) {
 	if wd.preempt > 0 && ran >= wd.preempt && wd.w.Step.Load() == step {
 		wd.w.Preempt.Store(true)
 	}
-	if wd.block > 0 && ran >= wd.block && wd.reported.Load() != step && wd.others.Load() {
-		if cpu, ok := processCPU(); ok && cpu-wd.cpuStart < wd.block {
-			return // mostly waiting for a CPU, not computing
-		}
+	if wd.block > 0 && wd.reported.Load() != step && wd.computed(now) >= wd.block {
 		t := wd.running.Load()
 		if t == nil || wd.w.Step.Load() != step {
 			return
@@ -131,16 +133,48 @@ func (wd *watchdog) check(now time.Time) {
 	}
 }
 
+// rebase starts measuring the running step's time on a CPU from now.
+func (wd *watchdog) rebase(now time.Time) {
+	wd.baseAt = now
+	wd.baseThread = wd.thread.Load()
+	wd.cpuStart, wd.cpuOK = wd.cpu(wd.baseThread)
+}
+
+// cpu is the CPU time of thread tid (Linux), or of the process when tid is
+// 0 or its clock cannot be read.
+func (wd *watchdog) cpu(tid int64) (time.Duration, bool) {
+	if d, ok := threadCPU(tid); ok {
+		return d, true
+	}
+	return processCPU()
+}
+
+// computed is how long the running step has run on a CPU since the
+// watchdog first saw it: the CPU time of the loop's thread (or of the
+// process) since then, at most the wall time; the wall time where no CPU
+// time can be read.
+func (wd *watchdog) computed(now time.Time) time.Duration {
+	if tid := wd.thread.Load(); tid != wd.baseThread {
+		// Another goroutine turns the loop now: measure from here.
+		wd.rebase(now)
+	}
+	wall := now.Sub(wd.baseAt)
+	if !wd.cpuOK {
+		return wall
+	}
+	cpu, ok := wd.cpu(wd.baseThread)
+	if !ok {
+		return wall
+	}
+	return min(cpu-wd.cpuStart, wall)
+}
+
 // begin publishes that t starts a step. On the loop's goroutine, as are end
 // and idle. It stores only what changed: the watchdog reads, the loop writes
 // once per step.
 func (wd *watchdog) begin(t *Task) {
 	if wd.w.Preempt.Load() {
 		wd.w.Preempt.Store(false)
-	}
-	l := wd.l
-	if others := l.live > 1 || l.ready.len() > 0 || len(l.timers) > 0 || l.ioWaits > 0 || l.pending.Load() > 0; others != wd.others.Load() {
-		wd.others.Store(others)
 	}
 	if wd.running.Load() != t {
 		wd.running.Store(t)

@@ -72,3 +72,21 @@ tk.cancel()
 		}
 	}
 }
+
+// A task alone on the loop (nothing else waits for it) is reported too.
+func TestWatchdogBlockReportAlone(t *testing.T) {
+	h := newHarness(t, nil)
+	h.l.StartWatchdog(20*time.Millisecond, 0)
+	h.run(t, `
+import time
+let start = time.monotonic()
+while time.monotonic() - start < 0.15 {}
+print("done")
+`, 10*time.Second)
+	got := h.errb.String()
+	lines := strings.Split(strings.TrimSpace(got), "\n")
+	if len(lines) != 2 || !strings.HasSuffix(lines[0], " ms without yielding, seen in <main> at test.ys:4") ||
+		!strings.HasSuffix(lines[1], " ms before it ended") {
+		t.Fatalf("want the two report lines of the main task, got %q", got)
+	}
+}
