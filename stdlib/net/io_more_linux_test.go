@@ -121,8 +121,8 @@ func python(t *testing.T, prog string, args ...string) (first string, rest func(
 }
 
 // TestUDPInteropPython: our udp against a Python UDP echo server (which
-// answers each datagram in upper case), and a Python client against our
-// echo.
+// answers each datagram in upper case); TestUDPServerInteropPython is the
+// other way round.
 func TestUDPInteropPython(t *testing.T) {
 	port, rest := python(t, `
 import socket
@@ -208,4 +208,82 @@ ln.close()
 	if got := rest(); got != "echo from python\n" {
 		t.Fatalf("python client got %q", got)
 	}
+}
+
+// TestUDPServerInteropPython: a Python client (the socket module) against
+// our UDP server: each datagram comes back in upper case, from the port the
+// client sent it to.
+func TestUDPServerInteropPython(t *testing.T) {
+	s := startScript(t, `
+import net
+let u = net.udp("127.0.0.1", 0)
+ready(u.port)
+for i in range(3) {
+    let r = yield u.recvfrom(2048)
+    let at = r[1].rfind(":")
+    yield u.sendto(r[0].upper(), r[1][:at], int(r[1][at + 1:]))
+}
+u.close()
+print("served")
+`, nil)
+	port := s.port(t, 0)
+	first, rest := python(t, `
+import socket, sys
+port = int(sys.argv[1])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(20)
+for msg in [b"hello", b"x" * 1000, b""]:
+    s.sendto(msg, ("127.0.0.1", port))
+    d, a = s.recvfrom(2048)
+    print(len(d), d == msg.upper(), a == ("127.0.0.1", port), flush=True)
+`, fmt.Sprint(port))
+	if got := first + "\n" + rest(); got != "5 True True\n1000 True True\n0 True True\n" {
+		t.Fatalf("python client got %q", got)
+	}
+	out, errText, err := s.wait(t)
+	if err != nil || out != "served\n" || errText != "" {
+		t.Fatalf("our server: %v, output %q, stderr %q", err, out, errText)
+	}
+}
+
+// TestUnixServeInteropPython: Python clients (the socket module, two at once)
+// against net.serve on a Unix socket listener: each line comes back in upper
+// case on its own connection.
+func TestUnixServeInteropPython(t *testing.T) {
+	sock := filepath.Join(t.TempDir(), "serve.sock")
+	s := startScript(t, fmt.Sprintf(`
+import net
+fn handler(c) {
+    while true {
+        let line = yield c.readline()
+        if not line { break }
+        yield c.sendall(line.upper())
+    }
+}
+let ln = net.listen_unix(%q)
+ready(0)
+yield net.serve(ln, handler)
+`, sock), nil)
+	s.port(t, 0)
+	first, rest := python(t, `
+import socket, sys
+a = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+b = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+for k in (a, b):
+    k.settimeout(20)
+    k.connect(sys.argv[1])
+fa, fb = a.makefile("rb"), b.makefile("rb")
+a.sendall(b"first from a\n")
+b.sendall(b"first from b\n")
+print(fb.readline().decode().strip(), flush=True)
+print(fa.readline().decode().strip(), flush=True)
+a.sendall(b"second from a\n")
+print(fa.readline().decode().strip(), flush=True)
+a.close()
+b.close()
+`, sock)
+	if got := first + "\n" + rest(); got != "FIRST FROM B\nFIRST FROM A\nSECOND FROM A\n" {
+		t.Fatalf("python clients got %q", got)
+	}
+	s.stop(t)
 }
