@@ -4,6 +4,8 @@ package stdlib_test
 
 import (
 	"testing"
+
+	"github.com/yieldscript/yieldscript/stdlib/internal/scripttest"
 )
 
 // TestCancelledWaitsReleaseFDsMore: a task cancelled while it waits on a
@@ -16,7 +18,7 @@ import (
 // TestTLSHandshakeCancelReleasesFD TLS, TestAbandonedConnectsCloseTheirSockets
 // TCP connects.
 func TestCancelledWaitsReleaseFDsMore(t *testing.T) {
-	out := runClientScript(t, `
+	out := scripttest.RunClient(t, `
 import net
 import http
 import process
@@ -86,7 +88,7 @@ srv.cancel()
 try { yield srv } catch e { print("server", e.kind) }
 hl.close()
 print("all", fds() - base)
-`, map[string]any{"fds": func() int { return openFDs(t) }})
+`, map[string]any{"fds": func() int { return scripttest.OpenFDs(t) }})
 	want := "tcp accept cancelled\ntcp recv cancelled\ntcp sendall cancelled\ntcp 0\n" +
 		"pipe recv cancelled\npipe sendall cancelled\nprocess wait cancelled\n-15\nprocess 0\n" +
 		"ws recv cancelled\nstill open\nsecond\nserver ws recv cancelled\nafter nil\nws handshake cancelled\nserver cancelled\nall 0\n"

@@ -214,7 +214,7 @@ ln.close()
 // our UDP server: each datagram comes back in upper case, from the port the
 // client sent it to.
 func TestUDPServerInteropPython(t *testing.T) {
-	s := startScript(t, `
+	s := scripttest.Start(t, `
 import net
 let u = net.udp("127.0.0.1", 0)
 ready(u.port)
@@ -226,7 +226,7 @@ for i in range(3) {
 u.close()
 print("served")
 `, nil)
-	port := s.port(t, 0)
+	port := s.Port(t, 0)
 	first, rest := python(t, `
 import socket, sys
 port = int(sys.argv[1])
@@ -240,7 +240,7 @@ for msg in [b"hello", b"x" * 1000, b""]:
 	if got := first + "\n" + rest(); got != "5 True True\n1000 True True\n0 True True\n" {
 		t.Fatalf("python client got %q", got)
 	}
-	out, errText, err := s.wait(t)
+	out, errText, err := s.Wait(t)
 	if err != nil || out != "served\n" || errText != "" {
 		t.Fatalf("our server: %v, output %q, stderr %q", err, out, errText)
 	}
@@ -251,7 +251,7 @@ for msg in [b"hello", b"x" * 1000, b""]:
 // case on its own connection.
 func TestUnixServeInteropPython(t *testing.T) {
 	sock := filepath.Join(t.TempDir(), "serve.sock")
-	s := startScript(t, fmt.Sprintf(`
+	s := scripttest.Start(t, fmt.Sprintf(`
 import net
 fn handler(c) {
     while true {
@@ -264,7 +264,7 @@ let ln = net.listen_unix(%q)
 ready(0)
 yield net.serve(ln, handler)
 `, sock), nil)
-	s.port(t, 0)
+	s.Port(t, 0)
 	first, rest := python(t, `
 import socket, sys
 a = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -285,5 +285,5 @@ b.close()
 	if got := first + "\n" + rest(); got != "FIRST FROM B\nFIRST FROM A\nSECOND FROM A\n" {
 		t.Fatalf("python clients got %q", got)
 	}
-	s.stop(t)
+	s.Stop(t)
 }
