@@ -143,7 +143,13 @@ func (t *Task) importModule(p *Proto, name string) (v Value, entered bool, err e
 		if !ok {
 			return Nil, false, Errorf(KindValue, "no module named %s", name)
 		}
+		if w := m.Watch; w != nil {
+			w.beginLoad()
+		}
 		v, err := mk(m)
+		if w := m.Watch; w != nil {
+			w.endLoad()
+		}
 		if err != nil {
 			return Nil, false, err
 		}
@@ -153,7 +159,13 @@ func (t *Task) importModule(p *Proto, name string) (v Value, entered bool, err e
 	if m.LoadFile == nil {
 		return Nil, false, Errorf(KindValue, "cannot import %s: file imports are not allowed here", name)
 	}
+	if w := m.Watch; w != nil {
+		w.beginLoad()
+	}
 	prog, err := m.LoadFile(key)
+	if w := m.Watch; w != nil {
+		w.endLoad()
+	}
 	if err != nil {
 		return Nil, false, err
 	}

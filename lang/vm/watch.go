@@ -1,6 +1,9 @@
 package vm
 
-import "sync/atomic"
+import (
+	"sync/atomic"
+	"time"
+)
 
 // Watch lets a goroutine other than the loop's (a watchdog) see where the
 // machine's running task is, and ask it to yield, without a lock in the
@@ -20,6 +23,28 @@ type Watch struct {
 	proto    atomic.Pointer[Proto]
 	pc       atomic.Int64
 	seenStep atomic.Uint64
+
+	// loading counts the imports loading a module now (reading and compiling
+	// it, or making a standard module); loaded is when the last one ended
+	// (UnixNano). A block report does not count that time.
+	loading atomic.Int32
+	loaded  atomic.Int64
+}
+
+// beginLoad and endLoad bracket the loading of an imported module. On the
+// loop's goroutine.
+func (w *Watch) beginLoad() { w.loading.Add(1) }
+
+func (w *Watch) endLoad() {
+	if w.loading.Add(-1) == 0 {
+		w.loaded.Store(time.Now().UnixNano())
+	}
+}
+
+// Loading reports whether an import is loading a module now, and when the
+// last load ended (UnixNano, 0 if none did). Safe from any goroutine.
+func (w *Watch) Loading() (loading bool, ended int64) {
+	return w.loading.Load() > 0, w.loaded.Load()
 }
 
 // Note publishes where task t is now (its innermost frame). Call it on the

@@ -150,10 +150,17 @@ func (wd *watchdog) cpu(tid int64) (time.Duration, bool) {
 }
 
 // computed is how long the running step has run on a CPU since the
-// watchdog first saw it: the CPU time of the loop's thread (or of the
-// process) since then, at most the wall time; the wall time where no CPU
-// time can be read.
+// watchdog first saw it, not counting the time imports spent loading
+// modules (the count starts again when a load ends): the CPU time of the
+// loop's thread (or of the process) since then, at most the wall time; the
+// wall time where no CPU time can be read.
 func (wd *watchdog) computed(now time.Time) time.Duration {
+	if loading, loaded := wd.w.Loading(); loading {
+		return 0
+	} else if loaded > wd.baseAt.UnixNano() {
+		// An import loaded a module meanwhile: count from here.
+		wd.rebase(now)
+	}
 	if tid := wd.thread.Load(); tid != wd.baseThread {
 		// Another goroutine turns the loop now: measure from here.
 		wd.rebase(now)
