@@ -28,6 +28,7 @@ func Module(l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) {
 	return func(m *vm.Machine) (vm.Value, error) {
 		n := ysnet.NewLib(l)
 		d := &httpDate{}
+		up := upgrades{}
 		return modutil.LoadScriptModule(m, "http", httpSource, map[string]vm.Value{
 			"_listen":           vm.NewNative("listen", n.Listen),
 			"_connect":          vm.NewNative("connect", n.Connect),
@@ -63,6 +64,10 @@ func Module(l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) {
 			"_ws_close_payload": vm.NewNative("_ws_close_payload", wsClosePayload),
 			"_ws_close_body":    vm.NewNative("_ws_close_body", wsCloseBody),
 			"_ws_utf8":          vm.NewNative("_ws_utf8", wsUTF8),
+			"_ws_object":        vm.NewNative("_ws_object", wsNewObject),
+			"_upgrade_set":      vm.NewNative("_upgrade_set", up.set),
+			"_upgrade_get":      vm.NewNative("_upgrade_get", up.get),
+			"_upgrade_forget":   vm.NewNative("_upgrade_forget", up.forget),
 			"encode_query":      vm.NewNative("encode_query", httpEncodeQuery),
 			"decode_query":      vm.NewNative("decode_query", httpDecodeQuery),
 		})

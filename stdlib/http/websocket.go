@@ -111,3 +111,66 @@ func wsUTF8(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 	}
 	return vm.Bool(utf8.ValidString(s)), nil
 }
+
+// wsObject is a websocket as scripts see it: type "websocket", with the
+// fields and methods of the language description and nothing else. They
+// live in a map that the script half (http.ys, _ws_new) keeps and updates;
+// scripts cannot assign to them.
+type wsObject struct{ m *vm.Map }
+
+// wsFields are the names a websocket shows.
+var wsFields = map[string]bool{
+	"recv": true, "send": true, "close": true,
+	"last_binary": true, "subprotocol": true, "close_code": true,
+}
+
+func (*wsObject) TypeName() string { return "websocket" }
+
+func (*wsObject) String() string { return "<websocket>" }
+
+func (w *wsObject) GetAttr(_ *vm.Task, name string) (vm.Value, error) {
+	if wsFields[name] {
+		v, _ := w.m.GetStr(name)
+		return v, nil
+	}
+	return vm.Nil, vm.Errorf(vm.KindType, "websocket has no field or method %s", name)
+}
+
+// wsNewObject is _ws_object(m): the websocket whose state is the map m.
+func wsNewObject(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+	if len(args) != 1 || args[0].Kind() != vm.KMap {
+		return vm.Nil, vm.Errorf(vm.KindType, "_ws_object(map)")
+	}
+	return vm.ObjectValue(&wsObject{m: args[0].AsMap()}), nil
+}
+
+// upgrades holds, for each request whose handler runs now and that asks
+// for an upgrade, what http.websocket needs (the connection), beside the
+// request rather than in it: the request map has only its documented keys.
+// Used on the loop only.
+type upgrades map[*vm.Map]vm.Value
+
+// set is _upgrade_set(req, up).
+func (u upgrades) set(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+	if len(args) != 2 || args[0].Kind() != vm.KMap {
+		return vm.Nil, vm.Errorf(vm.KindType, "_upgrade_set(req, up)")
+	}
+	u[args[0].AsMap()] = args[1]
+	return vm.Nil, nil
+}
+
+// get is _upgrade_get(req): what _upgrade_set gave for req, or nil.
+func (u upgrades) get(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+	if len(args) != 1 || args[0].Kind() != vm.KMap {
+		return vm.Nil, nil
+	}
+	return u[args[0].AsMap()], nil
+}
+
+// forget is _upgrade_forget(req), when req's handler has returned.
+func (u upgrades) forget(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+	if len(args) == 1 && args[0].Kind() == vm.KMap {
+		delete(u, args[0].AsMap())
+	}
+	return vm.Nil, nil
+}
