@@ -22,7 +22,7 @@ func TestBlockReportSkipsImports(t *testing.T) {
 		t.Fatalf("imports: %s exit %d, stdout %q, stderr %q; want ok and no report", failure, code, stdout, stderr)
 	}
 	spin := filepath.Join(dir, "spin.ys")
-	src = "import http\nlet n = 0\nwhile n < 2000000 { n += 1 }\nprint(\"ok\")\n"
+	src = "import http\nlet n = 0\nwhile n < 1000000 { n += 1 }\nprint(\"ok\")\n"
 	if err := os.WriteFile(spin, []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -10,17 +10,17 @@ import (
 // run with -race.
 func TestWatchdogBlockReport(t *testing.T) {
 	h := newHarness(t, nil)
-	h.l.StartWatchdog(20*time.Millisecond, 0)
+	h.l.StartWatchdog(5*time.Millisecond, 0)
 	h.run(t, `
 fn spin() {
     let n = 0
-    while n < 2000000 { n += 1 }
+    while n < 1000000 { n += 1 }
 }
 let t = spawn_named("spinner", spin)
 yield t
 yield sleep(0.01)
 print("done")
-`, 10*time.Second)
+`, 60*time.Second)
 	got := h.errb.String()
 	lines := strings.Split(strings.TrimSpace(got), "\n")
 	if len(lines) != 2 {
@@ -75,12 +75,12 @@ tk.cancel()
 // A task alone on the loop (nothing else waits for it) is reported too.
 func TestWatchdogBlockReportAlone(t *testing.T) {
 	h := newHarness(t, nil)
-	h.l.StartWatchdog(20*time.Millisecond, 0)
+	h.l.StartWatchdog(5*time.Millisecond, 0)
 	h.run(t, `
 let n = 0
-while n < 2000000 { n += 1 }
+while n < 1000000 { n += 1 }
 print("done")
-`, 10*time.Second)
+`, 60*time.Second)
 	got := h.errb.String()
 	lines := strings.Split(strings.TrimSpace(got), "\n")
 	if len(lines) != 2 || !strings.HasSuffix(lines[0], " ms without yielding, seen in <main> at test.ys:3") ||
