@@ -74,7 +74,7 @@ func (l *Loop) Start(fn vm.Value, args []vm.Value, opts GroupOptions) (*Group, e
 // Main is the group's main task.
 func (g *Group) Main() *Task { return g.main }
 
-// Done is closed when the group has ended.
+// Done is closed when the group has ended (nil for the groups StartNow makes).
 func (g *Group) Done() <-chan struct{} { return g.done }
 
 // Ended reports whether the group has ended (on the loop's goroutine).
