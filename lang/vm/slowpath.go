@@ -169,7 +169,9 @@ func (t *Task) exec(ins uint32) Status {
 		if recv.k == KObject {
 			// `yield obj.m(args)` whose operation can complete at once needs
 			// neither an awaitable object nor a trip through the scheduler.
+			fused := false
 			if my, ok := recv.AsObject().(MethodYielder); ok && nextIsYield(fr) {
+				fused = true
 				r, e, done := my.YieldMethodNow(t, p.Names[nameIdx], s[sp-argc:sp])
 				t.retrying = false
 				if done {
@@ -203,6 +205,28 @@ func (t *Task) exec(ins uint32) Status {
 					if err = e; err == nil {
 						sp -= argc
 						s[sp-1] = r
+						if fused && r.k == KObject {
+							// Run the YIELD that follows here, as its
+							// case would, without going back to the loop.
+							fr.ip = unsafe.Add(fr.ip, 4)
+							o := r.AsObject()
+							if rd, ok := o.(Ready); ok {
+								if res, rerr, done := rd.TryNow(t); done {
+									if rerr != nil {
+										err = rerr
+									} else {
+										s[sp-1] = res
+									}
+									break
+								}
+							}
+							if _, ok := o.(Awaitable); ok {
+								t.Awaiting = r
+								t.sp = sp - 1
+								return StatusYield
+							}
+							fr.ip = unsafe.Add(fr.ip, -4) // the YIELD throws
+						}
 					}
 					break
 				}
