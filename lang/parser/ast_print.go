@@ -75,6 +75,15 @@ func dumpList(b *strings.Builder, head string, xs ...Node) {
 	b.WriteByte(')')
 }
 
+// dumpOpt writes (head x), or (head) when x is nil.
+func dumpOpt(b *strings.Builder, head string, x Expr) {
+	if x == nil {
+		dumpList(b, head)
+		return
+	}
+	dumpList(b, head, x)
+}
+
 func formatFloat(v float64) string {
 	s := strconv.FormatFloat(v, 'g', -1, 64)
 	if !strings.ContainsAny(s, ".eIN") {
@@ -208,18 +217,10 @@ func dump(b *strings.Builder, n Node) {
 		dump(b, n.X)
 		b.WriteString(" " + n.Name + ")")
 	case *Yield:
-		if n.X == nil {
-			b.WriteString("(yield)")
-		} else {
-			dumpList(b, "yield", n.X)
-		}
+		dumpOpt(b, "yield", n.X)
 
 	case *LetStmt:
-		if n.Value == nil {
-			b.WriteString("(let " + n.Name + ")")
-		} else {
-			dumpList(b, "let "+n.Name, n.Value)
-		}
+		dumpOpt(b, "let "+n.Name, n.Value)
 	case *FnStmt:
 		dumpFunc(b, n.Func)
 	case *AssignStmt:
@@ -279,11 +280,7 @@ func dump(b *strings.Builder, n Node) {
 	case *ContinueStmt:
 		b.WriteString("(continue)")
 	case *ReturnStmt:
-		if n.Value == nil {
-			b.WriteString("(return)")
-		} else {
-			dumpList(b, "return", n.Value)
-		}
+		dumpOpt(b, "return", n.Value)
 	case *ThrowStmt:
 		dumpList(b, "throw", n.Value)
 	case *TryStmt:

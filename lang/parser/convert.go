@@ -300,19 +300,7 @@ func what(x Expr) string {
 }
 
 func (c *converter) params(pl *paramList) []Param {
-	var list []*param
-	if pl.First != nil {
-		list = append(list, pl.First)
-		for i, r := range pl.Rest {
-			if r.Param == nil {
-				if i < len(pl.Rest)-1 {
-					c.errorf(pl.Rest[i+1].Comma.Pos, `unexpected ",", expected parameter name`)
-				}
-				continue
-			}
-			list = append(list, r.Param)
-		}
-	}
+	list := commaList(c, pl.First, pl.Rest, "parameter name")
 	out := make([]Param, 0, len(list))
 	seen := map[string]bool{}
 	defaulted := false
@@ -405,20 +393,35 @@ func (c *converter) expr(e *expression) Expr {
 	return &CondExpr{P: toPos(e.If.Pos), Cond: c.or(e.Cond), Then: x, Else: c.expr(e.Else)}
 }
 
-func (c *converter) or(e *orExpr) Expr {
-	x := c.and(e.X)
-	for i, y := range e.Ys {
-		x = &Binary{P: c.opPos(y.first(c)), Op: e.Ops[i], X: x, Y: c.and(y)}
+// The binary operators of one precedence level are left-associative: x op y
+// op z is (x op y) op z. Each level converts through binaryLevel, given its
+// operands, its operators and the converter of the next level.
+
+// operand is an operand of a binary operator level in the grammar: first is
+// the index in c.tokens of its first token, so the operator is the token
+// just before it.
+type operand interface{ first(c *converter) int }
+
+// binaryLevel converts x ops[0] ys[0] ops[1] ys[1] ... at one precedence
+// level. With chain false, a second operator is an error (comparisons).
+func binaryLevel[T operand](c *converter, x T, ops []string, ys []T, next func(*converter, T) Expr, chain bool) Expr {
+	out := next(c, x)
+	for i, y := range ys {
+		p := c.opPos(y.first(c))
+		if i == 1 && !chain {
+			c.fail(&Error{File: c.file, Pos: p, Msg: "comparison operators cannot be chained; use 'and', as in a < b and b < c"})
+		}
+		out = &Binary{P: p, Op: ops[i], X: out, Y: next(c, y)}
 	}
-	return x
+	return out
+}
+
+func (c *converter) or(e *orExpr) Expr {
+	return binaryLevel(c, e.X, e.Ops, e.Ys, (*converter).and, true)
 }
 
 func (c *converter) and(e *andExpr) Expr {
-	x := c.not(e.X)
-	for i, y := range e.Ys {
-		x = &Binary{P: c.opPos(y.first(c)), Op: e.Ops[i], X: x, Y: c.not(y)}
-	}
-	return x
+	return binaryLevel(c, e.X, e.Ops, e.Ys, (*converter).not, true)
 }
 
 func (c *converter) not(e *notExpr) Expr {
@@ -431,31 +434,15 @@ func (c *converter) not(e *notExpr) Expr {
 }
 
 func (c *converter) comparison(e *comparison) Expr {
-	x := c.sum(e.X)
-	for i, y := range e.Ys {
-		p := c.opPos(y.first(c))
-		if i == 1 {
-			c.fail(&Error{File: c.file, Pos: p, Msg: "comparison operators cannot be chained; use 'and', as in a < b and b < c"})
-		}
-		x = &Binary{P: p, Op: e.Ops[i], X: x, Y: c.sum(y)}
-	}
-	return x
+	return binaryLevel(c, e.X, e.Ops, e.Ys, (*converter).sum, false)
 }
 
 func (c *converter) sum(e *sum) Expr {
-	x := c.product(e.X)
-	for i, y := range e.Ys {
-		x = &Binary{P: c.opPos(y.first(c)), Op: e.Ops[i], X: x, Y: c.product(y)}
-	}
-	return x
+	return binaryLevel(c, e.X, e.Ops, e.Ys, (*converter).product, true)
 }
 
 func (c *converter) product(e *product) Expr {
-	x := c.unary(e.X)
-	for i, y := range e.Ys {
-		x = &Binary{P: c.opPos(y.first(c)), Op: e.Ops[i], X: x, Y: c.unary(y)}
-	}
-	return x
+	return binaryLevel(c, e.X, e.Ops, e.Ys, (*converter).unary, true)
 }
 
 func (c *converter) unary(e *unary) Expr {
@@ -541,19 +528,44 @@ func (c *converter) opPos(i int) Pos {
 
 // exprList converts a comma-separated list of expressions.
 func (c *converter) exprList(first *expression, rest []*commaExpr) []Expr {
-	out := make([]Expr, 0, 1+len(rest))
-	if first == nil {
-		return out
+	list := commaList(c, first, rest, "expression")
+	out := make([]Expr, 0, len(list))
+	for _, x := range list {
+		out = append(out, c.expr(x))
 	}
-	out = append(out, c.expr(first))
+	return out
+}
+
+// commaElem is one more element of a comma-separated list in the grammar:
+// the comma and the element after it, nil after a trailing comma.
+type commaElem[T any] interface {
+	elem() (*lexer.Token, *T)
+}
+
+func (r *commaParam) elem() (*lexer.Token, *param)     { return r.Comma, r.Param }
+func (r *commaArg) elem() (*lexer.Token, *callArg)     { return r.Comma, r.Arg }
+func (r *commaExpr) elem() (*lexer.Token, *expression) { return r.Comma, r.X }
+func (r *commaEntry) elem() (*lexer.Token, *mapEntry)  { return r.Comma, r.Entry }
+
+// commaList collects the elements of a comma-separated list: first (nil for
+// an empty list), then the element after each comma. Only the last comma may
+// have nothing after it (a trailing comma); an empty element before another
+// comma is reported there: unexpected ",", expected what.
+func commaList[T any, R commaElem[T]](c *converter, first *T, rest []R, what string) []*T {
+	if first == nil {
+		return nil
+	}
+	out := append(make([]*T, 0, 1+len(rest)), first)
 	for i, r := range rest {
-		if r.X == nil {
+		_, x := r.elem()
+		if x == nil {
 			if i < len(rest)-1 {
-				c.errorf(rest[i+1].Comma.Pos, `unexpected ",", expected expression`)
+				comma, _ := rest[i+1].elem()
+				c.errorf(comma.Pos, `unexpected ",", expected %s`, what)
 			}
 			continue
 		}
-		out = append(out, c.expr(r.X))
+		out = append(out, x)
 	}
 	return out
 }
@@ -561,19 +573,7 @@ func (c *converter) exprList(first *expression, rest []*commaExpr) []Expr {
 // call converts the arguments of a call.
 func (c *converter) call(fn Expr, a *callArgs) *Call {
 	call := &Call{P: toPos(a.Open.Pos), Fn: fn, Args: []Expr{}}
-	if a.First == nil {
-		return call
-	}
-	list := []*callArg{a.First}
-	for i, r := range a.Rest {
-		if r.Arg == nil {
-			if i < len(a.Rest)-1 {
-				c.errorf(a.Rest[i+1].Comma.Pos, `unexpected ",", expected expression`)
-			}
-			continue
-		}
-		list = append(list, r.Arg)
-	}
+	list := commaList(c, a.First, a.Rest, "expression")
 	for i, arg := range list {
 		if arg.Star != nil {
 			if i < len(list)-1 {
@@ -666,19 +666,7 @@ func (c *converter) primary(p *primary) Expr {
 }
 
 func (c *converter) mapLit(m *mapLit) *MapLit {
-	var list []*mapEntry
-	if m.First != nil {
-		list = append(list, m.First)
-		for i, r := range m.Rest {
-			if r.Entry == nil {
-				if i < len(m.Rest)-1 {
-					c.errorf(m.Rest[i+1].Comma.Pos, `unexpected ",", expected map key`)
-				}
-				continue
-			}
-			list = append(list, r.Entry)
-		}
-	}
+	list := commaList(c, m.First, m.Rest, "map key")
 	entries := make([]MapEntry, 0, len(list))
 	for _, e := range list {
 		var key Expr

@@ -418,16 +418,7 @@ func (s *scanner) dropCondIfs(d int) {
 // endsValue reports whether the last token, on the same line as the next
 // one, can end an expression.
 func (s *scanner) endsValue() bool {
-	if !s.hasPrev || s.pending != nil {
-		return false
-	}
-	switch t := s.prev; t.Type {
-	case tIdent, tInt, tFloat, tString, tFString, tConst:
-		return true
-	case tPunct:
-		return t.Value == ")" || t.Value == "]" || t.Value == "}"
-	}
-	return false
+	return s.hasPrev && s.pending == nil && endsExpr(s.prev)
 }
 
 // opensBlock decides whether a "{" opens a block (after something that ends
@@ -436,16 +427,27 @@ func (s *scanner) opensBlock() bool {
 	if !s.hasPrev {
 		return false
 	}
-	switch t := s.prev; t.Type {
-	case tIdent, tInt, tFloat, tString, tFString, tConst:
+	if endsExpr(s.prev) {
 		return true
-	case tPunct:
-		return t.Value == ")" || t.Value == "]" || t.Value == "}"
+	}
+	switch t := s.prev; t.Type {
 	case tKeyword, tStmtKw:
 		switch t.Value {
 		case "else", "try", "catch", "finally":
 			return true
 		}
+	}
+	return false
+}
+
+// endsExpr reports whether t can be the last token of an expression: an
+// operand or a closing bracket.
+func endsExpr(t lexer.Token) bool {
+	switch t.Type {
+	case tIdent, tInt, tFloat, tString, tFString, tConst:
+		return true
+	case tPunct:
+		return t.Value == ")" || t.Value == "]" || t.Value == "}"
 	}
 	return false
 }
