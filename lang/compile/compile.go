@@ -215,50 +215,32 @@ func (f *fcomp) nameIndex(s string) int {
 
 // ---- variables ----
 
+// scopeOps are the instructions that read a variable of each scope, assign
+// to it, and store the value of its declaration (NOP where there is none: a
+// builtin cannot be assigned, and free variables and builtins are never
+// declared by the function that uses them). A captured local's declaration
+// makes a new cell each time it runs, so that closures made in a loop each
+// see their own iteration's variable.
+var scopeOps = [...]struct{ load, store, declare Op }{
+	Local:   {LOCAL, SETLOCAL, SETLOCAL},
+	Cell:    {CELL, SETCELL, NEWCELL},
+	Free:    {FREE, SETFREE, NOP},
+	Global:  {GLOBAL, PUTGLOBAL, SETGLOBAL},
+	Builtin: {BUILTIN, NOP, NOP},
+}
+
 // load pushes the variable the resolver bound to id.
 func (f *fcomp) load(id *parser.Ident) {
 	b := f.c.res.binding(id)
-	switch b.scope {
-	case Local:
-		f.emit(LOCAL, b.index)
-	case Cell:
-		f.emit(CELL, b.index)
-	case Free:
-		f.emit(FREE, b.index)
-	case Global:
-		f.emit(GLOBAL, b.index)
-	case Builtin:
-		f.emit(BUILTIN, b.index)
-	}
+	f.emit(scopeOps[b.scope].load, b.index)
 }
 
 // store assigns the value on top of the stack to an existing variable.
-func (f *fcomp) store(b *binding) {
-	switch b.scope {
-	case Local:
-		f.emit(SETLOCAL, b.index)
-	case Cell:
-		f.emit(SETCELL, b.index)
-	case Free:
-		f.emit(SETFREE, b.index)
-	case Global:
-		f.emit(PUTGLOBAL, b.index)
-	}
-}
+func (f *fcomp) store(b *binding) { f.emit(scopeOps[b.scope].store, b.index) }
 
 // declare stores the value on top of the stack in the variable a declaration
-// makes: a new cell each time it runs for a captured local, so that closures
-// made in a loop each see their own iteration's variable.
-func (f *fcomp) declare(b *binding) {
-	switch b.scope {
-	case Local:
-		f.emit(SETLOCAL, b.index)
-	case Cell:
-		f.emit(NEWCELL, b.index)
-	case Global:
-		f.emit(SETGLOBAL, b.index)
-	}
-}
+// makes.
+func (f *fcomp) declare(b *binding) { f.emit(scopeOps[b.scope].declare, b.index) }
 
 // decl is the variable of a declaration written as a string in the AST.
 func (f *fcomp) decl(n parser.Node, i int) *binding { return f.c.res.decls[declKey{n, i}] }

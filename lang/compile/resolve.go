@@ -303,12 +303,8 @@ func (r *resolver) stmt(s parser.Stmt) {
 			}
 			r.expr(s.Value)
 			r.assign(t)
-		case *parser.Index:
-			r.expr(t.X)
-			r.expr(t.Index)
-			r.expr(s.Value)
-		case *parser.Field:
-			r.expr(t.X)
+		case *parser.Index, *parser.Field:
+			r.expr(t)
 			r.expr(s.Value)
 		default:
 			r.errorf(s.P, "cannot assign to this expression")
@@ -325,11 +321,8 @@ func (r *resolver) stmt(s parser.Stmt) {
 				} else {
 					r.assign(t)
 				}
-			case *parser.Index:
-				r.expr(t.X)
-				r.expr(t.Index)
-			case *parser.Field:
-				r.expr(t.X)
+			case *parser.Index, *parser.Field:
+				r.expr(t) // the object and the index
 			default:
 				r.errorf(t.Position(), "cannot assign to this expression")
 			}

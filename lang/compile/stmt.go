@@ -120,32 +120,12 @@ func (f *fcomp) assign(s *parser.AssignStmt) {
 	case *parser.Index:
 		f.expr(t.X)
 		f.expr(t.Index)
-		if s.Op != "=" {
-			f.pos = t.P
-			f.emit(DUP2, 0)
-			f.emit(INDEX, 0)
-			f.expr(s.Value)
-			f.pos = s.P
-			f.emit(compoundOp(s.Op), 0)
-		} else {
-			f.expr(s.Value)
-		}
-		f.pos = s.P
+		f.assignedValue(s, t.P, DUP2, INDEX, 0)
 		f.emit(SETINDEX, 0)
 	case *parser.Field:
 		f.expr(t.X)
 		name := f.nameIndex(t.Name)
-		if s.Op != "=" {
-			f.pos = t.P
-			f.emit(DUP, 0)
-			f.emit(FIELD, name)
-			f.expr(s.Value)
-			f.pos = s.P
-			f.emit(compoundOp(s.Op), 0)
-		} else {
-			f.expr(s.Value)
-		}
-		f.pos = s.P
+		f.assignedValue(s, t.P, DUP, FIELD, name)
 		f.emit(SETFIELD, name)
 	default:
 		f.c.errorf(s.P, "cannot assign to this expression")
@@ -201,6 +181,25 @@ func (f *fcomp) multiAssign(s *parser.MultiAssign) {
 			f.c.errorf(t.Position(), "cannot assign to this expression")
 		}
 	}
+}
+
+// assignedValue compiles the value s assigns to an index or field target
+// whose operands are on the stack. A compound assignment first reads the
+// target: dup copies its operands, get (with operand arg) reads it, at the
+// target's position tp; then the operator applies. The position is left at
+// the assignment's, for the store.
+func (f *fcomp) assignedValue(s *parser.AssignStmt, tp parser.Pos, dup, get Op, arg int) {
+	if s.Op != "=" {
+		f.pos = tp
+		f.emit(dup, 0)
+		f.emit(get, arg)
+		f.expr(s.Value)
+		f.pos = s.P
+		f.emit(compoundOp(s.Op), 0)
+	} else {
+		f.expr(s.Value)
+	}
+	f.pos = s.P
 }
 
 func compoundOp(op string) Op {
