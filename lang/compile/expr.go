@@ -105,18 +105,12 @@ func (f *fcomp) expr(e parser.Expr) {
 		f.emit(INDEX, 0)
 	case *parser.Slice:
 		f.expr(e.X)
-		flags := 0
-		if e.Lo != nil {
-			f.expr(e.Lo)
-			flags |= 1
-		}
-		if e.Hi != nil {
-			f.expr(e.Hi)
-			flags |= 2
-		}
-		if e.Step != nil {
-			f.expr(e.Step)
-			flags |= 4
+		flags := 0 // bit i: the i-th of lo, hi, step is present
+		for i, x := range [...]parser.Expr{e.Lo, e.Hi, e.Step} {
+			if x != nil {
+				f.expr(x)
+				flags |= 1 << i
+			}
 		}
 		f.pos = e.P
 		f.emit(SLICE, flags)
