@@ -2,9 +2,10 @@ package vm
 
 import "math/big"
 
-// The integer kernels of the arithmetic operators. Arith and the dispatch
-// loop's fast paths use these, and constant folding goes through Arith, so a
-// folded constant is the value the VM would compute.
+// The integer kernels of the arithmetic operators. Arith uses these (and
+// constant folding goes through Arith, so a folded constant is the value the
+// VM would compute); the dispatch loop's fast paths use them too, with the
+// divisor known positive for // and %.
 
 // floorDiv is x // y: integer division rounding toward negative infinity
 // (y != 0).
@@ -26,6 +27,26 @@ func floorMod(x, y int64) int64 {
 	}
 	r := x % y
 	if r != 0 && ((r < 0) != (y < 0)) {
+		r += y
+	}
+	return r
+}
+
+// floorDivPos and floorModPos are floorDiv and floorMod for y > 0, which the
+// dispatch loop's fast paths check first: with the sign of y known, they are
+// one division and one test, about twice as fast as the general kernels (whose
+// sign tests the compiler cannot drop), which matters in the inline cases.
+func floorDivPos(x, y int64) int64 {
+	q := x / y
+	if x%y < 0 {
+		q--
+	}
+	return q
+}
+
+func floorModPos(x, y int64) int64 {
+	r := x % y
+	if r < 0 {
 		r += y
 	}
 	return r

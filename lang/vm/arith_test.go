@@ -8,13 +8,19 @@ import (
 )
 
 // The integer kernels round toward negative infinity, as Python's // and %
-// (cases from python3), including negative divisors, which the dispatch loop's
-// fast paths now run too.
+// (cases from python3); the fast paths' kernels for a positive divisor agree.
 func TestFloorDivMod(t *testing.T) {
 	cases := [][4]int64{{7, 2, 3, 1}, {-7, 2, -4, 1}, {7, -2, -4, -1}, {-7, -2, 3, -1}, {6, 3, 2, 0}, {-6, -3, 2, 0}, {5, -1, -5, 0}}
 	for _, c := range cases {
 		if q, r := floorDiv(c[0], c[1]), floorMod(c[0], c[1]); q != c[2] || r != c[3] {
 			t.Errorf("%d // %d = %d, %% = %d; want %d, %d", c[0], c[1], q, r, c[2], c[3])
+		}
+	}
+	for x := int64(-50); x <= 50; x++ {
+		for y := int64(1); y <= 7; y++ {
+			if floorDivPos(x, y) != floorDiv(x, y) || floorModPos(x, y) != floorMod(x, y) {
+				t.Errorf("%d // %d: the positive-divisor kernels give %d, %d", x, y, floorDivPos(x, y), floorModPos(x, y))
+			}
 		}
 	}
 	// The smallest int // -1 wraps, as every int operation does.

@@ -170,17 +170,17 @@ func (t *Task) run(thrown *Error) (status Status) {
 			sp = unsafe.Add(sp, -valueSize)
 		case compile.MOD:
 			a, b := slot(sp, -2), slot(sp, -1)
-			if a.k != KInt || b.k != KInt || b.n == 0 {
+			if a.k != KInt || b.k != KInt || int64(b.n) <= 0 {
 				goto slow
 			}
-			a.n = uint64(floorMod(int64(a.n), int64(b.n)))
+			a.n = uint64(floorModPos(int64(a.n), int64(b.n)))
 			sp = unsafe.Add(sp, -valueSize)
 		case compile.FLOORDIV:
 			a, b := slot(sp, -2), slot(sp, -1)
-			if a.k != KInt || b.k != KInt || b.n == 0 {
+			if a.k != KInt || b.k != KInt || int64(b.n) <= 0 {
 				goto slow
 			}
-			a.n = uint64(floorDiv(int64(a.n), int64(b.n)))
+			a.n = uint64(floorDivPos(int64(a.n), int64(b.n)))
 			sp = unsafe.Add(sp, -valueSize)
 		case compile.NEG:
 			v := slot(sp, -1)
@@ -474,15 +474,15 @@ func (t *Task) run(thrown *Error) (status Status) {
 					}
 					r = Value{k: KFloat, n: math.Float64bits(trueDiv(a, b))}
 				case compile.MOD:
-					if b == 0 {
+					if b <= 0 {
 						goto fusedFallback
 					}
-					r = Value{k: KInt, n: uint64(floorMod(a, b))}
+					r = Value{k: KInt, n: uint64(floorModPos(a, b))}
 				case compile.FLOORDIV:
-					if b == 0 {
+					if b <= 0 {
 						goto fusedFallback
 					}
-					r = Value{k: KInt, n: uint64(floorDiv(a, b))}
+					r = Value{k: KInt, n: uint64(floorDivPos(a, b))}
 				case compile.LT:
 					r = boolValue(a < b)
 				case compile.LE:
