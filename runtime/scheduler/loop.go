@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -74,15 +73,12 @@ type Loop struct {
 	live    int
 	tasks   *Task // live tasks, newest first
 	current *Task
-	main    *Task
-	stopped bool
 	closed  atomic.Bool
 	// sweepPosted: a stack sweep is posted and has not run (shrink.go).
 	sweepPosted atomic.Bool
 
 	// Failures counts the errors that escaped a task nobody waited on.
 	Failures int
-	exit     *int
 
 	// MaxTasks, when positive, limits the live tasks: Spawn past it fails
 	// with kind limit.
@@ -92,7 +88,6 @@ type Loop struct {
 	virtual  bool
 	skew     time.Duration
 	watch    *watchdog // block reports and preemption (watchdog.go), or nil
-	serving  bool      // Serve is turning the loop (serve.go)
 	groups   []*Group  // groups not yet ended (serve.go)
 	orphaned []*Group  // ended programs whose other tasks stop after this turn
 	// loopThread is the watchdog's thread while a TryEnter caller runs steps.
@@ -178,84 +173,12 @@ func (l *Loop) drainPosted() {
 	}
 }
 
-// Run runs fn (the main program's top level) as the main task until the program
-// ends: the main task has ended and no other task is alive, the main task failed,
-// or a task called os.exit. It returns the main task.
-func (l *Loop) Run(fn vm.Value) (*Task, error) {
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	l.noteThread()
-	t, err := l.Spawn(fn, nil, nil)
-	if err != nil {
-		return nil, err
-	}
-	l.main = t
-	l.runUntil(func() bool {
-		return l.exit != nil || t.state == stateDone && (t.err != nil || l.live == 0)
-	})
-	return t, nil
-}
-
 // noteThread tells the watchdog, if any, that the calling goroutine, locked
 // to its OS thread, runs the loop's steps from now on (the watchdog reads
 // that thread's CPU time).
 func (l *Loop) noteThread() {
 	if wd := l.watch; wd != nil {
 		wd.thread.Store(currentThread())
-	}
-}
-
-// ExitCode reports whether a task called os.exit, and with what code.
-func (l *Loop) ExitCode() (int, bool) {
-	if l.exit == nil {
-		return 0, false
-	}
-	return *l.exit, true
-}
-
-// runUntil turns the loop until done reports true or nothing can ever happen again.
-func (l *Loop) runUntil(done func() bool) {
-	for {
-		l.runReady()
-		if done() {
-			l.M.Flush()
-			return
-		}
-		if l.ready.len() > 0 && l.ioWaits == 0 && l.pending.Load() == 0 && len(l.timers) == 0 {
-			// Only tasks to run: no reason to ask the kernel anything.
-			l.drainPosted()
-			continue
-		}
-		l.M.Flush()
-		timeout := time.Duration(-1)
-		if l.ready.len() > 0 {
-			timeout = 0
-		} else if len(l.timers) > 0 {
-			if l.jump() {
-				continue
-			}
-			timeout = max(l.timers[0].when.Sub(l.Now()), 0)
-		} else if l.ioWaits == 0 && l.pending.Load() == 0 && !l.hasPosted() {
-			// Every task waits for something only another task could provide.
-			if !l.deadlock() {
-				return
-			}
-			continue
-		}
-		events, err := l.wait(timeout)
-		if err != nil {
-			fmt.Fprintf(l.Stderr, "event loop: %v\n", err)
-			return
-		}
-		l.dispatch(events)
-		if l.readyBeforeTimers() && done() {
-			l.M.Flush()
-			return
-		}
-		if len(l.timers) > 0 {
-			l.fireTimers(l.Now())
-		}
-		l.drainPosted()
 	}
 }
 
@@ -325,19 +248,6 @@ func (l *Loop) RunReady() (err error) {
 
 func (l *Loop) hasPosted() bool { return l.nposted.Load() > 0 }
 
-// deadlock handles a loop where tasks remain but nothing can wake them: every
-// waiting task gets kind deadlock at its yield, after a report of the
-// wait-for cycles (deadlock.go). It reports false when no task waits (the
-// program is over).
-func (l *Loop) deadlock() bool {
-	waiting := l.waitingTasks(false)
-	if len(waiting) == 0 {
-		return false
-	}
-	l.deadlockReport(waiting)
-	return true
-}
-
 // readyBeforeTimers runs the tasks that were ready before the loop waited
 // (and those its I/O just woke), before the timers due fire and before what
 // was posted meanwhile runs, as asyncio runs its ready callbacks before the
@@ -357,7 +267,7 @@ func (l *Loop) readyBeforeTimers() bool {
 // runReady runs the tasks that are ready now, in FIFO order. Tasks made ready
 // while it runs wait for the next turn, after I/O has been polled.
 func (l *Loop) runReady() {
-	for n := l.ready.len(); n > 0 && l.exit == nil && !l.stopped; n-- {
+	for n := l.ready.len(); n > 0; n-- {
 		t := l.ready.pop()
 		if t.state != stateReady {
 			continue

@@ -16,12 +16,16 @@ import (
 )
 
 // harness is a Machine with its Loop, the sync and time modules, and natives a
-// test adds, running one script at a time.
+// test adds, running one script at a time as a program group on the loop
+// turned by Serve, as the yieldscript command runs one.
 type harness struct {
-	m    *vm.Machine
-	l    *scheduler.Loop
-	out  *bytes.Buffer
-	errb *bytes.Buffer
+	m       *vm.Machine
+	l       *scheduler.Loop
+	out     *bytes.Buffer
+	errb    *bytes.Buffer
+	serving bool
+	stop    chan struct{}
+	stopped chan struct{}
 }
 
 func newHarness(t *testing.T, natives map[string]vm.NativeFunc) *harness {
@@ -45,8 +49,26 @@ func newHarness(t *testing.T, natives map[string]vm.NativeFunc) *harness {
 	return h
 }
 
-// run runs src as the main program until the loop ends, failing the test if
-// that takes longer than limit. It returns the main task.
+// serve starts turning the loop (once): Serve on a goroutine of its own,
+// stopped when the test ends, before the loop is closed.
+func (h *harness) serve(t *testing.T) {
+	if h.serving {
+		return
+	}
+	h.serving = true
+	h.stop, h.stopped = make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(h.stopped)
+		h.l.Serve(h.stop)
+	}()
+	t.Cleanup(func() {
+		close(h.stop)
+		<-h.stopped
+	})
+}
+
+// run runs src as a program until it ends, failing the test if that takes
+// longer than limit. It returns the main task.
 func (h *harness) run(t *testing.T, src string, limit time.Duration) *scheduler.Task {
 	t.Helper()
 	f, err := parser.ParseFile("test.ys", []byte(src))
@@ -58,24 +80,24 @@ func (h *harness) run(t *testing.T, src string, limit time.Duration) *scheduler.
 		t.Fatal(err)
 	}
 	fn := h.m.Load(prog, vm.NewModule("main", "test.ys"))
-	type result struct {
-		task *scheduler.Task
-		err  error
-	}
-	done := make(chan result, 1)
-	go func() {
-		task, err := h.l.Run(fn)
-		h.m.Flush()
-		done <- result{task, err}
-	}()
-	select {
-	case r := <-done:
-		if r.err != nil {
-			t.Fatal(r.err)
+	h.serve(t)
+	started := make(chan *scheduler.Group, 1)
+	h.l.Post(func() {
+		g, err := h.l.Start(fn, nil, scheduler.GroupOptions{Program: true})
+		if err != nil {
+			t.Error(err)
 		}
-		return r.task
+		started <- g
+	})
+	g := <-started
+	if g == nil {
+		t.FailNow()
+	}
+	select {
+	case <-g.Done():
+		return g.Main()
 	case <-time.After(limit):
-		t.Fatalf("the loop did not end within %v", limit)
+		t.Fatalf("the program did not end within %v", limit)
 		return nil
 	}
 }

@@ -10,12 +10,11 @@ import (
 	"github.com/yieldscript/yieldscript/lang/vm"
 )
 
-// This file is the loop's second mode, for hosts that keep a machine for a long
-// time and call into it from other goroutines: Serve turns the loop on one
-// goroutine until told to stop, never taking idleness for the end, and runs
-// what other goroutines Post to it. Work is started as groups (Start): a main
-// task and every task spawned from a task of the group, with the end of a
-// program (Run's rule) or of a call (its main task) reported to the host.
+// Serve turns the loop (the only way it runs): on one goroutine, until told to
+// stop, never taking idleness for the end, running what other goroutines Post
+// to it. Work is started as groups (Start): a main task and every task
+// spawned from a task of the group, with the end of a program or of a call
+// (its main task) reported to the host.
 
 // Group is a main task and every task spawned, directly or not, from a task of
 // the group: one program run or one call from the host.
@@ -39,11 +38,11 @@ type Group struct {
 
 // GroupOptions say when a group ends and what its tasks share.
 type GroupOptions struct {
-	// Program makes the group end as Run ends a program: when its main task
+	// Program makes the group end as a program ends: when its main task
 	// has ended and so has every task of the group (or the main task failed,
 	// or a task called os.exit). Without it the group ends with its main task
 	// and the tasks it spawned go on. A program whose tasks all wait for
-	// something nothing can provide gets the deadlock error Run gives.
+	// something nothing can provide gets the deadlock error at their yields.
 	Program bool
 	// Quota is shared by every task of the group (nil: none).
 	Quota *vm.Quota
@@ -96,22 +95,16 @@ func (g *Group) Failed() bool { return g.failed }
 // cancelled when err is nil): each one's pending yield throws it and its
 // finally blocks run. Call it on the loop's goroutine.
 func (g *Group) Cancel(err *vm.Error) {
-	mk := func() *vm.Error {
-		if err != nil {
-			return &vm.Error{Kind: err.Kind, Message: err.Message, Cause: err.Cause}
-		}
-		return vm.NewError(vm.KindCancelled, "cancelled")
-	}
 	g.cancelled = true
 	if g.main.state != stateDone {
-		g.main.interrupt(mk())
+		g.main.interrupt(cancelError(err))
 	}
 	for _, t := range g.l.Tasks() {
 		if t.group == g && t != g.main {
 			if t.shielded {
-				t.holdCancel(mk())
+				t.holdCancel(cancelError(err))
 			} else {
-				t.interrupt(mk())
+				t.interrupt(cancelError(err))
 			}
 		}
 	}
@@ -140,8 +133,8 @@ func (g *Group) taskEnded(t *Task) {
 			return
 		}
 		if g.opts.Program && g.live > 0 {
-			// As when Run returns: the tasks left run to the end of this turn
-			// of the loop, then never again.
+			// As when a program ends: the tasks left run to the end of this
+			// turn of the loop, then never again.
 			g.l.orphaned = append(g.l.orphaned, g)
 		}
 		g.end()
@@ -172,10 +165,10 @@ func (g *Group) end() {
 // exited ends the group of t, which called os.exit: the other tasks of the
 // group stop where they are, without running their finally blocks (as a
 // process that exits), and the group ends. It reports whether t had a group
-// (without one, the loop stops as Run's loop does).
+// (a task of no group just ends).
 func (l *Loop) exited(t *Task, code int) bool {
 	g := t.group
-	if g == nil || !l.serving {
+	if g == nil {
 		return false
 	}
 	if g.exit == nil {
@@ -204,15 +197,13 @@ func (g *Group) drop() {
 
 // Serve turns the loop on the calling goroutine (locked to its OS thread)
 // until stop is closed, running what other goroutines Post and the groups they
-// Start. Unlike Run it never ends because nothing is left to do: it waits in
+// Start. It never ends because nothing is left to do: it waits in
 // the poller until a Post, a timer or I/O wakes it. A panic that escapes a
 // turn (a bug outside any task) is reported on Stderr and the loop goes on.
 func (l *Loop) Serve(stop <-chan struct{}) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	l.noteThread()
-	l.serving = true
-	defer func() { l.serving = false }()
 	var stopping atomic.Bool
 	go func() {
 		<-stop
@@ -220,16 +211,17 @@ func (l *Loop) Serve(stop <-chan struct{}) {
 		l.poller.Wake()
 	}()
 	for !stopping.Load() {
-		if !l.serveTurn(&stopping) {
+		if !l.turn(&stopping) {
 			return
 		}
 	}
 	l.M.Flush()
 }
 
-// serveTurn runs the ready tasks, then waits for what wakes the next ones. It
-// reports false when the poller failed.
-func (l *Loop) serveTurn(stopping *atomic.Bool) (ok bool) {
+// turn is one turn of the loop: it runs the ready tasks, then waits in the
+// poller for what wakes the next ones (I/O, a timer, a Post) and hands them
+// what came. It reports false when the poller failed.
+func (l *Loop) turn(stopping *atomic.Bool) (ok bool) {
 	defer func() {
 		if r := recover(); r != nil {
 			l.current = nil

@@ -125,23 +125,26 @@ func (l *Loop) Tasks() []*Task {
 // Live is the number of tasks that have not finished.
 func (l *Loop) Live() int { return l.live }
 
-// CancelAll cancels every live task, the main task first, with err (kind
-// cancelled when err is nil).
+// CancelAll cancels every live task with err (kind cancelled when err is
+// nil), the main tasks of groups first.
 func (l *Loop) CancelAll(err *vm.Error) {
-	mk := func() *vm.Error {
-		if err != nil {
-			return &vm.Error{Kind: err.Kind, Message: err.Message, Cause: err.Cause}
-		}
-		return vm.NewError(vm.KindCancelled, "cancelled")
-	}
-	if l.main != nil && l.main.state != stateDone {
-		l.main.interrupt(mk())
-	}
-	for _, t := range l.Tasks() {
-		if t != l.main {
-			t.interrupt(mk())
+	tasks := l.Tasks()
+	for _, main := range []bool{true, false} {
+		for _, t := range tasks {
+			if (t.group != nil && t == t.group.main) == main {
+				t.interrupt(cancelError(err))
+			}
 		}
 	}
+}
+
+// cancelError is a fresh copy of err, or kind cancelled when err is nil: what
+// one task's cancellation throws.
+func cancelError(err *vm.Error) *vm.Error {
+	if err != nil {
+		return &vm.Error{Kind: err.Kind, Message: err.Message, Cause: err.Cause}
+	}
+	return vm.NewError(vm.KindCancelled, "cancelled")
 }
 
 // Val is the task as a script value.
@@ -276,8 +279,8 @@ func (l *Loop) step(t *Task) {
 			l.stepEnded(t, true)
 			l.live--
 			err := t.vt.Err
-			if code, ok := err.ExitCode(); ok && !l.exited(t, code) {
-				l.exit = &code
+			if code, ok := err.ExitCode(); ok {
+				l.exited(t, code)
 			}
 			t.finish(vm.Nil, err)
 			l.current = nil
@@ -372,7 +375,7 @@ func (t *Task) finish(v vm.Value, err *vm.Error) {
 		t.observed = true
 		w.Wake(v, err)
 	}
-	if err != nil && len(joiners) == 0 && t.tg == nil && t != t.l.main && (t.group == nil || t != t.group.main) {
+	if err != nil && len(joiners) == 0 && t.tg == nil && (t.group == nil || t != t.group.main) {
 		if _, exit := err.ExitCode(); !exit && err.Kind != vm.KindCancelled {
 			t.l.report(t, err)
 		}
