@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	ysurl "github.com/yieldscript/yieldscript/stdlib/url"
-	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -214,32 +212,6 @@ func FuzzParseResponse(f *testing.F) {
 		}
 		if h.minor == 0 && !hasToken(strings.ToLower(connectionOf(h)), "keep-alive") && !h.closeConn {
 			t.Fatalf("an HTTP/1.0 response without keep-alive keeps the connection: %q", b)
-		}
-	})
-}
-
-func FuzzQuery(f *testing.F) {
-	f.Add("a=1&b=two+words&c=%2F")
-	f.Add("=&&x")
-	f.Fuzz(func(t *testing.T, q string) {
-		keys, vals, ok := ysurl.ParseQuery(q)
-		if !ok {
-			return
-		}
-		if len(keys) != len(vals) {
-			t.Fatalf("%d keys, %d values", len(keys), len(vals))
-		}
-		// What decodes re-encodes to text that decodes to the same pairs.
-		var b strings.Builder
-		for i := range keys {
-			if i > 0 {
-				b.WriteByte('&')
-			}
-			b.WriteString(url.QueryEscape(keys[i]) + "=" + url.QueryEscape(vals[i]))
-		}
-		k2, v2, ok := ysurl.ParseQuery(b.String())
-		if !ok || !slices.Equal(k2, keys) || !slices.Equal(v2, vals) {
-			t.Fatalf("%q: %q %q, again %q %q", q, keys, vals, k2, v2)
 		}
 	})
 }

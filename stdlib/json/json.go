@@ -23,13 +23,11 @@ func Module(*vm.Machine) (vm.Value, error) {
 			return vm.Str(b.String()), nil
 		}),
 		"decode": vm.NewNative("decode", func(t *vm.Task, args []vm.Value) (vm.Value, error) {
-			if err := vm.CheckArgs("json.decode", args, 1, 1); err != nil {
+			var text string
+			if err := vm.UnpackArgs("json.decode", args, "text", &text); err != nil {
 				return vm.Nil, err
 			}
-			if args[0].Kind() != vm.KStr {
-				return vm.Nil, vm.TypeArgError("json.decode", 1, "a string", args[0])
-			}
-			v, err := DecodeJSON(args[0].AsStr())
+			v, err := DecodeJSON(text)
 			if err != nil {
 				return vm.Nil, err
 			}

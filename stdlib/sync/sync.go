@@ -16,30 +16,22 @@ func Module(l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) {
 				return vm.ObjectValue(&event{}), nil
 			}),
 			"queue": vm.NewNative("queue", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-				if err := vm.CheckArgs("sync.queue", args, 0, 1); err != nil {
+				var maxsize int64
+				if err := vm.UnpackArgs("sync.queue", args, "maxsize?", &maxsize); err != nil {
 					return vm.Nil, err
 				}
-				q := &queue{}
-				if len(args) == 1 {
-					if args[0].Kind() != vm.KInt {
-						return vm.Nil, vm.TypeArgError("sync.queue", 1, "an int", args[0])
-					}
-					if args[0].AsInt() < 0 {
-						return vm.Nil, vm.Errorf(vm.KindValue, "sync.queue() needs a non-negative maxsize, not %d", args[0].AsInt())
-					}
-					q.max = int(args[0].AsInt())
+				if maxsize < 0 {
+					return vm.Nil, vm.Errorf(vm.KindValue, "sync.queue() needs a non-negative maxsize, not %d", maxsize)
 				}
-				return vm.ObjectValue(q), nil
+				return vm.ObjectValue(&queue{max: int(maxsize)}), nil
 			}),
 			"semaphore": vm.NewNative("semaphore", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-				if err := vm.CheckArgs("sync.semaphore", args, 1, 1); err != nil {
+				var permits int64
+				if err := vm.UnpackArgs("sync.semaphore", args, "permits", &permits); err != nil {
 					return vm.Nil, err
 				}
-				if args[0].Kind() != vm.KInt {
-					return vm.Nil, vm.TypeArgError("sync.semaphore", 1, "an int", args[0])
-				}
-				if args[0].AsInt() < 0 {
-					return vm.Nil, vm.Errorf(vm.KindValue, "sync.semaphore() needs a non-negative number of permits, not %d", args[0].AsInt())
+				if permits < 0 {
+					return vm.Nil, vm.Errorf(vm.KindValue, "sync.semaphore() needs a non-negative number of permits, not %d", permits)
 				}
 				return vm.ObjectValue(&semaphore{count: int(args[0].AsInt())}), nil
 			}),

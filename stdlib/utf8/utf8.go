@@ -53,14 +53,9 @@ func Module(*vm.Machine) (vm.Value, error) {
 	}), nil
 }
 
-func libOneStr(fn string, args []vm.Value) (string, error) {
-	if err := vm.CheckArgs(fn, args, 1, 1); err != nil {
-		return "", err
-	}
-	if args[0].Kind() != vm.KStr {
-		return "", vm.TypeArgError(fn, 1, "a string", args[0])
-	}
-	return args[0].AsStr(), nil
+func libOneStr(fn string, args []vm.Value) (s string, err error) {
+	err = vm.UnpackArgs(fn, args, "s", &s)
+	return s, err
 }
 
 // validUTF8 reads the one string argument and throws value at the first
