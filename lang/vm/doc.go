@@ -18,7 +18,8 @@
 //     leaves everything else to the slow paths (slowpath.go: exec and call);
 //   - the operators (ops.go, arith.go, pow.go, slicestep.go): Arith and Unary
 //     are the one slow path of arithmetic, and constant folding computes
-//     through them too; Equal, Compare, Contains, indexing and slicing;
+//     through them too (fold.go registers Fold and FoldUnary with the
+//     compiler); Equal, Compare, Contains, indexing and slicing;
 //   - modules (module.go): Module, its globals, Load, and import; source
 //     of standard modules is compiled through the host's LoadSource hook
 //     (source.go);
