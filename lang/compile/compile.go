@@ -243,4 +243,4 @@ func (f *fcomp) store(b *binding) { f.emit(scopeOps[b.scope].store, b.index) }
 func (f *fcomp) declare(b *binding) { f.emit(scopeOps[b.scope].declare, b.index) }
 
 // decl is the variable of a declaration written as a string in the AST.
-func (f *fcomp) decl(n parser.Node, i int) *binding { return f.c.res.decls[declKey{n, i}] }
+func (f *fcomp) decl(n parser.Node, i int) *binding { return f.info.decls[declKey{n, i}] }

@@ -241,7 +241,7 @@ func (f *fcomp) compileFunc(fl *parser.FuncLit, name string) int {
 	if name == "" {
 		name = "<fn>"
 	}
-	g := f.c.newFunc(f.c.res.funcs[fl], name, fl.P)
+	g := f.c.newFunc(f.info.funcs[fl], name, fl.P)
 	g.code.NumParams = len(fl.Params)
 	g.code.NumRequired = len(fl.Params)
 	if n := len(fl.Params); n > 0 && fl.Params[n-1].Rest {

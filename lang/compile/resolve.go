@@ -62,6 +62,13 @@ type funcInfo struct {
 	free       []FreeVar  // the captured variables, in the order of FREE operands
 	freeOf     map[*binding]*binding
 	cellParams []int
+	// decls and funcs are for code generation: the variables of the
+	// declarations written as strings in the AST, and the functions nested
+	// right inside this one. (Maps per function stay small; one map for the
+	// file grew to thousands of entries, and growing it took much of the
+	// pass's time.)
+	decls map[declKey]*binding
+	funcs map[*parser.FuncLit]*funcInfo
 
 	block *rblock // the innermost block while the walk is inside the function
 }
@@ -80,12 +87,18 @@ type declKey struct {
 	i    int
 }
 
+// setDecl records the variable of a declaration written as a string.
+func (r *resolver) setDecl(n parser.Node, i int, b *binding) {
+	if r.fn.decls == nil {
+		r.fn.decls = map[declKey]*binding{}
+	}
+	r.fn.decls[declKey{n, i}] = b
+}
+
 // resolution is the result of the resolve pass, which code generation reads.
 type resolution struct {
 	globals     map[string]*binding
 	builtins    map[string]*binding
-	decls       map[declKey]*binding
-	funcs       map[*parser.FuncLit]*funcInfo
 	main        *funcInfo
 	globalNames []string
 }
@@ -101,8 +114,6 @@ type resolver struct {
 func resolveFile(f *parser.File, env *Env) *resolution {
 	r := &resolver{
 		resolution: resolution{
-			decls:    map[declKey]*binding{},
-			funcs:    map[*parser.FuncLit]*funcInfo{},
 			globals:  map[string]*binding{},
 			builtins: map[string]*binding{},
 		},
@@ -284,15 +295,15 @@ func (r *resolver) stmt(s parser.Stmt) {
 		if s.Value != nil {
 			r.expr(s.Value)
 		}
-		r.decls[declKey{s, 0}] = r.declare(s.Name)
+		r.setDecl(s, 0, r.declare(s.Name))
 	case *parser.FnStmt:
 		if r.fn.top && r.fn.block.parent == nil {
-			r.decls[declKey{s, 0}] = r.declareGlobal(s.Func.Name)
+			r.setDecl(s, 0, r.declareGlobal(s.Func.Name))
 			r.funcLit(s.Func)
 			return
 		}
 		b := r.declareLocal(s.Func.Name)
-		r.decls[declKey{s, 0}] = b
+		r.setDecl(s, 0, b)
 		r.funcLit(s.Func)
 		b.cellFirst = b.scope == Cell
 	case *parser.AssignStmt:
@@ -345,9 +356,9 @@ func (r *resolver) stmt(s parser.Stmt) {
 		r.loops++
 		r.pushBlock()
 		if s.Second != "" {
-			r.decls[declKey{s, 1}] = r.declareLocal(s.Second)
+			r.setDecl(s, 1, r.declareLocal(s.Second))
 		}
-		r.decls[declKey{s, 0}] = r.declareLocal(s.First)
+		r.setDecl(s, 0, r.declareLocal(s.First))
 		r.stmts(s.Body)
 		r.popBlock()
 		r.loops--
@@ -373,7 +384,7 @@ func (r *resolver) stmt(s parser.Stmt) {
 		if s.HasCatch {
 			r.pushBlock()
 			if s.CatchName != "" {
-				r.decls[declKey{s, 0}] = r.declareLocal(s.CatchName)
+				r.setDecl(s, 0, r.declareLocal(s.CatchName))
 			}
 			r.stmts(s.Catch)
 			r.popBlock()
@@ -382,7 +393,7 @@ func (r *resolver) stmt(s parser.Stmt) {
 			r.block(s.Finally)
 		}
 	case *parser.ImportStmt:
-		r.decls[declKey{s, 0}] = r.declare(s.Alias)
+		r.setDecl(s, 0, r.declare(s.Alias))
 	default:
 		r.errorf(s.Position(), "internal error: unknown statement %T", s)
 	}
@@ -466,7 +477,10 @@ func (r *resolver) expr(e parser.Expr) {
 // see every parameter) and its body, in a new function.
 func (r *resolver) funcLit(fl *parser.FuncLit) {
 	g := &funcInfo{parent: r.fn, block: &rblock{}}
-	r.funcs[fl] = g
+	if r.fn.funcs == nil {
+		r.fn.funcs = map[*parser.FuncLit]*funcInfo{}
+	}
+	r.fn.funcs[fl] = g
 	if len(fl.Params) > 255 {
 		r.errorf(fl.P, "too many parameters (at most 255)")
 	}
