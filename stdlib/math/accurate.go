@@ -447,34 +447,21 @@ func sinCos(x float64) (dd, dd) {
 	return s, c
 }
 
-func crSin(x float64) float64 {
+func crSin(x float64) float64 { return crTrig(x, true, func(s, _ dd) dd { return s }) }
+func crCos(x float64) float64 { return crTrig(x, false, func(_, c dd) dd { return c }) }
+func crTan(x float64) float64 { return crTrig(x, true, func(s, c dd) dd { return s.div(c) }) }
+
+// crTrig is f of the sine and cosine of x, rounded: NaN for NaN and the
+// infinities, and x itself for ±0 when keepZero is set (sin and tan keep the
+// sign of a zero).
+func crTrig(x float64, keepZero bool, f func(s, c dd) dd) float64 {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return math.NaN()
 	}
-	if x == 0 {
+	if keepZero && x == 0 {
 		return x
 	}
-	s, _ := sinCos(x)
-	return s.round()
-}
-
-func crCos(x float64) float64 {
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return math.NaN()
-	}
-	_, c := sinCos(x)
-	return c.round()
-}
-
-func crTan(x float64) float64 {
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return math.NaN()
-	}
-	if x == 0 {
-		return x
-	}
-	s, c := sinCos(x)
-	return s.div(c).round()
+	return f(sinCos(x)).round()
 }
 
 // ddAtan is atan(u) to about 104 bits: one Newton step on tan from Go's

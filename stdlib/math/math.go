@@ -22,6 +22,17 @@ func Module(*vm.Machine) (vm.Value, error) {
 		"nan": vm.Float(math.NaN()),
 	}
 	fn := func(name string, f vm.NativeFunc) { members[name] = vm.NewNative(name, f) }
+	// unary defines math.name as f of its one number argument.
+	unary := func(name string, f func(full string, x float64) (vm.Value, error)) {
+		full := "math." + name
+		fn(name, func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+			x, err := modutil.OneNum(full, args)
+			if err != nil {
+				return vm.Nil, err
+			}
+			return f(full, x)
+		})
+	}
 
 	for _, r := range []struct {
 		name     string
@@ -40,13 +51,7 @@ func Module(*vm.Machine) (vm.Value, error) {
 		{"cosh", crCosh, true},
 		{"tanh", crTanh, false},
 	} {
-		r := r
-		full := "math." + r.name
-		fn(r.name, func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-			x, err := modutil.OneNum(full, args)
-			if err != nil {
-				return vm.Nil, err
-			}
+		unary(r.name, func(full string, x float64) (vm.Value, error) {
 			return libm1(full, r.f, x, r.overflow)
 		})
 	}
@@ -57,13 +62,7 @@ func Module(*vm.Machine) (vm.Value, error) {
 		{"log2", crLog2},
 		{"log10", crLog10},
 	} {
-		r := r
-		full := "math." + r.name
-		fn(r.name, func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-			x, err := modutil.OneNum(full, args)
-			if err != nil {
-				return vm.Nil, err
-			}
+		unary(r.name, func(full string, x float64) (vm.Value, error) {
 			y, err := logOf(full, r.f, x)
 			return vm.Float(y), err
 		})
@@ -116,13 +115,7 @@ func Module(*vm.Machine) (vm.Value, error) {
 		{"isinf", func(x float64) bool { return math.IsInf(x, 0) }},
 		{"isfinite", func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }},
 	} {
-		p := p
-		full := "math." + p.name
-		fn(p.name, func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-			x, err := modutil.OneNum(full, args)
-			if err != nil {
-				return vm.Nil, err
-			}
+		unary(p.name, func(_ string, x float64) (vm.Value, error) {
 			return vm.Bool(p.pred(x)), nil
 		})
 	}
