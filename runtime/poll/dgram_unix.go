@@ -19,18 +19,7 @@ func UDP(addr netip.Addr, port int) (fd, bound int, err error) {
 		unix.Close(fd)
 		return -1, 0, err
 	}
-	sa, err := unix.Getsockname(fd)
-	if err != nil {
-		unix.Close(fd)
-		return -1, 0, err
-	}
-	switch sa := sa.(type) {
-	case *unix.SockaddrInet4:
-		bound = sa.Port
-	case *unix.SockaddrInet6:
-		bound = sa.Port
-	}
-	return fd, bound, nil
+	return boundPort(fd)
 }
 
 // RecvFrom reads one datagram into b (truncated to len(b)) and gives the

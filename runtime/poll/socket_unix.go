@@ -74,11 +74,18 @@ func listen(addr netip.Addr, port int, reusePort bool) (fd, bound int, err error
 		unix.Close(fd)
 		return -1, 0, err
 	}
+	return boundPort(fd)
+}
+
+// boundPort is the end of Listen and ListenUDP: fd with the port it is bound
+// to (the one the system chose for port 0). On error fd is closed.
+func boundPort(fd int) (int, int, error) {
 	sa, err := unix.Getsockname(fd)
 	if err != nil {
 		unix.Close(fd)
 		return -1, 0, err
 	}
+	bound := 0
 	switch sa := sa.(type) {
 	case *unix.SockaddrInet4:
 		bound = sa.Port

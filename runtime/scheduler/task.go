@@ -268,6 +268,17 @@ func (l *Loop) step(t *Task) {
 		st = t.vt.Resume(v)
 	}
 	for {
+		if t.cancelRequested && (st == vm.StatusYield || st == vm.StatusYieldBare || st == vm.StatusPark) {
+			// A cancellation that came while the task ran: thrown at the
+			// yield it reached (a parked call leaves its slot first).
+			t.cancelRequested = false
+			if st == vm.StatusPark {
+				t.canceler.Cancel()
+				t.canceler = nil
+			}
+			st = t.vt.Throw(vm.NewError(vm.KindCancelled, fmt.Sprintf("task %d was cancelled", t.id)))
+			continue
+		}
 		switch st {
 		case vm.StatusDone:
 			l.stepEnded(t, true)
@@ -286,11 +297,6 @@ func (l *Loop) step(t *Task) {
 			l.current = nil
 			return
 		case vm.StatusYieldBare:
-			if t.cancelRequested {
-				t.cancelRequested = false
-				st = t.vt.Throw(vm.NewError(vm.KindCancelled, fmt.Sprintf("task %d was cancelled", t.id)))
-				continue
-			}
 			l.stepEnded(t, false)
 			t.state = stateReady
 			t.val = vm.Nil
@@ -300,24 +306,12 @@ func (l *Loop) step(t *Task) {
 		case vm.StatusPark:
 			// The call's attempt found its descriptor not ready and parked
 			// the task on it (FD.Park); readiness runs the call again.
-			if t.cancelRequested {
-				t.cancelRequested = false
-				t.canceler.Cancel()
-				t.canceler = nil
-				st = t.vt.Throw(vm.NewError(vm.KindCancelled, fmt.Sprintf("task %d was cancelled", t.id)))
-				continue
-			}
 			t.state = stateWaiting
 			t.parked = true
 			l.stepEnded(t, false)
 			l.current = nil
 			return
 		case vm.StatusYield:
-			if t.cancelRequested {
-				t.cancelRequested = false
-				st = t.vt.Throw(vm.NewError(vm.KindCancelled, fmt.Sprintf("task %d was cancelled", t.id)))
-				continue
-			}
 			aw := t.vt.Awaiting
 			a, ok := aw.AsObject().(Awaitable)
 			if !ok {
