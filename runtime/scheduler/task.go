@@ -25,38 +25,41 @@ type Task struct {
 	vt *vm.Task
 	id int64
 
-	state   taskState
-	started bool
 	// What the next step resumes the task with; once the task is done, its
 	// outcome (val and err).
 	val vm.Value
 	err *vm.Error
 	// the wait in progress
-	canceler  Canceler
+	canceler Canceler
+	parkedOn string // the operation it parked in, as a task dump names it
+
+	// The flags sit together: a server keeps one task per connection, and
+	// each flag alone between wider fields would take a word.
+	state     taskState
+	started   bool
 	inAwait   bool // inside Awaitable.Await: a Wake now completes synchronously
 	wokeSync  bool
 	handedOff bool // ready with the value its wait completed with
 	parked    bool // waiting on a descriptor's slot, its pc on the call (FD.Park)
 	// swept counts the stack sweeps that found the task waiting since it
 	// last ran, up to 2, when its stack has been shrunk (shrink.go).
-	swept    uint8
-	parkedOn string // the operation it parked in, as a task dump names it
-
+	swept           uint8
 	cancelRequested bool
-	joiners         []Waker
 	observed        bool // someone waited on the task or read its result
-	spawnedAt       []vm.Site
-	prev, next      *Task  // the loop's list of live tasks
-	group           *Group // the run the task belongs to (serve.go), or nil
-	// A shield against the group's cancellation (shield.go).
-	shielded       bool
-	grace          time.Duration
-	pending        *vm.Error // the group's cancellation, held back
-	graceTimer     *Timer
-	name           string     // given by spawn_named, or ""
-	tg             *TaskGroup // the script group (group()) the task belongs to, or nil
-	groupCancelled bool       // its group cancelled it
-	tgIndex        int        // its place in tg.tasks
+	shielded        bool // shielded against the group's cancellation (shield.go)
+	groupCancelled  bool // its group cancelled it
+
+	joiners    []Waker
+	spawnedAt  []vm.Site
+	prev, next *Task  // the loop's list of live tasks
+	group      *Group // the run the task belongs to (serve.go), or nil
+	// The shield's grace and what it holds back (shield.go).
+	grace      time.Duration
+	pending    *vm.Error // the group's cancellation, held back
+	graceTimer *Timer
+	name       string     // given by spawn_named, or ""
+	tg         *TaskGroup // the script group (group()) the task belongs to, or nil
+	tgIndex    int        // its place in tg.tasks
 }
 
 // Name is the task's name ("" when it has none).
