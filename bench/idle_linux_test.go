@@ -99,15 +99,25 @@ func idleConnHeap(tb testing.TB, src string, n int, req, want []byte) float64 {
 		fds = append(fds, fd)
 		tv := syscall.Timeval{Sec: 20}
 		syscall.SetsockoptTimeval(fd, syscall.SOL_SOCKET, syscall.SO_RCVTIMEO, &tv)
-		if err := syscall.Connect(fd, &syscall.SockaddrInet4{Port: port, Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		if err := syscall.Connect(fd, &syscall.SockaddrInet4{Port: port, Addr: [4]byte{127, 0, 0, 1}}); err != nil && err != syscall.EINTR {
 			tb.Fatal(err)
 		}
-		if _, err := syscall.Write(fd, req); err != nil {
-			tb.Fatal(err)
+		for {
+			_, err := syscall.Write(fd, req)
+			if err == syscall.EINTR {
+				continue
+			}
+			if err != nil {
+				tb.Fatal(err)
+			}
+			break
 		}
 		var got []byte
 		for !bytes.HasSuffix(got, want) {
 			k, err := syscall.Read(fd, buf)
+			if err == syscall.EINTR {
+				continue // a signal (the GC's preemption) interrupted the read
+			}
 			if err != nil || k == 0 {
 				tb.Fatalf("connection %d: read: %v (got %q)", len(fds), err, got)
 			}
