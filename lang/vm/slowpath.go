@@ -185,6 +185,9 @@ func (t *Task) exec(ins uint32) Status {
 					sp -= argc
 					s[sp-1] = r
 					fr.ip = unsafe.Add(fr.ip, 4) // the YIELD is done too
+					if w := t.m.Watch; w != nil {
+						w.yielded()
+					}
 					break
 				}
 				if t.parking {
@@ -212,6 +215,9 @@ func (t *Task) exec(ins uint32) Status {
 							o := r.AsObject()
 							if rd, ok := o.(Ready); ok {
 								if res, rerr, done := rd.TryNow(t); done {
+									if w := t.m.Watch; w != nil {
+										w.yielded()
+									}
 									if rerr != nil {
 										err = rerr
 									} else {
@@ -491,6 +497,9 @@ func (t *Task) exec(ins uint32) Status {
 			if r, ok := o.(Ready); ok {
 				// Completed at once: the task goes on without leaving the loop.
 				if res, rerr, done := r.TryNow(t); done {
+					if w := t.m.Watch; w != nil {
+						w.yielded()
+					}
 					if rerr != nil {
 						err = rerr
 						break

@@ -19,6 +19,12 @@ type Watch struct {
 	Preempt atomic.Bool
 	// Step is the number the driver gives the step it runs (0 between steps).
 	Step atomic.Uint64
+	// Yields counts the yields that completed at once (data already there,
+	// room in a buffer, an item in a queue): the task went on without
+	// leaving the dispatch loop, so the step goes on, but the task did
+	// yield, and a block report counts from there. Written on the loop's
+	// goroutine only.
+	Yields atomic.Uint64
 
 	proto    atomic.Pointer[Proto]
 	pc       atomic.Int64
@@ -30,6 +36,9 @@ type Watch struct {
 	loading atomic.Int32
 	loaded  atomic.Int64
 }
+
+// yielded records a yield that completed at once. On the loop's goroutine.
+func (w *Watch) yielded() { w.Yields.Store(w.Yields.Load() + 1) }
 
 // beginLoad and endLoad bracket the loading of an imported module. On the
 // loop's goroutine.

@@ -47,8 +47,13 @@ type watchdog struct {
 	// read). A step is reported when it has computed for BlockReport, so
 	// that a loop thread the kernel leaves waiting on a loaded machine is
 	// not taken for a task that computes.
-	seen       uint64
-	seenAt     time.Time
+	seen   uint64
+	seenAt time.Time
+	// The count of yields that completed at once (vm.Watch.Yields) at the
+	// last tick, and when the stretch of the step since the last of them
+	// was first seen: a block report times a stretch, not a whole step.
+	seenYields uint64
+	stretchAt  time.Time
 	baseAt     time.Time
 	baseThread int64
 	cpuStart   time.Duration
@@ -105,23 +110,39 @@ func (wd *watchdog) check(now time.Time) {
 	if step == 0 {
 		return
 	}
+	yields := wd.w.Yields.Load()
 	if step != wd.seen {
 		wd.seen, wd.seenAt = step, now
+		wd.seenYields, wd.stretchAt = yields, now
 		if wd.block > 0 {
 			wd.rebase(now)
 		}
 		return
 	}
-	ran := now.Sub(wd.seenAt)
-	if wd.preempt > 0 && ran >= wd.preempt && wd.w.Step.Load() == step {
+	if wd.preempt > 0 && now.Sub(wd.seenAt) >= wd.preempt && wd.w.Step.Load() == step {
 		wd.w.Preempt.Store(true)
 	}
+	if yields != wd.seenYields {
+		// The task yielded and went on at once: a new stretch starts, and
+		// one reported as blocking is over.
+		wd.seenYields, wd.stretchAt = yields, now
+		if wd.reported.CompareAndSwap(step, 0) {
+			if t := wd.running.Load(); t != nil {
+				wd.closing(t, "yielded")
+			}
+		}
+		if wd.block > 0 {
+			wd.rebase(now)
+		}
+		return
+	}
+	ran := now.Sub(wd.stretchAt)
 	if wd.block > 0 && wd.reported.Load() != step && wd.computed(now) >= wd.block {
 		t := wd.running.Load()
 		if t == nil || wd.w.Step.Load() != step {
 			return
 		}
-		wd.reportedSince.Store(wd.seenAt.UnixNano())
+		wd.reportedSince.Store(wd.stretchAt.UnixNano())
 		wd.reported.Store(step)
 		msg := fmt.Sprintf("block: %s has run %d ms without yielding", t.label(), ran.Milliseconds())
 		if fn, file, line, ok := wd.w.Seen(step); ok {
@@ -194,18 +215,26 @@ func (wd *watchdog) begin(t *Task) {
 // ended), was reported as blocking. The step number stays published until
 // idle: the loop goes on to the next step at once.
 func (wd *watchdog) end(t *Task, ended bool) {
-	if wd.reported.Load() == wd.steps {
+	if wd.reported.CompareAndSwap(wd.steps, 0) {
 		wd.w.Step.Store(0)
-		ran := time.Since(time.Unix(0, wd.reportedSince.Load()))
 		how := "yielded"
 		if ended {
 			how = "ended"
 		}
 		wd.l.M.Flush()
-		wd.mu.Lock()
-		fmt.Fprintf(wd.out, "block: %s ran %d ms before it %s\n", t.label(), ran.Milliseconds(), how)
-		wd.mu.Unlock()
+		wd.closing(t, how)
 	}
+}
+
+// closing writes the line that ends a report: the total time of the stretch
+// reported as blocking, and how it ended. From the loop (end) or from the
+// watchdog (check, for a yield that completed at once), whichever took the
+// report back.
+func (wd *watchdog) closing(t *Task, how string) {
+	ran := time.Since(time.Unix(0, wd.reportedSince.Load()))
+	wd.mu.Lock()
+	fmt.Fprintf(wd.out, "block: %s ran %d ms before it %s\n", t.label(), ran.Milliseconds(), how)
+	wd.mu.Unlock()
 }
 
 // idle publishes that no step runs: the loop has run the ready tasks.

@@ -88,3 +88,38 @@ print("done")
 		t.Fatalf("want the two report lines of the main task, got %q", got)
 	}
 }
+
+// A yield that completes at once (the queue already holds an item) is a
+// yield: a task that yields on every item is never reported, however long
+// it keeps the loop; a spin after those yields is reported from where the
+// last yield left it, and its report closes when it next yields, even at
+// once.
+func TestWatchdogYieldAtOnceIsAYield(t *testing.T) {
+	h := newHarness(t, nil)
+	h.l.StartWatchdog(5*time.Millisecond, 0)
+	h.run(t, `
+import sync
+let q = sync.queue()
+let n = 0
+while n < 400000 {
+    yield q.put(n)
+    n = (yield q.get()) + 1
+}
+print(n)
+while n < 1400000 { n += 1 }
+while n < 1800000 {
+    yield q.put(n)
+    n = (yield q.get()) + 1
+}
+print(n)
+`, 60*time.Second)
+	if h.out.String() != "400000\n1800000\n" {
+		t.Errorf("output %q", h.out.String())
+	}
+	got := h.errb.String()
+	lines := strings.Split(strings.TrimSpace(got), "\n")
+	if len(lines) != 2 || !strings.HasSuffix(lines[0], " ms without yielding, seen in <main> at test.ys:10") ||
+		!strings.HasSuffix(lines[1], " ms before it yielded") {
+		t.Fatalf("want the two report lines of the spin at line 10 only, got %q", got)
+	}
+}
