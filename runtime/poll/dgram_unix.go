@@ -74,13 +74,5 @@ func ConnectUnix(path string) (int, error) {
 	if err != nil {
 		return -1, err
 	}
-	err = unix.Connect(fd, &unix.SockaddrUnix{Name: path})
-	if err != nil && err != unix.EINPROGRESS && err != unix.EINTR {
-		unix.Close(fd)
-		return -1, err
-	}
-	if err != nil {
-		return fd, unix.EINPROGRESS
-	}
-	return fd, nil
+	return connect(fd, &unix.SockaddrUnix{Name: path})
 }

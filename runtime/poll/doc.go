@@ -27,5 +27,6 @@
 // with EV_CLEAR on macOS, FreeBSD, NetBSD and OpenBSD (poller_kqueue.go), woken
 // through EVFILT_USER where the system has it (wake_user.go) or a pipe
 // (wake_pipe.go). On every other system NewPoller returns ErrUnsupported
-// (poller_other.go), and so does every socket call.
+// (poller_other.go), and so does every socket call. Wait itself, with its
+// handling of EINTR, is shared by epoll and kqueue (poller_unix.go).
 package poll

@@ -10,9 +10,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Supported reports whether this system has a poller (epoll or kqueue).
-const Supported = true
-
 // sys is the BSD part of a Poller: a kqueue, and the pipe that Wake writes to
 // where the system has no EVFILT_USER (rd and wr are -1 otherwise).
 type sys struct {
@@ -112,31 +109,21 @@ func (p *Poller) Remove(fd int) error {
 	return p.kevent(ch[:])
 }
 
-// Wait blocks until a descriptor is ready, Wake is called, or timeout passes
-// (a negative timeout waits without limit, zero polls). The returned slice is
-// reused by the next call. A descriptor ready for reading and writing comes
-// as two events, one per filter.
-func (p *Poller) Wait(timeout time.Duration) ([]Event, error) {
+// wait makes one kevent call that waits up to timeout (negative: no limit)
+// and returns how many events it put in p.events.
+func (p *Poller) wait(timeout time.Duration) (int, error) {
 	var ts *unix.Timespec
 	if timeout >= 0 {
 		t := unix.NsecToTimespec(int64(timeout))
 		ts = &t
 	}
-	var n int
-	var err error
-	for {
-		n, err = unix.Kevent(p.kq, nil, p.events, ts)
-		if err != unix.EINTR {
-			break
-		}
-		if timeout > 0 { // a signal interrupted the wait: let the caller recompute timers
-			p.interrupted++
-			return p.out[:0], nil
-		}
-	}
-	if err != nil {
-		return nil, err
-	}
+	return unix.Kevent(p.kq, nil, p.events, ts)
+}
+
+// collect turns the first n events of p.events into p.out, consuming a
+// wake-up among them, and grows p.events when a wait filled it. A descriptor
+// ready for reading and writing comes as two events, one per filter.
+func (p *Poller) collect(n int) []Event {
 	out := p.out[:0]
 	for i := range p.events[:n] {
 		ev := &p.events[i]
@@ -169,7 +156,7 @@ func (p *Poller) Wait(timeout time.Duration) ([]Event, error) {
 		p.events = make([]unix.Kevent_t, 2*len(p.events))
 	}
 	p.out = out
-	return out, nil
+	return out
 }
 
 // release closes the descriptors: Close calls it once, under mu.

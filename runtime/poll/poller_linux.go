@@ -10,9 +10,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Supported reports whether this system has a poller (epoll or kqueue).
-const Supported = true
-
 // sys is the Linux part of a Poller: an epoll instance and the eventfd that
 // Wake writes to.
 type sys struct {
@@ -78,40 +75,29 @@ func (p *Poller) Remove(fd int) error {
 	return unix.EpollCtl(p.epfd, unix.EPOLL_CTL_DEL, fd, nil)
 }
 
-// Wait blocks until a descriptor is ready, Wake is called, or timeout passes
-// (a negative timeout waits without limit, zero polls). The returned slice is
-// reused by the next call.
-func (p *Poller) Wait(timeout time.Duration) ([]Event, error) {
+// wait makes one epoll_wait of up to timeout (rounded up to a millisecond;
+// negative: no limit) and returns how many events it put in p.events.
+func (p *Poller) wait(timeout time.Duration) (int, error) {
+	if timeout == 0 {
+		// A poll that cannot block needs no hand-off of the thread to the
+		// Go scheduler (the costly part of a syscall on a busy loop).
+		r, _, e := syscall.RawSyscall6(unix.SYS_EPOLL_PWAIT, uintptr(p.epfd), uintptr(unsafe.Pointer(&p.events[0])),
+			uintptr(len(p.events)), 0, 0, 0)
+		if e != 0 {
+			return 0, e
+		}
+		return int(r), nil
+	}
 	ms := -1
-	if timeout >= 0 {
+	if timeout > 0 {
 		ms = int((timeout + time.Millisecond - 1) / time.Millisecond)
 	}
-	var n int
-	var err error
-	for {
-		if ms == 0 {
-			// A poll that cannot block needs no hand-off of the thread to the
-			// Go scheduler (the costly part of a syscall on a busy loop).
-			r, _, e := syscall.RawSyscall6(unix.SYS_EPOLL_PWAIT, uintptr(p.epfd), uintptr(unsafe.Pointer(&p.events[0])),
-				uintptr(len(p.events)), 0, 0, 0)
-			n, err = int(r), nil
-			if e != 0 {
-				n, err = 0, e
-			}
-		} else {
-			n, err = unix.EpollWait(p.epfd, p.events, ms)
-		}
-		if err != unix.EINTR {
-			break
-		}
-		if ms > 0 { // a signal interrupted the wait: let the caller recompute timers
-			p.interrupted++
-			return p.out[:0], nil
-		}
-	}
-	if err != nil {
-		return nil, err
-	}
+	return unix.EpollWait(p.epfd, p.events, ms)
+}
+
+// collect turns the first n events of p.events into p.out, consuming a
+// wake-up among them, and grows p.events when a wait filled it.
+func (p *Poller) collect(n int) []Event {
 	out := p.out[:0]
 	for i := range p.events[:n] {
 		ev := &p.events[i]
@@ -138,7 +124,7 @@ func (p *Poller) Wait(timeout time.Duration) ([]Event, error) {
 		p.events = make([]unix.EpollEvent, 2*len(p.events))
 	}
 	p.out = out
-	return out, nil
+	return out
 }
 
 // signal posts a wake-up: Wake calls it once per consumed wake-up, under mu.

@@ -8,12 +8,12 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// newSocket makes a non-blocking, close-on-exec TCP socket that raises no
-// SIGPIPE. macOS has no SOCK_NONBLOCK or SOCK_CLOEXEC: the flags are set after
-// the call, with forks held off meanwhile (as Go's net package does).
-func newSocket(family int) (int, error) {
+// socketOf makes a non-blocking, close-on-exec socket that raises no SIGPIPE.
+// These systems have no SOCK_NONBLOCK or SOCK_CLOEXEC (macOS): the flags are
+// set after the call, with forks held off meanwhile (as Go's net package does).
+func socketOf(family, typ, proto int) (int, error) {
 	syscall.ForkLock.RLock()
-	fd, err := unix.Socket(family, unix.SOCK_STREAM, unix.IPPROTO_TCP)
+	fd, err := unix.Socket(family, typ, proto)
 	if err == nil {
 		unix.CloseOnExec(fd)
 	}

@@ -9,9 +9,9 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// newSocket makes a non-blocking, close-on-exec TCP socket.
-func newSocket(family int) (int, error) {
-	return unix.Socket(family, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, unix.IPPROTO_TCP)
+// socketOf makes a non-blocking, close-on-exec socket.
+func socketOf(family, typ, proto int) (int, error) {
+	return unix.Socket(family, typ|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, proto)
 }
 
 // accept takes a connection as a non-blocking, close-on-exec socket.

@@ -55,7 +55,7 @@ func ListenReusePort(addr netip.Addr, port int) (fd, bound int, err error) {
 }
 
 func listen(addr netip.Addr, port int, reusePort bool) (fd, bound int, err error) {
-	fd, err = newSocket(family(addr))
+	fd, err = socketOf(family(addr), unix.SOCK_STREAM, unix.IPPROTO_TCP)
 	if err != nil {
 		return -1, 0, err
 	}
@@ -109,12 +109,19 @@ func Accept(fd int) (int, string, error) {
 // Connect starts a non-blocking connection; EINPROGRESS means it goes on, and
 // the socket becomes writable when it is done (then read SockError).
 func Connect(addr netip.Addr, port int) (int, error) {
-	fd, err := newSocket(family(addr))
+	fd, err := socketOf(family(addr), unix.SOCK_STREAM, unix.IPPROTO_TCP)
 	if err != nil {
 		return -1, err
 	}
 	unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)
-	err = unix.Connect(fd, sockaddr(addr, port))
+	return connect(fd, sockaddr(addr, port))
+}
+
+// connect starts connecting the new non-blocking socket fd to sa, for Connect
+// and ConnectUnix: EINPROGRESS (an interrupted connect, EINTR, goes on in the
+// background too) returns fd with EINPROGRESS; any other error closes fd.
+func connect(fd int, sa unix.Sockaddr) (int, error) {
+	err := unix.Connect(fd, sa)
 	if err != nil && err != unix.EINPROGRESS && err != unix.EINTR {
 		unix.Close(fd)
 		return -1, err
