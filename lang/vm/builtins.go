@@ -13,15 +13,15 @@ func ArgError(name string, min, max, got int) error {
 	if got == 1 {
 		was = "was"
 	}
+	plural := "s"
+	if min == 1 {
+		plural = ""
+	}
 	if min == max {
-		plural := "s"
-		if min == 1 {
-			plural = ""
-		}
 		return Errorf(KindType, "%s() takes %d argument%s but %d %s given", name, min, plural, got, was)
 	}
 	if max < 0 {
-		return Errorf(KindType, "%s() takes at least %d arguments but %d %s given", name, min, got, was)
+		return Errorf(KindType, "%s() takes at least %d argument%s but %d %s given", name, min, plural, got, was)
 	}
 	return Errorf(KindType, "%s() takes %d to %d arguments but %d %s given", name, min, max, got, was)
 }
@@ -36,7 +36,9 @@ func CheckArgs(name string, args []Value, min, max int) error {
 
 // TypeArgError reports an argument of the wrong type.
 func TypeArgError(fn string, pos int, want string, got Value) error {
-	return Errorf(KindType, "%s() argument %d must be %s, not %s", fn, pos, want, got.TypeName())
+	// Concatenation copies want: a want UnpackArgs read from its caller's
+	// destinations does not make them escape, as a formatted one would.
+	return NewError(KindType, fn+"() argument "+strconv.Itoa(pos)+" must be "+want+", not "+got.TypeName())
 }
 
 func registerCoreBuiltins(m *Machine) {

@@ -1,6 +1,9 @@
 package vm
 
-import "fmt"
+import (
+	"fmt"
+	"reflect"
+)
 
 // UnpackArgs checks the arguments of the native function fn and stores them.
 // After args come pairs of a parameter name and a pointer to store the
@@ -12,9 +15,11 @@ import "fmt"
 //	err := UnpackArgs("net.listen", args, "host", &host, "port", &port, "opts?", &opts)
 //
 // A name ending in "?" marks that parameter and the ones after it optional; a
-// destination of an optional parameter not given keeps its value. A wrong
-// number of arguments is the error ArgError gives, a wrong type the one
-// TypeArgError gives, naming fn, the position and what was expected:
+// destination of an optional parameter not given keeps its value. A name
+// ending in "??" is optional too, and a nil given for it counts as not given
+// (an options map that may be nil). A wrong number of arguments is the error
+// ArgError gives, a wrong type the one TypeArgError gives, naming fn, the
+// position and what was expected ("or nil" added for a "??" parameter):
 //
 //	*string   a string
 //	*int64    an int (so does *int)
@@ -24,6 +29,12 @@ import "fmt"
 //	*Map      a map (**Map)
 //	*Value    anything
 //	Callable  a function (a closure or a native): *Callable
+//	*[]Value  the rest of the arguments, for a last parameter named "*name"
+//
+// Want(words, dst) stores as dst does and names what the argument is in
+// words of its own ("a host string"); Check(words, accept) has accept read
+// the argument (a host object of a type of its own) and names it so when
+// accept says no.
 //
 // A mistake of the caller (an odd list, a pointer of another type) panics:
 // it is a bug in the native function, not an error of the script.
@@ -32,7 +43,7 @@ func UnpackArgs(fn string, args []Value, pairs ...any) error {
 		panic("vm.UnpackArgs: odd number of name/pointer arguments")
 	}
 	n := len(pairs) / 2
-	min := n
+	min, max := n, n
 	for i := 0; i < n; i++ {
 		name, ok := pairs[2*i].(string)
 		if !ok {
@@ -41,13 +52,38 @@ func UnpackArgs(fn string, args []Value, pairs ...any) error {
 		if len(name) > 0 && name[len(name)-1] == '?' && min == n {
 			min = i
 		}
+		if len(name) > 0 && name[0] == '*' {
+			if i != n-1 {
+				panic(fmt.Sprintf("vm.UnpackArgs: %s() parameter %d: a *rest parameter must be the last", fn, i+1))
+			}
+			if min == n {
+				min = i
+			}
+			max = -1
+		}
 	}
-	if len(args) < min || len(args) > n {
-		return ArgError(fn, min, n, len(args))
+	if len(args) < min || (max >= 0 && len(args) > max) {
+		return ArgError(fn, min, max, len(args))
 	}
 	for i, a := range args {
-		if err := unpackOne(fn, i+1, a, pairs[2*i+1]); err != nil {
-			return err
+		if i == n-1 && max < 0 {
+			rest, ok := pairs[2*i+1].(*[]Value)
+			if !ok {
+				panic(fmt.Sprintf("vm.UnpackArgs: %s() parameter %d: the rest goes in a *[]Value", fn, i+1))
+			}
+			*rest = args[i:]
+			break
+		}
+		name := pairs[2*i].(string)
+		orNil := len(name) > 1 && name[len(name)-2:] == "??"
+		if orNil && a.k == KNil {
+			continue
+		}
+		if want := unpackOne(fn, i+1, a, pairs[2*i+1]); want != "" {
+			if orNil {
+				want += " or nil"
+			}
+			return TypeArgError(fn, i+1, want, a)
 		}
 	}
 	return nil
@@ -57,54 +93,88 @@ func UnpackArgs(fn string, args []Value, pairs ...any) error {
 // native.
 type Callable struct{ Value }
 
-// unpackOne stores argument a (at position pos) in dst.
-func unpackOne(fn string, pos int, a Value, dst any) error {
+// wanted is Want's destination.
+type wanted struct {
+	words string
+	dst   any
+}
+
+// Want is dst for UnpackArgs with the words a type error names the argument
+// with: UnpackArgs(fn, args, "host", Want("a host string", &host)).
+func Want(words string, dst any) any { return &wanted{words, dst} }
+
+// checked is Check's destination.
+type checked struct {
+	words  string
+	accept func(Value) bool
+}
+
+// Check is a destination for UnpackArgs that has accept read the argument;
+// when accept gives false, the argument is a type error naming it in words:
+//
+//	var c *conn
+//	UnpackArgs(fn, args, "conn", Check("a conn", func(v Value) bool { c, ok = asConn(v); return ok }))
+func Check(words string, accept func(Value) bool) any { return &checked{words, accept} }
+
+// unpackOne stores argument a (at position pos) in dst, or gives the words
+// for what it wanted.
+func unpackOne(fn string, pos int, a Value, dst any) string {
 	switch p := dst.(type) {
 	case *Value:
 		*p = a
 	case *string:
 		if a.k != KStr {
-			return TypeArgError(fn, pos, "a string", a)
+			return "a string"
 		}
 		*p = a.AsStr()
 	case *int64:
 		if a.k != KInt {
-			return TypeArgError(fn, pos, "an int", a)
+			return "an int"
 		}
 		*p = a.AsInt()
 	case *int:
 		if a.k != KInt {
-			return TypeArgError(fn, pos, "an int", a)
+			return "an int"
 		}
 		*p = int(a.AsInt())
 	case *float64:
 		x, ok := a.ToNumber()
 		if !ok {
-			return TypeArgError(fn, pos, "a number", a)
+			return "a number"
 		}
 		*p = x
 	case *bool:
 		if a.k != KBool {
-			return TypeArgError(fn, pos, "a bool", a)
+			return "a bool"
 		}
 		*p = a.AsBool()
 	case **List:
 		if a.k != KList {
-			return TypeArgError(fn, pos, "a list", a)
+			return "a list"
 		}
 		*p = a.AsList()
 	case **Map:
 		if a.k != KMap {
-			return TypeArgError(fn, pos, "a map", a)
+			return "a map"
 		}
 		*p = a.AsMap()
 	case *Callable:
 		if a.k != KFunc && a.k != KNative {
-			return TypeArgError(fn, pos, "a function", a)
+			return "a function"
 		}
 		p.Value = a
+	case *wanted:
+		if unpackOne(fn, pos, a, p.dst) != "" {
+			return p.words
+		}
+	case *checked:
+		if !p.accept(a) {
+			return p.words
+		}
 	default:
-		panic(fmt.Sprintf("vm.UnpackArgs: %s() parameter %d: cannot store in %T", fn, pos, dst))
+		// reflect.TypeOf, unlike fmt's %T, does not make dst escape: the
+		// destinations of a call stay on its caller's stack.
+		panic(fmt.Sprintf("vm.UnpackArgs: %s() parameter %d: cannot store in %s", fn, pos, reflect.TypeOf(dst)))
 	}
-	return nil
+	return ""
 }

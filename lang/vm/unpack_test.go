@@ -67,3 +67,79 @@ func TestUnpackArgs(t *testing.T) {
 		}
 	}
 }
+
+func TestUnpackArgsExtensions(t *testing.T) {
+	// "??": optional, and nil counts as not given; the type error says so.
+	opts := Int(7)
+	var s string
+	if err := UnpackArgs("t", []Value{Str("a"), Nil}, "s", &s, "opts??", &opts); err != nil || opts.AsInt() != 7 {
+		t.Errorf("nil for ??: %v %v", err, opts)
+	}
+	var m *Map
+	err := UnpackArgs("t", []Value{Str("a"), Int(1)}, "s", &s, "opts??", &m)
+	if err == nil || err.Error() != "type: t() argument 2 must be a map or nil, not int" {
+		t.Errorf("??: %v", err)
+	}
+
+	// Want: the words of the type error are the caller's.
+	var host string
+	var port int64
+	err = UnpackArgs("net.listen", []Value{Int(1), Int(2)}, "host", Want("a host string", &host), "port", &port)
+	if err == nil || err.Error() != "type: net.listen() argument 1 must be a host string, not int" {
+		t.Errorf("Want: %v", err)
+	}
+	if err := UnpackArgs("f", []Value{Str("h"), Int(80)}, "host", Want("a host string", &host), "port", Want("an int port", &port)); err != nil || host != "h" || port != 80 {
+		t.Errorf("Want stores: %v %q %d", err, host, port)
+	}
+
+	// Check: accept reads the argument.
+	var got int64
+	even := func(v Value) bool {
+		if v.Kind() != KInt || v.AsInt()%2 != 0 {
+			return false
+		}
+		got = v.AsInt()
+		return true
+	}
+	if err := UnpackArgs("f", []Value{Int(4)}, "n", Check("an even int", even)); err != nil || got != 4 {
+		t.Errorf("Check: %v %d", err, got)
+	}
+	err = UnpackArgs("f", []Value{Int(3)}, "n", Check("an even int", even))
+	if e, ok := err.(*Error); !ok || e.Kind != KindType || e.Message != "f() argument 1 must be an even int, not int" {
+		t.Errorf("Check refuses: %v", err)
+	}
+
+	// "*rest": the remaining arguments, any number of them.
+	var rest []Value
+	if err := UnpackArgs("f", []Value{Str("a"), Int(1), Int(2)}, "s", &s, "*rest", &rest); err != nil || len(rest) != 2 || rest[1].AsInt() != 2 {
+		t.Errorf("rest: %v %v", err, rest)
+	}
+	rest = nil
+	if err := UnpackArgs("f", []Value{Str("a")}, "s", &s, "*rest", &rest); err != nil || len(rest) != 0 {
+		t.Errorf("no rest: %v %v", err, rest)
+	}
+	err = UnpackArgs("f", nil, "s", &s, "*rest", &rest)
+	if err == nil || err.Error() != "type: f() takes at least 1 argument but 0 were given" {
+		t.Errorf("rest count: %v", err)
+	}
+}
+
+// Reading arguments allocates nothing: the destinations, Want's and Check's
+// included, stay on the caller's stack.
+func TestUnpackArgsAllocatesNothing(t *testing.T) {
+	args := []Value{Str("127.0.0.1"), Int(80), Nil, Int(3)}
+	n := testing.AllocsPerRun(100, func() {
+		var host string
+		var port int64
+		var opts *Map
+		var k int64
+		err := UnpackArgs("net.listen", args, "host", Want("a host string", &host), "port", &port, "opts??", &opts,
+			"k", Check("an int", func(v Value) bool { k = v.AsInt(); return v.Kind() == KInt }))
+		if err != nil || host != "127.0.0.1" || port != 80 || opts != nil || k != 3 {
+			t.Fatal(err, host, port, opts, k)
+		}
+	})
+	if n != 0 {
+		t.Errorf("UnpackArgs allocates %v times, want 0", n)
+	}
+}
