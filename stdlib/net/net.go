@@ -47,17 +47,32 @@ type netLib struct {
 	scratch []byte // read buffer shared by every connection of the loop
 }
 
-func hostPortArgs(fn string, args []vm.Value) (string, int, error) {
-	if args[0].Kind() != vm.KStr {
-		return "", 0, vm.TypeArgError(fn, 1, "a host string", args[0])
+// hostPortArgs reads the arguments host, port and, where opts is not nil, an
+// options map that may be nil or left out (*opts stays nil then).
+func hostPortArgs(fn string, args []vm.Value, opts **vm.Map) (string, int, error) {
+	var host string
+	var port int64
+	var err error
+	if opts == nil {
+		err = vm.UnpackArgs(fn, args, "host", vm.Want("a host string", &host), "port", vm.Want("an int port", &port))
+	} else {
+		err = vm.UnpackArgs(fn, args, "host", vm.Want("a host string", &host), "port", vm.Want("an int port", &port), "opts??", opts)
 	}
-	if args[1].Kind() != vm.KInt {
-		return "", 0, vm.TypeArgError(fn, 2, "an int port", args[1])
+	if err != nil {
+		return "", 0, err
 	}
-	if args[1].AsInt() < 0 || args[1].AsInt() > 65535 {
-		return "", 0, vm.Errorf(vm.KindValue, "%s() port must be an int from 0 to 65535, not %s", fn, vm.Repr(args[1]))
+	if err := checkPort(fn, port); err != nil {
+		return "", 0, err
 	}
-	return args[0].AsStr(), int(args[1].AsInt()), nil
+	return host, int(port), nil
+}
+
+// checkPort throws value for a port out of 0 to 65535.
+func checkPort(fn string, port int64) error {
+	if port < 0 || port > 65535 {
+		return vm.Errorf(vm.KindValue, "%s() port must be an int from 0 to 65535, not %d", fn, port)
+	}
+	return nil
 }
 
 // literalAddr parses an IP address, or "localhost".
@@ -87,23 +102,17 @@ type listener struct {
 }
 
 func (n *netLib) listen(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-	if err := vm.CheckArgs("net.listen", args, 2, 3); err != nil {
-		return vm.Nil, err
-	}
-	host, port, err := hostPortArgs("net.listen", args)
+	var opts *vm.Map
+	host, port, err := hostPortArgs("net.listen", args, &opts)
 	if err != nil {
 		return vm.Nil, err
 	}
 	var conf *tls.Config
-	if len(args) == 3 {
-		tv, err := tlsOption("net.listen", args[2])
-		if err != nil {
+	if tv, err := tlsOption("net.listen", opts); err != nil {
+		return vm.Nil, err
+	} else if !tv.IsNil() {
+		if conf, err = serverTLSConfig("net.listen", tv); err != nil {
 			return vm.Nil, err
-		}
-		if !tv.IsNil() {
-			if conf, err = serverTLSConfig("net.listen", tv); err != nil {
-				return vm.Nil, err
-			}
 		}
 	}
 	addr, ok := literalAddr(host)
@@ -266,23 +275,17 @@ func parkOn(t *vm.Task, fd *scheduler.FD, m scheduler.Mode, what string) (vm.Val
 // ---- connect ----
 
 func (n *netLib) connect(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-	if err := vm.CheckArgs("net.connect", args, 2, 3); err != nil {
-		return vm.Nil, err
-	}
-	host, port, err := hostPortArgs("net.connect", args)
+	var opts *vm.Map
+	host, port, err := hostPortArgs("net.connect", args, &opts)
 	if err != nil {
 		return vm.Nil, err
 	}
 	var conf *tls.Config
-	if len(args) == 3 {
-		tv, err := tlsOption("net.connect", args[2])
-		if err != nil {
+	if tv, err := tlsOption("net.connect", opts); err != nil {
+		return vm.Nil, err
+	} else if !tv.IsNil() {
+		if conf, err = clientTLSConfig("net.connect", tv, strings.Trim(host, "[]")); err != nil {
 			return vm.Nil, err
-		}
-		if !tv.IsNil() {
-			if conf, err = clientTLSConfig("net.connect", tv, strings.Trim(host, "[]")); err != nil {
-				return vm.Nil, err
-			}
 		}
 	}
 	return modutil.NewOp("net.connect", func(w scheduler.Waker) scheduler.Canceler {
@@ -516,17 +519,16 @@ func (c *conn) take(n int) vm.Value {
 	return vm.Str(s)
 }
 
+// intArg reads the one argument n of fn, an int of at least min.
 func intArg(fn string, args []vm.Value, min int64) (int, error) {
-	if err := vm.CheckArgs(fn, args, 1, 1); err != nil {
+	var n int64
+	if err := vm.UnpackArgs(fn, args, "n", &n); err != nil {
 		return 0, err
 	}
-	if args[0].Kind() != vm.KInt {
-		return 0, vm.TypeArgError(fn, 1, "an int", args[0])
+	if n < min {
+		return 0, vm.Errorf(vm.KindValue, "%s() needs an int of at least %d, not %d", fn, min, n)
 	}
-	if args[0].AsInt() < min {
-		return 0, vm.Errorf(vm.KindValue, "%s() needs an int of at least %d, not %s", fn, min, vm.Repr(args[0]))
-	}
-	return int(args[0].AsInt()), nil
+	return int(n), nil
 }
 
 var connMethods = map[string]bool{
@@ -667,7 +669,7 @@ func (c *conn) write(name string, data []byte, sent *int, all bool) (vm.Value, *
 func (c *conn) call(name string, args []vm.Value) (vm.Value, error) {
 	switch name {
 	case "close":
-		if err := vm.CheckArgs(name, args, 0, 0); err != nil {
+		if err := vm.UnpackArgs(name, args); err != nil {
 			return vm.Nil, err
 		}
 		if c.tls != nil {
@@ -688,17 +690,15 @@ func (c *conn) call(name string, args []vm.Value) (vm.Value, error) {
 	case "readline", "read_until":
 		delim := "\n"
 		if name == "read_until" {
-			if err := vm.CheckArgs(name, args, 1, 1); err != nil {
+			var d string // not delim: the attempt below keeps delim, not d, in its closure
+			if err := vm.UnpackArgs(name, args, "delim", &d); err != nil {
 				return vm.Nil, err
 			}
-			if args[0].Kind() != vm.KStr {
-				return vm.Nil, vm.TypeArgError(name, 1, "a string", args[0])
-			}
-			if args[0].AsStr() == "" {
+			if d == "" {
 				return vm.Nil, vm.Errorf(vm.KindValue, "read_until() needs a non-empty delimiter")
 			}
-			delim = args[0].AsStr()
-		} else if err := vm.CheckArgs(name, args, 0, 0); err != nil {
+			delim = d
+		} else if err := vm.UnpackArgs(name, args); err != nil {
 			return vm.Nil, err
 		}
 		scanned := 0
@@ -746,13 +746,11 @@ func (c *conn) call(name string, args []vm.Value) (vm.Value, error) {
 			return c.take(n), nil, done, 0
 		})), nil
 	default: // send, sendall
-		if err := vm.CheckArgs(name, args, 1, 1); err != nil {
+		var s string
+		if err := vm.UnpackArgs(name, args, "data", &s); err != nil {
 			return vm.Nil, err
 		}
-		if args[0].Kind() != vm.KStr {
-			return vm.Nil, vm.TypeArgError(name, 1, "a string", args[0])
-		}
-		data := modutil.BytesOf(args[0].AsStr())
+		data := modutil.BytesOf(s)
 		all := name == "sendall"
 		sent := 0
 		return opValue(c.op("conn."+name, func() (vm.Value, *vm.Error, waitKind, time.Duration) {

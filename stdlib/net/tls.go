@@ -561,16 +561,12 @@ func (t *tlsConn) info() vm.Value {
 
 // ---- options ----
 
-// tlsOption gives the tls entry of an options map (nil when absent or
-// false).
-func tlsOption(fn string, opts vm.Value, allowed ...string) (vm.Value, error) {
-	if opts.IsNil() {
+// tlsOption gives the tls entry of an options map, nil when there is no map,
+// no entry or tls: false.
+func tlsOption(fn string, m *vm.Map) (vm.Value, error) {
+	if m == nil {
 		return vm.Nil, nil
 	}
-	if opts.Kind() != vm.KMap {
-		return vm.Nil, vm.Errorf(vm.KindType, "%s(): options must be a map, not %s", fn, opts.TypeName())
-	}
-	m := opts.AsMap()
 	for i := 0; i < m.Slots(); i++ {
 		k, _, ok := m.Entry(i)
 		if !ok {

@@ -24,10 +24,7 @@ type udpSock struct {
 const maxDatagram = 65535
 
 func (n *netLib) udp(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-	if err := vm.CheckArgs("net.udp", args, 2, 2); err != nil {
-		return vm.Nil, err
-	}
-	host, port, err := hostPortArgs("net.udp", args)
+	host, port, err := hostPortArgs("net.udp", args, nil)
 	if err != nil {
 		return vm.Nil, err
 	}
@@ -73,7 +70,7 @@ func errUDPClosed() *vm.Error { return vm.NewError(vm.KindClosed, "udp socket is
 func (u *udpSock) CallMethod(_ *vm.Task, name string, args []vm.Value) (vm.Value, bool, error) {
 	switch name {
 	case "close":
-		if err := vm.CheckArgs("close", args, 0, 0); err != nil {
+		if err := vm.UnpackArgs("close", args); err != nil {
 			return vm.Nil, true, err
 		}
 		u.fd.Close()
@@ -102,21 +99,19 @@ func (u *udpSock) CallMethod(_ *vm.Task, name string, args []vm.Value) (vm.Value
 			return vm.Nil, modutil.IOError("recvfrom", rerr), done, 0
 		}), true, nil
 	case "sendto":
-		if err := vm.CheckArgs("sendto", args, 3, 3); err != nil {
+		var s, host string
+		var port int
+		if err := vm.UnpackArgs("sendto", args, "data", &s, "host", vm.Want("a host string", &host), "port", vm.Want("an int port", &port)); err != nil {
 			return vm.Nil, true, err
 		}
-		if args[0].Kind() != vm.KStr {
-			return vm.Nil, true, vm.TypeArgError("sendto", 1, "a string", args[0])
-		}
-		host, port, err := hostPortArgs("sendto", args[1:])
-		if err != nil {
+		if err := checkPort("sendto", int64(port)); err != nil {
 			return vm.Nil, true, err
 		}
 		addr, ok := literalAddr(host)
 		if !ok {
 			return vm.Nil, true, vm.Errorf(vm.KindValue, "sendto() needs an IP address or localhost, not %q", host)
 		}
-		data := modutil.BytesOf(args[0].AsStr())
+		data := modutil.BytesOf(s)
 		where := net.JoinHostPort(host, poll.Port(port))
 		return ioOp("udp.sendto", u.fd, func() (vm.Value, *vm.Error, waitKind, time.Duration) {
 			if u.fd.Closed() {

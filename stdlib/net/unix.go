@@ -18,14 +18,12 @@ import (
 // Closing a unix listener leaves its socket file (as Python does): remove it
 // with fs.remove.
 
+// pathArg reads the one argument of fn, a non-empty path.
 func pathArg(fn string, args []vm.Value) (string, error) {
-	if err := vm.CheckArgs(fn, args, 1, 1); err != nil {
+	var p string
+	if err := vm.UnpackArgs(fn, args, "path", vm.Want("a path string", &p)); err != nil {
 		return "", err
 	}
-	if args[0].Kind() != vm.KStr {
-		return "", vm.TypeArgError(fn, 1, "a path string", args[0])
-	}
-	p := args[0].AsStr()
 	if p == "" {
 		return "", vm.Errorf(vm.KindValue, "%s() needs a non-empty path", fn)
 	}

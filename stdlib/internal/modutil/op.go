@@ -32,7 +32,7 @@ func NewOp(name string, await func(w scheduler.Waker) scheduler.Canceler) vm.Val
 
 func NoArgs(name string, f func() (vm.Value, error)) vm.Value {
 	return vm.NewNative(name, func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-		if err := vm.CheckArgs(name, args, 0, 0); err != nil {
+		if err := vm.UnpackArgs(name, args); err != nil {
 			return vm.Nil, err
 		}
 		return f()
