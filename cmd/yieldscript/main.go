@@ -48,6 +48,7 @@ const usage = `usage:
 `
 
 func main() {
+	setHeapFloor()
 	// YIELDSCRIPT_CPUPROFILE=file writes a Go CPU profile of the run (for
 	// working on the implementation; read it with go tool pprof).
 	if path := os.Getenv("YIELDSCRIPT_CPUPROFILE"); path != "" {

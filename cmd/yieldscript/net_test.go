@@ -392,7 +392,11 @@ func TestEchoClientResetMidStream(t *testing.T) {
 func TestEchoSlowReader(t *testing.T) {
 	checkFDs(t)
 	port := freePort(t)
-	srv := startScript(t, "echo.ys", port, "", strconv.Itoa(port))
+	// The bounds below are about buffering, not about when the collector
+	// runs: GOGC in the environment turns the command's heap floor off, so
+	// the 64 MiB of received strings are collected as they would be in any
+	// Go program, and RSS growth means data held.
+	srv := startScript(t, "echo.ys", port, "export GOGC=100", strconv.Itoa(port))
 	pid := srv.cmd.Process.Pid
 	if err := echoOnce(dial(t, port), "warm up\n", 5*time.Second); err != nil {
 		t.Fatal(err)
