@@ -6,10 +6,12 @@
     python3 bench/workers_http.py --yieldscript ./yieldscript --runs 5 --workers 1,2,4
 
 (bench/run.sh workers builds the binary and runs this.) For each round, and
-each server in turn, a fresh server starts (unpinned, so that it may use every
-core, unless --server-cpus pins it), an unmeasured wrk run warms it, then
-`wrk -t1 -cC -dDs --latency` measures it, pinned to CPU 0 as the shared
-harness pins its load generator. Server CPU is
+each server in turn, a fresh server starts, an unmeasured wrk run warms it,
+then `wrk -t1 -cC -dDs --latency` measures it. As in the shared harness,
+wrk is pinned to CPU 0 and every server to the other CPUs (taskset -c 1-N;
+on a machine of 2 CPUs, CPU 1: one core for every worker count), so that no
+server takes CPU time from the load generator and every contender gets the
+same cores; --server-cpus all leaves the servers unpinned. Server CPU is
 read from /proc/PID/stat over the measured window and summed over every
 thread of the server and every process it started (Node's cluster workers),
 so "CPU µs per request" counts all of a server's work, and stays meaningful
@@ -164,8 +166,9 @@ def main():
     ap.add_argument("--duration", type=int, default=5, help="seconds of measured wrk load")
     ap.add_argument("--warmup", type=int, default=2, help="seconds of unmeasured wrk load first")
     ap.add_argument("--conns", type=int, default=100)
-    ap.add_argument("--server-cpus", default="",
-                    help="pin the servers to these CPUs (taskset -c LIST, e.g. 1-7); default unpinned")
+    ap.add_argument("--server-cpus", default="rest",
+                    help="pin the servers to these CPUs (taskset -c LIST, e.g. 1-7); 'rest' (the default): "
+                         "every CPU but wrk's; 'all': unpinned")
     ap.add_argument("--port", type=int, default=int(os.environ.get("ANCHOR_BASE_PORT", "23000")))
     ap.add_argument("--out", default=os.path.join(HERE, "results", "workers.md"))
     args = ap.parse_args()
@@ -174,6 +177,11 @@ def main():
     if "yieldscript" in servers and not args.yieldscript:
         sys.exit("give the yieldscript binary: --yieldscript PATH (or YIELDSCRIPT=PATH)")
 
+    if args.server_cpus == "rest":
+        rest = sorted(os.sched_getaffinity(0) - {int(CLIENT_CPU)})
+        args.server_cpus = ",".join(str(c) for c in rest) if rest else "all"
+    if args.server_cpus == "all":
+        args.server_cpus = ""
     pin = ["taskset", "-c", args.server_cpus] if args.server_cpus else []
     contenders = []
     for name in servers:
