@@ -15,7 +15,10 @@ same cores; --server-cpus all leaves the servers unpinned. Server CPU is
 read from /proc/PID/stat over the measured window and summed over every
 thread of the server and every process it started (Node's cluster workers),
 so "CPU µs per request" counts all of a server's work, and stays meaningful
-when wrk and the server share the cores. Tables report medians over rounds.
+when wrk and the server share the cores; the voluntary context switches of
+the same threads ("sleeps per 1k requests") count how often the server went
+to sleep and had to be woken, the cost that grows when fewer connections
+per worker give each wake-up less work. Tables report medians over rounds.
 """
 import argparse
 import os
@@ -42,9 +45,29 @@ def stat_of(pid):
     return int(fields[1]), (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
-def tree_cpu(root):
+def sleeps_of(pid):
+    """Voluntary context switches (a thread going to sleep, to be woken
+    later) summed over the threads of a process; 0 once it is gone."""
+    n = 0
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return 0
+    for tid in tids:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/status") as f:
+                for line in f:
+                    if line.startswith("voluntary_ctxt_switches:"):
+                        n += int(line.split()[1])
+        except OSError:
+            pass
+    return n
+
+
+def tree_cpu(root, sleeps=False):
     """CPU seconds used so far by root and every process descended from it
-    (a process's stat counts all of its threads)."""
+    (a process's stat counts all of its threads); with sleeps, also the
+    voluntary context switches of their threads so far."""
     stats = {}
     for name in os.listdir("/proc"):
         if name.isdigit():
@@ -54,13 +77,15 @@ def tree_cpu(root):
     children = {}
     for pid, (ppid, _) in stats.items():
         children.setdefault(ppid, []).append(pid)
-    total, todo = 0.0, [root]
+    total, switches, todo = 0.0, 0, [root]
     while todo:
         pid = todo.pop()
         if pid in stats:
             total += stats[pid][1]
+            if sleeps:
+                switches += sleeps_of(pid)
         todo += children.get(pid, [])
-    return total
+    return (total, switches) if sleeps else total
 
 
 def listeners(port):
@@ -117,6 +142,9 @@ class Server:
 
 def parse_wrk(out):
     r = {}
+    m = re.search(r"(\d+) requests in ", out)
+    if m:
+        r["requests"] = int(m.group(1))
     m = re.search(r"Requests/sec:\s+([\d.]+)", out)
     if m:
         r["rps"] = float(m.group(1))
@@ -139,18 +167,22 @@ def once(c, port, args):
         wrk = ["taskset", "-c", CLIENT_CPU, "wrk", "-t1", f"-c{args.conns}"]
         if args.warmup > 0:
             subprocess.run(wrk + [f"-d{args.warmup}s", url], capture_output=True, timeout=args.warmup + 60)
-        cpu0, t0 = tree_cpu(s.p.pid), time.perf_counter()
+        (cpu0, sw0), t0 = tree_cpu(s.p.pid, sleeps=True), time.perf_counter()
         try:
             out = subprocess.run(wrk + [f"-d{args.duration}s", "--latency", url], capture_output=True,
                                  text=True, timeout=args.duration + 60).stdout
         except subprocess.TimeoutExpired:
             return {"error": "wrk timed out"}
-        cpu1, t1 = tree_cpu(s.p.pid), time.perf_counter()
+        (cpu1, sw1), t1 = tree_cpu(s.p.pid, sleeps=True), time.perf_counter()
         r = parse_wrk(out)
         if "rps" not in r:
             return {"error": "no Requests/sec in wrk output: " + out[-200:] + s.errors()}
         r["cpu_cores"] = (cpu1 - cpu0) / (t1 - t0)
-        r["cpu_us_per_req"] = (cpu1 - cpu0) / (r["rps"] * (t1 - t0)) * 1e6
+        # Over the requests wrk counted: the window also holds wrk's start and
+        # end, when the server idles.
+        n = r.get("requests", r["rps"] * (t1 - t0))
+        r["cpu_us_per_req"] = (cpu1 - cpu0) / n * 1e6
+        r["sleeps_per_kreq"] = (sw1 - sw0) / n * 1e3
         return r
     finally:
         s.stop()
@@ -210,7 +242,8 @@ def main():
             if "rps" in r:
                 data[key].append(r)
             print(f"  r{rnd + 1} {key[0]:12s} workers={key[1]} {r.get('rps', 0):9.0f} req/s "
-                  f"server CPU {r.get('cpu_cores', 0):.2f} cores, {r.get('cpu_us_per_req', 0):.1f} µs/req "
+                  f"server CPU {r.get('cpu_cores', 0):.2f} cores, {r.get('cpu_us_per_req', 0):.1f} µs/req, "
+                  f"{r.get('sleeps_per_kreq', 0):.0f} sleeps/1k req "
                   f"{r.get('error', '')}", file=sys.stderr, flush=True)
 
     def med(key, field):
@@ -224,20 +257,22 @@ def main():
          f"{'pinned to CPUs ' + args.server_cpus if args.server_cpus else 'unpinned'}, on a machine of "
          f"{os.cpu_count()} CPUs. Server CPU is "
          f"utime+stime from /proc/PID/stat over the measured window, summed over the server's threads and "
-         f"child processes. Load average at the end: {load[0]:.1f}.\n",
-         "| server | workers | req/s | p50 µs | server CPU (cores) | CPU µs per request | "
+         f"child processes, divided by the requests wrk counted; sleeps are the voluntary context switches "
+         f"of the server's threads (each a wake-up later) per 1,000 requests. "
+         f"Load average at the end: {load[0]:.1f}.\n",
+         "| server | workers | req/s | p50 µs | server CPU (cores) | CPU µs per request | sleeps per 1k requests | "
          "req/s vs 1 worker | req/s vs node-cluster, same workers |",
-         "|---|---|---|---|---|---|---|---|"]
+         "|---|---|---|---|---|---|---|---|---|"]
     for c in contenders:
         key = (c["name"], c["workers"])
         rps = med(key, "rps")
         if rps is None:
-            L.append(f"| {key[0]} | {key[1]} | FAIL | | | | | |")
+            L.append(f"| {key[0]} | {key[1]} | FAIL | | | | | | |")
             continue
         one = med((key[0], 1), "rps")
         node = med(("node-cluster", key[1]), "rps")
         L.append(f"| {key[0]} | {key[1]} | {rps:,.0f} | {med(key, 'p50_us') or 0:.0f} | "
-                 f"{med(key, 'cpu_cores'):.2f} | {med(key, 'cpu_us_per_req'):.1f} | "
+                 f"{med(key, 'cpu_cores'):.2f} | {med(key, 'cpu_us_per_req'):.1f} | {med(key, 'sleeps_per_kreq'):.0f} | "
                  f"{f'{rps / one:.2f}x' if one else '—'} | "
                  f"{f'{rps / node:.2f}x' if node and key[0] != 'node-cluster' else '—'} |")
     if errors:
