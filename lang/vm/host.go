@@ -40,7 +40,9 @@ type MethodCaller interface {
 // complete at once: for `yield obj.name(args)`, YieldMethodNow either does the
 // whole operation (done is true: the yield gives v or throws err), or parks
 // the task (t.Park, done false: the task stops with StatusPark on the call and
-// its driver runs the call again when it may complete), or does nothing, and
+// its driver runs the call again when it may complete), or registers the wait
+// with the task's driver itself (t.Wait, done false: the task stops with
+// StatusWait at the yield and is resumed with its value), or does nothing, and
 // the method is called and awaited as usual.
 type MethodYielder interface {
 	YieldMethodNow(t *Task, name string, args []Value) (v Value, err *Error, done bool)

@@ -197,6 +197,14 @@ func (t *Task) exec(ins uint32) Status {
 					t.Awaiting = recv
 					return StatusPark
 				}
+				if t.waiting {
+					// It must wait, and the wait is registered: the call and
+					// the YIELD are over, and Resume gives the yield's value.
+					t.waiting = false
+					fr.ip = unsafe.Add(fr.ip, 4)
+					t.sp = sp - argc - 1
+					return StatusWait
+				}
 			}
 			if mc, ok := recv.AsObject().(MethodCaller); ok {
 				t.sp = sp

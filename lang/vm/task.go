@@ -30,6 +30,12 @@ const (
 	// pc still on the call, Awaiting holds obj. Retry runs the call again (the
 	// wait is over), Throw throws at it (cancelled).
 	StatusPark
+	// StatusWait: `yield obj.m(args)` must wait and the object registered the
+	// wait with the task's driver itself (Wait) instead of making an awaitable
+	// for the driver to await: the call and the yield are over, Awaiting holds
+	// what the task waits for (for reports). Resume it with the yield's value,
+	// or Throw.
+	StatusWait
 
 	// statusRunning is exec's answer when the dispatch loop should go on.
 	statusRunning Status = -1
@@ -81,6 +87,8 @@ type Task struct {
 	// StatusPark and has not been retried or thrown at since; retrying: Retry
 	// runs the call again and it has not reached YieldMethodNow yet.
 	parking, parked, retrying bool
+	// waiting: a YieldMethodNow called Wait.
+	waiting bool
 
 	// Result is the value the task returned (StatusDone).
 	Result Value
@@ -363,6 +371,16 @@ func (t *Task) Resume(v Value) Status {
 // and the task stops with StatusPark, its pc still on the call, instead of
 // calling the method and yielding an awaitable.
 func (t *Task) Park() { t.parking = true }
+
+// Wait is for a MethodYielder whose YieldMethodNow finds that the operation
+// must wait and has registered the wait with the task's driver itself (a
+// queue's waiting getter, woken with the item): it then returns done false and
+// the task stops with StatusWait at the yield, with aw in Awaiting, instead of
+// calling the method and yielding an awaitable.
+func (t *Task) Wait(aw Value) {
+	t.waiting = true
+	t.Awaiting = aw
+}
 
 // Retry continues a task stopped with StatusPark by running the call again.
 func (t *Task) Retry() Status {

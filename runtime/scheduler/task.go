@@ -180,6 +180,24 @@ func (t *Task) Wake(v vm.Value, err *vm.Error) {
 	t.l.ready.push(t)
 }
 
+// WaitHere is for a vm.MethodYielder whose operation must wait and that keeps
+// its waiters itself (a queue's getters and putters): the running task vt
+// waits at its `yield obj.m(args)` as it would on the awaitable aw, without aw
+// being made to Await; c withdraws the waiter if the task is cancelled. It
+// returns the Waker that ends the wait with the yield's value, which the
+// object must register before it returns to the VM. ok is false when vt is
+// not a task running on l: the object then leaves the call to the ordinary
+// path.
+func (l *Loop) WaitHere(vt *vm.Task, aw vm.Value, c Canceler) (w Waker, ok bool) {
+	t, ok := vt.Data.(*Task)
+	if !ok || t.l != l || t.state != stateRunning {
+		return nil, false
+	}
+	t.canceler = c
+	vt.Wait(aw)
+	return t, true
+}
+
 // interrupt throws err at the task's pending yield (or at its next one).
 func (t *Task) interrupt(err *vm.Error) {
 	switch t.state {
@@ -271,11 +289,12 @@ func (l *Loop) step(t *Task) {
 		st = t.vt.Resume(v)
 	}
 	for {
-		if t.cancelRequested && (st == vm.StatusYield || st == vm.StatusYieldBare || st == vm.StatusPark) {
+		if t.cancelRequested && (st == vm.StatusYield || st == vm.StatusYieldBare || st == vm.StatusPark || st == vm.StatusWait) {
 			// A cancellation that came while the task ran: thrown at the
-			// yield it reached (a parked call leaves its slot first).
+			// yield it reached (a parked call leaves its slot first, and a
+			// wait registered by the object is withdrawn).
 			t.cancelRequested = false
-			if st == vm.StatusPark {
+			if st == vm.StatusPark || st == vm.StatusWait {
 				t.canceler.Cancel()
 				t.canceler = nil
 			}
@@ -311,6 +330,13 @@ func (l *Loop) step(t *Task) {
 			// the task on it (FD.Park); readiness runs the call again.
 			t.state = stateWaiting
 			t.parked = true
+			l.stepEnded(t, false)
+			l.current = nil
+			return
+		case vm.StatusWait:
+			// The object registered the wait itself (WaitHere): the task is
+			// woken with the yield's value.
+			t.state = stateWaiting
 			l.stepEnded(t, false)
 			l.current = nil
 			return

@@ -23,7 +23,7 @@ func Module(l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) {
 				if maxsize < 0 {
 					return vm.Nil, vm.Errorf(vm.KindValue, "sync.queue() needs a non-negative maxsize, not %d", maxsize)
 				}
-				return vm.ObjectValue(&queue{max: int(maxsize)}), nil
+				return vm.ObjectValue(&queue{max: int(maxsize), l: l}), nil
 			}),
 			"semaphore": vm.NewNative("semaphore", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 				var permits int64
@@ -282,6 +282,7 @@ type queue struct {
 	// YieldMethodNow could not complete: the method call that follows at once
 	// makes that yield's operation, which nothing else can hold.
 	fused *vm.Task
+	l     *scheduler.Loop
 }
 
 func (*queue) TypeName() string { return "queue" }
@@ -369,13 +370,52 @@ func (q *queue) YieldMethodNow(t *vm.Task, name string, args []vm.Value) (vm.Val
 		if v, ok := q.get(); ok {
 			return v, nil, true
 		}
+		if q.wait(t, opQueueGet, vm.Nil) {
+			return vm.Nil, nil, false
+		}
 	case name == "put" && len(args) == 1:
 		if q.put(args[0]) {
 			return vm.Nil, nil, true
 		}
+		if q.wait(t, opQueuePut, args[0]) {
+			return vm.Nil, nil, false
+		}
 	}
 	q.fused = t
 	return vm.Nil, nil, false
+}
+
+// wait makes the task t, whose `yield q.get()` or `yield q.put(v)` cannot
+// complete now, wait in q's getters or putters at once, with its spare
+// operation as the waiter: the first attempt is the only one, and no
+// awaitable goes through the scheduler. It reports false when t is not a
+// task of q's loop (the operation then goes the ordinary way).
+func (q *queue) wait(t *vm.Task, kind syncKind, v vm.Value) bool {
+	if q.l == nil {
+		return false
+	}
+	o := spareOp(t)
+	*o = syncOp{kind: kind, obj: q, used: true}
+	w, ok := q.l.WaitHere(t, o.Value(o), &o.waiter)
+	if !ok {
+		return false
+	}
+	if kind == opQueueGet {
+		q.getters.add(&o.waiter, w, vm.Nil)
+	} else {
+		q.putters.add(&o.waiter, w, v)
+	}
+	return true
+}
+
+// spareOp is the operation kept in t.Spare, made on first use.
+func spareOp(t *vm.Task) *syncOp {
+	o, _ := t.Spare.(*syncOp)
+	if o == nil {
+		o = &syncOp{}
+		t.Spare = o
+	}
+	return o
 }
 
 // op makes the awaitable of q.get() or q.put(v). The operation of a fused
@@ -387,11 +427,7 @@ func (q *queue) op(t *vm.Task, kind syncKind, v vm.Value) vm.Value {
 		return newSyncOp(kind, q, v)
 	}
 	q.fused = nil
-	o, _ := t.Spare.(*syncOp)
-	if o == nil {
-		o = &syncOp{}
-		t.Spare = o
-	}
+	o := spareOp(t)
 	*o = syncOp{kind: kind, obj: q}
 	o.val = v
 	return o.Value(o)
