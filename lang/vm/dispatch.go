@@ -580,7 +580,13 @@ func (t *Task) run(thrown *Error) (status Status) {
 		// thrown, yielded or grown the stack).
 		fr.ip = ip
 		t.sp = t.slotIndex(sp)
-		if st := t.exec(ins); st != statusRunning {
+		var st Status
+		if compile.Op(ins) == compile.CALLMETHOD {
+			st = t.callMethod(int(ins>>8)&0xff, int(ins>>16))
+		} else {
+			st = t.exec(ins)
+		}
+		if st != statusRunning {
 			return st
 		}
 		fr = &t.frames[len(t.frames)-1]

@@ -151,140 +151,8 @@ func (t *Task) exec(ins uint32) Status {
 		t.sp = sp
 		return t.call(arg)
 	case compile.CALLMETHOD:
-		ref := &p.methods[nameIdx]
-		recv := s[sp-argc-1]
-		if recv.k == KList && ref.push && argc == 1 {
-			// The loop pushes when the list has room; here it grows.
-			l := recv.AsList()
-			before := cap(l.Items)
-			l.Items = appendValue(l.Items, s[sp-1])
-			if e := t.chargeGrowth(before, cap(l.Items), valueBytes); e != nil {
-				err = e
-				break
-			}
-			sp--
-			s[sp-1] = Nil
-			break
-		}
-		if recv.k == KObject {
-			// `yield obj.m(args)` whose operation can complete at once needs
-			// neither an awaitable object nor a trip through the scheduler.
-			fused := false
-			if my, ok := recv.AsObject().(MethodYielder); ok && nextIsYield(fr) {
-				fused = true
-				r, e, done := my.YieldMethodNow(t, p.Names[nameIdx], s[sp-argc:sp])
-				t.retrying = false
-				if done {
-					if e == nil && r.k == KStr {
-						e = t.chargeValue(r) // a read that completed at once
-					}
-					if e != nil {
-						err = e
-						break
-					}
-					sp -= argc
-					s[sp-1] = r
-					fr.ip = unsafe.Add(fr.ip, 4) // the YIELD is done too
-					if w := t.m.Watch; w != nil {
-						w.yielded()
-					}
-					break
-				}
-				if t.parking {
-					// It must wait, and parked the task: stop on the call,
-					// which Retry runs again.
-					t.parking, t.parked = false, true
-					t.Awaiting = recv
-					return StatusPark
-				}
-				if t.waiting {
-					// It must wait, and the wait is registered: the call and
-					// the YIELD are over, and Resume gives the yield's value.
-					t.waiting = false
-					fr.ip = unsafe.Add(fr.ip, 4)
-					t.sp = sp - argc - 1
-					return StatusWait
-				}
-			}
-			if mc, ok := recv.AsObject().(MethodCaller); ok {
-				t.sp = sp
-				r, found, e := mc.CallMethod(t, p.Names[nameIdx], s[sp-argc:sp])
-				if found {
-					if e == nil && r.k == kTailCall {
-						return t.doTailCall(sp - argc - 1)
-					}
-					if err = e; err == nil {
-						sp -= argc
-						s[sp-1] = r
-						if fused && r.k == KObject {
-							// Run the YIELD that follows here, as its
-							// case would, without going back to the loop.
-							fr.ip = unsafe.Add(fr.ip, 4)
-							o := r.AsObject()
-							if rd, ok := o.(Ready); ok {
-								if res, rerr, done := rd.TryNow(t); done {
-									if w := t.m.Watch; w != nil {
-										w.yielded()
-									}
-									if rerr != nil {
-										err = rerr
-									} else {
-										s[sp-1] = res
-									}
-									break
-								}
-							}
-							if _, ok := o.(Awaitable); ok {
-								t.Awaiting = r
-								t.sp = sp - 1
-								return StatusYield
-							}
-							fr.ip = unsafe.Add(fr.ip, -4) // the YIELD throws
-						}
-					}
-					break
-				}
-			}
-		}
-		var fn MethodFunc
-		switch recv.k {
-		case KStr:
-			fn = ref.str
-		case KList:
-			fn = ref.list
-		}
-		if fn != nil {
-			t.sp = sp
-			before := capOf(recv)
-			var r Value
-			if r, err = fn(t, recv, s[sp-argc:sp]); err == nil {
-				if r.k == kTailCall {
-					return t.doTailCall(sp - argc - 1)
-				}
-				if t.Quota != nil || t.Limit != nil {
-					if e := t.chargeGrowth(before, capOf(recv), valueBytes); e != nil {
-						err = e
-						break
-					}
-					if e := t.chargeValue(r); e != nil {
-						err = e
-						break
-					}
-				}
-				sp -= argc
-				s[sp-1] = r
-			}
-			break
-		}
-		// Otherwise read the field and call what it holds.
-		fv, e := t.getField(recv, p.Names[nameIdx])
-		if e != nil {
-			err = e
-			break
-		}
-		s[sp-argc-1] = fv
 		t.sp = sp
-		return t.call(argc)
+		return t.callMethod(argc, nameIdx)
 	case compile.RETURN, compile.RETURNNIL:
 		var v Value
 		if op == compile.RETURN {
@@ -553,6 +421,180 @@ func (t *Task) exec(ins uint32) Status {
 	default:
 		err = Errorf(KindError, "internal error: bad instruction %d", op)
 	}
+	t.sp = sp
+	if err != nil {
+		return t.throw(AsError(err))
+	}
+	return statusRunning
+}
+
+// callMethod runs CALLMETHOD: obj.name(args) with argc arguments, name the
+// frame's Names[nameIdx], the receiver and arguments on top of the stack
+// (t.sp). The dispatch loop calls it directly rather than through exec, whose
+// entry costs more than a method call on an object that completes at once.
+func (t *Task) callMethod(argc, nameIdx int) Status {
+	fr := &t.frames[len(t.frames)-1]
+	if recv := &t.stack[t.sp-argc-1]; recv.k == KObject && nextIsYield(fr) {
+		// `yield obj.m(args)` whose operation can complete at once needs
+		// neither an awaitable object nor a trip through the scheduler.
+		if my, ok := recv.AsObject().(MethodYielder); ok {
+			if st, done := t.yieldMethod(my, argc, fr.cl.proto.Names[nameIdx]); done {
+				return st
+			}
+			return t.callMethodSlow(argc, nameIdx, true)
+		}
+	}
+	return t.callMethodSlow(argc, nameIdx, false)
+}
+
+// yieldMethod is `yield obj.name(args)` for an object that implements
+// MethodYielder, with the argc arguments on top of the stack: done is false
+// when YieldMethodNow neither completed the operation nor made the task wait,
+// and the method is to be called and its awaitable yielded as usual. Kept
+// apart from callMethodSlow so that the common case is short.
+func (t *Task) yieldMethod(my MethodYielder, argc int, name string) (st Status, done bool) {
+	sp := t.sp
+	r, e, done := my.YieldMethodNow(t, name, t.stack[sp-argc:sp])
+	t.retrying = false
+	if done {
+		if e == nil && r.k == KStr {
+			e = t.chargeValue(r) // a read that completed at once
+		}
+		if e != nil {
+			return t.throw(e), true
+		}
+		sp -= argc
+		t.stack[sp-1] = r
+		t.sp = sp
+		fr := &t.frames[len(t.frames)-1]
+		fr.ip = unsafe.Add(fr.ip, 4) // the YIELD is done too
+		if w := t.m.Watch; w != nil {
+			w.yielded()
+		}
+		return statusRunning, true
+	}
+	if t.parking {
+		// It must wait, and parked the task: stop on the call, which Retry
+		// runs again.
+		t.parking, t.parked = false, true
+		t.Awaiting = t.stack[sp-argc-1]
+		return StatusPark, true
+	}
+	if t.waiting {
+		// It must wait, and the wait is registered: the call and the YIELD
+		// are over, and Resume gives the yield's value.
+		t.waiting = false
+		fr := &t.frames[len(t.frames)-1]
+		fr.ip = unsafe.Add(fr.ip, 4)
+		t.sp = sp - argc - 1
+		return StatusWait, true
+	}
+	return 0, false
+}
+
+// callMethodSlow is callMethod's every other case; fused is true when the
+// call is `yield obj.m(args)` on a MethodYielder that did not complete it.
+func (t *Task) callMethodSlow(argc, nameIdx int, fused bool) Status {
+	fr := &t.frames[len(t.frames)-1]
+	p := fr.cl.proto
+	s := t.stack
+	sp := t.sp
+	var err error
+	ref := &p.methods[nameIdx]
+	recv := s[sp-argc-1]
+	if recv.k == KList && ref.push && argc == 1 {
+		// The loop pushes when the list has room; here it grows.
+		l := recv.AsList()
+		before := cap(l.Items)
+		l.Items = appendValue(l.Items, s[sp-1])
+		if e := t.chargeGrowth(before, cap(l.Items), valueBytes); e != nil {
+			return t.done(sp, e)
+		}
+		sp--
+		s[sp-1] = Nil
+		return t.done(sp, nil)
+	}
+	if recv.k == KObject {
+		if mc, ok := recv.AsObject().(MethodCaller); ok {
+			t.sp = sp
+			r, found, e := mc.CallMethod(t, p.Names[nameIdx], s[sp-argc:sp])
+			if found {
+				if e == nil && r.k == kTailCall {
+					return t.doTailCall(sp - argc - 1)
+				}
+				if err = e; err == nil {
+					sp -= argc
+					s[sp-1] = r
+					if fused && r.k == KObject {
+						// Run the YIELD that follows here, as its
+						// case would, without going back to the loop.
+						fr.ip = unsafe.Add(fr.ip, 4)
+						o := r.AsObject()
+						if rd, ok := o.(Ready); ok {
+							if res, rerr, done := rd.TryNow(t); done {
+								if w := t.m.Watch; w != nil {
+									w.yielded()
+								}
+								if rerr != nil {
+									return t.done(sp, rerr)
+								}
+								s[sp-1] = res
+								return t.done(sp, nil)
+							}
+						}
+						if _, ok := o.(Awaitable); ok {
+							t.Awaiting = r
+							t.sp = sp - 1
+							return StatusYield
+						}
+						fr.ip = unsafe.Add(fr.ip, -4) // the YIELD throws
+					}
+				}
+				return t.done(sp, err)
+			}
+		}
+	}
+	var fn MethodFunc
+	switch recv.k {
+	case KStr:
+		fn = ref.str
+	case KList:
+		fn = ref.list
+	}
+	if fn != nil {
+		t.sp = sp
+		before := capOf(recv)
+		var r Value
+		if r, err = fn(t, recv, s[sp-argc:sp]); err == nil {
+			if r.k == kTailCall {
+				return t.doTailCall(sp - argc - 1)
+			}
+			if t.Quota != nil || t.Limit != nil {
+				if e := t.chargeGrowth(before, capOf(recv), valueBytes); e != nil {
+					return t.done(sp, e)
+				}
+				if e := t.chargeValue(r); e != nil {
+					return t.done(sp, e)
+				}
+			}
+			sp -= argc
+			s[sp-1] = r
+		}
+		return t.done(sp, err)
+	}
+	// Otherwise read the field and call what it holds.
+	fv, e := t.getField(recv, p.Names[nameIdx])
+	if e != nil {
+		return t.done(sp, e)
+	}
+	s[sp-argc-1] = fv
+	t.sp = sp
+	return t.call(argc)
+}
+
+// done ends an instruction: the stack height is sp, and err, when not nil,
+// is thrown.
+func (t *Task) done(sp int, err error) Status {
 	t.sp = sp
 	if err != nil {
 		return t.throw(AsError(err))
