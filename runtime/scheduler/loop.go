@@ -281,7 +281,7 @@ func (l *Loop) runReady() {
 
 // ---- ready queue ----
 
-// queue is a FIFO ring of tasks.
+// queue is a FIFO ring of tasks; its length is a power of two (0, then 16, doubling).
 type queue struct {
 	buf        []*Task
 	head, size int
@@ -298,14 +298,14 @@ func (q *queue) push(t *Task) {
 		}
 		q.buf, q.head = buf, 0
 	}
-	q.buf[(q.head+q.size)%len(q.buf)] = t
+	q.buf[(q.head+q.size)&(len(q.buf)-1)] = t
 	q.size++
 }
 
 func (q *queue) pop() *Task {
 	t := q.buf[q.head]
 	q.buf[q.head] = nil
-	q.head = (q.head + 1) % len(q.buf)
+	q.head = (q.head + 1) & (len(q.buf) - 1)
 	q.size--
 	return t
 }

@@ -229,11 +229,18 @@ func (l *Loop) turn(stopping *atomic.Bool) (ok bool) {
 			ok = true
 		}
 	}()
-	l.runReady()
-	l.dropOrphaned()
-	if l.ready.len() > 0 && l.ioWaits == 0 && l.pending.Load() == 0 && len(l.timers) == 0 {
+	for {
+		l.runReady()
+		l.dropOrphaned()
+		if l.ready.len() == 0 || l.ioWaits > 0 || l.pending.Load() != 0 || len(l.timers) > 0 {
+			break
+		}
+		// Only ready tasks, and nothing to poll for: the next turn would
+		// run them at once, so this one does, without going round Serve.
 		l.drainPosted()
-		return true
+		if stopping.Load() {
+			return true
+		}
 	}
 	l.M.Flush()
 	timeout := time.Duration(-1)
