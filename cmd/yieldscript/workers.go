@@ -31,6 +31,7 @@ func runWorkers(ctx context.Context, name string, src []byte, args []string, std
 		fmt.Fprintf(stderr, "yieldscript: --workers %d needs Linux: on %s, SO_REUSEPORT does not spread connections over the workers' sockets (run one process per port, or --workers 1)\n", o.workers, runtime.GOOS)
 		return 2
 	}
+	spareProc(o.workers)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	out, errs := &lineSink{w: stdout}, &lineSink{w: stderr}
@@ -94,6 +95,26 @@ func runWorkers(ctx context.Context, name string, src []byte, args []string, std
 		worst = max(worst, c)
 	}
 	return worst
+}
+
+// spareProc gives the Go scheduler one P (GOMAXPROCS) more than there are
+// loops when it has exactly one per loop (as many CPUs as workers), unless the GOMAXPROCS variable sets it. A loop is a goroutine locked to its
+// thread that runs Go code only while it holds a P, and waits in epoll_wait (a
+// system call) holding it. With exactly one P per loop, whenever every loop
+// waits at once no P is idle, so the runtime's monitor takes a waiting loop's
+// P (after 20 µs) and stays awake every 20 µs to do so again; that loop's
+// epoll_wait then returns without a P, and the loop waits for another thread
+// to hand one over. A spare P stays idle (no thread runs it while it has
+// nothing to do) and keeps that from happening. With fewer CPUs than loops,
+// the loops take turns on the CPUs anyway, and more Ps only add threads
+// taking turns with them: Go's default stays.
+func spareProc(loops int) {
+	if os.Getenv("GOMAXPROCS") != "" {
+		return
+	}
+	if runtime.GOMAXPROCS(0) == loops {
+		runtime.GOMAXPROCS(loops + 1)
+	}
 }
 
 // dumpAllOnSIGQUIT makes SIGQUIT print the tasks of every worker, each on

@@ -6,7 +6,9 @@ import (
 	"bufio"
 	"fmt"
 	"net"
+	"os"
 	"regexp"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -126,5 +128,32 @@ func TestWorkersOptionErrors(t *testing.T) {
 		if code := run(args, strings.NewReader(""), &out, &errb); code != 0 || out.String() != a[len(a)-1][len(a[len(a)-1])-1:]+"\n" {
 			t.Errorf("%q: status %d, stdout %q, stderr %q", args, code, out.String(), errb.String())
 		}
+	}
+}
+
+// TestSpareProc: with exactly one P per worker's loop, --workers adds a
+// spare one; with fewer Ps than loops (fewer CPUs than workers), or
+// GOMAXPROCS set in the environment, it leaves GOMAXPROCS alone.
+func TestSpareProc(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	t.Setenv("GOMAXPROCS", "")
+	os.Unsetenv("GOMAXPROCS")
+	for _, c := range []struct{ procs, loops, want int }{
+		{2, 2, 3}, // one P per loop: a spare one
+		{1, 1, 2},
+		{1, 2, 1}, // fewer CPUs than loops: as it was
+		{4, 2, 4}, // idle Ps already
+	} {
+		runtime.GOMAXPROCS(c.procs)
+		spareProc(c.loops)
+		if got := runtime.GOMAXPROCS(0); got != c.want {
+			t.Errorf("GOMAXPROCS %d, %d loops: got %d Ps, want %d", c.procs, c.loops, got, c.want)
+		}
+	}
+	t.Setenv("GOMAXPROCS", "2")
+	runtime.GOMAXPROCS(2)
+	spareProc(2)
+	if got := runtime.GOMAXPROCS(0); got != 2 {
+		t.Errorf("with GOMAXPROCS=2 in the environment, 2 loops: got %d Ps, want 2", got)
 	}
 }
