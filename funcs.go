@@ -70,7 +70,7 @@ func (v *VM) SetFunc(name string, fn any) error {
 // error becomes kind "error"). A panic in fn becomes a script error.
 func (v *VM) SetNative(name string, fn vm.NativeFunc) {
 	_ = v.do(func() error {
-		v.main.SetGlobal(name, vm.NewNative(name, guardNative(name, fn)))
+		v.main.SetGlobal(name, guarded(name, fn))
 		return nil
 	})
 }
@@ -101,19 +101,11 @@ func (v *VM) SetModule(name string, members map[string]any) error {
 	})
 }
 
-// guardNative turns a panic in fn into an error.
-func guardNative(name string, fn vm.NativeFunc) vm.NativeFunc {
-	return func(t *vm.Task, args []vm.Value) (res vm.Value, err error) {
-		defer recoverInto(name, &res, &err)
-		return fn(t, args)
-	}
-}
-
-// recoverInto turns a panic into the error a native function returns.
-func recoverInto(name string, res *vm.Value, err *error) {
-	if r := recover(); r != nil {
-		*res, *err = vm.Nil, panicError(name, r)
-	}
+// guarded makes the script function of a Go function: a panic in fn becomes
+// a script error (panicError) thrown at the call, with its traceback. The
+// dispatch loop recovers the panic, so a call costs no defer of its own.
+func guarded(name string, fn vm.NativeFunc) vm.Value {
+	return vm.NewGuardedNative(name, fn, panicError)
 }
 
 func panicError(name string, r any) *vm.Error {
@@ -135,10 +127,10 @@ type goFunc struct {
 // native makes a script function that calls the Go function fn.
 func (v *VM) native(name string, fn any) (vm.Value, error) {
 	if nf, ok := fn.(vm.NativeFunc); ok {
-		return vm.NewNative(name, guardNative(name, nf)), nil
+		return guarded(name, nf), nil
 	}
 	if nf, ok := fn.(func(*vm.Task, []vm.Value) (vm.Value, error)); ok {
-		return vm.NewNative(name, guardNative(name, nf)), nil
+		return guarded(name, nf), nil
 	}
 	rv := reflect.ValueOf(fn)
 	if rv.Kind() != reflect.Func || rv.IsNil() {
@@ -170,10 +162,9 @@ func (v *VM) native(name string, fn any) (vm.Value, error) {
 		return vm.Nil, fmt.Errorf("yieldscript: %s: %s returns too many results (at most a value and an error)", name, rt)
 	}
 	if fast := v.fastNative(name, fn); fast != nil {
-		return vm.NewNative(name, fast), nil
+		return guarded(name, fast), nil
 	}
-	return vm.NewNative(name, func(t *vm.Task, args []vm.Value) (res vm.Value, err error) {
-		defer recoverInto(name, &res, &err)
+	return guarded(name, func(t *vm.Task, args []vm.Value) (vm.Value, error) {
 		in, err := v.goArgs(g, args)
 		if err != nil {
 			return vm.Nil, err
@@ -405,5 +396,5 @@ func (v *VM) fastNative(name string, fn any) vm.NativeFunc {
 	default:
 		return nil
 	}
-	return guardNative(name, f)
+	return f
 }

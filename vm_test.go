@@ -375,6 +375,33 @@ for f in [fn() { explode("x") }, nilmap, fn() { yield async_explode() }, low_exp
 	}
 }
 
+func TestPanicInAFastPathFunction(t *testing.T) {
+	v, out := newTestVM(t, Options{})
+	// func(int, int) int is called without reflection.
+	must(t, v.SetFunc("div", func(a, b int) int { return a / b }))
+	run(t, v, `
+let caught = 0
+let sum = 0
+for d in [3, 0, 5, 0, -2] {
+  try { sum = sum + div(10, d) } catch e { caught = caught + 1; print(e.kind, e.message) }
+}
+print(caught, sum)`)
+	// Go's integer division truncates: 10/3 + 10/5 + 10/-2 == 3 + 2 - 5.
+	want := "error panic in div: runtime error: integer divide by zero\n"
+	if got := out.String(); got != want+want+"2 0\n" {
+		t.Errorf("output %q", got)
+	}
+	err := v.RunString(context.Background(), "p.ys", "fn outer() {\n  return div(1, 0)\n}\nouter()")
+	var se *Error
+	var pe *PanicError
+	if !errors.As(err, &se) || !strings.Contains(se.Traceback, "p.ys:2") || !strings.Contains(se.Traceback, "in outer") {
+		t.Fatalf("err = %v", err)
+	}
+	if !errors.As(err, &pe) || pe.Func != "div" || !strings.Contains(string(pe.Stack), "TestPanicInAFastPathFunction") {
+		t.Errorf("panic error %+v", pe)
+	}
+}
+
 // panicWriter is a host writer that panics on every write.
 type panicWriter struct{}
 

@@ -47,7 +47,22 @@ func boolValue(b bool) Value {
 	return v
 }
 
-// run is the dispatch loop. It returns when the task finishes, fails or waits.
+// run runs the task from where it stopped (throwing thrown there first, if
+// set) until it finishes, fails or waits. A guarded native function that
+// panics (NewGuardedNative) ends the dispatch loop, through its recover, with
+// statusNativePanic: the panic's error is then thrown at the call, and the
+// loop starts again.
+func (t *Task) run(thrown *Error) Status {
+	for {
+		st := t.dispatch(thrown)
+		if st != statusNativePanic {
+			return st
+		}
+		thrown, t.panicked = t.panicked, nil
+	}
+}
+
+// dispatch is the dispatch loop. It returns when the task finishes, fails or waits.
 //
 // Its registers are ip, sp, bp and fr (the running frame). Each case either
 // finishes its instruction without calling out of the loop, or leaves it, before
@@ -55,9 +70,17 @@ func boolValue(b bool) Value {
 // runs the instruction and loads them again. Keeping every call behind that one
 // label is what lets the compiler hold the registers in machine registers across
 // instructions instead of spilling them on each one.
-func (t *Task) run(thrown *Error) (status Status) {
+func (t *Task) dispatch(thrown *Error) (status Status) {
 	defer func() {
 		if r := recover(); r != nil {
+			if n := t.native; n != nil {
+				// A guarded native function panicked. The registers were
+				// saved before the call, as for every call out of the loop.
+				t.native = nil
+				t.panicked = n.onPanic(n.Name, r)
+				status = statusNativePanic
+				return
+			}
 			// A bug in the VM or a native function must not take the host down:
 			// the task fails with an internal error and its traceback.
 			e := Errorf(KindError, "internal error: %v", r)

@@ -35,6 +35,9 @@ type Native struct {
 	Fn     NativeFunc
 	method MethodFunc
 	recv   Value
+	// onPanic, when set, turns a panic of Fn into the error the call throws
+	// (NewGuardedNative).
+	onPanic func(name string, r any) *Error
 }
 
 // NewNative makes a native function value.
@@ -42,11 +45,14 @@ func NewNative(name string, fn NativeFunc) Value {
 	return NativeValue(&Native{Name: name, Fn: fn})
 }
 
-func (n *Native) call(t *Task, args []Value) (Value, error) {
-	if n.method != nil {
-		return n.method(t, n.recv, args)
-	}
-	return n.Fn(t, args)
+// NewGuardedNative makes a native function value whose panics become script
+// errors: when fn panics with r, the call throws onPanic(name, r) at the call
+// site, where the script can catch it, with the traceback of the call.
+// onPanic runs while the panicking frames are still on the goroutine's stack
+// (runtime/debug.Stack shows where fn panicked). The dispatch loop recovers
+// once per run rather than once per call, so a call costs no defer.
+func NewGuardedNative(name string, fn NativeFunc, onPanic func(name string, r any) *Error) Value {
+	return NativeValue(&Native{Name: name, Fn: fn, onPanic: onPanic})
 }
 
 // Coroutine is what calling a coroutine function returns: the function and its

@@ -655,26 +655,48 @@ func (t *Task) call(argc int) Status {
 			return StatusYieldBare
 		}
 	case KNative:
-		r, err := fnv.AsNative().call(t, t.stack[sp-argc:sp])
-		if err != nil {
-			if w, ok := err.(*waitFor); ok {
-				// The call's value is what the wait gives: suspend as a
-				// yield does, with the call's slot as the yield's.
-				t.Awaiting = w.v
-				t.sp = sp - argc - 1
-				return StatusYield
-			}
-			return t.throw(AsError(err))
-		}
-		if r.k == kTailCall {
-			return t.doTailCall(sp - argc - 1)
-		}
-		sp -= argc
-		t.stack[sp-1] = r
-		t.sp = sp
+		return t.callNative(argc)
 	default:
 		return t.throw(Errorf(KindType, "cannot call %s", fnv.TypeName()))
 	}
+	return statusRunning
+}
+
+// callNative calls the native function below the argc arguments on top of
+// the stack (t.sp) and leaves its result in the function's slot. A guarded
+// native (NewGuardedNative) is noted in t.native while it runs, for the
+// dispatch loop's recover.
+func (t *Task) callNative(argc int) Status {
+	sp := t.sp
+	n := t.stack[sp-argc-1].AsNative()
+	args := t.stack[sp-argc : sp]
+	var r Value
+	var err error
+	if n.method != nil {
+		r, err = n.method(t, n.recv, args)
+	} else if n.onPanic != nil {
+		t.native = n
+		r, err = n.Fn(t, args)
+		t.native = nil
+	} else {
+		r, err = n.Fn(t, args)
+	}
+	if err != nil {
+		if w, ok := err.(*waitFor); ok {
+			// The call's value is what the wait gives: suspend as a
+			// yield does, with the call's slot as the yield's.
+			t.Awaiting = w.v
+			t.sp = sp - argc - 1
+			return StatusYield
+		}
+		return t.throw(AsError(err))
+	}
+	if r.k == kTailCall {
+		return t.doTailCall(sp - argc - 1)
+	}
+	sp -= argc
+	t.stack[sp-1] = r
+	t.sp = sp
 	return statusRunning
 }
 

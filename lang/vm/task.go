@@ -39,6 +39,9 @@ const (
 
 	// statusRunning is exec's answer when the dispatch loop should go on.
 	statusRunning Status = -1
+	// statusNativePanic is the dispatch loop's answer when a guarded native
+	// function panicked: run throws t.panicked at the call.
+	statusNativePanic Status = -2
 )
 
 type frame struct {
@@ -110,6 +113,11 @@ type Task struct {
 	// keep: the task keeps its stack and frames when it finishes, for
 	// Machine.Reuse (reuse.go).
 	keep bool
+	// native is the guarded native function the task is calling (set around
+	// the call), for the dispatch loop's recover; panicked is the error its
+	// panic became, which run throws.
+	native   *Native
+	panicked *Error
 }
 
 // callInfo is what the call fast path reads of a Proto, computed when the
