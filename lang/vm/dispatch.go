@@ -284,9 +284,13 @@ func (t *Task) dispatch(thrown *Error) (status Status) {
 
 		case compile.CALL:
 			// A script function with exactly its parameters, no cells to make and
-			// room on the stack is entered here; everything else goes to exec.
+			// room on the stack is entered here, a native function is called
+			// through the native label; everything else goes to exec.
 			fv := slot(sp, -arg-1)
 			if fv.k != KFunc {
+				if fv.k == KNative {
+					goto native
+				}
 				goto slow
 			}
 			cl := fv.asClosure()
@@ -582,6 +586,18 @@ func (t *Task) dispatch(thrown *Error) (status Status) {
 			goto slow
 		}
 		sp = push(sp, *slot(bp, arg))
+		continue
+
+	native:
+		// A call of a native function (on top of the stack, below its arg
+		// arguments): as slow, without exec's dispatch.
+		fr.ip = ip
+		t.sp = t.slotIndex(sp)
+		if st := t.callNative(arg); st != statusRunning {
+			return st
+		}
+		fr = &t.frames[len(t.frames)-1]
+		ip, sp, bp = fr.ip, t.slotAt(t.sp), fr.bp
 		continue
 
 	ret:
