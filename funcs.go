@@ -322,58 +322,45 @@ func (f *Func) Call(ctx context.Context, args ...any) (any, error) {
 func (f *Func) Value() vm.Value { return f.fn }
 
 // fastNative calls Go functions of the commonest signatures without
-// reflection (nil for the others).
+// reflection (nil for the others). Each checks its arguments in one test and
+// leaves the error to argsError.
 func (v *VM) fastNative(name string, fn any) vm.NativeFunc {
-	arg := func(args []vm.Value, n int) error {
-		if len(args) != n {
-			return vm.ArgError(name, n, n, len(args))
-		}
-		return nil
-	}
+	isInt := func(a vm.Value) bool { return a.Kind() == vm.KInt }
 	var f vm.NativeFunc
 	switch fn := fn.(type) {
 	case func():
 		f = func(t *vm.Task, args []vm.Value) (vm.Value, error) {
-			if err := arg(args, 0); err != nil {
-				return vm.Nil, err
+			if len(args) != 0 {
+				return vm.Nil, argsError(name, args, 0, nil, "")
 			}
 			fn()
 			return vm.Nil, nil
 		}
 	case func(string) string:
 		f = func(t *vm.Task, args []vm.Value) (vm.Value, error) {
-			if err := arg(args, 1); err != nil {
-				return vm.Nil, err
-			}
-			if args[0].Kind() != vm.KStr {
-				return vm.Nil, vm.TypeArgError(name, 1, "a string", args[0])
+			if len(args) != 1 || args[0].Kind() != vm.KStr {
+				return vm.Nil, argsError(name, args, 1, func(a vm.Value) bool { return a.Kind() == vm.KStr }, "a string")
 			}
 			return vm.Str(fn(args[0].AsStr())), nil
 		}
 	case func(int) int:
 		f = func(t *vm.Task, args []vm.Value) (vm.Value, error) {
-			if err := arg(args, 1); err != nil {
-				return vm.Nil, err
-			}
-			if args[0].Kind() != vm.KInt {
-				return vm.Nil, vm.TypeArgError(name, 1, "an int", args[0])
+			if len(args) != 1 || args[0].Kind() != vm.KInt {
+				return vm.Nil, argsError(name, args, 1, isInt, "an int")
 			}
 			return vm.Int(int64(fn(int(args[0].AsInt())))), nil
 		}
 	case func(int64) int64:
 		f = func(t *vm.Task, args []vm.Value) (vm.Value, error) {
-			if err := arg(args, 1); err != nil {
-				return vm.Nil, err
-			}
-			if args[0].Kind() != vm.KInt {
-				return vm.Nil, vm.TypeArgError(name, 1, "an int", args[0])
+			if len(args) != 1 || args[0].Kind() != vm.KInt {
+				return vm.Nil, argsError(name, args, 1, isInt, "an int")
 			}
 			return vm.Int(fn(args[0].AsInt())), nil
 		}
 	case func(float64) float64:
 		f = func(t *vm.Task, args []vm.Value) (vm.Value, error) {
-			if err := arg(args, 1); err != nil {
-				return vm.Nil, err
+			if len(args) != 1 {
+				return vm.Nil, argsError(name, args, 1, nil, "")
 			}
 			x, ok := args[0].ToNumber()
 			if !ok {
@@ -383,13 +370,8 @@ func (v *VM) fastNative(name string, fn any) vm.NativeFunc {
 		}
 	case func(int, int) int:
 		f = func(t *vm.Task, args []vm.Value) (vm.Value, error) {
-			if err := arg(args, 2); err != nil {
-				return vm.Nil, err
-			}
-			for i, a := range args {
-				if a.Kind() != vm.KInt {
-					return vm.Nil, vm.TypeArgError(name, i+1, "an int", a)
-				}
+			if len(args) != 2 || args[0].Kind() != vm.KInt || args[1].Kind() != vm.KInt {
+				return vm.Nil, argsError(name, args, 2, isInt, "an int")
 			}
 			return vm.Int(int64(fn(int(args[0].AsInt()), int(args[1].AsInt())))), nil
 		}
@@ -397,4 +379,18 @@ func (v *VM) fastNative(name string, fn any) vm.NativeFunc {
 		return nil
 	}
 	return f
+}
+
+// argsError is the error of a call of name with args that are not n values
+// that ok accepts (want says what it accepts).
+func argsError(name string, args []vm.Value, n int, ok func(vm.Value) bool, want string) error {
+	if len(args) != n {
+		return vm.ArgError(name, n, n, len(args))
+	}
+	for i, a := range args {
+		if !ok(a) {
+			return vm.TypeArgError(name, i+1, want, a)
+		}
+	}
+	return nil
 }

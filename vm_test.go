@@ -102,6 +102,41 @@ type
 	}
 }
 
+func TestFastPathFunctionsCheckArgumentsAsReflection(t *testing.T) {
+	// The commonest signatures are called without reflection; their
+	// argument errors read as those of a function called by reflection.
+	v, out := newTestVM(t, Options{})
+	fast := map[string]any{
+		"f0": func() {}, "fs": func(s string) string { return s }, "fi": func(i int) int { return i },
+		"fi64": func(i int64) int64 { return i }, "ff": func(x float64) float64 { return x },
+		"fii": func(a, b int) int { return a + b },
+	}
+	slow := map[string]any{ // the same parameters, with an error result
+		"f0": func() error { return nil }, "fs": func(s string) (string, error) { return s, nil },
+		"fi": func(i int) (int, error) { return i, nil }, "fi64": func(i int64) (int64, error) { return i, nil },
+		"ff": func(x float64) (float64, error) { return x, nil }, "fii": func(a, b int) (int, error) { return a + b, nil },
+	}
+	for name := range fast {
+		must(t, v.SetFunc(name, fast[name]))
+		must(t, v.SetFunc("r"+name, slow[name]))
+	}
+	calls := []string{"f0(1)", "fs()", "fs(1)", "fs(\"a\", \"b\")", "fi(1.5)", "fi()", "fi64(\"1\")", "ff(\"x\")", "ff(1, 2)",
+		"fii(1)", "fii(1, \"2\")", "fii(\"1\", 2)", "fii(1, 2, 3)", "fii(nil, nil)"}
+	for _, c := range calls {
+		out.Reset()
+		run(t, v, "try { "+c+" } catch e { print(e.kind, e.message) }\ntry { r"+c+" } catch e { print(e.kind, e.message) }")
+		lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+		if len(lines) != 2 || !strings.HasPrefix(lines[0], "type ") || lines[1] != "type r"+strings.TrimPrefix(lines[0], "type ") {
+			t.Errorf("%s: %q", c, lines)
+		}
+	}
+	out.Reset()
+	run(t, v, `print(f0(), fs("s"), fi(-3), fi64(2 ** 40), ff(2), ff(0.5), fii(2, 3))`)
+	if got, want := out.String(), "nil s -3 1099511627776 2.0 0.5 5\n"; got != want {
+		t.Errorf("results %q, want %q", got, want)
+	}
+}
+
 func TestSetFuncRejectsBadSignatures(t *testing.T) {
 	v, _ := newTestVM(t, Options{})
 	for _, fn := range []any{42, func() (int, int) { return 1, 2 }, func() (int, int, error) { return 1, 2, nil }} {
