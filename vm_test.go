@@ -437,6 +437,20 @@ print(caught, sum)`)
 	}
 }
 
+func TestPanicInAModuleFunction(t *testing.T) {
+	v, out := newTestVM(t, Options{})
+	must(t, v.SetModule("m", map[string]any{"boom": func(s string) string { panic("module " + s) }}))
+	run(t, v, `
+import m
+for i in range(3) {
+  try { m.boom("x") } catch e { print(e.kind, e.message) }
+}`)
+	want := "error panic in m.boom: module x\n"
+	if got := out.String(); got != want+want+want {
+		t.Errorf("output %q", got)
+	}
+}
+
 // panicWriter is a host writer that panics on every write.
 type panicWriter struct{}
 
