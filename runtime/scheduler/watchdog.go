@@ -215,7 +215,9 @@ func (wd *watchdog) begin(t *Task) {
 // ended), was reported as blocking. The step number stays published until
 // idle: the loop goes on to the next step at once.
 func (wd *watchdog) end(t *Task, ended bool) {
-	if wd.reported.CompareAndSwap(wd.steps, 0) {
+	// A load first: the step is almost never the reported one, and a plain
+	// load costs less than the locked compare-and-swap.
+	if wd.reported.Load() == wd.steps && wd.reported.CompareAndSwap(wd.steps, 0) {
 		wd.w.Step.Store(0)
 		how := "yielded"
 		if ended {

@@ -395,7 +395,7 @@ func (q *queue) wait(t *vm.Task, kind syncKind, v vm.Value) bool {
 		return false
 	}
 	o := spareOp(t)
-	*o = syncOp{kind: kind, obj: q, used: true}
+	o.kind, o.obj, o.used = kind, q, true // add sets the waiter
 	w, ok := q.l.WaitHere(t, o.Value(o), &o.waiter)
 	if !ok {
 		return false
