@@ -267,6 +267,13 @@ func (l *Loop) readyBeforeTimers() bool {
 // runReady runs the tasks that are ready now, in FIFO order. Tasks made ready
 // while it runs wait for the next turn, after I/O has been polled.
 func (l *Loop) runReady() {
+	l.runPass()
+	l.idle()
+}
+
+// runPass is runReady without telling the watchdog that no step runs, for a
+// turn that goes on with the tasks made ready meanwhile.
+func (l *Loop) runPass() {
 	for n := l.ready.len(); n > 0; n-- {
 		t := l.ready.pop()
 		if t.state != stateReady {
@@ -274,6 +281,10 @@ func (l *Loop) runReady() {
 		}
 		l.step(t)
 	}
+}
+
+// idle tells the watchdog, if any, that no step runs.
+func (l *Loop) idle() {
 	if wd := l.watch; wd != nil {
 		wd.idle()
 	}

@@ -230,18 +230,25 @@ func (l *Loop) turn(stopping *atomic.Bool) (ok bool) {
 		}
 	}()
 	for {
-		l.runReady()
+		l.runPass()
 		l.dropOrphaned()
 		if l.ready.len() == 0 || l.ioWaits > 0 || l.pending.Load() != 0 || len(l.timers) > 0 {
 			break
 		}
 		// Only ready tasks, and nothing to poll for: the next turn would
-		// run them at once, so this one does, without going round Serve.
-		l.drainPosted()
+		// run them at once, so this one does, without going round Serve
+		// (and, when nothing was posted, without telling the watchdog
+		// that no step runs: the next one begins at once).
+		if l.hasPosted() {
+			l.idle()
+			l.drainPosted()
+		}
 		if stopping.Load() {
+			l.idle()
 			return true
 		}
 	}
+	l.idle()
 	l.M.Flush()
 	timeout := time.Duration(-1)
 	if l.ready.len() > 0 {
