@@ -14,6 +14,9 @@
 //     the timeout (negative: no limit; zero: poll). A signal (EINTR) during a
 //     timed wait returns no events so the caller recomputes its timers; an
 //     untimed or zero wait is retried. The returned slice is reused.
+//     WaitHold is the same wait whose first part may hold the thread from the
+//     Go scheduler (a raw epoll_wait on Linux; a signal ends that part with
+//     no events, timed or not; elsewhere it is Wait).
 //  4. wake: Wake, from any goroutine, makes a Wait in progress (or the next
 //     one) return. Wake-ups are coalesced by an atomic flag: many Wakes before
 //     a Wait cost one write, and Wait consumes it.

@@ -167,3 +167,7 @@ func (p *Poller) release() error {
 	}
 	return unix.Close(p.kq)
 }
+
+// waitHeld is wait: kevent goes through the Go scheduler here (the held part
+// of a wait is raw on Linux only).
+func (p *Poller) waitHeld(timeout time.Duration) (int, error) { return p.wait(timeout) }

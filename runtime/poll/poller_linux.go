@@ -95,6 +95,21 @@ func (p *Poller) wait(timeout time.Duration) (int, error) {
 	return unix.EpollWait(p.epfd, p.events, ms)
 }
 
+// waitHeld is wait made as a raw system call even when it may block (the
+// held part of a wait, WaitHold): the thread keeps its P.
+func (p *Poller) waitHeld(timeout time.Duration) (int, error) {
+	ms := -1
+	if timeout >= 0 {
+		ms = int((timeout + time.Millisecond - 1) / time.Millisecond)
+	}
+	r, _, e := syscall.RawSyscall6(unix.SYS_EPOLL_PWAIT, uintptr(p.epfd), uintptr(unsafe.Pointer(&p.events[0])),
+		uintptr(len(p.events)), uintptr(ms), 0, 0)
+	if e != 0 {
+		return 0, e
+	}
+	return int(r), nil
+}
+
 // collect turns the first n events of p.events into p.out, consuming a
 // wake-up among them, and grows p.events when a wait filled it.
 func (p *Poller) collect(n int) []Event {

@@ -25,3 +25,7 @@ func (p *Poller) Wait(timeout time.Duration) ([]Event, error) { return nil, ErrU
 func (p *Poller) signal() {}
 
 func (p *Poller) release() error { return nil }
+
+// WaitHold is Wait: hold, the part of a wait Linux makes as a raw system
+// call (poller_linux.go), is not used here.
+func (p *Poller) WaitHold(timeout, hold time.Duration) ([]Event, error) { return nil, ErrUnsupported }

@@ -4,6 +4,8 @@ package poll_test
 
 import (
 	"os"
+	"runtime"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -370,5 +372,107 @@ func TestWakeRacingCloseWritesNothing(t *testing.T) {
 		}
 		unix.Close(s[0])
 		unix.Close(s[1])
+	}
+}
+
+func TestWaitHoldEndsAsWait(t *testing.T) {
+	p := newPoller(t)
+	r, w := nonblockingPipe(t)
+	if err := p.Add(r, tagOf(r)); err != nil {
+		t.Fatal(err)
+	}
+	// Nothing ready: a timed wait with a hold lasts its whole timeout, the
+	// held part and the rest through the scheduler (a signal may end it early).
+	for _, d := range []time.Duration{time.Millisecond, 40 * time.Millisecond} {
+		intr := poll.Interrupted(p)
+		start := time.Now()
+		evs, err := p.WaitHold(d, time.Millisecond)
+		took := time.Since(start)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(evs) != 0 {
+			t.Fatalf("WaitHold(%v) returned events with nothing ready: %v", d, evs)
+		}
+		if took < d && poll.Interrupted(p) == intr {
+			t.Errorf("WaitHold(%v) returned after %v", d, took)
+		}
+	}
+	// Data that comes during the held part, and a Wake that comes after it,
+	// both end an untimed wait.
+	// (A signal may end a held wait early with no events: each waits again.)
+	for _, how := range []string{"data", "wake"} {
+		var woken atomic.Bool
+		done := make(chan []poll.Event, 1)
+		go func() {
+			for {
+				hold := time.Hour
+				if how == "wake" {
+					hold = time.Millisecond
+				}
+				evs, err := p.WaitHold(-1, hold)
+				if err != nil {
+					t.Error(err)
+				}
+				if how == "data" && len(evs) > 0 || how == "wake" && woken.Load() && !poll.WakePending(p) {
+					done <- append([]poll.Event(nil), evs...)
+					return
+				}
+			}
+		}()
+		time.Sleep(10 * time.Millisecond)
+		if how == "data" {
+			unix.Write(w, []byte("x"))
+		} else {
+			woken.Store(true)
+			p.Wake()
+		}
+		select {
+		case evs := <-done:
+			if how == "data" && (len(evs) != 1 || evs[0].Tag != tagOf(r) || evs[0].Ready&poll.Readable == 0) {
+				t.Fatalf("a held wait ended by data returned %v", evs)
+			}
+		case <-time.After(10 * time.Second):
+			p.Wake()
+			t.Fatalf("a held wait was not ended by the %s", how)
+		}
+	}
+}
+
+// A signal ends a held wait even without a timeout: the runtime signals a
+// thread it needs to stop (for a collection) or preempt, and the goroutine has
+// to come back from the raw system call to let it.
+func TestSignalEndsHeldWait(t *testing.T) {
+	p := newPoller(t)
+	tid := make(chan int, 1)
+	done := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		tid <- unix.Gettid()
+		evs, err := p.WaitHold(-1, time.Hour)
+		if err == nil && len(evs) != 0 {
+			t.Errorf("an interrupted wait returned events: %v", evs)
+		}
+		done <- err
+	}()
+	target := <-tid
+	tick := time.NewTicker(time.Millisecond)
+	defer tick.Stop()
+	limit := time.After(10 * time.Second)
+	for {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+			return
+		case <-tick.C:
+			// SIGURG is the runtime's own preemption signal: harmless.
+			unix.Tgkill(unix.Getpid(), target, unix.SIGURG)
+		case <-limit:
+			p.Wake()
+			t.Fatal("signals did not end a held wait")
+		}
 	}
 }

@@ -30,3 +30,41 @@ func (p *Poller) Wait(timeout time.Duration) ([]Event, error) {
 		}
 	}
 }
+
+// WaitHold is Wait, except that a wait that may block spends its first hold
+// (at most the timeout; Linux rounds it up to a millisecond) in a wait that
+// keeps the thread and its P from the Go scheduler: a raw epoll_wait on
+// Linux, as a zero-timeout poll is (elsewhere, an ordinary wait). A blocking
+// system call made the ordinary way lets the runtime's sysmon thread take the
+// P back after 20 µs when GOMAXPROCS is 1, and then sysmon wakes every 20 µs
+// and the thread has to get a P again when the wait ends: on a loop that
+// waits a few tens of microseconds per round trip that cost about a fifth of
+// its CPU. Only the caller knows whether another goroutine may need the P
+// meanwhile (hold 0: none of the wait is held). When hold passes with nothing
+// ready, the rest of the wait is Wait. A signal that interrupts the held part
+// (the runtime sends one to stop the world, or to preempt a goroutine that
+// has run for 10 ms, as a goroutine in a raw wait seems to) ends the wait with
+// no events, timed or not, so that the caller reaches a preemption point.
+func (p *Poller) WaitHold(timeout, hold time.Duration) ([]Event, error) {
+	if timeout == 0 || hold <= 0 {
+		return p.Wait(timeout)
+	}
+	rest := time.Duration(-1)
+	if timeout > 0 {
+		hold = min(hold, timeout)
+		rest = timeout - hold
+	}
+	n, err := p.waitHeld(hold)
+	switch {
+	case err == unix.EINTR:
+		if timeout > 0 {
+			p.interrupted++
+		}
+		return p.out[:0], nil
+	case err != nil:
+		return nil, err
+	case n > 0 || rest == 0:
+		return p.collect(n), nil
+	}
+	return p.Wait(rest)
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/metrics"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -94,6 +95,9 @@ type Loop struct {
 	loopThread int64
 
 	direct directCalls // what host calls run at once reuse (direct.go)
+	// runnable is where holdFor reads the runtime's count of runnable
+	// goroutines (hold.go).
+	runnable [1]metrics.Sample
 }
 
 // New makes a loop for machine m. The script builtins that make tasks and
@@ -186,9 +190,10 @@ func (l *Loop) noteThread() {
 // goroutine may run loop work meanwhile (TryEnter); it takes the lock back
 // before it returns.
 func (l *Loop) wait(timeout time.Duration) ([]poll.Event, error) {
+	hold := l.holdFor(timeout)
 	l.state.Unlock()
 	defer l.state.Lock()
-	return l.poller.Wait(timeout)
+	return l.poller.WaitHold(timeout, hold)
 }
 
 // TryEnter takes the loop's lock if the loop is idle (waiting in the poller)

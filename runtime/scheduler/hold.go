@@ -1,0 +1,44 @@
+package scheduler
+
+import (
+	"runtime/metrics"
+	"time"
+)
+
+// holdWait is how long a wait in the poller may keep the loop's thread from
+// the Go scheduler (poll.Poller.WaitHold) when no other goroutine needs it:
+// the time slice the Go scheduler gives a running goroutine before it
+// preempts it (10 ms), since with GOMAXPROCS 1 a goroutine readied meanwhile
+// by something else than the loop (a signal, a host's own timer or socket)
+// waits as it would behind a loop that computes. A loop that gets its next
+// event within it (a busy server between two requests, even on a loaded
+// machine) never hands its P over; one that stays idle longer pays one extra
+// epoll_wait per wait. (1 ms was tried first: with the machine loaded, a few
+// percent of the waits outlasted it, and each one through the scheduler set
+// sysmon ticking every 20 µs again for over a millisecond.)
+const holdWait = 10 * time.Millisecond
+
+// runnableMetric is the runtime's count of goroutines ready to run and not
+// running.
+const runnableMetric = "/sched/goroutines/runnable:goroutines"
+
+// holdFor is the part of a wait of timeout that may hold the thread: none
+// for a poll (it never blocks), while host work is in flight (a pool
+// goroutine or a host's call will Post to the loop, and with GOMAXPROCS 1
+// they need the P the loop would hold), or while another goroutine is ready
+// to run (a host goroutine the loop has just answered, through a channel,
+// waits for a P).
+func (l *Loop) holdFor(timeout time.Duration) time.Duration {
+	if timeout == 0 || l.pending.Load() > 0 {
+		return 0
+	}
+	s := &l.runnable[0]
+	if s.Name == "" {
+		s.Name = runnableMetric
+	}
+	metrics.Read(l.runnable[:])
+	if s.Value.Kind() != metrics.KindUint64 || s.Value.Uint64() > 0 {
+		return 0
+	}
+	return holdWait
+}

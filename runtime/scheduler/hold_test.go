@@ -1,0 +1,45 @@
+package scheduler_test
+
+import (
+	"io"
+	"runtime"
+	"testing"
+
+	"github.com/yieldscript/yieldscript/lang/vm"
+	"github.com/yieldscript/yieldscript/runtime/scheduler"
+)
+
+// A wait holds the thread only when nothing else may need it: never for a
+// poll, never while host work is in flight, never while another goroutine is
+// ready to run; and deciding allocates nothing (it runs before every wait
+// that may block, on the waiting path).
+func TestHoldOnlyWhenNothingElseNeedsTheThread(t *testing.T) {
+	l, err := scheduler.New(vm.NewMachine(io.Discard, io.Discard), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	if h := l.HoldFor(0); h != 0 {
+		t.Errorf("a poll holds for %v", h)
+	}
+	release := l.Hold()
+	if h := l.HoldFor(-1); h != 0 {
+		t.Errorf("a wait with host work in flight holds for %v", h)
+	}
+	release()
+	// With one P, a goroutine just started is ready and not running until
+	// this one lets it.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	ran := make(chan struct{})
+	go close(ran)
+	h := l.HoldFor(-1)
+	<-ran
+	if h != 0 {
+		t.Errorf("a wait while another goroutine is ready holds for %v", h)
+	}
+	if !raceEnabled {
+		if n := testing.AllocsPerRun(100, func() { l.HoldFor(-1) }); n != 0 {
+			t.Errorf("holdFor allocates %v times", n)
+		}
+	}
+}
