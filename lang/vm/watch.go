@@ -23,8 +23,13 @@ type Watch struct {
 	// room in a buffer, an item in a queue): the task went on without
 	// leaving the dispatch loop, so the step goes on, but the task did
 	// yield, and a block report counts from there. Written on the loop's
-	// goroutine only.
+	// goroutine only, and only while Watching is set.
 	Yields atomic.Uint64
+	// Watching is set by the watchdog when it starts timing a step, and
+	// cleared by the driver when the next step begins: yields are counted
+	// only then, so that a yield completing at once costs no atomic store
+	// while the watchdog looks at no step.
+	Watching atomic.Bool
 
 	proto    atomic.Pointer[Proto]
 	pc       atomic.Int64
@@ -37,8 +42,13 @@ type Watch struct {
 	loaded  atomic.Int64
 }
 
-// yielded records a yield that completed at once. On the loop's goroutine.
-func (w *Watch) yielded() { w.Yields.Store(w.Yields.Load() + 1) }
+// yielded records a yield that completed at once, while the watchdog times
+// the step. On the loop's goroutine.
+func (w *Watch) yielded() {
+	if w.Watching.Load() {
+		w.Yields.Store(w.Yields.Load() + 1)
+	}
+}
 
 // beginLoad and endLoad bracket the loading of an imported module. On the
 // loop's goroutine.

@@ -110,8 +110,10 @@ func (wd *watchdog) check(now time.Time) {
 	if step == 0 {
 		return
 	}
-	yields := wd.w.Yields.Load()
 	if step != wd.seen {
+		// The machine counts the step's yields from here on.
+		wd.w.Watching.Store(true)
+		yields := wd.w.Yields.Load()
 		wd.seen, wd.seenAt = step, now
 		wd.seenYields, wd.stretchAt = yields, now
 		if wd.block > 0 {
@@ -119,6 +121,7 @@ func (wd *watchdog) check(now time.Time) {
 		}
 		return
 	}
+	yields := wd.w.Yields.Load()
 	if wd.preempt > 0 && now.Sub(wd.seenAt) >= wd.preempt && wd.w.Step.Load() == step {
 		wd.w.Preempt.Store(true)
 	}
@@ -206,6 +209,9 @@ func (wd *watchdog) begin(t *Task) {
 	}
 	if wd.running.Load() != t {
 		wd.running.Store(t)
+	}
+	if wd.w.Watching.Load() {
+		wd.w.Watching.Store(false) // the watchdog starts on the new step
 	}
 	wd.steps++
 	wd.w.Step.Store(wd.steps)
