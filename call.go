@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -127,7 +128,9 @@ func (v *VM) Call(ctx context.Context, name string, args ...any) (any, error) {
 	if v.enter() {
 		return v.callNow(ctx, name, args)
 	}
-	return v.callValue(ctx, func() (vm.Value, error) { return v.global(name) }, args)
+	// A queued call hands its arguments to the loop: a copy, so that the
+	// caller's variadic slice stays on its stack (a direct call makes none).
+	return v.callValue(ctx, func() (vm.Value, error) { return v.global(name) }, slices.Clone(args))
 }
 
 // callable reports why no call can start now, if one cannot.
