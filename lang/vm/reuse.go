@@ -34,7 +34,12 @@ func (m *Machine) Reuse(t *Task, fn Value, args []Value) (*Task, error) {
 	if len(stack) < need {
 		stack = newStack(need)
 	}
-	*t = Task{m: m, frames: t.frames, handlers: t.handlers, Data: t.Data, keep: true}
+	// Cleared and then set field by field: a composite literal assigned
+	// through the pointer is built on the stack and copied with a write
+	// barrier check per word.
+	frames, handlers, data := t.frames, t.handlers, t.Data
+	*t = Task{}
+	t.m, t.frames, t.handlers, t.Data, t.keep = m, frames, handlers, data, true
 	t.setStack(stack)
 	t.start(fn, args)
 	return t, nil
