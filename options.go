@@ -80,6 +80,15 @@ type Options struct {
 	// yielding yield at its next loop back-edge or call into a script
 	// function, as a bare yield would. Natives are never interrupted.
 	Preempt time.Duration
+
+	// IdleCollect is how long the event loop, after running tasks, must have
+	// nothing to do (no event, no timer due sooner) before it starts a
+	// collection that returns the memory freed since to the operating system,
+	// on a goroutine of its own, once per idle period and only after a
+	// megabyte or more of allocation (0: 500 ms; negative: never). It keeps
+	// the memory of a server that went quiet after a busy stretch near its
+	// live heap.
+	IdleCollect time.Duration
 }
 
 // DefaultMaxAsync is the bound on asynchronous Go functions running at once

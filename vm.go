@@ -103,6 +103,11 @@ func New(opts Options) *VM {
 	l.MaxTasks = opts.MaxTasks
 	l.SetVirtualTime(opts.VirtualClock)
 	l.StartWatchdog(opts.BlockReport, opts.Preempt)
+	idle := opts.IdleCollect
+	if idle == 0 {
+		idle = scheduler.DefaultIdleCollect
+	}
+	l.SetIdleCollect(idle)
 	v.installModules()
 	m.ResolvePath = func(from, path string) string {
 		if filepath.IsAbs(path) {

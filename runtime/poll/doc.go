@@ -17,6 +17,8 @@
 //     WaitHold is the same wait whose first part may hold the thread from the
 //     Go scheduler (a raw epoll_wait on Linux; a signal ends that part with
 //     no events, timed or not; elsewhere it is Wait).
+//     TimedOut tells a wait that ran out its timeout from one that ended
+//     early with no event (a wake-up, a signal).
 //  4. wake: Wake, from any goroutine, makes a Wait in progress (or the next
 //     one) return. Wake-ups are coalesced by an atomic flag: many Wakes before
 //     a Wait cost one write, and Wait consumes it.

@@ -53,6 +53,9 @@ type Poller struct {
 	// interrupted counts the timed waits a signal ended early (EINTR); only
 	// tests read it, to tell an early return from a lost timeout.
 	interrupted uint64
+	// timedOut: the last Wait ended because its timeout passed, with no event
+	// and no wake-up (TimedOut).
+	timedOut bool
 }
 
 // Wake makes a Wait in progress (or the next one) return at once. Safe from any
@@ -80,3 +83,10 @@ func (p *Poller) Close() error {
 	p.woken.Store(1) // later Wakes stop at the flag
 	return p.release()
 }
+
+// TimedOut reports whether the last Wait returned because its (positive)
+// timeout passed: the system's wait came back empty, not woken by Wake, an
+// event or a signal. A Wait that returns no events may still not have timed
+// out: a wake-up left pending by a Wake whose work the caller has already
+// done, or a signal, also end it early.
+func (p *Poller) TimedOut() bool { return p.timedOut }

@@ -476,3 +476,51 @@ func TestSignalEndsHeldWait(t *testing.T) {
 		}
 	}
 }
+
+// TimedOut tells a wait that ran its whole timeout from one that a wake-up or
+// an event ended, though both return no events (a wake-up is no event).
+func TestTimedOut(t *testing.T) {
+	p := newPoller(t)
+	for {
+		evs, err := p.Wait(time.Millisecond)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(evs) == 0 && p.TimedOut() {
+			break
+		}
+		// A signal ended the wait early: wait again.
+	}
+	p.Wake()
+	evs, err := p.Wait(time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(evs) != 0 || p.TimedOut() {
+		t.Errorf("a wait ended by Wake: %d events, TimedOut %v; want 0 and false", len(evs), p.TimedOut())
+	}
+	// The same with the wait's first part held (WaitHold), all of it or not.
+	for _, hold := range []time.Duration{time.Millisecond, time.Minute} {
+		for {
+			evs, err := p.WaitHold(2*time.Millisecond, hold)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(evs) == 0 && p.TimedOut() {
+				break
+			}
+		}
+		p.Wake()
+		if evs, err := p.WaitHold(time.Minute, hold); err != nil || len(evs) != 0 || p.TimedOut() {
+			t.Errorf("a held wait ended by Wake: %v, %d events, TimedOut %v; want 0 and false", err, len(evs), p.TimedOut())
+		}
+	}
+	r, w := nonblockingPipe(t)
+	if err := p.Add(r, tagOf(r)); err != nil {
+		t.Fatal(err)
+	}
+	unix.Write(w, []byte{1})
+	if got := waitFor(t, p, r, time.Minute); got&poll.Readable == 0 || p.TimedOut() {
+		t.Errorf("a wait ended by an event: ready %b, TimedOut %v", got, p.TimedOut())
+	}
+}

@@ -18,6 +18,7 @@ const Supported = true
 func (p *Poller) Wait(timeout time.Duration) ([]Event, error) {
 	for {
 		n, err := p.wait(timeout)
+		p.timedOut = err == nil && n == 0 && timeout > 0
 		if err == nil {
 			return p.collect(n), nil
 		}
@@ -55,6 +56,7 @@ func (p *Poller) WaitHold(timeout, hold time.Duration) ([]Event, error) {
 		rest = timeout - hold
 	}
 	n, err := p.waitHeld(hold)
+	p.timedOut = err == nil && n == 0 && rest == 0
 	switch {
 	case err == unix.EINTR:
 		if timeout > 0 {

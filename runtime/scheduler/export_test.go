@@ -8,3 +8,22 @@ func (l *Loop) TimerCount() int { return len(l.timers) }
 
 // HoldFor is the part of a wait of timeout that may hold the thread (hold.go).
 func (l *Loop) HoldFor(timeout time.Duration) time.Duration { return l.holdFor(timeout) }
+
+// SetIdleHook makes the loop call f at the end of each idle period, after
+// its collection (true) or when it started none (false) (idle.go).
+func (l *Loop) SetIdleHook(f func(collected bool)) { l.quiet.hook = f }
+
+// SetIdleMinAlloc sets the allocation since the last idle collection below
+// which an idle period starts none.
+func (l *Loop) SetIdleMinAlloc(n uint64) { l.quiet.minAlloc = n }
+
+// IdleCollections is the number of idle collections started.
+func (l *Loop) IdleCollections() int64 { return l.quiet.runs.Load() }
+
+// IdleArmed reports whether the loop, about to wait without limit now, would
+// wait only the idle delay, to collect if nothing comes: whether a task has
+// run since the last idle collection. Call it on the loop.
+func (l *Loop) IdleArmed() bool {
+	d := time.Duration(-1)
+	return l.idleTimeout(&d)
+}

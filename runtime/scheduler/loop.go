@@ -98,6 +98,7 @@ type Loop struct {
 	// runnable is where holdFor reads the runtime's count of runnable
 	// goroutines (hold.go).
 	runnable [1]metrics.Sample
+	quiet    idleCollector // collection when the loop goes quiet (idle.go)
 }
 
 // New makes a loop for machine m. The script builtins that make tasks and

@@ -266,10 +266,14 @@ func (l *Loop) turn(stopping *atomic.Bool) (ok bool) {
 	if stopping.Load() {
 		return true
 	}
+	idle, steps := l.idleTimeout(&timeout), l.quiet.steps
 	events, err := l.wait(timeout)
 	if err != nil {
 		fmt.Fprintf(l.Stderr, "event loop: %v\n", err)
 		return false
+	}
+	if idle && l.poller.TimedOut() && !stopping.Load() {
+		l.idleEnded(steps)
 	}
 	l.dispatch(events)
 	if l.readyBeforeTimers() {

@@ -265,6 +265,7 @@ func (l *Loop) step(t *Task) {
 		wd.begin(t)
 	}
 	l.current = t
+	l.quiet.steps++
 	t.state = stateRunning
 	t.handedOff = false
 	t.swept = 0
