@@ -2,6 +2,7 @@ package vm
 
 import (
 	_ "embed"
+	"math/bits"
 	"slices"
 	"strings"
 )
@@ -122,6 +123,15 @@ func sortItems(t *Task, l *List, keys []Value, reverse bool) error {
 	perm := make([]int32, n)
 	switch kind {
 	case KInt:
+		if n >= radixMin {
+			ok, err := sortIntsRadix(t, keys, reverse, perm)
+			if err != nil {
+				return err
+			}
+			if ok {
+				break
+			}
+		}
 		type pair struct {
 			k int64
 			i int32
@@ -219,4 +229,79 @@ func cmp3(a, b int64) int {
 		return 1
 	}
 	return 0
+}
+
+// radixMin is the least number of int keys sortItems sorts by radix: below
+// it the comparison sort is as quick as clearing the radix counts.
+const radixMin = 1024
+
+// radixBits is the width of the digit of one radix pass.
+const radixBits = 11
+
+// sortIntsRadix fills perm with the positions of keys (all ints) in sorted
+// order, stably: an LSD radix sort of each key's offset from the least key
+// (with reverse, to the greatest), each word carrying its position in its low
+// bits. Every pass is stable and the words start in position order, so equal
+// keys keep their order, reverse or not. It returns false, perm untouched,
+// when the offsets and positions do not fit in 64 bits together (keys more
+// than 2**(64 - bits of len(keys)) apart); the caller then compares. It polls
+// t every pollWork words moved.
+func sortIntsRadix(t *Task, keys []Value, reverse bool, perm []int32) (bool, error) {
+	n := len(keys)
+	lo, hi := keys[0].AsInt(), keys[0].AsInt()
+	for _, k := range keys[1:] {
+		x := k.AsInt()
+		lo, hi = min(lo, x), max(hi, x)
+	}
+	span := uint64(hi) - uint64(lo)
+	ib := bits.Len(uint(n - 1))
+	kb := bits.Len64(span)
+	if kb+ib > 64 {
+		return false, nil
+	}
+	a := make([]uint64, n)
+	for i, k := range keys {
+		off := uint64(k.AsInt()) - uint64(lo)
+		if reverse {
+			off = span - off
+		}
+		a[i] = off<<ib | uint64(i)
+	}
+	const mask = 1<<radixBits - 1
+	passes := (kb + radixBits - 1) / radixBits
+	counts := make([]int, passes<<radixBits)
+	for _, w := range a {
+		off := w >> ib
+		for p := 0; p < passes; p++ {
+			counts[p<<radixBits+int(off>>(p*radixBits)&mask)]++
+		}
+	}
+	b := make([]uint64, n)
+	for p := 0; p < passes; p++ {
+		c := counts[p<<radixBits : (p+1)<<radixBits]
+		shift := ib + p*radixBits
+		if c[a[0]>>shift&mask] == n {
+			continue // one digit for all: nothing moves
+		}
+		sum := 0
+		for d, m := range c {
+			c[d], sum = sum, sum+m
+		}
+		for start := 0; start < n; start += pollWork {
+			for _, w := range a[start:min(n, start+pollWork)] {
+				d := w >> shift & mask
+				b[c[d]] = w
+				c[d]++
+			}
+			if e := t.poll(pollWork); e != nil {
+				return false, e
+			}
+		}
+		a, b = b, a
+	}
+	pos := uint64(1)<<ib - 1
+	for i, w := range a {
+		perm[i] = int32(w & pos)
+	}
+	return true, nil
 }
