@@ -38,28 +38,30 @@ func NewMap(n int) *Map {
 	case n <= 0:
 		return &Map{}
 	case n <= 2:
-		b := &struct {
-			m  Map
-			kv [4]Value
-		}{}
-		b.m.keys, b.m.vals = b.kv[0:0:2], b.kv[2:2:4]
-		return &b.m
+		b := &mapBlock[[4]Value]{}
+		return b.m.within(b.kv[:])
 	case n <= 4:
-		b := &struct {
-			m  Map
-			kv [8]Value
-		}{}
-		b.m.keys, b.m.vals = b.kv[0:0:4], b.kv[4:4:8]
-		return &b.m
+		b := &mapBlock[[8]Value]{}
+		return b.m.within(b.kv[:])
 	case n <= smallMap:
-		b := &struct {
-			m  Map
-			kv [2 * smallMap]Value
-		}{}
-		b.m.keys, b.m.vals = b.kv[0:0:smallMap], b.kv[smallMap:smallMap:2*smallMap]
-		return &b.m
+		b := &mapBlock[[2 * smallMap]Value]{}
+		return b.m.within(b.kv[:])
 	}
 	return &Map{keys: make([]Value, 0, n), vals: make([]Value, 0, n)}
+}
+
+// mapBlock is a map with inline room for its keys and values, kv (an array
+// of 2n values for n entries), made in one allocation.
+type mapBlock[A any] struct {
+	m  Map
+	kv A
+}
+
+// within gives m the room kv: the first half for keys, the second for values.
+func (m *Map) within(kv []Value) *Map {
+	h := len(kv) / 2
+	m.keys, m.vals = kv[0:0:h], kv[h:h:len(kv)]
+	return m
 }
 
 // Len is the number of entries.
