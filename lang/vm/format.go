@@ -230,31 +230,11 @@ func Quote(b *strings.Builder, s string, style QuoteStyle) {
 // bytes after it that could still begin a valid sequence (1 to 3 bytes), as
 // Unicode's "substitution of maximal subparts" and Python count them.
 func invalidUTF8Len(s string) int {
-	c := s[0]
-	var need int
-	lo, hi := byte(0x80), byte(0xbf) // the range of the second byte
-	switch {
-	case c >= 0xc2 && c <= 0xdf:
-		need = 1
-	case c == 0xe0:
-		need, lo = 2, 0xa0
-	case c == 0xed:
-		need, hi = 2, 0x9f
-	case c >= 0xe1 && c <= 0xef:
-		need = 2
-	case c == 0xf0:
-		need, lo = 3, 0x90
-	case c == 0xf4:
-		need, hi = 3, 0x8f
-	case c >= 0xf1 && c <= 0xf3:
-		need = 3
-	default:
-		return 1
-	}
+	// FullRuneInString is false exactly for a proper prefix of a valid
+	// encoding (an invalid start counts as a full rune of width 1).
 	n := 1
-	for n <= need && n < len(s) && s[n] >= lo && s[n] <= hi {
+	for n < len(s) && !utf8.FullRuneInString(s[:n+1]) {
 		n++
-		lo, hi = 0x80, 0xbf
 	}
 	return n
 }
