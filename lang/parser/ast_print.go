@@ -56,16 +56,26 @@ func DumpFile(f *File) string {
 
 func dumpBlock(b *strings.Builder, stmts []Stmt) {
 	b.WriteByte('{')
-	for i, s := range stmts {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		dump(b, s)
-	}
+	dumpSpaced(b, stmts)
 	b.WriteByte('}')
 }
 
+// dumpSpaced writes the nodes with a space between two.
+func dumpSpaced[T Node](b *strings.Builder, xs []T) {
+	for i, x := range xs {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		dump(b, x)
+	}
+}
+
 func dumpList(b *strings.Builder, head string, xs ...Node) {
+	dumpSeq(b, head, xs)
+}
+
+// dumpSeq writes (head x1 x2 ...).
+func dumpSeq[T Node](b *strings.Builder, head string, xs []T) {
 	b.WriteByte('(')
 	b.WriteString(head)
 	for _, x := range xs {
@@ -73,6 +83,15 @@ func dumpList(b *strings.Builder, head string, xs ...Node) {
 		dump(b, x)
 	}
 	b.WriteByte(')')
+}
+
+// dumpHeadBlock writes (head x {body}, and leaves the list open for what
+// else the statement has.
+func dumpHeadBlock(b *strings.Builder, head string, x Expr, body []Stmt) {
+	b.WriteString("(" + head + " ")
+	dump(b, x)
+	b.WriteByte(' ')
+	dumpBlock(b, body)
 }
 
 // dumpOpt writes (head x), or (head) when x is nil.
@@ -139,12 +158,7 @@ func dump(b *strings.Builder, n Node) {
 	case *StringLit:
 		b.WriteString(strconv.Quote(n.Value))
 	case *FString:
-		b.WriteString("(fstr")
-		for _, p := range n.Parts {
-			b.WriteByte(' ')
-			dump(b, p)
-		}
-		b.WriteByte(')')
+		dumpSeq(b, "fstr", n.Parts)
 	case *FormatField:
 		b.WriteString("(field ")
 		dump(b, n.X)
@@ -159,12 +173,7 @@ func dump(b *strings.Builder, n Node) {
 		}
 		b.WriteByte(')')
 	case *ListLit:
-		b.WriteString("(list")
-		for _, e := range n.Elems {
-			b.WriteByte(' ')
-			dump(b, e)
-		}
-		b.WriteByte(')')
+		dumpSeq(b, "list", n.Elems)
 	case *MapLit:
 		b.WriteString("(map")
 		for _, e := range n.Entries {
@@ -233,47 +242,26 @@ func dump(b *strings.Builder, n Node) {
 			head = "(let ("
 		}
 		b.WriteString(head)
-		for i, x := range n.Targets {
-			if i > 0 {
-				b.WriteByte(' ')
-			}
-			dump(b, x)
-		}
+		dumpSpaced(b, n.Targets)
 		b.WriteString(") (")
-		for i, x := range n.Values {
-			if i > 0 {
-				b.WriteByte(' ')
-			}
-			dump(b, x)
-		}
+		dumpSpaced(b, n.Values)
 		b.WriteString("))")
 	case *IfStmt:
-		b.WriteString("(if ")
-		dump(b, n.Cond)
-		b.WriteByte(' ')
-		dumpBlock(b, n.Then)
+		dumpHeadBlock(b, "if", n.Cond, n.Then)
 		if n.Else != nil {
 			b.WriteByte(' ')
 			dumpBlock(b, n.Else)
 		}
 		b.WriteByte(')')
 	case *WhileStmt:
-		b.WriteString("(while ")
-		dump(b, n.Cond)
-		b.WriteByte(' ')
-		dumpBlock(b, n.Body)
+		dumpHeadBlock(b, "while", n.Cond, n.Body)
 		b.WriteByte(')')
 	case *ForStmt:
-		b.WriteString("(for ")
-		if n.Second == "" {
-			b.WriteString(n.First)
-		} else {
-			b.WriteString("(" + n.First + " " + n.Second + ")")
+		vars := n.First
+		if n.Second != "" {
+			vars = "(" + n.First + " " + n.Second + ")"
 		}
-		b.WriteByte(' ')
-		dump(b, n.Iter)
-		b.WriteByte(' ')
-		dumpBlock(b, n.Body)
+		dumpHeadBlock(b, "for "+vars, n.Iter, n.Body)
 		b.WriteByte(')')
 	case *BreakStmt:
 		b.WriteString("(break)")
