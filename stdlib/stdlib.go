@@ -22,46 +22,54 @@ import (
 	"github.com/yieldscript/yieldscript/stdlib/utf8"
 )
 
+// builder makes a module's value on a machine.
+type builder = func(*vm.Machine) (vm.Value, error)
+
+// modules is the registry: every standard module, in the order All lists
+// them, with what makes its builder for a loop.
+var modules = []struct {
+	name string
+	make func(*scheduler.Loop) builder
+}{
+	{"json", static(json.Module)},
+	{"os", os.Module},
+	{"time", time.Module},
+	{"sync", sync.Module},
+	{"net", net.Module},
+	{"fs", fs.Module},
+	{"http", http.Module},
+	{"math", static(math.Module)},
+	{"random", static(random.Module)},
+	{"utf8", static(utf8.Module)},
+	{"log", static(log.Module)},
+	{"re", static(re.Module)},
+	{"bytes", static(bytes.Module)},
+	{"base64", static(base64.Module)},
+	{"hash", static(hash.Module)},
+	{"url", static(url.Module)},
+	{"process", process.Module},
+}
+
+// static is the make of a module that needs no loop.
+func static(b builder) func(*scheduler.Loop) builder {
+	return func(*scheduler.Loop) builder { return b }
+}
+
 // All lists every standard module.
-var All = []string{"json", "os", "time", "sync", "net", "fs", "http", "math", "random", "utf8", "log", "re", "bytes", "base64", "hash", "url", "process"}
+var All = func() []string {
+	names := make([]string, len(modules))
+	for i, m := range modules {
+		names[i] = m.name
+	}
+	return names
+}()
 
 // module returns the builder of a standard module, or nil.
-func module(name string, l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) {
-	switch name {
-	case "json":
-		return json.Module
-	case "os":
-		return os.Module(l)
-	case "time":
-		return time.Module(l)
-	case "sync":
-		return sync.Module(l)
-	case "net":
-		return net.Module(l)
-	case "fs":
-		return fs.Module(l)
-	case "http":
-		return http.Module(l)
-	case "math":
-		return math.Module
-	case "random":
-		return random.Module
-	case "utf8":
-		return utf8.Module
-	case "log":
-		return log.Module
-	case "re":
-		return re.Module
-	case "bytes":
-		return bytes.Module
-	case "base64":
-		return base64.Module
-	case "hash":
-		return hash.Module
-	case "url":
-		return url.Module
-	case "process":
-		return process.Module(l)
+func module(name string, l *scheduler.Loop) builder {
+	for _, m := range modules {
+		if m.name == name {
+			return m.make(l)
+		}
 	}
 	return nil
 }
