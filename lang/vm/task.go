@@ -90,6 +90,10 @@ type Task struct {
 	// StatusPark and has not been retried or thrown at since; retrying: Retry
 	// runs the call again and it has not reached YieldMethodNow yet.
 	parking, parked, retrying bool
+	// keep: the task keeps its stack and frames when it finishes, for
+	// Machine.Reuse (reuse.go). (Beside the other flags: at the end it would
+	// take a word of its own and move the Task up a size class.)
+	keep bool
 	// waiting: a YieldMethodNow called Wait.
 	waiting bool
 
@@ -110,9 +114,6 @@ type Task struct {
 	// Limit, when set, is the task's own budget (a script's t.limit), checked
 	// on top of Quota and the machine's limits.
 	Limit *Quota
-	// keep: the task keeps its stack and frames when it finishes, for
-	// Machine.Reuse (reuse.go).
-	keep bool
 	// native is the guarded native function the task is calling (set around
 	// the call), for the dispatch loop's recover; panicked is the error its
 	// panic became, which run throws.
@@ -473,6 +474,21 @@ func (t *Task) Sites() []Site {
 		out[i] = Site{fr.cl.proto, fr.pc() - 1}
 	}
 	return out
+}
+
+// AtSites reports whether the task is where sites say (Sites would return
+// the same), without making them.
+func (t *Task) AtSites(sites []Site) bool {
+	if len(sites) != len(t.frames) {
+		return false
+	}
+	for i := range t.frames {
+		fr := &t.frames[i]
+		if sites[i] != (Site{fr.cl.proto, fr.pc() - 1}) {
+			return false
+		}
+	}
+	return true
 }
 
 // Frames turns sites into traceback frames.

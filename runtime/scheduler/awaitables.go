@@ -1,6 +1,7 @@
 package scheduler
 
 import (
+	"slices"
 	"time"
 
 	"github.com/yieldscript/yieldscript/lang/vm"
@@ -53,7 +54,9 @@ func (l *Loop) SpawnNamed(name string, fn vm.Value, args []vm.Value, trace []vm.
 	if err != nil {
 		return nil, err
 	}
-	t.name = name
+	if name != "" {
+		t.setX().name = name
+	}
 	return t, nil
 }
 
@@ -66,10 +69,32 @@ func Current(vt *vm.Task) *Task {
 // SitesOf is where the running script is, for spawn sites.
 func SitesOf(t *vm.Task) []vm.Site { return sitesOf(t) }
 
-// sitesOf is where the running script is, for spawn sites.
+// sitesOf is where the running script is, for spawn sites: the sites of the
+// last spawn when the script is where it was then (a server's accept loop
+// spawns every connection's task from one place), so that they are neither
+// made again nor kept once per task.
 func sitesOf(t *vm.Task) []vm.Site {
 	if t == nil {
 		return nil
 	}
+	if st := Current(t); st != nil {
+		if p := st.l.sites; p != nil && t.AtSites(*p) {
+			return *p
+		}
+	}
 	return t.Sites()
+}
+
+// shareSites is what a task spawned at sites keeps: the loop's last spawn
+// sites when they are the same, else a new one that becomes the last.
+func (l *Loop) shareSites(sites []vm.Site) *[]vm.Site {
+	if sites == nil {
+		return nil
+	}
+	if p := l.sites; p != nil && slices.Equal(*p, sites) {
+		return p
+	}
+	p := &sites
+	l.sites = p
+	return p
 }

@@ -90,7 +90,7 @@ func (g *Group) SetOnEnd(fn func(*Group)) { g.opts.OnEnd = fn }
 func (l *Loop) Recycle(g *Group) bool {
 	t := g.main
 	if !g.ended || g.live != 0 || g.exit != nil || g.failed || t.state != stateDone ||
-		t.id != l.nextID || t.Valued() || len(t.joiners) > 0 || t.tg != nil || t.shielded ||
+		t.id != l.nextID || t.Valued() || t.joiner != nil || t.more != nil || t.shielded ||
 		l.direct.plain != g {
 		return false
 	}

@@ -33,7 +33,7 @@ func (l *Loop) Snapshot() []TaskInfo {
 		if t.state == stateDone {
 			continue
 		}
-		info := TaskInfo{ID: t.id, Name: t.name, State: t.stateName()}
+		info := TaskInfo{ID: t.id, Name: t.x().name, State: t.stateName()}
 		if t.started {
 			info.Trace = t.vt.Trace()
 		}

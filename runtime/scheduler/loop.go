@@ -99,6 +99,7 @@ type Loop struct {
 	// goroutines (hold.go).
 	runnable [1]metrics.Sample
 	quiet    idleCollector // collection when the loop goes quiet (idle.go)
+	sites    *[]vm.Site    // the sites of the last spawn, shared by the tasks spawned there (awaitables.go)
 }
 
 // New makes a loop for machine m. The script builtins that make tasks and

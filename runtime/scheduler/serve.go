@@ -115,7 +115,9 @@ func (g *Group) taskEnded(t *Task) {
 	g.live--
 	if t.shielded {
 		t.unshield()
-		t.pending = nil
+		if t.more != nil {
+			t.more.pending = nil
+		}
 	}
 	if g.ended {
 		return

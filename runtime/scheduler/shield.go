@@ -22,12 +22,12 @@ import (
 type shieldExpiry struct{ t *Task }
 
 func (s shieldExpiry) Wake(vm.Value, *vm.Error) {
-	t := s.t
-	t.graceTimer = nil
-	if t.pending != nil {
-		err := t.pending
-		t.pending = nil
-		t.interrupt(err)
+	x := s.t.more
+	x.graceTimer = nil
+	if x.pending != nil {
+		err := x.pending
+		x.pending = nil
+		s.t.interrupt(err)
 	}
 }
 
@@ -41,7 +41,7 @@ func (t *Task) Shield(grace time.Duration) {
 		t.shielded = true
 		t.group.shielded++
 	}
-	t.grace = grace
+	t.grace = float32(grace.Seconds())
 }
 
 // Unshield drops t's shield; a cancellation of its group held back reaches it
@@ -51,9 +51,9 @@ func (t *Task) Unshield() {
 		return
 	}
 	t.unshield()
-	if t.pending != nil {
-		err := t.pending
-		t.pending = nil
+	if x := t.more; x != nil && x.pending != nil {
+		err := x.pending
+		x.pending = nil
 		t.interrupt(err)
 	}
 }
@@ -61,18 +61,19 @@ func (t *Task) Unshield() {
 func (t *Task) unshield() {
 	t.shielded = false
 	t.group.shielded--
-	if t.graceTimer != nil {
-		t.l.CancelTimer(t.graceTimer)
-		t.graceTimer = nil
+	if x := t.more; x != nil && x.graceTimer != nil {
+		t.l.CancelTimer(x.graceTimer)
+		x.graceTimer = nil
 	}
 }
 
 // holdCancel takes the group's cancellation err for shielded task t: it is
 // delivered after the grace period.
 func (t *Task) holdCancel(err *vm.Error) {
-	if t.pending != nil {
+	x := t.setX()
+	if x.pending != nil {
 		return
 	}
-	t.pending = err
-	t.graceTimer = t.l.After(t.grace, shieldExpiry{t})
+	x.pending = err
+	x.graceTimer = t.l.After(time.Duration(float64(t.grace)*float64(time.Second)), shieldExpiry{t})
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/yieldscript/yieldscript/lang/vm"
 )
@@ -48,13 +47,23 @@ type Task struct {
 	observed        bool // someone waited on the task or read its result
 	shielded        bool // shielded against the group's cancellation (shield.go)
 	groupCancelled  bool // its group cancelled it
+	// grace is the shield's grace period in seconds (shield.go): a float32
+	// fits in the padding after the flags, and a shielded task (every task
+	// of an HTTP server) then needs no taskMore.
+	grace float32
 
-	joiners    []Waker
-	spawnedAt  []vm.Site
-	prev, next *Task  // the loop's list of live tasks
-	group      *Group // the run the task belongs to (serve.go), or nil
-	// The shield's grace and what it holds back (shield.go).
-	grace      time.Duration
+	joiner     Waker      // the first task waiting for this one to end, or nil (the others: more.joiners)
+	spawnedAt  *[]vm.Site // where it was spawned (shared by the tasks spawned from one place), or nil
+	prev, next *Task      // the loop's list of live tasks
+	group      *Group     // the run the task belongs to (serve.go), or nil
+	more       *taskMore  // what few tasks use, or nil
+}
+
+// taskMore is the part of a Task that most tasks never use, allocated when
+// first needed: a server keeps one task per connection, and none of these.
+type taskMore struct {
+	joiners []Waker // the joiners after the first
+	// What the shield holds back (shield.go).
 	pending    *vm.Error // the group's cancellation, held back
 	graceTimer *Timer
 	name       string     // given by spawn_named, or ""
@@ -62,13 +71,32 @@ type Task struct {
 	tgIndex    int        // its place in tg.tasks
 }
 
+// noMore is what t.x() reads for a task without a taskMore: all zero.
+var noMore taskMore
+
+// x is t's taskMore for reading (never nil; do not write to it).
+func (t *Task) x() *taskMore {
+	if t.more != nil {
+		return t.more
+	}
+	return &noMore
+}
+
+// setX is t's taskMore for writing, allocated on first use.
+func (t *Task) setX() *taskMore {
+	if t.more == nil {
+		t.more = &taskMore{}
+	}
+	return t.more
+}
+
 // Name is the task's name ("" when it has none).
-func (t *Task) Name() string { return t.name }
+func (t *Task) Name() string { return t.x().name }
 
 // label is `task N` or `task N "name"`.
 func (t *Task) label() string {
-	if t.name != "" {
-		return fmt.Sprintf("task %d %q", t.id, t.name)
+	if name := t.x().name; name != "" {
+		return fmt.Sprintf("task %d %q", t.id, name)
 	}
 	return fmt.Sprintf("task %d", t.id)
 }
@@ -85,7 +113,7 @@ func (l *Loop) Spawn(fn vm.Value, args []vm.Value, spawnedAt []vm.Site) (*Task, 
 		return nil, err
 	}
 	l.nextID++
-	t := &Task{l: l, vt: vt, id: l.nextID, spawnedAt: spawnedAt}
+	t := &Task{l: l, vt: vt, id: l.nextID, spawnedAt: l.shareSites(spawnedAt)}
 	vt.Data = t
 	if c := l.current; c != nil && c.group != nil {
 		// A task spawned by a task of a group belongs to the group.
@@ -393,13 +421,19 @@ func (t *Task) finish(v vm.Value, err *vm.Error) {
 			err.Trace = append(spawn, err.Trace...)
 		}
 	}
-	joiners := t.joiners
-	t.joiners = nil
-	for _, w := range joiners {
+	first, joiners := t.joiner, t.x().joiners
+	t.joiner = nil
+	if t.more != nil {
+		t.more.joiners = nil
+	}
+	if first != nil {
 		t.observed = true
+		first.Wake(v, err)
+	}
+	for _, w := range joiners {
 		w.Wake(v, err)
 	}
-	if err != nil && len(joiners) == 0 && t.tg == nil && (t.group == nil || t != t.group.main) {
+	if err != nil && first == nil && t.x().tg == nil && (t.group == nil || t != t.group.main) {
 		if _, exit := err.ExitCode(); !exit && err.Kind != vm.KindCancelled {
 			t.l.report(t, err)
 		}
@@ -407,14 +441,14 @@ func (t *Task) finish(v vm.Value, err *vm.Error) {
 	if g := t.group; g != nil {
 		g.taskEnded(t)
 	}
-	if tg := t.tg; tg != nil {
+	if tg := t.x().tg; tg != nil {
 		tg.taskEnded(t)
 	}
 }
 
 // spawnFrames are the trace lines saying where the task was spawned.
 func (t *Task) spawnFrames() []vm.TraceFrame {
-	out := vm.Frames(t.spawnedAt)
+	out := vm.Frames(*t.spawnedAt)
 	if len(out) > 0 {
 		out[len(out)-1].Note = t.label() + " spawned here"
 	}
@@ -465,8 +499,8 @@ func (t *Task) Awaitable() {}
 
 func (t *Task) String() string {
 	state := map[taskState]string{stateReady: "ready", stateRunning: "running", stateWaiting: "waiting", stateDone: "done"}[t.state]
-	if t.name != "" {
-		return fmt.Sprintf("<task %d %q %s>", t.id, t.name, state)
+	if name := t.x().name; name != "" {
+		return fmt.Sprintf("<task %d %q %s>", t.id, name, state)
 	}
 	return fmt.Sprintf("<task %d %s>", t.id, state)
 }
@@ -477,9 +511,19 @@ type joinCanceler struct {
 }
 
 func (c *joinCanceler) Cancel() {
-	for i, w := range c.t.joiners {
+	t := c.t
+	if t.joiner == c.w {
+		t.joiner = nil
+		if t.more != nil && len(t.more.joiners) > 0 {
+			// The next joiner moves up: joiners are woken in the order they came.
+			t.joiner = t.more.joiners[0]
+			t.more.joiners = t.more.joiners[1:]
+		}
+		return
+	}
+	for i, w := range t.x().joiners {
 		if w == c.w {
-			c.t.joiners = append(c.t.joiners[:i], c.t.joiners[i+1:]...)
+			t.more.joiners = append(t.more.joiners[:i], t.more.joiners[i+1:]...)
 			return
 		}
 	}
@@ -496,7 +540,12 @@ func (t *Task) Await(l *Loop, w Waker) Canceler {
 		w.Wake(t.val, t.err)
 		return nil
 	}
-	t.joiners = append(t.joiners, w)
+	if t.joiner == nil {
+		t.joiner = w
+	} else {
+		x := t.setX()
+		x.joiners = append(x.joiners, w)
+	}
 	return &joinCanceler{t, w}
 }
 
@@ -506,10 +555,11 @@ func (t *Task) GetAttr(_ *vm.Task, name string) (vm.Value, error) {
 	case "id":
 		return vm.Int(t.id), nil
 	case "name":
-		if t.name == "" {
+		name := t.x().name
+		if name == "" {
 			return vm.Nil, nil
 		}
-		return vm.Str(t.name), nil
+		return vm.Str(name), nil
 	case "done":
 		return vm.NewNative("done", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 			if err := vm.CheckArgs("done", args, 0, 0); err != nil {

@@ -84,11 +84,12 @@ func (g *TaskGroup) spawn(fn vm.Value, args []vm.Value, at []vm.Site, name strin
 	if err != nil {
 		return nil, err
 	}
-	t.name = name
-	t.tg = g
+	x := t.setX()
+	x.name = name
+	x.tg = g
 	t.observed = true
 	g.live++
-	t.tgIndex = len(g.tasks)
+	x.tgIndex = len(g.tasks)
 	g.tasks = append(g.tasks, t)
 	if g.cancelling {
 		t.groupCancelled = true
@@ -119,10 +120,10 @@ func (g *TaskGroup) cancelAll() {
 // taskEnded records the end of one of the group's tasks.
 func (g *TaskGroup) taskEnded(t *Task) {
 	// Swap-remove: the order of g.tasks does not matter.
-	if i := t.tgIndex; i < len(g.tasks) && g.tasks[i] == t {
+	if i := t.more.tgIndex; i < len(g.tasks) && g.tasks[i] == t {
 		last := g.tasks[len(g.tasks)-1]
 		g.tasks[i] = last
-		last.tgIndex = i
+		last.more.tgIndex = i
 		g.tasks[len(g.tasks)-1] = nil
 		g.tasks = g.tasks[:len(g.tasks)-1]
 	}

@@ -426,11 +426,13 @@ type conn struct {
 	local, peer string
 	buf         []byte // received, not yet consumed
 	eof         bool
+	// streak counts the operations in a row that completed without waiting
+	// (at most maxStreak: an int32 beside eof keeps the conn in the 96-byte
+	// size class).
+	streak int32
 	// sent is what a sendall parked by YieldMethodNow has sent so far.
 	sent int
-	// streak counts the operations in a row that completed without waiting.
-	streak int
-	tls    *tlsConn // nil for plain TCP
+	tls  *tlsConn // nil for plain TCP
 }
 
 // maxStreak bounds the operations in a row on one conn that complete at once
