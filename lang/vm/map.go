@@ -257,6 +257,42 @@ func (m *Map) set(k, v Value) {
 	m.edits++
 }
 
+// newMapOf makes the map of a literal from its key, value pairs kv, a later
+// key equal to an earlier one replacing its value, as Set one pair after the
+// other. Up to smallMap pairs it appends to the room NewMap made, looking for
+// each key only among those already in, without Set's checks for growing.
+func newMapOf(kv []Value) (*Map, error) {
+	m := NewMap(len(kv) / 2)
+	if len(kv) > 2*smallMap {
+		for i := 0; i < len(kv); i += 2 {
+			if err := m.Set(kv[i], kv[i+1]); err != nil {
+				return m, err
+			}
+		}
+		return m, nil
+	}
+	var err error
+next:
+	for i := 0; i < len(kv); i += 2 {
+		k, ok := normKey(kv[i])
+		if !ok {
+			err = keyError(k)
+			break
+		}
+		for j := range m.keys {
+			if sameKey(m.keys[j], k) {
+				m.vals[j] = kv[i+1]
+				continue next
+			}
+		}
+		m.keys = append(m.keys, k)
+		m.vals = append(m.vals, kv[i+1])
+	}
+	m.live = len(m.keys)
+	m.edits = uint32(m.live)
+	return m, err
+}
+
 // SetStr stores v under a string key.
 func (m *Map) SetStr(k string, v Value) { m.set(Str(k), v) }
 

@@ -192,12 +192,8 @@ func (t *Task) exec(ins uint32) Status {
 		s[sp] = NewList(items)
 		sp++
 	case compile.MAP:
-		mp := NewMap(arg)
-		for i := sp - 2*arg; i < sp; i += 2 {
-			if err = mp.Set(s[i], s[i+1]); err != nil {
-				break
-			}
-		}
+		var mp *Map
+		mp, err = newMapOf(s[sp-2*arg : sp])
 		sp -= 2 * arg
 		s[sp] = MapValue(mp)
 		sp++
