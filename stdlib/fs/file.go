@@ -222,7 +222,7 @@ func (fl *file) CallMethod(_ *vm.Task, name string, args []vm.Value) (vm.Value, 
 func (fl *file) call(name string, args []vm.Value) (vm.Value, error) {
 	switch name {
 	case "close":
-		if err := vm.CheckArgs("close", args, 0, 0); err != nil {
+		if err := vm.UnpackArgs("close", args); err != nil {
 			return vm.Nil, err
 		}
 		if !fl.closed {
@@ -232,16 +232,11 @@ func (fl *file) call(name string, args []vm.Value) (vm.Value, error) {
 		}
 		return vm.Nil, nil
 	case "read":
-		if err := vm.CheckArgs("read", args, 0, 1); err != nil {
+		size := int64(-1)
+		if err := vm.UnpackArgs("read", args, "n?", &size); err != nil {
 			return vm.Nil, err
 		}
-		n := -1
-		if len(args) == 1 {
-			if args[0].Kind() != vm.KInt {
-				return vm.Nil, vm.TypeArgError("read", 1, "an int", args[0])
-			}
-			n = int(max(args[0].AsInt(), -1))
-		}
+		n := int(max(size, -1))
 		if !fl.readable() {
 			return vm.Nil, vm.Errorf(vm.KindIO, "read: file %s was opened with mode %q, not for reading", fl.path, fl.mode)
 		}
@@ -273,7 +268,7 @@ func (fl *file) call(name string, args []vm.Value) (vm.Value, error) {
 		})
 		return fl.run("file.read", op), nil
 	case "readline":
-		if err := vm.CheckArgs("readline", args, 0, 0); err != nil {
+		if err := vm.UnpackArgs("readline", args); err != nil {
 			return vm.Nil, err
 		}
 		if !fl.readable() {
@@ -307,16 +302,13 @@ func (fl *file) call(name string, args []vm.Value) (vm.Value, error) {
 		})
 		return fl.run("file.readline", op), nil
 	case "write":
-		if err := vm.CheckArgs("write", args, 1, 1); err != nil {
+		var s string
+		if err := vm.UnpackArgs("write", args, "data", &s); err != nil {
 			return vm.Nil, err
-		}
-		if args[0].Kind() != vm.KStr {
-			return vm.Nil, vm.TypeArgError("write", 1, "a string", args[0])
 		}
 		if !fl.writable() {
 			return vm.Nil, vm.Errorf(vm.KindIO, "write: file %s was opened with mode \"r\", not for writing", fl.path)
 		}
-		s := args[0].AsStr()
 		var k int
 		var werr error
 		op := &fileOp{}
@@ -343,13 +335,10 @@ func (fl *file) call(name string, args []vm.Value) (vm.Value, error) {
 		}
 		return fl.run("file.write", op), nil
 	default: // seek
-		if err := vm.CheckArgs("seek", args, 1, 1); err != nil {
+		var pos int64
+		if err := vm.UnpackArgs("seek", args, "pos", vm.Want("an int position", &pos)); err != nil {
 			return vm.Nil, err
 		}
-		if args[0].Kind() != vm.KInt {
-			return vm.Nil, vm.TypeArgError("seek", 1, "an int position", args[0])
-		}
-		pos := args[0].AsInt()
 		if pos < 0 {
 			return vm.Nil, vm.Errorf(vm.KindValue, "seek() needs a position of at least 0, not %d", pos)
 		}
@@ -400,24 +389,15 @@ func (o *opening) Wake(v vm.Value, err *vm.Error) {
 func (o *opening) Cancel() { o.dropped = true }
 
 func fsOpen(l *scheduler.Loop, args []vm.Value) (vm.Value, error) {
-	if err := vm.CheckArgs("fs.open", args, 1, 2); err != nil {
-		return vm.Nil, err
-	}
-	if args[0].Kind() != vm.KStr {
-		return vm.Nil, vm.TypeArgError("fs.open", 1, "a path string", args[0])
-	}
+	var path string
 	mode := "r"
-	if len(args) == 2 {
-		if args[1].Kind() != vm.KStr {
-			return vm.Nil, vm.TypeArgError("fs.open", 2, "a mode string", args[1])
-		}
-		mode = args[1].AsStr()
+	if err := vm.UnpackArgs("fs.open", args, "path", vm.Want("a path string", &path), "mode?", vm.Want("a mode string", &mode)); err != nil {
+		return vm.Nil, err
 	}
 	flags, ok := openFlags[mode]
 	if !ok {
 		return vm.Nil, vm.Errorf(vm.KindValue, "fs.open() mode must be \"r\", \"w\", \"a\" or \"r+\", not %q", mode)
 	}
-	path := args[0].AsStr()
 	return modutil.NewOp("fs.open", func(w scheduler.Waker) scheduler.Canceler {
 		o := &opening{w: w}
 		l.Go(o, func() (vm.Value, *vm.Error) {
@@ -444,25 +424,13 @@ func fsCall(l *scheduler.Loop, name string, work func() (vm.Value, *vm.Error)) v
 	return modutil.NewOp(name, func(w scheduler.Waker) scheduler.Canceler { return l.Go(w, work) })
 }
 
-func strArgs(fn string, args []vm.Value, min, max int) error {
-	if err := vm.CheckArgs(fn, args, min, max); err != nil {
-		return err
-	}
-	for i, a := range args {
-		if a.Kind() != vm.KStr {
-			return vm.TypeArgError(fn, i+1, "a string", a)
-		}
-	}
-	return nil
-}
-
 func fsMore(l *scheduler.Loop) map[string]vm.Value {
 	one := func(name string, work func(p string) (vm.Value, *vm.Error)) vm.Value {
 		return vm.NewNative(name, func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-			if err := strArgs("fs."+name, args, 1, 1); err != nil {
+			var p string
+			if err := vm.UnpackArgs("fs."+name, args, "path", vm.Want("a path string", &p)); err != nil {
 				return vm.Nil, err
 			}
-			p := args[0].AsStr()
 			return fsCall(l, "fs."+name, func() (vm.Value, *vm.Error) { return work(p) }), nil
 		})
 	}
@@ -514,20 +482,11 @@ func fsMore(l *scheduler.Loop) map[string]vm.Value {
 			return vm.Nil, nil
 		}),
 		"mkdir": vm.NewNative("mkdir", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-			if err := vm.CheckArgs("fs.mkdir", args, 1, 2); err != nil {
+			var p string
+			parents := false
+			if err := vm.UnpackArgs("fs.mkdir", args, "path", vm.Want("a path string", &p), "parents?", &parents); err != nil {
 				return vm.Nil, err
 			}
-			if args[0].Kind() != vm.KStr {
-				return vm.Nil, vm.TypeArgError("fs.mkdir", 1, "a path string", args[0])
-			}
-			parents := false
-			if len(args) == 2 {
-				if args[1].Kind() != vm.KBool {
-					return vm.Nil, vm.TypeArgError("fs.mkdir", 2, "a bool", args[1])
-				}
-				parents = args[1].AsBool()
-			}
-			p := args[0].AsStr()
 			return fsCall(l, "fs.mkdir", func() (vm.Value, *vm.Error) {
 				var err error
 				if parents {
@@ -542,10 +501,10 @@ func fsMore(l *scheduler.Loop) map[string]vm.Value {
 			}), nil
 		}),
 		"rename": vm.NewNative("rename", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-			if err := strArgs("fs.rename", args, 2, 2); err != nil {
+			var a, b string
+			if err := vm.UnpackArgs("fs.rename", args, "old", vm.Want("a path string", &a), "new", vm.Want("a path string", &b)); err != nil {
 				return vm.Nil, err
 			}
-			a, b := args[0].AsStr(), args[1].AsStr()
 			return fsCall(l, "fs.rename", func() (vm.Value, *vm.Error) {
 				if err := os.Rename(a, b); err != nil {
 					return vm.Nil, fsError("rename", a+" to "+b, err)
@@ -554,10 +513,10 @@ func fsMore(l *scheduler.Loop) map[string]vm.Value {
 			}), nil
 		}),
 		"append": vm.NewNative("append", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-			if err := strArgs("fs.append", args, 2, 2); err != nil {
+			var p, s string
+			if err := vm.UnpackArgs("fs.append", args, "path", vm.Want("a path string", &p), "data", &s); err != nil {
 				return vm.Nil, err
 			}
-			p, s := args[0].AsStr(), args[1].AsStr()
 			return fsCall(l, "fs.append", func() (vm.Value, *vm.Error) {
 				f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o666)
 				if err != nil {

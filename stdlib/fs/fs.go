@@ -27,13 +27,10 @@ func Module(l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) {
 		funcs := fsMore(l)
 		for name, f := range map[string]vm.Value{
 			"read": vm.NewNative("read", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-				if err := vm.CheckArgs("fs.read", args, 1, 1); err != nil {
+				var path string
+				if err := vm.UnpackArgs("fs.read", args, "path", vm.Want("a path string", &path)); err != nil {
 					return vm.Nil, err
 				}
-				if args[0].Kind() != vm.KStr {
-					return vm.Nil, vm.TypeArgError("fs.read", 1, "a path string", args[0])
-				}
-				path := vm.ToStr(args[0])
 				return modutil.NewOp("fs.read", func(w scheduler.Waker) scheduler.Canceler {
 					return l.Go(w, func() (vm.Value, *vm.Error) {
 						data, err := os.ReadFile(path)
@@ -45,16 +42,10 @@ func Module(l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) {
 				}), nil
 			}),
 			"write": vm.NewNative("write", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-				if err := vm.CheckArgs("fs.write", args, 2, 2); err != nil {
+				var path, data string
+				if err := vm.UnpackArgs("fs.write", args, "path", vm.Want("a path string", &path), "data", &data); err != nil {
 					return vm.Nil, err
 				}
-				if args[0].Kind() != vm.KStr {
-					return vm.Nil, vm.TypeArgError("fs.write", 1, "a path string", args[0])
-				}
-				if args[1].Kind() != vm.KStr {
-					return vm.Nil, vm.TypeArgError("fs.write", 2, "a string", args[1])
-				}
-				path, data := vm.ToStr(args[0]), vm.ToStr(args[1])
 				return modutil.NewOp("fs.write", func(w scheduler.Waker) scheduler.Canceler {
 					return l.Go(w, func() (vm.Value, *vm.Error) {
 						if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
