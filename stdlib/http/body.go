@@ -339,26 +339,26 @@ func (r *bodyReader) next(c *ysnet.Conn, most int) (data []byte, got bool, err *
 	}
 }
 
-func bodyArgs(fn string, args []vm.Value) (*ysnet.Conn, *bodyReader, error) {
-	c, err := ysnet.ConnArg(fn, args[0])
-	if err != nil {
-		return nil, nil, err
-	}
-	if args[1].Kind() == vm.KObject {
-		if r, ok := args[1].AsObject().(*bodyReader); ok {
-			return c, r, nil
+// bodyArg is the destination of a body reader argument for vm.UnpackArgs.
+func bodyArg(r **bodyReader) any {
+	return vm.Check("an http body", func(v vm.Value) bool {
+		if v.Kind() == vm.KObject {
+			*r, _ = v.AsObject().(*bodyReader)
 		}
-	}
-	return nil, nil, vm.TypeArgError(fn, 2, "an http body", args[1])
+		return *r != nil
+	})
 }
 
 // httpBody is _body(length, chunked, limit, what): a reader of a body (see
 // newBodyReader).
 func httpBody(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-	if err := vm.CheckArgs("_body", args, 4, 4); err != nil {
+	var length, limit int64
+	var chunked bool
+	var what string
+	if err := vm.UnpackArgs("_body", args, "length", &length, "chunked", &chunked, "limit", &limit, "what", &what); err != nil {
 		return vm.Nil, err
 	}
-	r := newBodyReader(args[0].AsInt(), args[1].Truthy(), args[2].AsInt(), args[3].AsStr())
+	r := newBodyReader(length, chunked, limit, what)
 	return vm.ObjectValue(r), nil
 }
 
@@ -367,14 +367,15 @@ func httpBody(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 // malformed chunked body, limit for one too long and eof when the stream ends
 // inside it.
 func httpBodyRead(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-	if err := vm.CheckArgs("_body_read", args, 3, 3); err != nil {
+	var conn *ysnet.Conn
+	var body *bodyReader
+	var max int
+	if err := vm.UnpackArgs("_body_read", args, "conn", connArg(&conn), "body", bodyArg(&body), "n", &max); err != nil {
 		return vm.Nil, err
 	}
-	c, r, err := bodyArgs("_body_read", args)
-	if err != nil {
-		return vm.Nil, err
-	}
-	n := int(args[2].AsInt())
+	// Copies for the attempt to keep: the variables whose address
+	// UnpackArgs had would each be a heap allocation of their own.
+	c, r, n := conn, body, max
 	return c.Op("read", 0, func() (vm.Value, *vm.Error, ysnet.Wait, time.Duration) {
 		for {
 			if c.Closed() {
@@ -401,13 +402,12 @@ func httpBodyRead(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 // httpBodyAll is _body_all(conn, body): an awaitable giving the rest of the
 // body as one string; it throws as _body_read does.
 func httpBodyAll(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-	if err := vm.CheckArgs("_body_all", args, 2, 2); err != nil {
+	var conn *ysnet.Conn
+	var body *bodyReader
+	if err := vm.UnpackArgs("_body_all", args, "conn", connArg(&conn), "body", bodyArg(&body)); err != nil {
 		return vm.Nil, err
 	}
-	c, r, err := bodyArgs("_body_all", args)
-	if err != nil {
-		return vm.Nil, err
-	}
+	c, r := conn, body // copies for the attempt (see httpBodyRead)
 	var sb strings.Builder
 	return c.Op("read", 0, func() (vm.Value, *vm.Error, ysnet.Wait, time.Duration) {
 		for {
@@ -440,15 +440,9 @@ func httpBodyAll(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 // it has been read in full, -1 when the stream ended inside it, else the HTTP
 // status its failure is answered with.
 func httpBodyState(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-	if err := vm.CheckArgs("_body_state", args, 1, 1); err != nil {
-		return vm.Nil, err
-	}
 	var r *bodyReader
-	if args[0].Kind() == vm.KObject {
-		r, _ = args[0].AsObject().(*bodyReader)
-	}
-	if r == nil {
-		return vm.Nil, vm.TypeArgError("_body_state", 1, "an http body", args[0])
+	if err := vm.UnpackArgs("_body_state", args, "body", bodyArg(&r)); err != nil {
+		return vm.Nil, err
 	}
 	switch {
 	case r.failed != nil:

@@ -29,14 +29,14 @@ func httpDecodeQuery(t *vm.Task, args []vm.Value) (vm.Value, error) {
 // httpResolveURL is _resolve_url(base, location): the URL a redirect's
 // Location names, resolved against the URL that was asked.
 func httpResolveURL(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-	if err := vm.CheckArgs("_resolve_url", args, 2, 2); err != nil {
+	var baseURL, loc string
+	if err := vm.UnpackArgs("_resolve_url", args, "base", &baseURL, "location", &loc); err != nil {
 		return vm.Nil, err
 	}
-	base, err := url.Parse(args[0].AsStr())
+	base, err := url.Parse(baseURL)
 	if err != nil {
-		return vm.Nil, vm.Errorf(vm.KindValue, "http: bad URL %q", args[0].AsStr())
+		return vm.Nil, vm.Errorf(vm.KindValue, "http: bad URL %q", baseURL)
 	}
-	loc := args[1].AsStr()
 	ref, err := base.Parse(loc)
 	if err != nil {
 		return vm.Nil, vm.Errorf(vm.KindValue, "http: bad redirect Location %q", loc)
@@ -52,11 +52,8 @@ func httpResolveURL(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 // carry another request: open, nothing unread, and the peer has neither closed
 // it nor sent anything unasked (a peek that would block).
 func httpConnReusable(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-	if err := vm.CheckArgs("_conn_reusable", args, 1, 1); err != nil {
-		return vm.Nil, err
-	}
-	c, err := ysnet.ConnArg("_conn_reusable", args[0])
-	if err != nil {
+	var c *ysnet.Conn
+	if err := vm.UnpackArgs("_conn_reusable", args, "conn", connArg(&c)); err != nil {
 		return vm.Nil, err
 	}
 	return vm.Bool(c.Idle()), nil
@@ -64,11 +61,8 @@ func httpConnReusable(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 
 // httpHasData is _has_data(conn): whether received bytes wait unread.
 func httpHasData(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-	if err := vm.CheckArgs("_has_data", args, 1, 1); err != nil {
-		return vm.Nil, err
-	}
-	c, err := ysnet.ConnArg("_has_data", args[0])
-	if err != nil {
+	var c *ysnet.Conn
+	if err := vm.UnpackArgs("_has_data", args, "conn", connArg(&c)); err != nil {
 		return vm.Nil, err
 	}
 	return vm.Bool(len(c.Buffered()) > 0), nil
@@ -78,14 +72,13 @@ func httpHasData(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 // bytes are there to read (true) or the stream has ended (false), consuming
 // none; after waiting the given seconds it throws timeout.
 func httpWaitData(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-	if err := vm.CheckArgs("_wait_data", args, 2, 2); err != nil {
+	var conn *ysnet.Conn
+	var secs vm.Value
+	if err := vm.UnpackArgs("_wait_data", args, "conn", connArg(&conn), "seconds", secondsArg(&secs)); err != nil {
 		return vm.Nil, err
 	}
-	c, err := ysnet.ConnArg("_wait_data", args[0])
-	if err != nil {
-		return vm.Nil, err
-	}
-	wait, err := scheduler.Seconds("_wait_data", args[1])
+	c := conn // a copy for the attempt (see httpBodyRead)
+	wait, err := scheduler.Seconds("_wait_data", secs)
 	if err != nil {
 		return vm.Nil, err
 	}

@@ -74,26 +74,46 @@ func Module(l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) {
 	}
 }
 
+// connArg is the destination of a conn argument for vm.UnpackArgs.
+func connArg(c **ysnet.Conn) any {
+	return vm.Check("a conn", func(v vm.Value) bool {
+		var ok bool
+		*c, ok = ysnet.AsConn(v)
+		return ok
+	})
+}
+
+// secondsArg is the destination of a number of seconds for vm.UnpackArgs:
+// *v is the number, which scheduler.Seconds then reads (a negative one is a
+// value error).
+func secondsArg(v *vm.Value) any {
+	return vm.Check("a number of seconds", func(x vm.Value) bool {
+		*v = x
+		_, ok := x.ToNumber()
+		return ok
+	})
+}
+
 // httpReadHead is _read_head(conn, limit, seconds = none): it reads through
 // the empty line ending a message head, skipping empty lines before it. It
 // gives nil when the stream ends before any byte of a head, throws eof when it
 // ends inside one, limit when the head is longer than limit, and timeout when
 // it has waited for more than the given seconds.
 func httpReadHead(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-	if err := vm.CheckArgs("_read_head", args, 2, 3); err != nil {
+	var conn *ysnet.Conn
+	var max int
+	secs := vm.Nil
+	if err := vm.UnpackArgs("_read_head", args, "conn", connArg(&conn), "limit", &max, "seconds?", secondsArg(&secs)); err != nil {
 		return vm.Nil, err
 	}
-	c, err := ysnet.ConnArg("_read_head", args[0])
-	if err != nil {
-		return vm.Nil, err
-	}
+	c, limit := conn, max // copies for the attempt (see httpBodyRead)
 	var wait time.Duration
-	if len(args) == 3 {
-		if wait, err = scheduler.Seconds("_read_head", args[2]); err != nil {
+	if !secs.IsNil() {
+		var err error
+		if wait, err = scheduler.Seconds("_read_head", secs); err != nil {
 			return vm.Nil, err
 		}
 	}
-	limit := int(args[1].AsInt())
 	scanned := 0
 	return c.Op("http.read_head", wait, func() (vm.Value, *vm.Error, ysnet.Wait, time.Duration) {
 		if c.Closed() {
@@ -150,18 +170,16 @@ func bufferedHead(c *ysnet.Conn, limit int, scanned *int) (head vm.Value, err *v
 // in full, or nil when it is not all there (then yield _read_head). It throws
 // limit as _read_head does.
 func httpTakeHead(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-	if err := vm.CheckArgs("_take_head", args, 2, 2); err != nil {
-		return vm.Nil, err
-	}
-	c, err := ysnet.ConnArg("_take_head", args[0])
-	if err != nil {
+	var c *ysnet.Conn
+	var limit int
+	if err := vm.UnpackArgs("_take_head", args, "conn", connArg(&c), "limit", &limit); err != nil {
 		return vm.Nil, err
 	}
 	if c.Closed() {
 		return vm.Nil, ysnet.ErrClosed()
 	}
 	scanned := 0
-	head, herr, _ := bufferedHead(c, int(args[1].AsInt()), &scanned)
+	head, herr, _ := bufferedHead(c, limit, &scanned)
 	if herr != nil {
 		return vm.Nil, herr
 	}
@@ -179,11 +197,9 @@ func headersMap(h *requestHead) *vm.Map {
 // httpParseRequest is _parse_request(head, remote): nil for a head that cannot
 // be accepted, else [req, content_length (-1: none), chunked, close, http10].
 func httpParseRequest(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-	if err := vm.CheckArgs("_parse_request", args, 2, 2); err != nil {
-		return vm.Nil, err
-	}
-	head, err := modutil.StrArg("_parse_request", args, 0)
-	if err != nil {
+	var head string
+	var remote vm.Value
+	if err := vm.UnpackArgs("_parse_request", args, "head", &head, "remote", &remote); err != nil {
 		return vm.Nil, err
 	}
 	h, ok := parseRequestHead(modutil.BytesOf(head))
@@ -204,7 +220,7 @@ func httpParseRequest(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 	req.SetStr("query", vm.MapValue(q))
 	req.SetStr("headers", vm.MapValue(headersMap(h)))
 	req.SetStr("body", vm.Str(""))
-	req.SetStr("remote", args[1])
+	req.SetStr("remote", remote)
 	return vm.NewList([]vm.Value{
 		vm.MapValue(req), vm.Int(h.contentLength), vm.Bool(h.chunked),
 		vm.Bool(h.closeConn), vm.Bool(h.minor == 0),
@@ -322,16 +338,13 @@ const (
 // the text of the response to a handler's result (the head alone for a
 // streamed body, which the caller writes).
 func (d *httpDate) response(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-	if err := vm.CheckArgs("_response", args, 4, 5); err != nil {
+	var result vm.Value
+	var headOnly, closeConn, http10 bool
+	framing := bodyWhole
+	if err := vm.UnpackArgs("_response", args, "result", &result, "head_only", &headOnly, "close", &closeConn, "http10", &http10, "framing?", &framing); err != nil {
 		return vm.Nil, err
 	}
 	const fn = "http handler result"
-	result := args[0]
-	headOnly, closeConn, http10 := args[1].Truthy(), args[2].Truthy(), args[3].Truthy()
-	framing := bodyWhole
-	if len(args) == 5 {
-		framing = int(args[4].AsInt())
-	}
 	status := 200
 	body := ""
 	headers := vm.Nil
@@ -420,11 +433,12 @@ const bigBody = 64 * 1024
 // bodyAfterHead is _body_after(result, head_only): the body of a handler's
 // result that _response left out of the text it gave (a large one), or "".
 func bodyAfterHead(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-	if err := vm.CheckArgs("_body_after", args, 2, 2); err != nil {
+	var result vm.Value
+	var headOnly bool
+	if err := vm.UnpackArgs("_body_after", args, "result", &result, "head_only", &headOnly); err != nil {
 		return vm.Nil, err
 	}
-	result := args[0]
-	if args[1].Truthy() {
+	if headOnly {
 		return vm.Str(""), nil
 	}
 	body := vm.Nil
@@ -450,14 +464,15 @@ func bodyAfterHead(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 // error, not one that escaped a task, so it does not change the exit status.
 func httpReport(l *scheduler.Loop) func(*vm.Task, []vm.Value) (vm.Value, error) {
 	return func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-		if err := vm.CheckArgs("_report", args, 2, 2); err != nil {
+		var thrown, req vm.Value
+		if err := vm.UnpackArgs("_report", args, "e", &thrown, "req", &req); err != nil {
 			return vm.Nil, err
 		}
 		var e vm.Error
-		if args[0].Kind() == vm.KError {
-			e = *args[0].AsError()
+		if thrown.Kind() == vm.KError {
+			e = *thrown.AsError()
 		} else {
-			e = vm.Error{Kind: vm.KindError, Message: "thrown value " + vm.Repr(args[0]), Value: args[0], IsValue: true}
+			e = vm.Error{Kind: vm.KindError, Message: "thrown value " + vm.Repr(thrown), Value: thrown, IsValue: true}
 		}
 		trace := e.Trace
 		e.Trace = nil
@@ -467,8 +482,8 @@ func httpReport(l *scheduler.Loop) func(*vm.Task, []vm.Value) (vm.Value, error) 
 			}
 		}
 		what := "request"
-		if args[1].Kind() == vm.KMap {
-			m := args[1].AsMap()
+		if req.Kind() == vm.KMap {
+			m := req.AsMap()
 			method, _ := m.GetStr("method")
 			path, _ := m.GetStr("path")
 			if method.Kind() == vm.KStr && path.Kind() == vm.KStr {
@@ -484,10 +499,11 @@ func httpReport(l *scheduler.Loop) func(*vm.Task, []vm.Value) (vm.Value, error) 
 // httpShield is _shield(seconds): the running task keeps out of its
 // program's cancellation for at most that long (see scheduler.Task.Shield).
 func httpShield(t *vm.Task, args []vm.Value) (vm.Value, error) {
-	if err := vm.CheckArgs("_shield", args, 1, 1); err != nil {
+	var secs vm.Value
+	if err := vm.UnpackArgs("_shield", args, "seconds", secondsArg(&secs)); err != nil {
 		return vm.Nil, err
 	}
-	d, err := scheduler.Seconds("_shield", args[0])
+	d, err := scheduler.Seconds("_shield", secs)
 	if err != nil {
 		return vm.Nil, err
 	}
@@ -502,7 +518,7 @@ var clockStart = time.Now()
 
 // httpNow is _now(): seconds on a monotonic clock, for deadlines.
 func httpNow(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-	if err := vm.CheckArgs("_now", args, 0, 0); err != nil {
+	if err := vm.UnpackArgs("_now", args); err != nil {
 		return vm.Nil, err
 	}
 	return vm.Float(time.Since(clockStart).Seconds()), nil
@@ -511,11 +527,12 @@ func httpNow(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 // httpStopping is _stopping(task): whether the task serving the connections
 // has been cancelled, even if the cancellation has not reached it yet.
 func httpStopping(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-	if err := vm.CheckArgs("_stopping", args, 1, 1); err != nil {
+	var task vm.Value // the serving task, or nil before it runs
+	if err := vm.UnpackArgs("_stopping", args, "task", &task); err != nil {
 		return vm.Nil, err
 	}
-	if args[0].Kind() == vm.KObject {
-		if t, ok := args[0].AsObject().(*scheduler.Task); ok {
+	if task.Kind() == vm.KObject {
+		if t, ok := task.AsObject().(*scheduler.Task); ok {
 			return vm.Bool(t.Stopping()), nil
 		}
 	}
@@ -525,13 +542,14 @@ func httpStopping(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 // httpAsksClose is _asks_close(result): whether a handler's result sets the
 // header Connection: close (the server then closes after the response).
 func httpAsksClose(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-	if err := vm.CheckArgs("_asks_close", args, 1, 1); err != nil {
+	var result vm.Value // any handler result: only a map can ask
+	if err := vm.UnpackArgs("_asks_close", args, "result", &result); err != nil {
 		return vm.Nil, err
 	}
-	if args[0].Kind() != vm.KMap {
+	if result.Kind() != vm.KMap {
 		return vm.False, nil
 	}
-	hv, _ := args[0].AsMap().GetStr("headers")
+	hv, _ := result.AsMap().GetStr("headers")
 	if hv.Kind() != vm.KMap {
 		return vm.False, nil
 	}
@@ -548,10 +566,10 @@ func httpAsksClose(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 // errorResponse is _error_response(status): a short response that closes
 // the connection.
 func (d *httpDate) errorResponse(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-	if err := vm.CheckArgs("_error_response", args, 1, 1); err != nil {
+	var status int
+	if err := vm.UnpackArgs("_error_response", args, "status", &status); err != nil {
 		return vm.Nil, err
 	}
-	status := int(args[0].AsInt())
 	body := http.StatusText(status) + "\n"
 	var b strings.Builder
 	statusLine(&b, status)
@@ -631,25 +649,26 @@ func httpParseURL(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 // the request (head and body).
 func httpRequestHead(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 	const fn = "http.request"
-	if err := vm.CheckArgs(fn, args, 3, 3); err != nil {
-		return vm.Nil, err
-	}
-	method, err := modutil.StrArg(fn, args, 0)
-	if err != nil {
+	var method string
+	var u []vm.Value // what _parse_url gave
+	var om *vm.Map
+	parsed := vm.Check("a parsed URL", func(v vm.Value) bool {
+		if v.Kind() != vm.KList {
+			return false
+		}
+		u = v.AsList().Items
+		return len(u) == 5 && u[2].Kind() == vm.KStr && u[3].Kind() == vm.KStr
+	})
+	if err := vm.UnpackArgs(fn, args, "method", &method, "url", parsed, "options??", &om); err != nil {
 		return vm.Nil, err
 	}
 	if !validToken(method) {
 		return vm.Nil, vm.Errorf(vm.KindValue, "http.request(): bad method %q", method)
 	}
-	u := args[1].AsList().Items
 	target := u[2].AsStr()
 	headers, body := vm.Nil, vm.Nil
 	contentType := ""
-	if opts := args[2]; !opts.IsNil() {
-		if opts.Kind() != vm.KMap {
-			return vm.Nil, vm.TypeArgError(fn, 3, "a map", opts)
-		}
-		om := opts.AsMap()
+	if om != nil {
 		headers, _ = om.GetStr("headers")
 		body, _ = om.GetStr("body")
 		if !body.IsNil() && body.Kind() != vm.KStr {

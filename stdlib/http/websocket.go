@@ -7,7 +7,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/yieldscript/yieldscript/lang/vm"
-	"github.com/yieldscript/yieldscript/stdlib/internal/modutil"
 )
 
 // The natives under the WebSocket half of http.ys: the frames are parsed and
@@ -17,8 +16,8 @@ const wsGUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
 // wsAccept is _ws_accept(key): the Sec-WebSocket-Accept answer to key.
 func wsAccept(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-	key, err := modutil.StrArg("http.websocket", args, 0)
-	if err != nil {
+	var key string
+	if err := vm.UnpackArgs("http.websocket", args, "key", &key); err != nil {
 		return vm.Nil, err
 	}
 	h := sha1.Sum([]byte(key + wsGUID))
@@ -26,7 +25,10 @@ func wsAccept(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 }
 
 // wsKey is _ws_key(): a fresh Sec-WebSocket-Key.
-func wsKey(_ *vm.Task, _ []vm.Value) (vm.Value, error) {
+func wsKey(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+	if err := vm.UnpackArgs("_ws_key", args); err != nil {
+		return vm.Nil, err
+	}
 	var b [16]byte
 	rand.Read(b[:])
 	return vm.Str(base64.StdEncoding.EncodeToString(b[:])), nil
@@ -36,12 +38,13 @@ func wsKey(_ *vm.Task, _ []vm.Value) (vm.Value, error) {
 // [fin, opcode, payload, rest, payload_length] for a frame; [code, message]
 // for a protocol failure (the close code to send).
 func wsParse(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-	if len(args) != 3 || args[0].Kind() != vm.KStr || args[2].Kind() != vm.KInt {
-		return vm.Nil, vm.Errorf(vm.KindType, "_ws_parse(buf, server, max)")
+	var buf string
+	var server bool
+	var limit int64
+	if err := vm.UnpackArgs("_ws_parse", args, "buf", &buf, "server", &server, "max", &limit); err != nil {
+		return vm.Nil, err
 	}
-	buf := args[0].AsStr()
-	server := args[1].Truthy()
-	f, n, werr := parseWSFrame([]byte(buf), server, !server, args[2].AsInt())
+	f, n, werr := parseWSFrame([]byte(buf), server, !server, limit)
 	if werr != nil {
 		return vm.NewList([]vm.Value{vm.Int(int64(werr.Code)), vm.Str(werr.Msg)}), nil
 	}
@@ -53,23 +56,25 @@ func wsParse(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 
 // wsFrameNative is _ws_frame(opcode, payload, masked): one final frame.
 func wsFrameNative(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-	if len(args) != 3 || args[0].Kind() != vm.KInt || args[1].Kind() != vm.KStr {
-		return vm.Nil, vm.Errorf(vm.KindType, "_ws_frame(opcode, payload, masked)")
+	var opcode int
+	var p string
+	var masked bool
+	if err := vm.UnpackArgs("_ws_frame", args, "opcode", &opcode, "payload", &p, "masked", &masked); err != nil {
+		return vm.Nil, err
 	}
 	var mask *[4]byte
-	if args[2].Truthy() {
+	if masked {
 		mask = new([4]byte)
 		rand.Read(mask[:])
 	}
-	p := args[1].AsStr()
-	return vm.Str(string(appendWSFrame(make([]byte, 0, len(p)+14), true, byte(args[0].AsInt()), []byte(p), mask))), nil
+	return vm.Str(string(appendWSFrame(make([]byte, 0, len(p)+14), true, byte(opcode), []byte(p), mask))), nil
 }
 
 // wsClosePayload is _ws_close_payload(payload): [code, reason] of a close
 // frame already checked by the parser.
 func wsClosePayload(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-	p, err := modutil.StrArg("_ws_close_payload", args, 0)
-	if err != nil {
+	var p string
+	if err := vm.UnpackArgs("_ws_close_payload", args, "payload", &p); err != nil {
 		return vm.Nil, err
 	}
 	code, reason, werr := parseWSClose([]byte(p))
@@ -84,16 +89,11 @@ func wsClosePayload(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 // 123 bytes (value).
 func wsCloseBody(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 	const fn = "websocket.close"
-	if len(args) != 2 {
-		return vm.Nil, vm.Errorf(vm.KindType, "%s() takes a code and a reason", fn)
+	var code int64
+	var reason string
+	if err := vm.UnpackArgs(fn, args, "code", &code, "reason", &reason); err != nil {
+		return vm.Nil, err
 	}
-	if args[0].Kind() != vm.KInt {
-		return vm.Nil, vm.TypeArgError(fn, 1, "an int", args[0])
-	}
-	if args[1].Kind() != vm.KStr {
-		return vm.Nil, vm.TypeArgError(fn, 2, "a string", args[1])
-	}
-	code, reason := args[0].AsInt(), args[1].AsStr()
 	if code < 0 || code > 65535 || !wsValidCloseCode(int(code)) {
 		return vm.Nil, vm.Errorf(vm.KindValue, "%s(): %d is not a close code that may be sent", fn, code)
 	}
@@ -105,8 +105,8 @@ func wsCloseBody(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 
 // wsUTF8 is _ws_utf8(s): whether s is valid UTF-8.
 func wsUTF8(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-	s, err := modutil.StrArg("_ws_utf8", args, 0)
-	if err != nil {
+	var s string
+	if err := vm.UnpackArgs("_ws_utf8", args, "s", &s); err != nil {
 		return vm.Nil, err
 	}
 	return vm.Bool(utf8.ValidString(s)), nil
@@ -138,10 +138,11 @@ func (w *wsObject) GetAttr(_ *vm.Task, name string) (vm.Value, error) {
 
 // wsNewObject is _ws_object(m): the websocket whose state is the map m.
 func wsNewObject(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-	if len(args) != 1 || args[0].Kind() != vm.KMap {
-		return vm.Nil, vm.Errorf(vm.KindType, "_ws_object(map)")
+	var m *vm.Map
+	if err := vm.UnpackArgs("_ws_object", args, "state", &m); err != nil {
+		return vm.Nil, err
 	}
-	return vm.ObjectValue(&wsObject{m: args[0].AsMap()}), nil
+	return vm.ObjectValue(&wsObject{m: m}), nil
 }
 
 // upgrades holds, for each request whose handler runs now and that asks
@@ -152,25 +153,30 @@ type upgrades map[*vm.Map]vm.Value
 
 // set is _upgrade_set(req, up).
 func (u upgrades) set(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-	if len(args) != 2 || args[0].Kind() != vm.KMap {
-		return vm.Nil, vm.Errorf(vm.KindType, "_upgrade_set(req, up)")
+	var req *vm.Map
+	var up vm.Value
+	if err := vm.UnpackArgs("_upgrade_set", args, "req", &req, "up", &up); err != nil {
+		return vm.Nil, err
 	}
-	u[args[0].AsMap()] = args[1]
+	u[req] = up
 	return vm.Nil, nil
 }
 
 // get is _upgrade_get(req): what _upgrade_set gave for req, or nil.
 func (u upgrades) get(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-	if len(args) != 1 || args[0].Kind() != vm.KMap {
-		return vm.Nil, nil
+	var req *vm.Map
+	if err := vm.UnpackArgs("_upgrade_get", args, "req", &req); err != nil {
+		return vm.Nil, err
 	}
-	return u[args[0].AsMap()], nil
+	return u[req], nil
 }
 
 // forget is _upgrade_forget(req), when req's handler has returned.
 func (u upgrades) forget(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-	if len(args) == 1 && args[0].Kind() == vm.KMap {
-		delete(u, args[0].AsMap())
+	var req *vm.Map
+	if err := vm.UnpackArgs("_upgrade_forget", args, "req", &req); err != nil {
+		return vm.Nil, err
 	}
+	delete(u, req)
 	return vm.Nil, nil
 }

@@ -57,14 +57,14 @@ const (
 // Attempt makes one non-blocking try of an operation on a conn.
 type Attempt = attemptFunc
 
-// ConnArg reads argument v of fn (its first) as a conn.
-func ConnArg(fn string, v vm.Value) (*Conn, error) {
+// AsConn gives the conn v holds, false when v is not a conn.
+func AsConn(v vm.Value) (*Conn, bool) {
 	if v.Kind() == vm.KObject {
 		if c, ok := v.AsObject().(*conn); ok {
-			return c, nil
+			return c, true
 		}
 	}
-	return nil, vm.TypeArgError(fn, 1, "a conn", v)
+	return nil, false
 }
 
 // ErrClosed is the error of an operation on a conn the script closed.
