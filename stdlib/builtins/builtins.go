@@ -7,17 +7,16 @@ package builtins
 import (
 	"github.com/yieldscript/yieldscript/lang/vm"
 	"github.com/yieldscript/yieldscript/runtime/scheduler"
+	"github.com/yieldscript/yieldscript/stdlib/internal/modutil"
 )
 
+// listArg reads the one argument of all and race: a copy of its items.
 func listArg(fn string, args []vm.Value) ([]vm.Value, error) {
-	if err := vm.CheckArgs(fn, args, 1, 1); err != nil {
+	var l *vm.List
+	if err := vm.UnpackArgs(fn, args, "awaitables", vm.Want("a list of awaitables", &l)); err != nil {
 		return nil, err
 	}
-	if args[0].Kind() != vm.KList {
-		return nil, vm.TypeArgError(fn, 1, "a list of awaitables", args[0])
-	}
-	items := args[0].AsList().Items
-	return append([]vm.Value(nil), items...), nil
+	return append([]vm.Value(nil), l.Items...), nil
 }
 
 // Install defines the builtins on l's machine, served by l.
@@ -47,19 +46,18 @@ func Install(l *scheduler.Loop) {
 		return t.Val(), nil
 	})
 	def("group", func(vt *vm.Task, args []vm.Value) (vm.Value, error) {
-		if err := vm.CheckArgs("group", args, 1, 1); err != nil {
+		var body vm.Callable
+		if err := vm.UnpackArgs("group", args, "body", vm.Want("a function taking the group", &body)); err != nil {
 			return vm.Nil, err
 		}
-		if k := args[0].Kind(); k != vm.KFunc && k != vm.KNative {
-			return vm.Nil, vm.TypeArgError("group", 1, "a function taking the group", args[0])
-		}
-		return scheduler.WithGroup(args[0], scheduler.SitesOf(vt)), nil
+		return scheduler.WithGroup(body.Value, scheduler.SitesOf(vt)), nil
 	})
 	def("sleep", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-		if err := vm.CheckArgs("sleep", args, 1, 1); err != nil {
+		var secs vm.Value
+		if err := vm.UnpackArgs("sleep", args, "seconds", modutil.SecondsArg(&secs)); err != nil {
 			return vm.Nil, err
 		}
-		d, err := scheduler.Seconds("sleep", args[0])
+		d, err := scheduler.Seconds("sleep", secs)
 		if err != nil {
 			return vm.Nil, err
 		}
@@ -80,17 +78,18 @@ func Install(l *scheduler.Loop) {
 		return scheduler.Race(items, scheduler.SitesOf(vt)), nil
 	})
 	def("timeout", func(vt *vm.Task, args []vm.Value) (vm.Value, error) {
-		if err := vm.CheckArgs("timeout", args, 2, 2); err != nil {
+		var secs, op vm.Value
+		if err := vm.UnpackArgs("timeout", args, "seconds", modutil.SecondsArg(&secs), "awaitable", &op); err != nil {
 			return vm.Nil, err
 		}
-		d, err := scheduler.Seconds("timeout", args[0])
+		d, err := scheduler.Seconds("timeout", secs)
 		if err != nil {
 			return vm.Nil, err
 		}
-		return scheduler.Timeout(d, args[1], scheduler.SitesOf(vt)), nil
+		return scheduler.Timeout(d, op, scheduler.SitesOf(vt)), nil
 	})
 	def("current_task", func(vt *vm.Task, args []vm.Value) (vm.Value, error) {
-		if err := vm.CheckArgs("current_task", args, 0, 0); err != nil {
+		if err := vm.UnpackArgs("current_task", args); err != nil {
 			return vm.Nil, err
 		}
 		if t := scheduler.Current(vt); t != nil {

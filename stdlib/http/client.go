@@ -8,6 +8,7 @@ import (
 
 	"github.com/yieldscript/yieldscript/lang/vm"
 	"github.com/yieldscript/yieldscript/runtime/scheduler"
+	"github.com/yieldscript/yieldscript/stdlib/internal/modutil"
 	ysnet "github.com/yieldscript/yieldscript/stdlib/net"
 	ysurl "github.com/yieldscript/yieldscript/stdlib/url"
 )
@@ -74,7 +75,7 @@ func httpHasData(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 func httpWaitData(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 	var conn *ysnet.Conn
 	var secs vm.Value
-	if err := vm.UnpackArgs("_wait_data", args, "conn", connArg(&conn), "seconds", secondsArg(&secs)); err != nil {
+	if err := vm.UnpackArgs("_wait_data", args, "conn", connArg(&conn), "seconds", modutil.SecondsArg(&secs)); err != nil {
 		return vm.Nil, err
 	}
 	c := conn // a copy for the attempt (see httpBodyRead)

@@ -83,17 +83,6 @@ func connArg(c **ysnet.Conn) any {
 	})
 }
 
-// secondsArg is the destination of a number of seconds for vm.UnpackArgs:
-// *v is the number, which scheduler.Seconds then reads (a negative one is a
-// value error).
-func secondsArg(v *vm.Value) any {
-	return vm.Check("a number of seconds", func(x vm.Value) bool {
-		*v = x
-		_, ok := x.ToNumber()
-		return ok
-	})
-}
-
 // httpReadHead is _read_head(conn, limit, seconds = none): it reads through
 // the empty line ending a message head, skipping empty lines before it. It
 // gives nil when the stream ends before any byte of a head, throws eof when it
@@ -103,7 +92,7 @@ func httpReadHead(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 	var conn *ysnet.Conn
 	var max int
 	secs := vm.Nil
-	if err := vm.UnpackArgs("_read_head", args, "conn", connArg(&conn), "limit", &max, "seconds?", secondsArg(&secs)); err != nil {
+	if err := vm.UnpackArgs("_read_head", args, "conn", connArg(&conn), "limit", &max, "seconds?", modutil.SecondsArg(&secs)); err != nil {
 		return vm.Nil, err
 	}
 	c, limit := conn, max // copies for the attempt (see httpBodyRead)
@@ -500,7 +489,7 @@ func httpReport(l *scheduler.Loop) func(*vm.Task, []vm.Value) (vm.Value, error) 
 // program's cancellation for at most that long (see scheduler.Task.Shield).
 func httpShield(t *vm.Task, args []vm.Value) (vm.Value, error) {
 	var secs vm.Value
-	if err := vm.UnpackArgs("_shield", args, "seconds", secondsArg(&secs)); err != nil {
+	if err := vm.UnpackArgs("_shield", args, "seconds", modutil.SecondsArg(&secs)); err != nil {
 		return vm.Nil, err
 	}
 	d, err := scheduler.Seconds("_shield", secs)

@@ -13,11 +13,12 @@ import (
 func Module(*vm.Machine) (vm.Value, error) {
 	return vm.NewNativeModule("json", map[string]vm.Value{
 		"encode": vm.NewNative("encode", func(t *vm.Task, args []vm.Value) (vm.Value, error) {
-			if err := vm.CheckArgs("json.encode", args, 1, 1); err != nil {
+			var v vm.Value
+			if err := vm.UnpackArgs("json.encode", args, "value", &v); err != nil {
 				return vm.Nil, err
 			}
 			var b strings.Builder
-			if err := Encode(&b, args[0], 0); err != nil {
+			if err := Encode(&b, v, 0); err != nil {
 				return vm.Nil, err
 			}
 			return vm.Str(b.String()), nil

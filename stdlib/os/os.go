@@ -24,13 +24,13 @@ func osModule(m *vm.Machine) (vm.Value, error) {
 			return vm.Nil, nil
 		}),
 		"worker": vm.NewNative("worker", func(t *vm.Task, args []vm.Value) (vm.Value, error) {
-			if err := vm.CheckArgs("os.worker", args, 0, 0); err != nil {
+			if err := vm.UnpackArgs("os.worker", args); err != nil {
 				return vm.Nil, err
 			}
 			return vm.Int(int64(m.Worker)), nil
 		}),
 		"workers": vm.NewNative("workers", func(t *vm.Task, args []vm.Value) (vm.Value, error) {
-			if err := vm.CheckArgs("os.workers", args, 0, 0); err != nil {
+			if err := vm.UnpackArgs("os.workers", args); err != nil {
 				return vm.Nil, err
 			}
 			return vm.Int(int64(max(m.Workers, 1))), nil

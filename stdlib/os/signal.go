@@ -17,13 +17,13 @@ func Module(l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) {
 		}
 		mod := v.AsObject().(*vm.Module)
 		mod.SetGlobal("pid", vm.NewNative("pid", func(t *vm.Task, args []vm.Value) (vm.Value, error) {
-			if err := vm.CheckArgs("os.pid", args, 0, 0); err != nil {
+			if err := vm.UnpackArgs("os.pid", args); err != nil {
 				return vm.Nil, err
 			}
 			return vm.Int(int64(os.Getpid())), nil
 		}))
 		mod.SetGlobal("hostname", vm.NewNative("hostname", func(t *vm.Task, args []vm.Value) (vm.Value, error) {
-			if err := vm.CheckArgs("os.hostname", args, 0, 0); err != nil {
+			if err := vm.UnpackArgs("os.hostname", args); err != nil {
 				return vm.Nil, err
 			}
 			h, err := os.Hostname()

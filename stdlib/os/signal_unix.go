@@ -82,18 +82,19 @@ func (*signalOp) TypeName() string { return "os.signal" }
 func (*signalOp) Awaitable()       {}
 
 func (h *signalHub) signal(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-	if err := vm.CheckArgs("os.signal", args, 1, 1); err != nil {
+	var name string
+	if err := vm.UnpackArgs("os.signal", args, "signal", vm.Want(modutil.SignalWords, &name)); err != nil {
 		return vm.Nil, err
 	}
-	sig, err := modutil.SignalArg("os.signal", args[0])
+	sig, err := modutil.Signal("os.signal", name)
 	if err != nil {
 		return vm.Nil, err
 	}
 	switch sig {
 	case syscall.SIGKILL, syscall.SIGSTOP:
-		return vm.Nil, vm.Errorf(vm.KindValue, "os.signal(): %s cannot be caught", args[0].AsStr())
+		return vm.Nil, vm.Errorf(vm.KindValue, "os.signal(): %s cannot be caught", name)
 	}
-	o := &signalOp{hub: h, sig: sig, name: args[0].AsStr()}
+	o := &signalOp{hub: h, sig: sig, name: name}
 	return o.Value(o), nil
 }
 

@@ -401,21 +401,19 @@ func (p *process) GetAttr(_ *vm.Task, name string) (vm.Value, error) {
 func (p *process) CallMethod(_ *vm.Task, name string, args []vm.Value) (vm.Value, bool, error) {
 	switch name {
 	case "wait":
-		if err := vm.CheckArgs("wait", args, 0, 0); err != nil {
+		if err := vm.UnpackArgs("wait", args); err != nil {
 			return vm.Nil, true, err
 		}
 		o := &waitOp{p: p}
 		return o.Value(o), true, nil
 	case "kill":
-		if err := vm.CheckArgs("kill", args, 0, 1); err != nil {
+		name := "SIGTERM"
+		if err := vm.UnpackArgs("kill", args, "signal?", vm.Want(modutil.SignalWords, &name)); err != nil {
 			return vm.Nil, true, err
 		}
-		sig := syscall.SIGTERM
-		if len(args) == 1 {
-			var err error
-			if sig, err = modutil.SignalArg("kill", args[0]); err != nil {
-				return vm.Nil, true, err
-			}
+		sig, err := modutil.Signal("kill", name)
+		if err != nil {
+			return vm.Nil, true, err
 		}
 		p.kill(sig)
 		return vm.Nil, true, nil

@@ -10,7 +10,7 @@ func Module(l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) {
 	return func(*vm.Machine) (vm.Value, error) {
 		return vm.NewNativeModule("sync", map[string]vm.Value{
 			"event": vm.NewNative("event", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-				if err := vm.CheckArgs("sync.event", args, 0, 0); err != nil {
+				if err := vm.UnpackArgs("sync.event", args); err != nil {
 					return vm.Nil, err
 				}
 				return vm.ObjectValue(&event{}), nil
@@ -36,7 +36,7 @@ func Module(l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) {
 				return vm.ObjectValue(&semaphore{count: int(args[0].AsInt())}), nil
 			}),
 			"lock": vm.NewNative("lock", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-				if err := vm.CheckArgs("sync.lock", args, 0, 0); err != nil {
+				if err := vm.UnpackArgs("sync.lock", args); err != nil {
 					return vm.Nil, err
 				}
 				return vm.ObjectValue(&semaphore{count: 1, lock: true}), nil
@@ -251,7 +251,7 @@ func (e *event) CallMethod(_ *vm.Task, name string, args []vm.Value) (vm.Value, 
 	if !eventMethods[name] {
 		return vm.Nil, false, nil
 	}
-	if err := vm.CheckArgs(name, args, 0, 0); err != nil {
+	if err := vm.UnpackArgs(name, args); err != nil {
 		return vm.Nil, true, err
 	}
 	switch name {
@@ -438,16 +438,23 @@ func (q *queue) CallMethod(t *vm.Task, name string, args []vm.Value) (vm.Value, 
 	if n < 0 {
 		return vm.Nil, false, nil
 	}
-	if len(args) != n {
-		return vm.Nil, true, vm.ArgError(name, n, n, len(args))
+	var item vm.Value
+	var err error
+	if n == 1 {
+		err = vm.UnpackArgs(name, args, "item", &item)
+	} else {
+		err = vm.UnpackArgs(name, args)
+	}
+	if err != nil {
+		return vm.Nil, true, err
 	}
 	switch name {
 	case "put":
-		return q.op(t, opQueuePut, args[0]), true, nil
+		return q.op(t, opQueuePut, item), true, nil
 	case "get":
 		return q.op(t, opQueueGet, vm.Nil), true, nil
 	case "put_nowait":
-		if !q.put(args[0]) {
+		if !q.put(item) {
 			return vm.Nil, true, vm.Errorf(vm.KindFull, "queue is full (maxsize %d)", q.max)
 		}
 		return vm.Nil, true, nil
@@ -491,7 +498,7 @@ func (s *semaphore) CallMethod(_ *vm.Task, name string, args []vm.Value) (vm.Val
 	if !semaphoreMethods[name] {
 		return vm.Nil, false, nil
 	}
-	if err := vm.CheckArgs(name, args, 0, 0); err != nil {
+	if err := vm.UnpackArgs(name, args); err != nil {
 		return vm.Nil, true, err
 	}
 	switch name {

@@ -20,13 +20,13 @@ func timeMembers(l *scheduler.Loop) (vm.Value, error) {
 	}
 	members := map[string]vm.Value{
 		"now": vm.NewNative("now", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-			if err := vm.CheckArgs("time.now", args, 0, 0); err != nil {
+			if err := vm.UnpackArgs("time.now", args); err != nil {
 				return vm.Nil, err
 			}
 			return vm.Float(float64(now().UnixNano()) / 1e9), nil
 		}),
 		"monotonic": vm.NewNative("monotonic", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-			if err := vm.CheckArgs("time.monotonic", args, 0, 0); err != nil {
+			if err := vm.UnpackArgs("time.monotonic", args); err != nil {
 				return vm.Nil, err
 			}
 			return vm.Float(now().Sub(monotonicBase).Seconds()), nil

@@ -39,6 +39,17 @@ func Int(fn string, args []vm.Value, i int) (int64, error) {
 	return args[i].AsInt(), nil
 }
 
+// SecondsArg is the destination of a number of seconds for vm.UnpackArgs:
+// *v is the number, which scheduler.Seconds then reads (a negative one is a
+// value error there).
+func SecondsArg(v *vm.Value) any {
+	return vm.Check("a number of seconds", func(x vm.Value) bool {
+		*v = x
+		_, ok := x.ToNumber()
+		return ok
+	})
+}
+
 // TwoNums reads the two numbers (ints or floats) fn takes.
 func TwoNums(fn string, args []vm.Value) (x, y float64, err error) {
 	err = vm.UnpackArgs(fn, args, "x", &x, "y", &y)

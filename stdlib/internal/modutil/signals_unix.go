@@ -18,14 +18,15 @@ var signalNames = map[string]syscall.Signal{
 	"SIGTTOU": syscall.SIGTTOU,
 }
 
-// signalArg reads a signal name; an unknown name throws value.
-func SignalArg(fn string, v vm.Value) (syscall.Signal, error) {
-	if v.Kind() != vm.KStr {
-		return 0, vm.TypeArgError(fn, 1, "a signal name string", v)
-	}
-	s, ok := signalNames[v.AsStr()]
+// SignalWords is what a signal argument is, for vm.Want.
+const SignalWords = "a signal name string"
+
+// Signal is the signal named name, an argument of fn; an unknown name throws
+// value.
+func Signal(fn, name string) (syscall.Signal, error) {
+	s, ok := signalNames[name]
 	if !ok {
-		return 0, vm.Errorf(vm.KindValue, "%s(): unknown signal %s", fn, vm.Repr(v))
+		return 0, vm.Errorf(vm.KindValue, "%s(): unknown signal %s", fn, vm.Repr(vm.Str(name)))
 	}
 	return s, nil
 }
