@@ -11,7 +11,6 @@ import (
 	"strconv"
 
 	"github.com/yieldscript/yieldscript/lang/vm"
-	"github.com/yieldscript/yieldscript/stdlib/internal/modutil"
 )
 
 // hashNames are the digests hash.hmac accepts, as its name argument.
@@ -62,23 +61,13 @@ func hashHMAC(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 // start continues a checksum over data given in pieces.
 func hashCRC32(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 	const fn = "hash.crc32"
-	if err := vm.CheckArgs(fn, args, 1, 2); err != nil {
+	var s string
+	var start int64
+	if err := vm.UnpackArgs(fn, args, "s", &s, "start?", &start); err != nil {
 		return vm.Nil, err
 	}
-	s, err := modutil.StrArg(fn, args, 0)
-	if err != nil {
-		return vm.Nil, err
+	if start < 0 || start > 0xffffffff {
+		return vm.Nil, vm.Errorf(vm.KindValue, "%s: start %d is outside 0..4294967295", fn, start)
 	}
-	var start uint32
-	if len(args) == 2 {
-		if args[1].Kind() != vm.KInt {
-			return vm.Nil, vm.TypeArgError(fn, 2, "an int", args[1])
-		}
-		n := args[1].AsInt()
-		if n < 0 || n > 0xffffffff {
-			return vm.Nil, vm.Errorf(vm.KindValue, "%s: start %d is outside 0..4294967295", fn, n)
-		}
-		start = uint32(n)
-	}
-	return vm.Int(int64(crc32.Update(start, crc32.IEEETable, []byte(s)))), nil
+	return vm.Int(int64(crc32.Update(uint32(start), crc32.IEEETable, []byte(s)))), nil
 }

@@ -59,14 +59,12 @@ func EncodeQuery(fn string, b *strings.Builder, m *vm.Map) error {
 
 // EncodeQueryNative is encode_query(map), shared by the http and url modules.
 func EncodeQueryNative(fn string, args []vm.Value) (vm.Value, error) {
-	if err := vm.CheckArgs(fn, args, 1, 1); err != nil {
+	var m *vm.Map
+	if err := vm.UnpackArgs(fn, args, "params", &m); err != nil {
 		return vm.Nil, err
 	}
-	if args[0].Kind() != vm.KMap {
-		return vm.Nil, vm.TypeArgError(fn, 1, "a map", args[0])
-	}
 	var b strings.Builder
-	if err := EncodeQuery(fn, &b, args[0].AsMap()); err != nil {
+	if err := EncodeQuery(fn, &b, m); err != nil {
 		return vm.Nil, err
 	}
 	return vm.Str(b.String()), nil

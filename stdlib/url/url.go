@@ -306,18 +306,10 @@ func isUnreserved(c byte) bool {
 
 func urlQuote(t *vm.Task, args []vm.Value) (vm.Value, error) {
 	const fn = "url.quote"
-	if err := vm.CheckArgs(fn, args, 1, 2); err != nil {
-		return vm.Nil, err
-	}
-	s, err := modutil.StrArg(fn, args, 0)
-	if err != nil {
-		return vm.Nil, err
-	}
+	var s string
 	safe := "/"
-	if len(args) == 2 {
-		if safe, err = modutil.StrArg(fn, args, 1); err != nil {
-			return vm.Nil, err
-		}
+	if err := vm.UnpackArgs(fn, args, "s", &s, "safe?", &safe); err != nil {
+		return vm.Nil, err
 	}
 	const hex = "0123456789ABCDEF"
 	var b strings.Builder
