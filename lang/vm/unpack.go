@@ -30,6 +30,7 @@ import (
 //	*Value    anything
 //	Callable  a function (a closure or a native): *Callable
 //	*[]Value  the rest of the arguments, for a last parameter named "*name"
+//	          (*[]float64: numbers, *[]int64: ints, each checked)
 //
 // Want(words, dst) stores as dst does and names what the argument is in
 // words of its own ("a host string"); Check(words, accept) has accept read
@@ -67,12 +68,7 @@ func UnpackArgs(fn string, args []Value, pairs ...any) error {
 	}
 	for i, a := range args {
 		if i == n-1 && max < 0 {
-			rest, ok := pairs[2*i+1].(*[]Value)
-			if !ok {
-				panic(fmt.Sprintf("vm.UnpackArgs: %s() parameter %d: the rest goes in a *[]Value", fn, i+1))
-			}
-			*rest = args[i:]
-			break
+			return unpackRest(fn, i, args[i:], pairs[2*i+1])
 		}
 		name := pairs[2*i].(string)
 		orNil := len(name) > 1 && name[len(name)-2:] == "??"
@@ -92,6 +88,36 @@ func UnpackArgs(fn string, args []Value, pairs ...any) error {
 // Callable is a function value a native function may call: a closure or a
 // native.
 type Callable struct{ Value }
+
+// unpackRest stores the arguments from position i+1 on in dst.
+func unpackRest(fn string, i int, rest []Value, dst any) error {
+	switch p := dst.(type) {
+	case *[]Value:
+		*p = rest
+	case *[]float64:
+		xs := make([]float64, len(rest))
+		for j, a := range rest {
+			x, ok := a.ToNumber()
+			if !ok {
+				return TypeArgError(fn, i+j+1, "a number", a)
+			}
+			xs[j] = x
+		}
+		*p = xs
+	case *[]int64:
+		ns := make([]int64, len(rest))
+		for j, a := range rest {
+			if a.k != KInt {
+				return TypeArgError(fn, i+j+1, "an int", a)
+			}
+			ns[j] = a.AsInt()
+		}
+		*p = ns
+	default:
+		panic(fmt.Sprintf("vm.UnpackArgs: %s() parameter %d: the rest goes in a *[]Value, *[]float64 or *[]int64", fn, i+1))
+	}
+	return nil
+}
 
 // wanted is Want's destination.
 type wanted struct {

@@ -118,6 +118,18 @@ func TestUnpackArgsExtensions(t *testing.T) {
 	if err := UnpackArgs("f", []Value{Str("a")}, "s", &s, "*rest", &rest); err != nil || len(rest) != 0 {
 		t.Errorf("no rest: %v %v", err, rest)
 	}
+	var xs []float64
+	if err := UnpackArgs("f", []Value{Int(1), Float(2.5)}, "*xs", &xs); err != nil || len(xs) != 2 || xs[1] != 2.5 {
+		t.Errorf("*[]float64: %v %v", err, xs)
+	}
+	err = UnpackArgs("f", []Value{Str("a"), Int(1), Str("2")}, "s", &s, "*ns", new([]int64))
+	if err == nil || err.Error() != "type: f() argument 3 must be an int, not string" {
+		t.Errorf("*[]int64: %v", err)
+	}
+	err = UnpackArgs("f", []Value{Float(1), True}, "*xs", &xs)
+	if err == nil || err.Error() != "type: f() argument 2 must be a number, not bool" {
+		t.Errorf("*[]float64 refuses: %v", err)
+	}
 	err = UnpackArgs("f", nil, "s", &s, "*rest", &rest)
 	if err == nil || err.Error() != "type: f() takes at least 1 argument but 0 were given" {
 		t.Errorf("rest count: %v", err)

@@ -133,18 +133,12 @@ func parseStructFormat(fn, f string) (*structFormat, error) {
 	return sf, nil
 }
 
-func formatArg(fn string, args []vm.Value) (*structFormat, error) {
-	if args[0].Kind() != vm.KStr {
-		return nil, vm.TypeArgError(fn, 1, "a string", args[0])
-	}
-	return parseStructFormat(fn, args[0].AsStr())
-}
-
 func bytesCalcsize(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-	if err := vm.CheckArgs("bytes.calcsize", args, 1, 1); err != nil {
+	var format string
+	if err := vm.UnpackArgs("bytes.calcsize", args, "format", &format); err != nil {
 		return vm.Nil, err
 	}
-	sf, err := formatArg("bytes.calcsize", args)
+	sf, err := parseStructFormat("bytes.calcsize", format)
 	if err != nil {
 		return vm.Nil, err
 	}
@@ -169,17 +163,19 @@ func intRange(c byte, size int) (lo, hi int64, signed bool) {
 
 func bytesPack(t *vm.Task, args []vm.Value) (vm.Value, error) {
 	const fn = "bytes.pack"
-	if err := vm.CheckArgs(fn, args, 1, -1); err != nil {
+	var format string
+	var vals []vm.Value
+	if err := vm.UnpackArgs(fn, args, "format", &format, "*values", &vals); err != nil {
 		return vm.Nil, err
 	}
-	sf, err := formatArg(fn, args)
+	sf, err := parseStructFormat(fn, format)
 	if err != nil {
 		return vm.Nil, err
 	}
 	if err := t.Charge(sf.size); err != nil {
 		return vm.Nil, err
 	}
-	s, err := structPack(fn, sf, args[1:])
+	s, err := structPack(fn, sf, vals)
 	if err != nil {
 		return vm.Nil, err
 	}
@@ -334,27 +330,19 @@ func float16Value(h uint16) float64 {
 
 func bytesUnpack(t *vm.Task, args []vm.Value) (vm.Value, error) {
 	const fn = "bytes.unpack"
-	if err := vm.CheckArgs(fn, args, 2, 3); err != nil {
+	var format, data string
+	var off int64
+	if err := vm.UnpackArgs(fn, args, "format", &format, "data", &data, "offset?", &off); err != nil {
 		return vm.Nil, err
 	}
-	sf, err := formatArg(fn, args)
+	sf, err := parseStructFormat(fn, format)
 	if err != nil {
 		return vm.Nil, err
-	}
-	if args[1].Kind() != vm.KStr {
-		return vm.Nil, vm.TypeArgError(fn, 2, "a string", args[1])
-	}
-	off := int64(0)
-	if len(args) == 3 {
-		if args[2].Kind() != vm.KInt {
-			return vm.Nil, vm.TypeArgError(fn, 3, "an int", args[2])
-		}
-		off = args[2].AsInt()
 	}
 	if err := t.Charge(sf.nargs * 24); err != nil {
 		return vm.Nil, err
 	}
-	items, err := structUnpack(fn, sf, args[1].AsStr(), off)
+	items, err := structUnpack(fn, sf, data, off)
 	if err != nil {
 		return vm.Nil, err
 	}
@@ -431,18 +419,10 @@ func unpackOne(order binary.ByteOrder, c byte, size int, s string) vm.Value {
 
 func bytesHex(t *vm.Task, args []vm.Value) (vm.Value, error) {
 	const fn = "bytes.hex"
-	if err := vm.CheckArgs(fn, args, 1, 2); err != nil {
-		return vm.Nil, err
-	}
-	s, err := modutil.StrArg(fn, args, 0)
-	if err != nil {
-		return vm.Nil, err
-	}
+	var s string
 	sep := ""
-	if len(args) == 2 {
-		if sep, err = modutil.StrArg(fn, args, 1); err != nil {
-			return vm.Nil, err
-		}
+	if err := vm.UnpackArgs(fn, args, "s", &s, "sep?", &sep); err != nil {
+		return vm.Nil, err
 	}
 	if len(s) == 0 {
 		return vm.Str(""), nil
@@ -503,13 +483,11 @@ func bytesUnhex(t *vm.Task, args []vm.Value) (vm.Value, error) {
 
 func bytesFromList(t *vm.Task, args []vm.Value) (vm.Value, error) {
 	const fn = "bytes.from_list"
-	if err := vm.CheckArgs(fn, args, 1, 1); err != nil {
+	var l *vm.List
+	if err := vm.UnpackArgs(fn, args, "ints", &l); err != nil {
 		return vm.Nil, err
 	}
-	if args[0].Kind() != vm.KList {
-		return vm.Nil, vm.TypeArgError(fn, 1, "a list", args[0])
-	}
-	items := args[0].AsList().Items
+	items := l.Items
 	out := make([]byte, len(items))
 	for i, v := range items {
 		if v.Kind() != vm.KInt {

@@ -28,37 +28,33 @@ func Module(*vm.Machine) (vm.Value, error) {
 	st := &logState{level: 1, now: time.Now}
 	members := map[string]vm.Value{
 		"level": vm.NewNative("level", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-			if err := vm.CheckArgs("log.level", args, 0, 1); err != nil {
+			var level string
+			if err := vm.UnpackArgs("log.level", args, "level?", &level); err != nil {
 				return vm.Nil, err
 			}
-			if len(args) == 0 {
+			if len(args) == 0 { // the getter
 				return vm.Str(logLevels[st.level]), nil
 			}
-			if args[0].Kind() != vm.KStr {
-				return vm.Nil, vm.TypeArgError("log.level", 1, "a string", args[0])
-			}
 			for i, name := range logLevels {
-				if name == args[0].AsStr() {
+				if name == level {
 					st.level = i
 					return vm.Nil, nil
 				}
 			}
-			return vm.Nil, vm.Errorf(vm.KindValue, "log.level: unknown level %s (use \"debug\", \"info\", \"warn\" or \"error\")", vm.Repr(args[0]))
+			return vm.Nil, vm.Errorf(vm.KindValue, "log.level: unknown level %s (use \"debug\", \"info\", \"warn\" or \"error\")", vm.Repr(vm.Str(level)))
 		}),
 		"format": vm.NewNative("format", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-			if err := vm.CheckArgs("log.format", args, 1, 1); err != nil {
+			var format string
+			if err := vm.UnpackArgs("log.format", args, "format", &format); err != nil {
 				return vm.Nil, err
 			}
-			if args[0].Kind() != vm.KStr {
-				return vm.Nil, vm.TypeArgError("log.format", 1, "a string", args[0])
-			}
-			switch args[0].AsStr() {
+			switch format {
 			case "text":
 				st.json = false
 			case "json":
 				st.json = true
 			default:
-				return vm.Nil, vm.Errorf(vm.KindValue, "log.format: unknown format %s (use \"text\" or \"json\")", vm.Repr(args[0]))
+				return vm.Nil, vm.Errorf(vm.KindValue, "log.format: unknown format %s (use \"text\" or \"json\")", vm.Repr(vm.Str(format)))
 			}
 			return vm.Nil, nil
 		}),
@@ -73,20 +69,15 @@ func Module(*vm.Machine) (vm.Value, error) {
 }
 
 func (st *logState) write(t *vm.Task, fn string, level int, args []vm.Value) error {
-	if err := vm.CheckArgs(fn, args, 1, 2); err != nil {
-		return err
-	}
+	var msgv vm.Value
 	var fields *vm.Map
-	if len(args) == 2 && !args[1].IsNil() {
-		if args[1].Kind() != vm.KMap {
-			return vm.TypeArgError(fn, 2, "a map", args[1])
-		}
-		fields = args[1].AsMap()
+	if err := vm.UnpackArgs(fn, args, "msg", &msgv, "fields??", &fields); err != nil {
+		return err
 	}
 	if level < st.level {
 		return nil
 	}
-	msg := logText(args[0])
+	msg := logText(msgv)
 	stamp := st.now().UTC().Format("2006-01-02T15:04:05.000Z")
 	name := strings.ToUpper(logLevels[level])
 	var b strings.Builder

@@ -68,20 +68,13 @@ func Module(*vm.Machine) (vm.Value, error) {
 		})
 	}
 	fn("log", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-		if err := vm.CheckArgs("math.log", args, 1, 2); err != nil {
-			return vm.Nil, err
-		}
-		x, err := modutil.Num("math.log", args, 0)
-		if err != nil {
+		var x, b float64
+		if err := vm.UnpackArgs("math.log", args, "x", &x, "base?", &b); err != nil {
 			return vm.Nil, err
 		}
 		num, err := logOf("math.log", crLog, x)
-		if err != nil || len(args) == 1 {
+		if err != nil || len(args) == 1 { // no base: the natural logarithm
 			return vm.Float(num), err
-		}
-		b, err := modutil.Num("math.log", args, 1)
-		if err != nil {
-			return vm.Nil, err
 		}
 		den, err := logOf("math.log", crLog, b)
 		if err != nil {
@@ -155,13 +148,12 @@ func Module(*vm.Machine) (vm.Value, error) {
 		return vm.Float(math.Copysign(x, y)), nil
 	})
 	fn("hypot", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-		vec := make([]float64, len(args))
+		var vec []float64
+		if err := vm.UnpackArgs("math.hypot", args, "*coordinates", &vec); err != nil {
+			return vm.Nil, err
+		}
 		maxv, nan := 0.0, false
-		for i := range args {
-			x, err := modutil.Num("math.hypot", args, i)
-			if err != nil {
-				return vm.Nil, err
-			}
+		for i, x := range vec {
 			x = math.Abs(x)
 			vec[i] = x
 			nan = nan || math.IsNaN(x)
@@ -190,29 +182,29 @@ func Module(*vm.Machine) (vm.Value, error) {
 		return vm.Bool(diff <= math.Abs(rel*b) || diff <= math.Abs(rel*a) || diff <= abs), nil
 	})
 	fn("gcd", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+		var ns []int64
+		if err := vm.UnpackArgs("math.gcd", args, "*integers", &ns); err != nil {
+			return vm.Nil, err
+		}
 		var g uint64
-		for i := range args {
-			n, err := modutil.Int("math.gcd", args, i)
-			if err != nil {
-				return vm.Nil, err
-			}
+		for _, n := range ns {
 			g = gcdU(g, absU(n))
 		}
 		return intFromU("math.gcd", g)
 	})
 	fn("lcm", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-		for i := range args {
-			n, err := modutil.Int("math.lcm", args, i)
-			if err != nil {
-				return vm.Nil, err
-			}
+		var ns []int64
+		if err := vm.UnpackArgs("math.lcm", args, "*integers", &ns); err != nil {
+			return vm.Nil, err
+		}
+		for _, n := range ns {
 			if n == 0 {
 				return vm.Int(0), nil // even when the others' lcm overflows
 			}
 		}
 		var l uint64 = 1
-		for _, v := range args {
-			a := absU(v.AsInt())
+		for _, n := range ns {
+			a := absU(n)
 			hi, lo := bits.Mul64(l/gcdU(l, a), a)
 			if hi != 0 {
 				return vm.Nil, mathTooBig("math.lcm")
@@ -231,7 +223,7 @@ func Module(*vm.Machine) (vm.Value, error) {
 		}
 		return permCount("math.factorial", n, n)
 	})
-	fn("perm", combNative("math.perm", "k?", func(n, k int64) (vm.Value, error) {
+	fn("perm", combNative("math.perm", "k??", func(n, k int64) (vm.Value, error) {
 		return permCount("math.perm", n, k)
 	}))
 	fn("comb", combNative("math.comb", "k", func(n, k int64) (vm.Value, error) {
@@ -295,15 +287,12 @@ func logOf(fn string, f func(float64) float64, x float64) (float64, error) {
 
 func roundToInt(fn string, f func(float64) float64) vm.NativeFunc {
 	return func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-		if err := vm.CheckArgs(fn, args, 1, 1); err != nil {
+		var x float64
+		if err := vm.UnpackArgs(fn, args, "x", &x); err != nil {
 			return vm.Nil, err
 		}
-		if args[0].Kind() == vm.KInt {
+		if args[0].Kind() == vm.KInt { // an int comes back as it is, however large
 			return args[0], nil
-		}
-		x, err := modutil.Num(fn, args, 0)
-		if err != nil {
-			return vm.Nil, err
 		}
 		return floatToInt(fn, f(x))
 	}
@@ -485,16 +474,11 @@ func combNative(fn, kParam string, count func(n, k int64) (vm.Value, error)) vm.
 
 // combArgs reads n and k (k defaults to n) for comb and perm.
 func combArgs(fn string, args []vm.Value, kParam string) (n, k int64, err error) {
-	kv := vm.Nil
-	if err := vm.UnpackArgs(fn, args, "n", &n, kParam, &kv); err != nil {
+	if err := vm.UnpackArgs(fn, args, "n", &n, kParam, &k); err != nil {
 		return 0, 0, err
 	}
-	k = n
-	if !kv.IsNil() {
-		if kv.Kind() != vm.KInt {
-			return 0, 0, vm.TypeArgError(fn, 2, "an int", kv)
-		}
-		k = kv.AsInt()
+	if len(args) < 2 || args[1].IsNil() { // perm's k left out
+		k = n
 	}
 	if n < 0 {
 		return 0, 0, vm.NewError(vm.KindValue, fn+": n must be a non-negative integer")

@@ -31,7 +31,7 @@ func Module(*vm.Machine) (vm.Value, error) {
 			return vm.Nil, nil
 		}),
 		"random": vm.NewNative("random", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-			if err := vm.CheckArgs("random.random", args, 0, 0); err != nil {
+			if err := vm.UnpackArgs("random.random", args); err != nil {
 				return vm.Nil, err
 			}
 			return vm.Float(r.Float64()), nil
@@ -76,17 +76,12 @@ func Module(*vm.Machine) (vm.Value, error) {
 			return vm.Nil, nil
 		}),
 		"sample": vm.NewNative("sample", func(t *vm.Task, args []vm.Value) (vm.Value, error) {
-			if err := vm.CheckArgs("random.sample", args, 2, 2); err != nil {
+			var l *vm.List
+			var k int64
+			if err := vm.UnpackArgs("random.sample", args, "list", &l, "k", &k); err != nil {
 				return vm.Nil, err
 			}
-			if args[0].Kind() != vm.KList {
-				return vm.Nil, vm.TypeArgError("random.sample", 1, "a list", args[0])
-			}
-			items := args[0].AsList().Items
-			k, err := modutil.Int("random.sample", args, 1)
-			if err != nil {
-				return vm.Nil, err
-			}
+			items := l.Items
 			if k < 0 || k > int64(len(items)) {
 				return vm.Nil, vm.Errorf(vm.KindValue, "random.sample: k = %d is negative or larger than the list (%d items)", k, len(items))
 			}
@@ -127,11 +122,9 @@ func Module(*vm.Machine) (vm.Value, error) {
 }
 
 func libOneList(fn string, args []vm.Value) ([]vm.Value, error) {
-	if err := vm.CheckArgs(fn, args, 1, 1); err != nil {
+	var l *vm.List
+	if err := vm.UnpackArgs(fn, args, "list", &l); err != nil {
 		return nil, err
 	}
-	if args[0].Kind() != vm.KList {
-		return nil, vm.TypeArgError(fn, 1, "a list", args[0])
-	}
-	return args[0].AsList().Items, nil
+	return l.Items, nil
 }
