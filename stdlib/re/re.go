@@ -592,89 +592,65 @@ func (r *regex) CallMethod(t *vm.Task, name string, args []vm.Value) (vm.Value, 
 	return v, true, err
 }
 
-func posArg(fn string, args []vm.Value, i int) (int, error) {
-	if len(args) <= i {
-		return 0, nil
-	}
-	if args[i].Kind() != vm.KInt {
-		return 0, vm.TypeArgError(fn, i+1, "an int", args[i])
-	}
-	return int(max(min(args[i].AsInt(), 1<<48), -1)), nil
+// reArgs holds the arguments of a regex operation after the pattern.
+type reArgs struct {
+	s    string
+	pos  int64 // search and match
+	n    int64 // split's maxsplit, sub's count
+	repl vm.Value
 }
 
-func countArg(fn string, args []vm.Value, i int) (int64, error) {
-	if len(args) <= i {
-		return 0, nil
+// params are the parameters of operation name after the pattern, as pairs
+// for vm.UnpackArgs; the module-level search and match take no pos.
+func (a *reArgs) params(name string, method bool) []any {
+	switch name {
+	case "search", "match":
+		if method {
+			return []any{"s", &a.s, "pos?", &a.pos}
+		}
+	case "split":
+		return []any{"s", &a.s, "maxsplit?", &a.n}
+	case "sub":
+		return []any{"repl", vm.Check("a string or a function", a.setRepl), "s", &a.s, "count?", &a.n}
 	}
-	if args[i].Kind() != vm.KInt {
-		return 0, vm.TypeArgError(fn, i+1, "an int", args[i])
-	}
-	return args[i].AsInt(), nil
+	return []any{"s", &a.s}
+}
+
+// setRepl reads sub's replacement: a template string or a function.
+func (a *reArgs) setRepl(v vm.Value) bool {
+	a.repl = v
+	k := v.Kind()
+	return k == vm.KStr || k == vm.KFunc || k == vm.KNative
 }
 
 // call runs method name with its arguments (the subject string first).
 func (r *regex) call(t *vm.Task, name, fn string, args []vm.Value) (vm.Value, error) {
+	var a reArgs
+	if err := vm.UnpackArgs(fn, args, a.params(name, true)...); err != nil {
+		return vm.Nil, err
+	}
+	return r.run(t, name, fn, &a)
+}
+
+// run does operation name with its arguments read.
+func (r *regex) run(t *vm.Task, name, fn string, a *reArgs) (vm.Value, error) {
+	pos := int(max(min(a.pos, 1<<48), -1))
 	switch name {
-	case "search", "match":
-		if err := vm.CheckArgs(fn, args, 1, 2); err != nil {
-			return vm.Nil, err
-		}
-		s, err := modutil.StrArg(fn, args, 0)
-		if err != nil {
-			return vm.Nil, err
-		}
-		pos, err := posArg(fn, args, 1)
-		if err != nil {
-			return vm.Nil, err
-		}
-		if name == "search" {
-			return r.matchValue(s, r.searchAt(s, max(pos, 0))), nil
-		}
-		return r.matchValue(s, r.matchAt(s, pos)), nil
+	case "search":
+		return r.matchValue(a.s, r.searchAt(a.s, max(pos, 0))), nil
+	case "match":
+		return r.matchValue(a.s, r.matchAt(a.s, pos)), nil
 	case "fullmatch":
-		var s string
-		if err := vm.UnpackArgs(fn, args, "s", &s); err != nil {
-			return vm.Nil, err
-		}
-		return r.matchValue(s, r.fullmatch(s)), nil
+		return r.matchValue(a.s, r.fullmatch(a.s)), nil
 	case "find_all":
-		var s string
-		if err := vm.UnpackArgs(fn, args, "s", &s); err != nil {
-			return vm.Nil, err
-		}
-		return r.findAll(t, s)
+		return r.findAll(t, a.s)
 	case "split":
-		if err := vm.CheckArgs(fn, args, 1, 2); err != nil {
-			return vm.Nil, err
-		}
-		s, err := modutil.StrArg(fn, args, 0)
-		if err != nil {
-			return vm.Nil, err
-		}
-		n, err := countArg(fn, args, 1)
-		if err != nil {
-			return vm.Nil, err
-		}
-		return r.split(t, s, n)
+		return r.split(t, a.s, a.n)
 	case "sub":
-		if err := vm.CheckArgs(fn, args, 2, 3); err != nil {
-			return vm.Nil, err
+		if a.repl.Kind() == vm.KStr {
+			return r.subTemplate(t, fn, a.repl.AsStr(), a.s, a.n)
 		}
-		s, err := modutil.StrArg(fn, args, 1)
-		if err != nil {
-			return vm.Nil, err
-		}
-		n, err := countArg(fn, args, 2)
-		if err != nil {
-			return vm.Nil, err
-		}
-		switch args[0].Kind() {
-		case vm.KStr:
-			return r.subTemplate(t, fn, args[0].AsStr(), s, n)
-		case vm.KFunc, vm.KNative:
-			return r.subFunc(t, fn, args[0], s, n)
-		}
-		return vm.Nil, vm.TypeArgError(fn, 1, "a string or a function", args[0])
+		return r.subFunc(t, fn, a.repl, a.s, a.n)
 	}
 	return vm.Nil, vm.Errorf(vm.KindType, "regex has no method %s", name)
 }
@@ -733,18 +709,22 @@ func (m *match) CallMethod(t *vm.Task, name string, args []vm.Value) (vm.Value, 
 	fn := "match." + name
 	switch name {
 	case "group":
-		if len(args) <= 1 {
+		var groups []vm.Value // each an int or a name: groupIndex reads it
+		if err := vm.UnpackArgs(fn, args, "*groups", &groups); err != nil {
+			return vm.Nil, true, err
+		}
+		if len(groups) <= 1 {
 			g := 0
-			if len(args) == 1 {
+			if len(groups) == 1 {
 				var err error
-				if g, err = m.groupIndex(fn, args[0]); err != nil {
+				if g, err = m.groupIndex(fn, groups[0]); err != nil {
 					return vm.Nil, true, err
 				}
 			}
 			return groupStr(m.s, m.idx, g), true, nil
 		}
-		out := make([]vm.Value, len(args))
-		for i, a := range args {
+		out := make([]vm.Value, len(groups))
+		for i, a := range groups {
 			g, err := m.groupIndex(fn, a)
 			if err != nil {
 				return vm.Nil, true, err
@@ -753,12 +733,9 @@ func (m *match) CallMethod(t *vm.Task, name string, args []vm.Value) (vm.Value, 
 		}
 		return vm.NewList(out), true, nil
 	case "groups", "named":
-		if err := vm.CheckArgs(fn, args, 0, 1); err != nil {
-			return vm.Nil, true, err
-		}
 		dflt := vm.Nil
-		if len(args) == 1 {
-			dflt = args[0]
+		if err := vm.UnpackArgs(fn, args, "default?", &dflt); err != nil {
+			return vm.Nil, true, err
 		}
 		get := func(g int) vm.Value {
 			if m.idx[2*g] < 0 {
@@ -782,15 +759,13 @@ func (m *match) CallMethod(t *vm.Task, name string, args []vm.Value) (vm.Value, 
 		return vm.MapValue(out), true, nil
 	}
 	// start, end, span
-	if err := vm.CheckArgs(fn, args, 0, 1); err != nil {
+	group := vm.Int(0) // an int or a name: groupIndex reads it
+	if err := vm.UnpackArgs(fn, args, "group?", &group); err != nil {
 		return vm.Nil, true, err
 	}
-	g := 0
-	if len(args) == 1 {
-		var err error
-		if g, err = m.groupIndex(fn, args[0]); err != nil {
-			return vm.Nil, true, err
-		}
+	g, err := m.groupIndex(fn, group)
+	if err != nil {
+		return vm.Nil, true, err
 	}
 	a, b := vm.Int(int64(m.idx[2*g])), vm.Int(int64(m.idx[2*g+1]))
 	switch name {
@@ -810,23 +785,15 @@ type regexCache struct {
 
 const regexCacheSize = 256
 
-func (c *regexCache) get(fn string, pattern vm.Value, flags vm.Value, flagsPos int) (*regex, error) {
-	fl := ""
-	if flags.Kind() == vm.KStr {
-		fl = flags.AsStr()
-	} else if !flags.IsNil() {
-		return nil, vm.TypeArgError(fn, flagsPos, "a string", flags)
-	}
+// get is the regex of pattern (a string, compiled with flags fl, or a
+// regex) for fn.
+func (c *regexCache) get(fn string, pattern vm.Value, fl string) (*regex, error) {
 	if pattern.Kind() == vm.KObject {
-		if r, ok := pattern.AsObject().(*regex); ok {
-			if fl != "" {
-				return nil, vm.Errorf(vm.KindValue, "%s: flags cannot be given with a compiled regex", fn)
-			}
-			return r, nil
+		r := pattern.AsObject().(*regex) // the only object patternArg lets through
+		if fl != "" {
+			return nil, vm.Errorf(vm.KindValue, "%s: flags cannot be given with a compiled regex", fn)
 		}
-	}
-	if pattern.Kind() != vm.KStr {
-		return nil, vm.TypeArgError(fn, 1, "a string or a regex", pattern)
+		return r, nil
 	}
 	key := [2]string{fl, pattern.AsStr()}
 	if r, ok := c.m[key]; ok {
@@ -843,43 +810,47 @@ func (c *regexCache) get(fn string, pattern vm.Value, flags vm.Value, flagsPos i
 	return r, nil
 }
 
+// patternArg is the destination of a pattern for vm.UnpackArgs: a string or
+// a regex.
+func patternArg(v *vm.Value) any {
+	return vm.Check("a string or a regex", func(x vm.Value) bool {
+		*v = x
+		if x.Kind() == vm.KObject {
+			_, ok := x.AsObject().(*regex)
+			return ok
+		}
+		return x.Kind() == vm.KStr
+	})
+}
+
 func Module(*vm.Machine) (vm.Value, error) {
 	cache := &regexCache{}
-	// fnArgs is a module-level function: the pattern, then the method's
-	// arguments (nargs of them at most), then optional flags.
-	def := func(name string, min, nargs int) vm.Value {
+	// def is a module-level function: the pattern, then the method's
+	// arguments, then optional flags.
+	def := func(name string) vm.Value {
 		fn := "re." + name
 		return vm.NewNative(name, func(t *vm.Task, args []vm.Value) (vm.Value, error) {
-			if err := vm.CheckArgs(fn, args, 1+min, 2+nargs); err != nil {
+			var a reArgs
+			pattern := vm.Nil
+			flags := ""
+			pairs := append([]any{"pattern", patternArg(&pattern)}, a.params(name, false)...)
+			if err := vm.UnpackArgs(fn, args, append(pairs, "flags??", &flags)...); err != nil {
 				return vm.Nil, err
 			}
-			flags := vm.Nil
-			if len(args) == 2+nargs {
-				flags = args[1+nargs]
-				args = args[:1+nargs]
-			}
-			r, err := cache.get(fn, args[0], flags, 2+nargs)
+			r, err := cache.get(fn, pattern, flags)
 			if err != nil {
 				return vm.Nil, err
 			}
-			return r.call(t, name, fn, args[1:])
+			return r.run(t, name, fn, &a)
 		})
 	}
 	return vm.NewNativeModule("re", map[string]vm.Value{
 		"compile": vm.NewNative("compile", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 			const fn = "re.compile"
-			if err := vm.CheckArgs(fn, args, 1, 2); err != nil {
-				return vm.Nil, err
-			}
-			p, err := modutil.StrArg(fn, args, 0)
-			if err != nil {
-				return vm.Nil, err
-			}
+			var p string
 			fl := ""
-			if len(args) == 2 {
-				if fl, err = modutil.StrArg(fn, args, 1); err != nil {
-					return vm.Nil, err
-				}
+			if err := vm.UnpackArgs(fn, args, "pattern", &p, "flags?", &fl); err != nil {
+				return vm.Nil, err
 			}
 			r, err := compileRegex(fn, p, fl)
 			if err != nil {
@@ -887,12 +858,12 @@ func Module(*vm.Machine) (vm.Value, error) {
 			}
 			return vm.ObjectValue(r), nil
 		}),
-		"search":    def("search", 1, 1),
-		"match":     def("match", 1, 1),
-		"fullmatch": def("fullmatch", 1, 1),
-		"find_all":  def("find_all", 1, 1),
-		"split":     def("split", 1, 2),
-		"sub":       def("sub", 2, 3),
+		"search":    def("search"),
+		"match":     def("match"),
+		"fullmatch": def("fullmatch"),
+		"find_all":  def("find_all"),
+		"split":     def("split"),
+		"sub":       def("sub"),
 		"escape": vm.NewNative("escape", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 			var s string
 			if err := vm.UnpackArgs("re.escape", args, "s", &s); err != nil {
