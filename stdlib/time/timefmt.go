@@ -22,17 +22,16 @@ var (
 func timeFormatMembers(members map[string]vm.Value) {
 	members["strftime"] = vm.NewNative("strftime", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 		const fn = "time.strftime"
-		if err := vm.CheckArgs(fn, args, 1, 3); err != nil {
+		var format string
+		var ta timeArgs
+		if err := vm.UnpackArgs(fn, args, "format", &format, "t?", ta.stamp(), "utc?", ta.utc()); err != nil {
 			return vm.Nil, err
 		}
-		if args[0].Kind() != vm.KStr {
-			return vm.Nil, vm.TypeArgError(fn, 1, "a string", args[0])
-		}
-		tm, us, err := timeArgs(fn, args, 1)
+		tm, us, err := ta.time(fn)
 		if err != nil {
 			return vm.Nil, err
 		}
-		s, err := strftime(args[0].AsStr(), tm, us)
+		s, err := strftime(format, tm, us)
 		if err != nil {
 			return vm.Nil, err
 		}
@@ -40,20 +39,12 @@ func timeFormatMembers(members map[string]vm.Value) {
 	})
 	members["strptime"] = vm.NewNative("strptime", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 		const fn = "time.strptime"
-		if err := vm.CheckArgs(fn, args, 2, 3); err != nil {
+		var text, format string
+		var ta timeArgs
+		if err := vm.UnpackArgs(fn, args, "text", &text, "format", &format, "utc?", ta.utc()); err != nil {
 			return vm.Nil, err
 		}
-		if args[0].Kind() != vm.KStr {
-			return vm.Nil, vm.TypeArgError(fn, 1, "a string", args[0])
-		}
-		if args[1].Kind() != vm.KStr {
-			return vm.Nil, vm.TypeArgError(fn, 2, "a string", args[1])
-		}
-		loc, err := utcArg(fn, args, 2)
-		if err != nil {
-			return vm.Nil, err
-		}
-		n, err := strptime(args[0].AsStr(), args[1].AsStr(), loc)
+		n, err := strptime(text, format, ta.loc())
 		if err != nil {
 			return vm.Nil, err
 		}
@@ -61,10 +52,11 @@ func timeFormatMembers(members map[string]vm.Value) {
 	})
 	members["date"] = vm.NewNative("date", func(t *vm.Task, args []vm.Value) (vm.Value, error) {
 		const fn = "time.date"
-		if err := vm.CheckArgs(fn, args, 0, 2); err != nil {
+		var ta timeArgs
+		if err := vm.UnpackArgs(fn, args, "t?", ta.stamp(), "utc?", ta.utc()); err != nil {
 			return vm.Nil, err
 		}
-		tm, _, err := timeArgs(fn, args, 0)
+		tm, _, err := ta.time(fn)
 		if err != nil {
 			return vm.Nil, err
 		}
@@ -82,28 +74,54 @@ func timeFormatMembers(members map[string]vm.Value) {
 	})
 }
 
-// timeArgs reads the optional t (Unix seconds, default now) at args[i] and
-// utc at args[i+1], giving the time in its zone and its microseconds
-// (rounded half to even, as Python's datetime does).
-func timeArgs(fn string, args []vm.Value, i int) (time.Time, int, error) {
-	loc, err := utcArg(fn, args, i+1)
-	if err != nil {
-		return time.Time{}, 0, err
+// timeArgs are the optional t (Unix seconds, nil or left out: now) and utc
+// (a bool, nil or left out: true) of strftime, strptime and date.
+type timeArgs struct {
+	t     vm.Value
+	local bool
+}
+
+// stamp is t's destination for vm.UnpackArgs: a number or nil.
+func (a *timeArgs) stamp() any {
+	return vm.Check("a number (Unix seconds)", func(v vm.Value) bool {
+		a.t = v
+		k := v.Kind()
+		return k == vm.KInt || k == vm.KFloat || k == vm.KNil
+	})
+}
+
+// utc is utc's destination for vm.UnpackArgs: a bool or nil.
+func (a *timeArgs) utc() any {
+	return vm.Check("a bool", func(v vm.Value) bool {
+		a.local = v.Kind() == vm.KBool && !v.AsBool()
+		return v.Kind() == vm.KBool || v.IsNil()
+	})
+}
+
+func (a *timeArgs) loc() *time.Location {
+	if a.local {
+		return time.Local
 	}
-	if len(args) <= i || args[i].IsNil() {
+	return time.UTC
+}
+
+// time is the time in its zone and its microseconds (rounded half to even,
+// as Python's datetime does).
+func (a *timeArgs) time(fn string) (time.Time, int, error) {
+	loc := a.loc()
+	if a.t.IsNil() {
 		now := time.Now()
 		return now.In(loc), now.Nanosecond() / 1000, nil
 	}
 	var sec int64
 	us := 0
-	switch args[i].Kind() {
-	case vm.KInt:
-		sec = args[i].AsInt()
+	if a.t.Kind() == vm.KInt {
+		sec = a.t.AsInt()
 		if float64(sec) > maxUnixTime || float64(sec) < -maxUnixTime {
 			return time.Time{}, 0, vm.Errorf(vm.KindValue, "%s: timestamp %d is out of range", fn, sec)
 		}
-	case vm.KFloat:
-		f := args[i].AsFloat()
+	} else {
+		f := a.t.AsFloat()
 		if !(f >= -maxUnixTime && f <= maxUnixTime) {
 			return time.Time{}, 0, vm.Errorf(vm.KindValue, "%s: timestamp %s is out of range", fn, vm.FormatFloat(f))
 		}
@@ -114,23 +132,8 @@ func timeArgs(fn string, args []vm.Value, i int) (time.Time, int, error) {
 			sec++
 			us -= 1000000
 		}
-	default:
-		return time.Time{}, 0, vm.TypeArgError(fn, i+1, "a number (Unix seconds)", args[i])
 	}
 	return time.Unix(sec, int64(us)*1000).In(loc), us, nil
-}
-
-func utcArg(fn string, args []vm.Value, i int) (*time.Location, error) {
-	if len(args) <= i || args[i].IsNil() {
-		return time.UTC, nil
-	}
-	if args[i].Kind() != vm.KBool {
-		return nil, vm.TypeArgError(fn, i+1, "a bool", args[i])
-	}
-	if args[i].AsBool() {
-		return time.UTC, nil
-	}
-	return time.Local, nil
 }
 
 func pad(b *strings.Builder, n, width int, fill byte) {
