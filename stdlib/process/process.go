@@ -46,11 +46,27 @@ type spawnSpec struct {
 	streams [3]string
 }
 
-func procArgv(fn string, v vm.Value) ([]string, error) {
-	if v.Kind() != vm.KList {
-		return nil, vm.TypeArgError(fn, 1, "a list of strings", v)
+// procArgs reads the arguments of spawn and run: argv, a non-empty list of
+// strings, and options, a map that may be nil or left out.
+func procArgs(fn string, args []vm.Value, allowed ...string) ([]string, map[string]vm.Value, error) {
+	var l *vm.List
+	var opts *vm.Map
+	if err := vm.UnpackArgs(fn, args, "argv", vm.Want("a list of strings", &l), "options??", &opts); err != nil {
+		return nil, nil, err
 	}
-	items := v.AsList().Items
+	argv, err := procArgv(fn, l.Items)
+	if err != nil {
+		return nil, nil, err
+	}
+	if opts == nil {
+		return argv, map[string]vm.Value{}, nil
+	}
+	o, err := modutil.Options(fn, "option", opts, allowed...)
+	return argv, o, err
+}
+
+// procArgv checks the items of argv.
+func procArgv(fn string, items []vm.Value) ([]string, error) {
 	if len(items) == 0 {
 		return nil, vm.Errorf(vm.KindValue, "%s() needs a non-empty argv list", fn)
 	}
@@ -70,17 +86,7 @@ func procArgv(fn string, v vm.Value) ([]string, error) {
 	return argv, nil
 }
 
-// procOptions reads the options map; allowed lists the keys it may have.
-func procOptions(fn string, v vm.Value, allowed ...string) (map[string]vm.Value, error) {
-	if v.IsNil() {
-		return map[string]vm.Value{}, nil
-	}
-	if v.Kind() != vm.KMap {
-		return nil, vm.Errorf(vm.KindType, "%s(): options must be a map, not %s", fn, v.TypeName())
-	}
-	return modutil.Options(fn, "option", v.AsMap(), allowed...)
-}
-
+// common reads the options spawn and run share: cwd and env.
 func (s *spawnSpec) common(fn string, o map[string]vm.Value) error {
 	if v, ok := o["cwd"]; ok {
 		if v.Kind() != vm.KStr {
@@ -234,20 +240,10 @@ func streamOption(fn, name string, o map[string]vm.Value) (string, error) {
 }
 
 func (pl *procLib) spawn(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-	if err := vm.CheckArgs("process.spawn", args, 1, 2); err != nil {
-		return vm.Nil, err
-	}
 	var s spawnSpec
+	var o map[string]vm.Value
 	var err error
-	if s.argv, err = procArgv("process.spawn", args[0]); err != nil {
-		return vm.Nil, err
-	}
-	opts := vm.Nil
-	if len(args) == 2 {
-		opts = args[1]
-	}
-	o, err := procOptions("process.spawn", opts, "cwd", "env", "stdin", "stdout", "stderr")
-	if err != nil {
+	if s.argv, o, err = procArgs("process.spawn", args, "cwd", "env", "stdin", "stdout", "stderr"); err != nil {
 		return vm.Nil, err
 	}
 	if err := s.common("process.spawn", o); err != nil {
@@ -456,20 +452,10 @@ type runOp struct {
 }
 
 func (pl *procLib) run(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-	if err := vm.CheckArgs("process.run", args, 1, 2); err != nil {
-		return vm.Nil, err
-	}
 	r := &runOp{pl: pl}
+	var o map[string]vm.Value
 	var err error
-	if r.spec.argv, err = procArgv("process.run", args[0]); err != nil {
-		return vm.Nil, err
-	}
-	opts := vm.Nil
-	if len(args) == 2 {
-		opts = args[1]
-	}
-	o, err := procOptions("process.run", opts, "input", "cwd", "env", "timeout")
-	if err != nil {
+	if r.spec.argv, o, err = procArgs("process.run", args, "input", "cwd", "env", "timeout"); err != nil {
 		return vm.Nil, err
 	}
 	if err := r.spec.common("process.run", o); err != nil {
