@@ -40,23 +40,99 @@ import (
 // A mistake of the caller (an odd list, a pointer of another type) panics:
 // it is a bug in the native function, not an error of the script.
 func UnpackArgs(fn string, args []Value, pairs ...any) error {
+	// One pass over the parameters, reading each name once: the count is
+	// checked in full (countError) only when an argument is missing, left
+	// over or of the wrong type, so that a wrong count is reported first.
 	if len(pairs)%2 != 0 {
 		panic("vm.UnpackArgs: odd number of name/pointer arguments")
 	}
 	n := len(pairs) / 2
-	min, max := n, n
+	if len(args) > n && (n == 0 || !isRest(pairs[2*n-2])) {
+		return countError(fn, args, pairs)
+	}
+	optional := false
 	for i := 0; i < n; i++ {
 		name, ok := pairs[2*i].(string)
 		if !ok {
 			panic(fmt.Sprintf("vm.UnpackArgs: parameter %d has no name", i+1))
 		}
-		if len(name) > 0 && name[len(name)-1] == '?' && min == n {
-			min = i
-		}
 		if len(name) > 0 && name[0] == '*' {
 			if i != n-1 {
 				panic(fmt.Sprintf("vm.UnpackArgs: %s() parameter %d: a *rest parameter must be the last", fn, i+1))
 			}
+			if i > len(args) {
+				return countError(fn, args, pairs)
+			}
+			return unpackRest(fn, i, args[i:], pairs[2*i+1])
+		}
+		q := len(name) > 0 && name[len(name)-1] == '?'
+		optional = optional || q
+		if i >= len(args) {
+			if !optional {
+				return countError(fn, args, pairs)
+			}
+			continue // the names after it may still hold a misplaced *rest
+		}
+		a := args[i]
+		if a.k == KNil && q && len(name) > 1 && name[len(name)-2] == '?' {
+			continue
+		}
+		// The commonest destinations here, the others in unpackOne.
+		want := ""
+		switch p := pairs[2*i+1].(type) {
+		case *string:
+			if a.k == KStr {
+				*p = a.AsStr()
+			} else {
+				want = "a string"
+			}
+		case *int64:
+			if a.k == KInt {
+				*p = a.AsInt()
+			} else {
+				want = "an int"
+			}
+		case *int:
+			if a.k == KInt {
+				*p = int(a.AsInt())
+			} else {
+				want = "an int"
+			}
+		case *Value:
+			*p = a
+		default:
+			want = unpackOne(fn, i+1, a, p)
+		}
+		if want != "" {
+			if err := countError(fn, args, pairs); err != nil {
+				return err
+			}
+			if q && len(name) > 1 && name[len(name)-2] == '?' {
+				want += " or nil"
+			}
+			return TypeArgError(fn, i+1, want, a)
+		}
+	}
+	return nil
+}
+
+// isRest says whether name is the name of a *rest parameter.
+func isRest(name any) bool {
+	s, ok := name.(string)
+	return ok && len(s) > 0 && s[0] == '*'
+}
+
+// countError is the error of a wrong number of arguments, nil when their
+// number is right.
+func countError(fn string, args []Value, pairs []any) error {
+	n := len(pairs) / 2
+	min, max := n, n
+	for i := 0; i < n; i++ {
+		name, _ := pairs[2*i].(string)
+		if len(name) > 0 && name[len(name)-1] == '?' && min == n {
+			min = i
+		}
+		if len(name) > 0 && name[0] == '*' {
 			if min == n {
 				min = i
 			}
@@ -65,22 +141,6 @@ func UnpackArgs(fn string, args []Value, pairs ...any) error {
 	}
 	if len(args) < min || (max >= 0 && len(args) > max) {
 		return ArgError(fn, min, max, len(args))
-	}
-	for i, a := range args {
-		if i == n-1 && max < 0 {
-			return unpackRest(fn, i, args[i:], pairs[2*i+1])
-		}
-		name := pairs[2*i].(string)
-		orNil := len(name) > 1 && name[len(name)-2:] == "??"
-		if orNil && a.k == KNil {
-			continue
-		}
-		if want := unpackOne(fn, i+1, a, pairs[2*i+1]); want != "" {
-			if orNil {
-				want += " or nil"
-			}
-			return TypeArgError(fn, i+1, want, a)
-		}
 	}
 	return nil
 }
