@@ -7,14 +7,6 @@ import (
 	"slices"
 )
 
-// StrArg reads argument i of fn as a string.
-func StrArg(fn string, args []vm.Value, i int) (string, error) {
-	if args[i].Kind() != vm.KStr {
-		return "", vm.TypeArgError(fn, i+1, "a string", args[i])
-	}
-	return args[i].AsStr(), nil
-}
-
 // BytesOf is the bytes of s without a copy; they must not be changed.
 func BytesOf(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
@@ -29,14 +21,6 @@ func UnhexDigit(c byte) (byte, bool) {
 		return c - 'A' + 10, true
 	}
 	return 0, false
-}
-
-// Int reads argument i of fn as an int.
-func Int(fn string, args []vm.Value, i int) (int64, error) {
-	if args[i].Kind() != vm.KInt {
-		return 0, vm.TypeArgError(fn, i+1, "an int", args[i])
-	}
-	return args[i].AsInt(), nil
 }
 
 // SecondsArg is the destination of a number of seconds for vm.UnpackArgs:
@@ -54,15 +38,6 @@ func SecondsArg(v *vm.Value) any {
 func TwoNums(fn string, args []vm.Value) (x, y float64, err error) {
 	err = vm.UnpackArgs(fn, args, "x", &x, "y", &y)
 	return x, y, err
-}
-
-// Num reads argument i of fn as a number (an int or a float).
-func Num(fn string, args []vm.Value, i int) (float64, error) {
-	x, ok := args[i].ToNumber()
-	if !ok {
-		return 0, vm.TypeArgError(fn, i+1, "a number", args[i])
-	}
-	return x, nil
 }
 
 // OneNum reads the one number (an int or a float) fn takes.
