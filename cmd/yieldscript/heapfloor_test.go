@@ -4,15 +4,18 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
 
 // TestHeapFloor runs a script that allocates about 18 MiB of list storage
 // while it grows, with the collector tracing (GODEBUG=gctrace=1 prints one
-// line per collection): under the command's heap floor only the collection
-// at start runs; with GOGC set (no floor) the growing list is collected more
-// than once.
+// line per collection, with the heap it left live). Under the command's heap
+// floor only the collection at start runs and the floor's 32 MiB are live
+// after it, so the next would start at 64 MiB; with GOGC set (no floor) the
+// live heap after each collection is the script's few megabytes.
 func TestHeapFloor(t *testing.T) {
 	bin := ysBinary(t)
 	script := filepath.Join(t.TempDir(), "grow.ys")
@@ -20,7 +23,8 @@ func TestHeapFloor(t *testing.T) {
 	if err := os.WriteFile(script, []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	collections := func(env ...string) int {
+	// lives runs the script and returns the live heap (MB) after each collection.
+	lives := func(env ...string) []int {
 		t.Helper()
 		cmd := exec.Command(bin, script)
 		for _, kv := range os.Environ() {
@@ -34,21 +38,43 @@ func TestHeapFloor(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%v\n%s", err, out)
 		}
-		if !strings.Contains(string(out), "150000\n") {
+		if !strings.Contains(string(out), "150000") {
 			t.Fatalf("unexpected output:\n%s", out)
 		}
-		n := 0
+		var gs []int
 		for _, line := range strings.Split(string(out), "\n") {
-			if strings.HasPrefix(line, "gc ") {
-				n++
+			i := strings.Index(line, "gc ")
+			if i < 0 {
+				continue
 			}
+			m := liveRE.FindStringSubmatch(line[i:])
+			if m == nil {
+				t.Fatalf("a trace line without heap sizes: %q", line)
+			}
+			g, _ := strconv.Atoi(m[1])
+			gs = append(gs, g)
 		}
-		return n
+		return gs
 	}
-	if n := collections(); n > 1 {
-		t.Errorf("with the heap floor: %d collections, want at most the one at start", n)
+	floor := lives()
+	if len(floor) > 1 {
+		t.Errorf("with the heap floor: %d collections (live after each %v MB), want at most the one at start", len(floor), floor)
 	}
-	if n := collections("GOGC=100"); n < 2 {
-		t.Errorf("with GOGC=100 (no floor): %d collections, want several while the list grows", n)
+	for _, g := range floor {
+		if g < 32 {
+			t.Errorf("with the heap floor: %d MB live after a collection, want the floor's 32 and more", g)
+		}
+	}
+	plain := lives("GOGC=100")
+	if len(plain) == 0 {
+		t.Fatal("with GOGC=100 (no floor): no collection while an 18 MiB list grew")
+	}
+	for _, g := range plain {
+		if g >= 16 {
+			t.Errorf("with GOGC=100 (no floor): %d MB live after a collection (all %v), want the script's few", g, plain)
+		}
 	}
 }
+
+// liveRE reads the heap left live from a trace line's "start->end->live MB".
+var liveRE = regexp.MustCompile(`\d+->\d+->(\d+) MB`)
