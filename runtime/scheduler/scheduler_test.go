@@ -22,15 +22,41 @@ type harness struct {
 	m       *vm.Machine
 	l       *scheduler.Loop
 	out     *bytes.Buffer
-	errb    *bytes.Buffer
+	errb    *lockedBuffer
 	serving bool
 	stop    chan struct{}
 	stopped chan struct{}
 }
 
+// lockedBuffer is the harness's stderr: the watchdog writes its block
+// reports from a goroutine of its own while the loop runs (the VM's real
+// stderr goes through scheduler.Output, which locks the same way).
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+func (b *lockedBuffer) Len() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Len()
+}
+
 func newHarness(t *testing.T, natives map[string]vm.NativeFunc) *harness {
 	t.Helper()
-	h := &harness{out: &bytes.Buffer{}, errb: &bytes.Buffer{}}
+	h := &harness{out: &bytes.Buffer{}, errb: &lockedBuffer{}}
 	h.m = vm.NewMachine(h.out, h.errb)
 	l, err := scheduler.New(h.m, h.errb)
 	if err != nil {

@@ -6,6 +6,19 @@ import (
 	"time"
 )
 
+// reportLines returns the lines on stderr once there are n of them (or after
+// 5 s, whatever there is): a report's closing line may be written by the
+// watchdog's goroutine just after the run returned.
+func (h *harness) reportLines(n int) (string, []string) {
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
+		got := h.errb.String()
+		lines := strings.Split(strings.TrimSpace(got), "\n")
+		if len(lines) >= n || time.Now().After(deadline) {
+			return got, lines
+		}
+	}
+}
+
 // The watchdog reads the running task through atomics while the loop runs it;
 // run with -race.
 func TestWatchdogBlockReport(t *testing.T) {
@@ -21,8 +34,7 @@ yield t
 yield sleep(0.01)
 print("done")
 `, 60*time.Second)
-	got := h.errb.String()
-	lines := strings.Split(strings.TrimSpace(got), "\n")
+	got, lines := h.reportLines(2)
 	if len(lines) != 2 {
 		t.Fatalf("want two report lines, got %q", got)
 	}
@@ -81,8 +93,7 @@ let n = 0
 while n < 1000000 { n += 1 }
 print("done")
 `, 60*time.Second)
-	got := h.errb.String()
-	lines := strings.Split(strings.TrimSpace(got), "\n")
+	got, lines := h.reportLines(2)
 	if len(lines) != 2 || !strings.HasSuffix(lines[0], " ms without yielding, seen in <main> at test.ys:3") ||
 		!strings.HasSuffix(lines[1], " ms before it ended") {
 		t.Fatalf("want the two report lines of the main task, got %q", got)
@@ -116,8 +127,7 @@ print(n)
 	if h.out.String() != "400000\n1800000\n" {
 		t.Errorf("output %q", h.out.String())
 	}
-	got := h.errb.String()
-	lines := strings.Split(strings.TrimSpace(got), "\n")
+	got, lines := h.reportLines(2)
 	if len(lines) != 2 || !strings.HasSuffix(lines[0], " ms without yielding, seen in <main> at test.ys:10") ||
 		!strings.HasSuffix(lines[1], " ms before it yielded") {
 		t.Fatalf("want the two report lines of the spin at line 10 only, got %q", got)
