@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"strings"
 	"testing"
-
-	"github.com/yieldscript/yieldscript/lang/compile"
-	"github.com/yieldscript/yieldscript/lang/parser"
 )
 
 var testPrelude = NewPrelude("<test>", `
@@ -30,18 +27,7 @@ func runDelegate(t *testing.T, src string, budget int64) (*Task, Status, string)
 		}
 		return t.TailCall(fn, args...)
 	}))
-	f, err := parser.ParseFile("t.ys", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	prog, err := compile.Compile(f, &compile.Env{Builtins: m.BuiltinNames()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	task, err := m.NewTask(m.Load(prog, NewModule("main", "t.ys")), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	task := loadTestTask(t, m, src)
 	task.Quota = &Quota{MaxSteps: budget}
 	st := task.Run()
 	m.Flush()

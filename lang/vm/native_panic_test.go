@@ -5,9 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-
-	"github.com/yieldscript/yieldscript/lang/compile"
-	"github.com/yieldscript/yieldscript/lang/parser"
 )
 
 // runWithNatives runs src as a task of a new machine that has the given
@@ -19,18 +16,7 @@ func runWithNatives(t *testing.T, src string, natives map[string]Value) (*Task, 
 	for name, fn := range natives {
 		m.SetBuiltin(name, fn)
 	}
-	f, err := parser.ParseFile("t.ys", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	prog, err := compile.Compile(f, &compile.Env{Builtins: m.BuiltinNames()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	task, err := m.NewTask(m.Load(prog, NewModule("main", "t.ys")), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	task := loadTestTask(t, m, src)
 	task.Run()
 	m.Flush()
 	return task, out.String()

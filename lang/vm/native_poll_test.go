@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"strings"
 	"testing"
-
-	"github.com/yieldscript/yieldscript/lang/compile"
-	"github.com/yieldscript/yieldscript/lang/parser"
 )
 
 // newArmedTask compiles src with a builtin arm() that raises the interrupt
@@ -21,18 +18,7 @@ func newArmedTask(t *testing.T, src string, armWith func(*Task)) (*Task, *bytes.
 		armWith(task)
 		return Nil, nil
 	}))
-	f, err := parser.ParseFile("t.ys", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	prog, err := compile.Compile(f, &compile.Env{Builtins: m.BuiltinNames()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	task, err := m.NewTask(m.Load(prog, NewModule("main", "t.ys")), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	task := loadTestTask(t, m, src)
 	return task, &out
 }
 

@@ -26,6 +26,14 @@ func newTestTask(t *testing.T, src string) (*Task, *bytes.Buffer) {
 	m.SetBuiltin("wait", NewNative("wait", func(_ *Task, args []Value) (Value, error) {
 		return ObjectValue(&testAwaitable{name: ToStr(args[0])}), nil
 	}))
+	task := loadTestTask(t, m, src)
+	return task, &out
+}
+
+// loadTestTask compiles src as the main module "t.ys" on m, with m's
+// builtins, and makes its task.
+func loadTestTask(t *testing.T, m *Machine, src string) *Task {
+	t.Helper()
 	f, err := parser.ParseFile("t.ys", []byte(src))
 	if err != nil {
 		t.Fatal(err)
@@ -38,7 +46,7 @@ func newTestTask(t *testing.T, src string) (*Task, *bytes.Buffer) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return task, &out
+	return task
 }
 
 func flushed(task *Task, out *bytes.Buffer) string {
