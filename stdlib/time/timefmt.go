@@ -335,6 +335,26 @@ func strptime(s, format string, loc *time.Location) (int64, error) {
 		}
 		return 0, false
 	}
+	// The directives that are a plain number: where it goes, its fewest and
+	// most digits, and the values that match (%I and %j are checked here, as
+	// in Python's patterns; the other fields after matching, with their own
+	// message).
+	var micro int // %f is read and dropped: the result is whole seconds
+	numeric := map[byte]struct {
+		to               *int
+		min, max, lo, hi int
+	}{
+		'Y': {&year, 4, 4, 0, 9999},
+		'm': {&month, 1, 2, 0, 99},
+		'd': {&day, 1, 2, 0, 99},
+		'e': {&day, 1, 2, 0, 99},
+		'H': {&hour, 1, 2, 0, 99},
+		'I': {&hour12, 1, 2, 1, 12},
+		'M': {&min, 1, 2, 0, 99},
+		'S': {&sec, 1, 2, 0, 99},
+		'f': {&micro, 1, 6, 0, 999999},
+		'j': {&yday, 1, 3, 1, 366},
+	}
 	isSpace := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' }
 	for i := 0; i < len(f); i++ {
 		c := f[i]
@@ -355,10 +375,19 @@ func strptime(s, format string, loc *time.Location) (int64, error) {
 		if i == len(f) {
 			return 0, vm.NewError(vm.KindValue, "time.strptime: the format ends with a lone %")
 		}
+		if d, isNum := numeric[f[i]]; isNum {
+			if (f[i] == 'd' || f[i] == 'e') && pos < len(s) && s[pos] == ' ' {
+				pos++ // a day may be padded with a space, as in Python
+			}
+			n, ok := num(d.min, d.max)
+			if !ok || n < d.lo || n > d.hi {
+				return fail()
+			}
+			*d.to = n
+			continue
+		}
 		var ok bool
 		switch f[i] {
-		case 'Y':
-			year, ok = num(4, 4)
 		case 'y':
 			year, ok = num(2, 2)
 			if year < 69 {
@@ -366,27 +395,6 @@ func strptime(s, format string, loc *time.Location) (int64, error) {
 			} else {
 				year += 1900
 			}
-		case 'm':
-			month, ok = num(1, 2)
-		case 'd', 'e': // a day may be padded with a space, as in Python
-			if pos < len(s) && s[pos] == ' ' {
-				pos++
-			}
-			day, ok = num(1, 2)
-		case 'H':
-			hour, ok = num(1, 2)
-		case 'I':
-			hour12, ok = num(1, 2)
-			ok = ok && hour12 >= 1 && hour12 <= 12
-		case 'M':
-			min, ok = num(1, 2)
-		case 'S':
-			sec, ok = num(1, 2)
-		case 'f':
-			_, ok = num(1, 6)
-		case 'j':
-			yday, ok = num(1, 3)
-			ok = ok && yday >= 1 && yday <= 366
 		case 'b', 'B':
 			var m int
 			m, ok = name(longMonths)
