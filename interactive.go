@@ -13,6 +13,7 @@ import (
 	"github.com/yieldscript/yieldscript/lang/compile"
 	"github.com/yieldscript/yieldscript/lang/parser"
 	"github.com/yieldscript/yieldscript/lang/vm"
+	"github.com/yieldscript/yieldscript/runtime/scheduler"
 )
 
 // This file is what interactive tools (the REPL, the backdoor, the test
@@ -82,6 +83,10 @@ type TaskInfo struct {
 	On    string
 	Trace []string
 }
+
+// Header names the task and says its state and what it waits on, as a task
+// dump shows it: task 3 "fetcher" [waiting on sleep 10s].
+func (t TaskInfo) Header() string { return scheduler.TaskHeader(t.ID, t.Name, t.State, t.On) }
 
 // Tasks describes the tasks alive in the VM, oldest first.
 func (v *VM) Tasks() ([]TaskInfo, error) {

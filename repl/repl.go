@@ -283,8 +283,9 @@ func (r *REPL) command(cmd string) bool {
 	return false
 }
 
-// WriteTasks writes one line per live task of v: its id, state, and where it
-// waits (file:line of its yield, and on what).
+// WriteTasks writes one line per live task of v: its header as in a task dump
+// (id, name, state and what it waits on), then where it is (file:line of a
+// waiting task's yield).
 func WriteTasks(w io.Writer, v *yieldscript.VM) {
 	tasks, err := v.Tasks()
 	if err != nil {
@@ -297,16 +298,9 @@ func WriteTasks(w io.Writer, v *yieldscript.VM) {
 	}
 	var b strings.Builder
 	for _, t := range tasks {
-		fmt.Fprintf(&b, "task %d", t.ID)
-		if t.Name != "" {
-			fmt.Fprintf(&b, " %q", t.Name)
-		}
-		fmt.Fprintf(&b, "  %s", t.State)
+		b.WriteString(t.Header())
 		if t.Where != "" {
-			fmt.Fprintf(&b, "  at %s", t.Where)
-		}
-		if t.On != "" {
-			fmt.Fprintf(&b, "  on %s", t.On)
+			b.WriteString(" at " + t.Where)
 		}
 		b.WriteByte('\n')
 	}

@@ -218,7 +218,7 @@ func TestTasksAndHelp(t *testing.T) {
 	r.Line(ctx, "yield sleep(0)")
 	r.Line(ctx, ":tasks")
 	got := out.String()
-	for _, want := range []string{"waiting  at <stdin>:5  on sleep 30s", "\"getter\"  waiting  at <stdin>:7  on queue.get"} {
+	for _, want := range []string{"[waiting on sleep 30s] at <stdin>:5", "\"getter\" [waiting on queue.get] at <stdin>:7"} {
 		if !strings.Contains(got, want) {
 			t.Errorf(":tasks output %q lacks %q", got, want)
 		}

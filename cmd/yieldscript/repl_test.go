@@ -383,7 +383,7 @@ func TestTerminalREPL(t *testing.T) {
 	}
 	p.keys("\x15") // Ctrl-U drops the line
 	typeLine(":tasks")
-	expect(`waiting  at \S+:\d+  on listener\.accept`)
+	expect(`\[waiting on listener\.accept\] at \S+:\d+`)
 	expect(`>>> `)
 
 	// Ctrl-\ at the prompt writes the task dump, and leaves the line alone.

@@ -92,6 +92,15 @@ func describeAwaited(v vm.Value) string {
 	}
 }
 
+// TaskHeader names a task and says its state and what it waits on, as a task
+// dump and a REPL's :tasks show it: task 3 "fetcher" [waiting on sleep 10s].
+func TaskHeader(id int64, name, state, on string) string {
+	if on != "" {
+		state += " on " + on
+	}
+	return taskLabel(id, name) + " [" + state + "]"
+}
+
 // Dump writes every live task with its state, what it waits on and its
 // traceback, as a task dump (SIGQUIT) shows them. Call it on the loop's
 // goroutine.
@@ -100,15 +109,7 @@ func (l *Loop) Dump(w io.Writer) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "task dump: %d live task%s\n", len(infos), plural(len(infos)))
 	for _, ti := range infos {
-		fmt.Fprintf(&b, "\ntask %d", ti.ID)
-		if ti.Name != "" {
-			fmt.Fprintf(&b, " %q", ti.Name)
-		}
-		fmt.Fprintf(&b, " [%s", ti.State)
-		if ti.On != "" {
-			fmt.Fprintf(&b, " on %s", ti.On)
-		}
-		b.WriteString("]:\n")
+		fmt.Fprintf(&b, "\n%s:\n", TaskHeader(ti.ID, ti.Name, ti.State, ti.On))
 		if len(ti.Trace) == 0 {
 			b.WriteString("  (not started)\n")
 		}

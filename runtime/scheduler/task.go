@@ -94,11 +94,13 @@ func (t *Task) setX() *taskMore {
 func (t *Task) Name() string { return t.x().name }
 
 // label is `task N` or `task N "name"`.
-func (t *Task) label() string {
-	if name := t.x().name; name != "" {
-		return fmt.Sprintf("task %d %q", t.id, name)
+func (t *Task) label() string { return taskLabel(t.id, t.x().name) }
+
+func taskLabel(id int64, name string) string {
+	if name != "" {
+		return fmt.Sprintf("task %d %q", id, name)
 	}
-	return fmt.Sprintf("task %d", t.id)
+	return fmt.Sprintf("task %d", id)
 }
 
 // Spawn makes a task that calls fn (a function or an unstarted coroutine) with
