@@ -27,3 +27,6 @@ func (l *Loop) IdleArmed() bool {
 	d := time.Duration(-1)
 	return l.idleTimeout(&d)
 }
+
+// DrainPosted runs the functions posted to the loop, as a turn does.
+func (l *Loop) DrainPosted() { l.drainPosted() }

@@ -1,6 +1,7 @@
 package scheduler
 
 import (
+	"runtime"
 	"runtime/metrics"
 	"time"
 )
@@ -22,23 +23,49 @@ const holdWait = 10 * time.Millisecond
 // running.
 const runnableMetric = "/sched/goroutines/runnable:goroutines"
 
+// holdRecheck is how many waits that may hold go by at most between two
+// reads of runnableMetric when nothing says a goroutine may have been
+// readied (see holdFor).
+const holdRecheck = 16
+
 // holdFor is the part of a wait of timeout that may hold the thread: none
 // for a poll (it never blocks), while host work is in flight (a pool
 // goroutine or a host's call will Post to the loop, and with GOMAXPROCS 1
 // they need the P the loop would hold), or while another goroutine is ready
 // to run (a host goroutine the loop has just answered, through a channel,
 // waits for a P).
+//
+// Reading the runtime's count of runnable goroutines costs some 800
+// instructions (runtime/metrics takes a semaphore and the scheduler's lock and
+// fills its aggregates), a quarter of what the loop does per round trip of a
+// one-connection echo server, so the count is read again only when the loop
+// may have readied a goroutine since it last read none: it ran work posted by
+// another goroutine (drainPosted), ended a group (a host waits on Done), was
+// entered by a host (Leave), the number of goroutines changed (a goroutine
+// started, as the output's writer does), or holdRecheck waits went by. A
+// loop that only steps its tasks through I/O between two waits reads it once
+// in holdRecheck waits.
 func (l *Loop) holdFor(timeout time.Duration) time.Duration {
 	if timeout == 0 || l.pending.Load() > 0 {
 		return 0
 	}
-	s := &l.runnable[0]
-	if s.Name == "" {
-		s.Name = runnableMetric
+	if g := runtime.NumGoroutine(); g != l.holdGoroutines || l.holdUnchecked <= 0 {
+		l.holdGoroutines = g
+		s := &l.runnable[0]
+		if s.Name == "" {
+			s.Name = runnableMetric
+		}
+		metrics.Read(l.runnable[:])
+		if s.Value.Kind() != metrics.KindUint64 || s.Value.Uint64() > 0 {
+			l.holdUnchecked = 0
+			return 0
+		}
+		l.holdUnchecked = holdRecheck
 	}
-	metrics.Read(l.runnable[:])
-	if s.Value.Kind() != metrics.KindUint64 || s.Value.Uint64() > 0 {
-		return 0
-	}
+	l.holdUnchecked--
 	return holdWait
 }
+
+// mayReady tells holdFor that the loop may have made a goroutine ready to
+// run: the next wait reads the runtime's count again.
+func (l *Loop) mayReady() { l.holdUnchecked = 0 }

@@ -37,6 +37,22 @@ func TestHoldOnlyWhenNothingElseNeedsTheThread(t *testing.T) {
 	if h != 0 {
 		t.Errorf("a wait while another goroutine is ready holds for %v", h)
 	}
+	// The count is not read before every wait, but it is after the loop ran
+	// work another goroutine posted, which may have readied a goroutine.
+	wake, woke := make(chan struct{}), make(chan struct{})
+	go func() {
+		<-wake
+		close(woke)
+	}()
+	runtime.Gosched() // it runs until it waits on wake
+	l.HoldFor(-1) // reads the count (ready goroutines of other tests may be in it)
+	l.Post(func() { close(wake) })
+	l.DrainPosted()
+	h = l.HoldFor(-1)
+	<-woke
+	if h != 0 {
+		t.Errorf("a wait after posted work readied a goroutine holds for %v", h)
+	}
 	if !raceEnabled {
 		if n := testing.AllocsPerRun(100, func() { l.HoldFor(-1) }); n != 0 {
 			t.Errorf("holdFor allocates %v times", n)

@@ -100,6 +100,12 @@ type Loop struct {
 	runnable [1]metrics.Sample
 	quiet    idleCollector // collection when the loop goes quiet (idle.go)
 	sites    *[]vm.Site    // the sites of the last spawn, shared by the tasks spawned there (awaitables.go)
+
+	// holdUnchecked is how many more waits may hold without reading
+	// runnable; holdGoroutines the number of goroutines when it was last
+	// read (hold.go).
+	holdUnchecked  int
+	holdGoroutines int
 }
 
 // New makes a loop for machine m. The script builtins that make tasks and
@@ -174,6 +180,7 @@ func (l *Loop) drainPosted() {
 	fns := l.posted
 	l.posted = nil
 	l.mu.Unlock()
+	l.mayReady()
 	for _, fn := range fns {
 		fn()
 	}
@@ -230,6 +237,7 @@ func (l *Loop) Leave(wake bool) {
 		wake = true
 	}
 	l.enterTimer = nil
+	l.mayReady() // the caller's goroutine may have readied others
 	if wd := l.watch; wd != nil {
 		wd.thread.Store(l.loopThread)
 	}

@@ -156,6 +156,7 @@ func (g *Group) end() {
 		}
 	}
 	g.l.M.Flush()
+	g.l.mayReady() // a host may wait on Done, or OnEnd answer one
 	if g.opts.OnEnd != nil {
 		g.opts.OnEnd(g)
 	}
