@@ -44,8 +44,10 @@ func TestHoldOnlyWhenNothingElseNeedsTheThread(t *testing.T) {
 		<-wake
 		close(woke)
 	}()
-	runtime.Gosched() // it runs until it waits on wake
-	l.HoldFor(-1) // reads the count (ready goroutines of other tests may be in it)
+	// It runs until it waits on wake; then the count is read (ready
+	// goroutines of other tests may be in it).
+	runtime.Gosched()
+	l.HoldFor(-1)
 	l.Post(func() { close(wake) })
 	l.DrainPosted()
 	h = l.HoldFor(-1)
