@@ -6,6 +6,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"net/netip"
 	"runtime"
@@ -240,6 +241,30 @@ func (ln *listener) acceptAttempt() (vm.Value, *vm.Error, waitKind, time.Duratio
 	return ln.tryAccept()
 }
 
+// recvDirectMin is the length of the last read on a conn from which recv
+// reads into a new string's memory instead of the loop's scratch buffer.
+//
+// A read into the scratch buffer costs a copy into a string of the read's
+// length. From a few KiB that copy matters, and so does the size: a string of
+// exactly 8, 16, 24 or 32 KiB is the only object of its span in Go's heap,
+// so each one takes pages from the page allocator and each one swept gives
+// them back, which for 16 KiB echoes cost more instructions than the copy.
+// Reading into a buffer an eighth longer than the last read (16 KiB: the
+// 18 KiB class, four to a span) saves both, and leaves room for reads that
+// vary a little. A read longer than the buffer goes on into the scratch
+// buffer in the same call (readv) and is joined into one string; one much
+// shorter than the buffer gets a string of its own length.
+const recvDirectMin = 4 << 10
+
+// uninitBytes returns n or more bytes of new memory, not cleared (the caller
+// overwrites what it keeps): a strings.Builder grows into such memory.
+func uninitBytes(n int) []byte {
+	var sb strings.Builder
+	sb.Grow(n)
+	sb.WriteByte(0)
+	return unsafe.Slice(unsafe.StringData(sb.String()), sb.Cap())
+}
+
 // YieldMethodNow does `yield ln.accept()`: it accepts at once, or parks the
 // task on the listening socket until a connection comes (the accept then
 // runs again). A back-off after errors needs a timer: that is left to the
@@ -426,6 +451,9 @@ type conn struct {
 	local, peer string
 	buf         []byte // received, not yet consumed
 	eof         bool
+	// lastRecv is the length of the last read recv made on this conn, up
+	// to 65535 (in the padding after eof): see recvAttempt.
+	lastRecv uint16
 	// streak counts the operations in a row that completed without waiting
 	// (at most maxStreak: an int32 beside eof keeps the conn in the 96-byte
 	// size class).
@@ -590,13 +618,38 @@ func (c *conn) recvAttempt(n int) (vm.Value, *vm.Error, waitKind) {
 		return vm.Nil, nil, waitRead
 	}
 	want := min(n, len(c.n.scratch))
-	k, rerr := poll.Read(c.fd.Fd, c.n.scratch[:want])
+	var k int
+	var rerr error
+	var s string
+	if int(c.lastRecv) >= recvDirectMin && want >= recvDirectMin {
+		// Straight into the string's own memory, sized from the last read,
+		// with the loop's scratch buffer behind it for a longer one.
+		b := uninitBytes(min(int(c.lastRecv)+int(c.lastRecv)/8, want))
+		b = b[:min(len(b), want)]
+		k, rerr = poll.ReadTwo(c.fd.Fd, b, c.n.scratch[:want-len(b)])
+		switch {
+		case k > len(b):
+			t := uninitBytes(k)[:k]
+			copy(t[copy(t, b):], c.n.scratch)
+			s = unsafe.String(&t[0], k)
+		case k >= len(b)/2:
+			s = unsafe.String(&b[0], k)
+		case k > 0:
+			s = string(b[:k]) // much shorter: a string of its own size
+		}
+	} else {
+		k, rerr = poll.Read(c.fd.Fd, c.n.scratch[:want])
+		if k > 0 {
+			s = string(c.n.scratch[:k])
+		}
+	}
 	switch {
 	case k > 0:
 		if k < want {
 			c.fd.ShortRead()
 		}
-		return vm.Str(string(c.n.scratch[:k])), nil, done
+		c.lastRecv = uint16(min(k, math.MaxUint16))
+		return vm.Str(s), nil, done
 	case rerr == nil:
 		c.eof = true
 		return vm.Str(""), nil, done
