@@ -30,3 +30,13 @@ func (l *Loop) IdleArmed() bool {
 
 // DrainPosted runs the functions posted to the loop, as a turn does.
 func (l *Loop) DrainPosted() { l.drainPosted() }
+
+// Wait waits in the poller as a turn does, with the loop's lock released
+// meanwhile, and returns the number of events.
+func (l *Loop) Wait(timeout time.Duration) int {
+	events, err := l.wait(timeout)
+	if err != nil {
+		panic(err)
+	}
+	return len(events)
+}

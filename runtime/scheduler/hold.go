@@ -42,7 +42,9 @@ const holdRecheck = 16
 // may have readied a goroutine since it last read none: it ran work posted by
 // another goroutine (drainPosted), ended a group (a host waits on Done), was
 // entered by a host (Leave), the number of goroutines changed (a goroutine
-// started, as the output's writer does), or holdRecheck waits went by. A
+// started, as the output's writer does), the last wait returned no event (it
+// timed out or a signal ended it: something else may want the thread), or
+// holdRecheck waits went by. A
 // loop that only steps its tasks through I/O between two waits reads it once
 // in holdRecheck waits.
 func (l *Loop) holdFor(timeout time.Duration) time.Duration {

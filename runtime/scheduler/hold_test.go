@@ -4,6 +4,7 @@ import (
 	"io"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/yieldscript/yieldscript/lang/vm"
 	"github.com/yieldscript/yieldscript/runtime/scheduler"
@@ -54,6 +55,25 @@ func TestHoldOnlyWhenNothingElseNeedsTheThread(t *testing.T) {
 	<-woke
 	if h != 0 {
 		t.Errorf("a wait after posted work readied a goroutine holds for %v", h)
+	}
+	// Nor after a goroutine was readied by something else than the loop
+	// (here this goroutine, as a host's timer would), but it is after a
+	// wait that timed out or that a signal ended.
+	wake, woke = make(chan struct{}), make(chan struct{})
+	go func() {
+		<-wake
+		close(woke)
+	}()
+	runtime.Gosched()
+	l.HoldFor(-1)
+	close(wake)
+	if n := l.Wait(time.Millisecond); n != 0 {
+		t.Fatalf("a wait with nothing registered returned %d events", n)
+	}
+	h = l.HoldFor(-1)
+	<-woke
+	if h != 0 {
+		t.Errorf("a wait after a wait that timed out, with a goroutine ready, holds for %v", h)
 	}
 	if !raceEnabled {
 		if n := testing.AllocsPerRun(100, func() { l.HoldFor(-1) }); n != 0 {

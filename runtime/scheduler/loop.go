@@ -198,10 +198,18 @@ func (l *Loop) noteThread() {
 // wait waits in the poller with the loop's lock released, so that a host
 // goroutine may run loop work meanwhile (TryEnter); it takes the lock back
 // before it returns.
-func (l *Loop) wait(timeout time.Duration) ([]poll.Event, error) {
+func (l *Loop) wait(timeout time.Duration) (events []poll.Event, err error) {
 	hold := l.holdFor(timeout)
 	l.state.Unlock()
-	defer l.state.Lock()
+	defer func() {
+		l.state.Lock()
+		if len(events) == 0 {
+			// It timed out, or a signal ended it (the runtime's preemption
+			// of a held wait among them): another goroutine may want the
+			// thread (hold.go).
+			l.mayReady()
+		}
+	}()
 	return l.poller.WaitHold(timeout, hold)
 }
 
