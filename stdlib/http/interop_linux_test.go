@@ -7,8 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/yieldscript/yieldscript/stdlib/internal/scripttest"
 	"golang.org/x/sys/unix"
+
+	"github.com/yieldscript/yieldscript/stdlib/internal/scripttest"
 )
 
 // TestInteropClientConnectTimeout: connect_timeout (and timeout) throw kind

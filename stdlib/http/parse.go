@@ -2,10 +2,11 @@ package http
 
 import (
 	"bytes"
-	ysurl "github.com/yieldscript/yieldscript/stdlib/url"
 	"slices"
 	"strings"
 	"unsafe"
+
+	ysurl "github.com/yieldscript/yieldscript/stdlib/url"
 )
 
 // requestHead is a parsed HTTP request line and header block. Its strings

@@ -3,10 +3,11 @@ package http
 import (
 	"bytes"
 	"fmt"
-	ysurl "github.com/yieldscript/yieldscript/stdlib/url"
 	"strconv"
 	"strings"
 	"testing"
+
+	ysurl "github.com/yieldscript/yieldscript/stdlib/url"
 )
 
 func TestParseRequestHead(t *testing.T) {

@@ -4,11 +4,12 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"github.com/yieldscript/yieldscript/stdlib/internal/scripttest"
 	"os/exec"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/yieldscript/yieldscript/stdlib/internal/scripttest"
 )
 
 // The WebSocket peer for these tests is Debian's python3-websockets (run by

@@ -16,8 +16,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/yieldscript/yieldscript/stdlib/internal/scripttest"
 	"golang.org/x/sys/unix"
+
+	"github.com/yieldscript/yieldscript/stdlib/internal/scripttest"
 )
 
 // TestCancelledIOWaitsReleaseFDs: a task cancelled while it waits in

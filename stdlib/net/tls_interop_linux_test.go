@@ -8,13 +8,14 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"github.com/yieldscript/yieldscript/stdlib/internal/scripttest"
 	"net"
 	"os"
 	"os/exec"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/yieldscript/yieldscript/stdlib/internal/scripttest"
 )
 
 func needTool(t *testing.T, name string) {

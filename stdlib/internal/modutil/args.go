@@ -1,10 +1,10 @@
 package modutil
 
 import (
+	"slices"
 	"unsafe"
 
 	"github.com/yieldscript/yieldscript/lang/vm"
-	"slices"
 )
 
 // BytesOf is the bytes of s without a copy; they must not be changed.
