@@ -7,20 +7,16 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"strings"
-	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/chzyer/readline"
 
 	"github.com/yieldscript/yieldscript"
 	"github.com/yieldscript/yieldscript/repl"
-	ysos "github.com/yieldscript/yieldscript/stdlib/os"
 )
 
 // Version is the version the command reports.
@@ -232,64 +228,10 @@ func runSource(ctx context.Context, name string, src []byte, args []string, stdo
 	defer dumpOnSIGQUIT(v, stderr)()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	// SIGINT and SIGTERM cancel every task (finally blocks run) and the program
-	// exits with 128 + the signal's number; a second signal exits at once.
-	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
-	defer signal.Stop(sigs)
-	var got atomic.Int32
-	// A signal a task waits on with os.signal is the script's to handle.
-	next := func() (os.Signal, bool) {
-		for s := range sigs {
-			if !ysos.SignalClaimed(s) {
-				return s, true
-			}
-		}
-		return nil, false
-	}
-	go func() {
-		s, ok := next()
-		if !ok {
-			return
-		}
-		got.Store(int32(s.(syscall.Signal)))
-		cancel()
-		if s, ok := next(); ok {
-			os.Exit(128 + int(s.(syscall.Signal)))
-		}
-	}()
+	caught, stop := cancelOnSignal(cancel, nil)
+	defer stop()
 	err := v.RunString(ctx, name, string(src))
-	if sig := got.Load(); sig != 0 {
-		var re *yieldscript.Error
-		if err != nil && !(errors.As(err, &re) && re.Kind == "cancelled") {
-			report(err, stderr)
-		}
-		return 128 + int(sig)
-	}
-	return report(err, stderr)
-}
-
-// dumpOnSIGQUIT makes SIGQUIT print every task of v with its traceback and
-// what it waits on, and the program goes on (as Go does for its goroutines).
-// The returned function stops listening.
-func dumpOnSIGQUIT(v *yieldscript.VM, stderr io.Writer) (stop func()) {
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, syscall.SIGQUIT)
-	done := make(chan struct{})
-	go func() {
-		for {
-			select {
-			case <-sigs:
-				repl.DumpTasks(stderr, v)
-			case <-done:
-				return
-			}
-		}
-	}()
-	return func() {
-		signal.Stop(sigs)
-		close(done)
-	}
+	return runStatus(err, caught(), stderr)
 }
 
 // report prints an error the way the command line shows it and returns the exit status.

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/yieldscript/yieldscript"
 	"github.com/yieldscript/yieldscript/repl"
@@ -47,31 +45,11 @@ func runREPL(stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	// SIGINT and SIGTERM cancel what runs and end the REPL, as for a script.
-	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
-	defer signal.Stop(sigs)
-	var got syscall.Signal
-	done := make(chan struct{})
-	defer close(done)
-	caught := make(chan syscall.Signal, 1)
-	go func() {
-		select {
-		case s := <-sigs:
-			caught <- s.(syscall.Signal)
-			cancel()
-			select {
-			case s := <-sigs:
-				os.Exit(128 + int(s.(syscall.Signal)))
-			case <-done:
-			}
-		case <-done:
-		}
-	}()
+	caught, stop := cancelOnSignal(cancel, nil)
+	defer stop()
 	status := repl.Run(ctx, v, "<stdin>", stdin, stdout, stderr)
-	select {
-	case got = <-caught:
-		return 128 + int(got)
-	default:
+	if sig := caught(); sig != 0 {
+		return 128 + sig
 	}
 	return status
 }

@@ -3,15 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"runtime"
 	"sync"
-	"sync/atomic"
-	"syscall"
 
 	"github.com/yieldscript/yieldscript"
 	"github.com/yieldscript/yieldscript/repl"
@@ -49,26 +45,18 @@ func runWorkers(ctx context.Context, name string, src []byte, args []string, std
 			v.Close()
 		}
 	}()
-	stopDump := dumpAllOnSIGQUIT(vms, errws)
-	defer stopDump()
-
-	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
-	defer signal.Stop(sigs)
-	var got atomic.Int32
-	go func() {
-		s, ok := <-sigs
-		if !ok {
-			return
+	// SIGQUIT prints the tasks of every worker, each on its own stderr.
+	defer onSIGQUIT(func() {
+		for i, v := range vms {
+			fmt.Fprintf(errws[i], "worker %d:\n", i)
+			repl.DumpTasks(errws[i], v)
 		}
-		got.Store(int32(s.(syscall.Signal)))
-		cancel()
-		if s, ok := <-sigs; ok {
-			out.flushAll(outs)
-			errs.flushAll(errws)
-			os.Exit(128 + int(s.(syscall.Signal)))
-		}
-	}()
+	})()
+	caught, stop := cancelOnSignal(cancel, func() {
+		out.flushAll(outs)
+		errs.flushAll(errws)
+	})
+	defer stop()
 
 	codes := make([]int, len(vms))
 	var wg sync.WaitGroup
@@ -76,15 +64,7 @@ func runWorkers(ctx context.Context, name string, src []byte, args []string, std
 		wg.Go(func() {
 			err := v.RunString(ctx, name, string(src))
 			v.Close() // what the worker printed is written
-			if sig := got.Load(); sig != 0 {
-				var re *yieldscript.Error
-				if err != nil && !(errors.As(err, &re) && re.Kind == "cancelled") {
-					report(err, errws[i])
-				}
-				codes[i] = 128 + int(sig)
-			} else {
-				codes[i] = report(err, errws[i])
-			}
+			codes[i] = runStatus(err, caught(), errws[i])
 			outs[i].Flush()
 			errws[i].Flush()
 		})
@@ -114,31 +94,6 @@ func spareProc(loops int) {
 	}
 	if runtime.GOMAXPROCS(0) == loops {
 		runtime.GOMAXPROCS(loops + 1)
-	}
-}
-
-// dumpAllOnSIGQUIT makes SIGQUIT print the tasks of every worker, each on
-// its own stderr.
-func dumpAllOnSIGQUIT(vms []*yieldscript.VM, errws []*lineWriter) (stop func()) {
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, syscall.SIGQUIT)
-	done := make(chan struct{})
-	go func() {
-		for {
-			select {
-			case <-sigs:
-				for i, v := range vms {
-					fmt.Fprintf(errws[i], "worker %d:\n", i)
-					repl.DumpTasks(errws[i], v)
-				}
-			case <-done:
-				return
-			}
-		}
-	}()
-	return func() {
-		signal.Stop(sigs)
-		close(done)
 	}
 }
 

@@ -114,6 +114,29 @@ func TestWorkersWorstStatus(t *testing.T) {
 	}
 }
 
+// TestWorkersSignalClaimed: a signal the workers wait on with os.signal is
+// theirs, as for one process: it does not cancel the run.
+func TestWorkersSignalClaimed(t *testing.T) {
+	src := `import os
+let w = spawn(fn() { return yield os.signal("SIGTERM") })
+yield sleep(0)
+print("ready", os.worker())
+print("got", (yield w), os.worker())
+`
+	cmd, out, errb := startChild(t, "--workers", "2", writeScript(t, src))
+	waitForOutput(t, out, "ready 0")
+	waitForOutput(t, out, "ready 1")
+	cmd.Process.Signal(syscall.SIGTERM)
+	if code := waitChild(t, cmd, 15*time.Second); code != 0 {
+		t.Errorf("exit status %d, want 0 (stderr %q)", code, errb.String())
+	}
+	for _, want := range []string{"got SIGTERM 0\n", "got SIGTERM 1\n"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output %q lacks %q", out.String(), want)
+		}
+	}
+}
+
 func TestWorkersOptionErrors(t *testing.T) {
 	for _, args := range [][]string{{"--workers"}, {"--workers", "x", "a.ys"}, {"--workers", "-1", "a.ys"}, {"--workers=5000", "a.ys"}} {
 		var out, errb strings.Builder
