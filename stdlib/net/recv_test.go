@@ -74,3 +74,48 @@ l.close()
 		t.Errorf("script: %v %s %s", err, out, errOut)
 	}
 }
+
+// TestLargeEchoAllocatesOnlyTheString: an echo round trip of 16 KiB, whose
+// recv reads straight into the string it returns, allocates that string and
+// nothing else: the buffer it reads into is that string.
+func TestLargeEchoAllocatesOnlyTheString(t *testing.T) {
+	s := scripttest.Start(t, `
+import net
+let l = net.listen("127.0.0.1", 0)
+ready(l.port)
+let c = yield l.accept()
+while true {
+    let d = yield c.recv(65536)
+    if not d { break }
+    yield c.sendall(d)
+}
+c.close()
+l.close()
+`, nil)
+	c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", s.Port(t, 0)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(30 * time.Second))
+	msg := bytes.Repeat([]byte("0123456789abcdef"), 1024)
+	got := make([]byte, len(msg))
+	round := func() {
+		if _, err := c.Write(msg); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.ReadFull(c, got); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 5 {
+		round()
+	}
+	allocs := testing.AllocsPerRun(50, round)
+	if !bytes.Equal(got, msg) {
+		t.Error("the message came back changed")
+	}
+	if allocs != 1 {
+		t.Errorf("a 16 KiB echo round trip allocates %v times, want 1 (the string)", allocs)
+	}
+}
