@@ -219,6 +219,9 @@ func compoundOp(op string) Op {
 }
 
 func (f *fcomp) ifStmt(s *parser.IfStmt) {
+	if f.breakIf(s) {
+		return
+	}
 	f.condJump(s.Cond, false)
 	jf := len(f.code.Code) - 1
 	f.stmts(s.Then)
@@ -230,6 +233,41 @@ func (f *fcomp) ifStmt(s *parser.IfStmt) {
 	f.patch(jf)
 	f.stmts(s.Else)
 	f.patch(end)
+}
+
+// breakIf compiles `if cond { break }` (no else, no try to leave) as one jump
+// to the loop's end taken when cond is true, where the general form jumps over
+// a jump: it reports false, and compiles nothing, for any other if. A
+// comparison that would end with JUMPTRUE keeps the general form, whose
+// JUMPFALSE the peephole pass fuses with the comparison (LLJUMPF, LKJUMPF).
+func (f *fcomp) breakIf(s *parser.IfStmt) bool {
+	if s.Else != nil || len(s.Then) != 1 || len(f.loops) == 0 {
+		return false
+	}
+	if _, ok := s.Then[0].(*parser.BreakStmt); !ok {
+		return false
+	}
+	l := f.loops[len(f.loops)-1]
+	if len(f.tries) != l.tryDepth {
+		return false
+	}
+	cond, jumpIf := s.Cond, true
+	for {
+		u, ok := cond.(*parser.Unary)
+		if !ok || u.Op != "not" {
+			break
+		}
+		cond, jumpIf = u.X, !jumpIf
+	}
+	if b, ok := cond.(*parser.Binary); ok && jumpIf {
+		switch b.Op {
+		case "<", "<=", ">", ">=", "==", "!=":
+			return false
+		}
+	}
+	f.condJump(s.Cond, true)
+	l.breaks = append(l.breaks, len(f.code.Code)-1)
+	return true
 }
 
 // condJump compiles cond and a jump taken when cond's truth equals jumpIf.
@@ -250,15 +288,20 @@ func (f *fcomp) condJump(cond parser.Expr, jumpIf bool) {
 
 func (f *fcomp) whileStmt(s *parser.WhileStmt) {
 	start := f.here()
-	f.condJump(s.Cond, false)
-	exit := len(f.code.Code) - 1
+	exit := -1 // `while true` tests nothing: only break and return leave it
+	if b, ok := s.Cond.(*parser.BoolLit); !ok || !b.Value {
+		f.condJump(s.Cond, false)
+		exit = len(f.code.Code) - 1
+	}
 	l := &loopCtx{contPC: start, tryDepth: len(f.tries), stackBase: f.depth}
 	f.loops = append(f.loops, l)
 	f.stmts(s.Body)
 	f.loops = f.loops[:len(f.loops)-1]
 	f.pos = s.P
 	f.emit(LOOP, start)
-	f.patch(exit)
+	if exit >= 0 {
+		f.patch(exit)
+	}
 	for _, j := range l.conts {
 		f.patchTo(j, start)
 	}
