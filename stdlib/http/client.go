@@ -4,11 +4,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/yieldscript/yieldscript/lang/vm"
-	"github.com/yieldscript/yieldscript/runtime/scheduler"
-	"github.com/yieldscript/yieldscript/stdlib/internal/modutil"
 	ysnet "github.com/yieldscript/yieldscript/stdlib/net"
 	ysurl "github.com/yieldscript/yieldscript/stdlib/url"
 )
@@ -58,48 +55,6 @@ func httpConnReusable(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 		return vm.Nil, err
 	}
 	return vm.Bool(c.Idle()), nil
-}
-
-// httpHasData is _has_data(conn): whether received bytes wait unread.
-func httpHasData(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-	var c *ysnet.Conn
-	if err := vm.UnpackArgs("_has_data", args, "conn", connArg(&c)); err != nil {
-		return vm.Nil, err
-	}
-	return vm.Bool(len(c.Buffered()) > 0), nil
-}
-
-// httpWaitData is _wait_data(conn, seconds): an awaitable that completes when
-// bytes are there to read (true) or the stream has ended (false), consuming
-// none; after waiting the given seconds it throws timeout.
-func httpWaitData(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-	var conn *ysnet.Conn
-	var secs vm.Value
-	if err := vm.UnpackArgs("_wait_data", args, "conn", connArg(&conn), "seconds", modutil.SecondsArg(&secs)); err != nil {
-		return vm.Nil, err
-	}
-	c := conn // a copy for the attempt (see httpBodyRead)
-	wait, err := scheduler.Seconds("_wait_data", secs)
-	if err != nil {
-		return vm.Nil, err
-	}
-	return c.Op("http.wait_data", wait, func() (vm.Value, *vm.Error, ysnet.Wait, time.Duration) {
-		for {
-			if c.Closed() {
-				return vm.Nil, ysnet.ErrClosed(), ysnet.Done, 0
-			}
-			if len(c.Buffered()) > 0 {
-				return vm.True, nil, ysnet.Done, 0
-			}
-			if c.EOF() {
-				return vm.False, nil, ysnet.Done, 0
-			}
-			_, err, wait := c.Fill()
-			if err != nil || wait != ysnet.Done {
-				return vm.Nil, err, wait, 0
-			}
-		}
-	}), nil
 }
 
 // httpChunk is _chunk(data): data framed as one chunk of a chunked body

@@ -2,14 +2,18 @@ package http_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"runtime"
 	"testing"
 	"time"
+
+	"github.com/yieldscript/yieldscript"
 )
 
 // TestServerLargeBodyNotCopied: a large response body is sent after its head
@@ -81,5 +85,62 @@ fn handler(req) {
 	}
 	if _, _, err := s.Wait(t); !errors.Is(err, context.Canceled) {
 		t.Errorf("the run ended with %v", err)
+	}
+}
+
+// BenchmarkServeKeepAlive is the server's cost per request on one keep-alive
+// connection (a hello handler): allocations with -benchmem, instructions
+// under a profiler. The client is a plain socket; its share is small.
+func BenchmarkServeKeepAlive(b *testing.B) {
+	v := yieldscript.New(yieldscript.Options{Stdout: io.Discard, Stderr: io.Discard, Modules: yieldscript.AllModules})
+	defer v.Close()
+	src := `
+import net
+import http
+let l = net.listen("127.0.0.1", 0)
+fn port() { return l.port }
+fn hello(req) { return "Hello, World!" }
+fn run() { yield http.serve(l, hello) }
+`
+	if err := v.RunString(context.Background(), "bench.ys", src); err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	p, err := v.Call(ctx, "port")
+	if err != nil {
+		b.Fatal(err)
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	served := make(chan error, 1)
+	go func() { _, err := v.Call(runCtx, "run"); served <- err }()
+	defer func() { stop(); <-served }()
+	c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", p.(int64)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	req := []byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+	want := []byte("Hello, World!")
+	buf := make([]byte, 4096)
+	roundTrip := func() {
+		if _, err := c.Write(req); err != nil {
+			b.Fatal(err)
+		}
+		got := 0
+		for got < len(want) || !bytes.Equal(buf[got-len(want):got], want) {
+			k, err := c.Read(buf[got:])
+			if err != nil {
+				b.Fatal(err)
+			}
+			got += k
+		}
+	}
+	for range 100 {
+		roundTrip()
+	}
+	b.ResetTimer()
+	for range b.N {
+		roundTrip()
 	}
 }

@@ -78,6 +78,15 @@ func (c *conn) Op(name string, limit time.Duration, attempt Attempt) vm.Value {
 	return opValue(o)
 }
 
+// Close closes c (conn.close()): a task waiting on it wakes with kind closed.
+func (c *conn) Close() {
+	if c.tls != nil {
+		c.tlsClose()
+	}
+	c.fd.Close()
+	c.buf = nil // received but unread data goes with the connection
+}
+
 // FD is the descriptor of c.
 func (c *conn) FD() *scheduler.FD { return c.fd }
 

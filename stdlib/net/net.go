@@ -727,11 +727,7 @@ func (c *conn) call(name string, args []vm.Value) (vm.Value, error) {
 		if err := vm.UnpackArgs(name, args); err != nil {
 			return vm.Nil, err
 		}
-		if c.tls != nil {
-			c.tlsClose()
-		}
-		c.fd.Close()
-		c.buf = nil // received but unread data goes with the connection
+		c.Close()
 		return vm.Nil, nil
 	case "recv":
 		n, err := intArg("recv", args, 1)
