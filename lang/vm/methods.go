@@ -162,7 +162,7 @@ func listPush(t *Task, recv Value, args []Value) (Value, error) {
 		return Nil, ArgError("push", 1, 1, len(args))
 	}
 	l := recv.AsList()
-	l.Items = append(l.Items, args[0])
+	l.Items = appendValue(l.Items, args[0])
 	return Nil, nil
 }
 
@@ -207,7 +207,7 @@ func listInsert(t *Task, recv Value, args []Value) (Value, error) {
 	if i > n {
 		i = n
 	}
-	l.Items = slices.Insert(l.Items, int(i), args[1])
+	l.Items = slices.Insert(growValues(l.Items, 1), int(i), args[1])
 	return Nil, nil
 }
 
@@ -281,7 +281,8 @@ func listExtend(t *Task, recv Value, args []Value) (Value, error) {
 		return Nil, TypeArgError("extend", 1, "a list", args[0])
 	}
 	l := recv.AsList()
-	l.Items = append(l.Items, args[0].AsList().Items...)
+	add := args[0].AsList().Items // may be l's own: read it before growing
+	l.Items = append(growValues(l.Items, len(add)), add...)
 	return Nil, nil
 }
 

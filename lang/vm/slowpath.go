@@ -698,6 +698,8 @@ func (t *Task) callNative(argc int) Status {
 
 // appendValue appends v to items, doubling the capacity when it runs out (append
 // grows large slices by a quarter, which copies a long list many times over).
+// Every way a list or a map's entries grow by a few items at a time goes
+// through it or growValues, so that all of them grow alike.
 func appendValue(items []Value, v Value) []Value {
 	n := len(items)
 	if n == cap(items) {
@@ -706,4 +708,17 @@ func appendValue(items []Value, v Value) []Value {
 	items = items[:n+1]
 	items[n] = v
 	return items
+}
+
+// growValues makes room for extra more items after len(items): when they do
+// not fit, the capacity becomes at least twice the old one plus 4 (so the
+// growth is the same as appendValue's), or exactly what is needed when that
+// is more. Asking slices.Grow for more than twice the capacity is what makes
+// it skip its quarter steps.
+func growValues(items []Value, extra int) []Value {
+	n := len(items)
+	if extra <= cap(items)-n {
+		return items
+	}
+	return slices.Grow(items, max(extra, cap(items)+4-n+cap(items)))
 }
