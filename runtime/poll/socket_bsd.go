@@ -29,8 +29,9 @@ func socketOf(family, typ, proto int) (int, error) {
 }
 
 // accept takes a connection as a non-blocking, close-on-exec socket (accept
-// and then the flags: macOS has no accept4).
-func accept(fd int) (int, unix.Sockaddr, error) {
+// and then the flags: macOS has no accept4), with its peer's address
+// appended to b.
+func accept(fd int, b []byte) (int, []byte, error) {
 	syscall.ForkLock.RLock()
 	nfd, sa, err := unix.Accept(fd)
 	if err == nil {
@@ -38,13 +39,26 @@ func accept(fd int) (int, unix.Sockaddr, error) {
 	}
 	syscall.ForkLock.RUnlock()
 	if err != nil {
-		return -1, nil, err
+		return -1, b, err
 	}
 	if err := setup(nfd); err != nil {
 		unix.Close(nfd)
-		return -1, nil, err
+		return -1, b, err
 	}
-	return nfd, sa, nil
+	return nfd, append(b, addrString(sa)...), nil
+}
+
+// appendName appends the address of socket fd (peer false) or of its peer
+// to b (nothing when the call fails).
+func appendName(b []byte, fd int, peer bool) []byte {
+	get := unix.Getsockname
+	if peer {
+		get = unix.Getpeername
+	}
+	if sa, err := get(fd); err == nil {
+		b = append(b, addrString(sa)...)
+	}
+	return b
 }
 
 // setup makes a new socket non-blocking and, where the system has

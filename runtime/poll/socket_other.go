@@ -27,6 +27,12 @@ func Connect(addr netip.Addr, port int) (int, error) { return -1, ErrUnsupported
 // SockError returns ErrUnsupported.
 func SockError(fd int) error { return ErrUnsupported }
 
+// AcceptTo returns ErrUnsupported.
+func AcceptTo(fd int, b []byte) (int, []byte, error) { return -1, b, ErrUnsupported }
+
+// AppendName appends nothing.
+func AppendName(b []byte, fd int, peer bool) []byte { return b }
+
 // Names returns empty names.
 func Names(fd int) (local, peer string) { return "", "" }
 

@@ -96,14 +96,23 @@ func boundPort(fd int) (int, int, error) {
 }
 
 // Accept takes a connection from a listening socket; the new socket is
-// non-blocking with TCP_NODELAY set. EAGAIN means none is waiting.
+// non-blocking with TCP_NODELAY set, and returned with its peer's address.
+// EAGAIN means none is waiting.
 func Accept(fd int) (int, string, error) {
-	nfd, sa, err := accept(fd)
+	var buf [64]byte
+	nfd, b, err := AcceptTo(fd, buf[:0])
+	return nfd, string(b), err
+}
+
+// AcceptTo is Accept appending the peer's address to b (which a caller can
+// keep on its stack: on Linux the accept allocates nothing).
+func AcceptTo(fd int, b []byte) (int, []byte, error) {
+	nfd, b, err := accept(fd, b)
 	if err != nil {
-		return -1, "", err
+		return -1, b, err
 	}
 	unix.SetsockoptInt(nfd, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)
-	return nfd, addrString(sa), nil
+	return nfd, b, nil
 }
 
 // Connect starts a non-blocking connection; EINPROGRESS means it goes on, and
@@ -146,14 +155,16 @@ func SockError(fd int) error {
 
 // Names returns the local and peer addresses of a connected socket.
 func Names(fd int) (local, peer string) {
-	if sa, err := unix.Getsockname(fd); err == nil {
-		local = addrString(sa)
-	}
-	if sa, err := unix.Getpeername(fd); err == nil {
-		peer = addrString(sa)
-	}
-	return local, peer
+	var buf [128]byte
+	b := AppendName(buf[:0], fd, false)
+	local = string(b)
+	b = AppendName(buf[:0], fd, true)
+	return local, string(b)
 }
+
+// AppendName appends the address of socket fd (peer false) or of its peer
+// to b, as Names gives it (nothing when the call fails).
+func AppendName(b []byte, fd int, peer bool) []byte { return appendName(b, fd, peer) }
 
 // Close closes a descriptor.
 func Close(fd int) error { return unix.Close(fd) }

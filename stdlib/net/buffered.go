@@ -1,7 +1,7 @@
 package net
 
 import (
-	"runtime"
+	"math"
 	"time"
 
 	"github.com/yieldscript/yieldscript/lang/vm"
@@ -35,9 +35,8 @@ func (n *netLib) Scratch() []byte { return n.scratch }
 // NewPipeConn makes a conn of fd f, which is not a socket (a pipe), named
 // local -> peer; the loop closes f when the script drops the conn.
 func (n *netLib) NewPipeConn(f *scheduler.FD, local, peer string) *Conn {
-	c := &conn{n: n, fd: f, local: local, peer: peer}
-	runtime.SetFinalizer(c, func(c *conn) { n.l.Post(c.fd.Close) })
-	return c
+	peer = peer[:min(len(peer), math.MaxUint16)]
+	return n.makeConn(f, peer+local, len(peer))
 }
 
 // Conn is a buffered stream connection: a socket or a pipe in the event loop

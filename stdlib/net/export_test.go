@@ -3,6 +3,7 @@ package net
 import (
 	"context"
 	"net/netip"
+	"unsafe"
 )
 
 // SetAccept replaces the accept system call of listeners until the returned
@@ -19,3 +20,6 @@ func SetLookup(f func(ctx context.Context, host string) ([]netip.Addr, error)) (
 	lookupHost = f
 	return func() { lookupHost = old }
 }
+
+// ConnSize is the size of a conn (a server keeps one per connection).
+const ConnSize = unsafe.Sizeof(conn{})

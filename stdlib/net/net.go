@@ -168,9 +168,19 @@ func (ln *listener) GetAttr(_ *vm.Task, name string) (vm.Value, error) {
 	return vm.Nil, vm.Errorf(vm.KindType, "listener has no field or method %s", name)
 }
 
-// sysAccept takes a connection from a listening socket (replaced in tests to
-// inject errors).
-var sysAccept = poll.Accept
+// sysAccept, when set (by tests, to inject errors), replaces the accept
+// system call of listeners.
+var sysAccept func(fd int) (int, string, error)
+
+// acceptTo takes a connection from listening socket fd, appending its peer's
+// address to b.
+func acceptTo(fd int, b []byte) (int, []byte, error) {
+	if sysAccept != nil {
+		nfd, peer, err := sysAccept(fd)
+		return nfd, append(b, peer...), err
+	}
+	return poll.AcceptTo(fd, b)
+}
 
 // maxQuickRetries bounds the accept errors in a row retried at once; past it
 // the next tries back off as for EMFILE.
@@ -189,7 +199,10 @@ func (ln *listener) tryAccept() (vm.Value, *vm.Error, waitKind, time.Duration) {
 	if ln.fd.Closed() {
 		return vm.Nil, vm.NewError(vm.KindClosed, "listener is closed"), done, 0
 	}
-	nfd, _, err := sysAccept(ln.fd.Fd)
+	// The peer's address, from the accept, and the local one go into one
+	// buffer on the stack and from there into the conn's one string.
+	var buf [128]byte
+	nfd, b, err := acceptTo(ln.fd.Fd, buf[:0])
 	switch {
 	case err == nil:
 		f, rerr := ln.n.l.Register(nfd)
@@ -198,14 +211,13 @@ func (ln *listener) tryAccept() (vm.Value, *vm.Error, waitKind, time.Duration) {
 			return ln.backOff(fmt.Errorf("registering the new connection: %w", rerr))
 		}
 		ln.backoff, ln.quick = 0, 0
+		c := ln.n.namedConn(f, b, len(b))
 		if ln.tls != nil {
 			// The handshake runs at the conn's first read or write, in
 			// the task that uses it, not here in the accept loop.
-			c := ln.n.newConn(f)
 			newTLSConn(c, ln.tls, true)
-			return vm.ObjectValue(c), nil, done, 0
 		}
-		return ln.n.wrapConn(f), nil, done, 0
+		return c.value(), nil, done, 0
 	case err == syscall.EAGAIN:
 		return vm.Nil, nil, waitRead, 0
 	case err == syscall.EBADF || err == syscall.EINVAL || err == syscall.ENOTSOCK || err == syscall.EOPNOTSUPP || err == syscall.EFAULT:
@@ -446,18 +458,25 @@ func (d tlsDialed) Wake(v vm.Value, err *vm.Error) {
 // ---- conn ----
 
 type conn struct {
-	n           *netLib
-	fd          *scheduler.FD
-	local, peer string
-	buf         []byte // received, not yet consumed
-	eof         bool
+	// The header makes the conn a value without a box of its own (a server
+	// keeps one conn per connection).
+	vm.ObjectHeader
+	n  *netLib
+	fd *scheduler.FD
+	// names is the peer's address followed by the local one, which starts
+	// at split: one string, where two would take a header and an
+	// allocation more per conn.
+	names string
+	buf   []byte // received, not yet consumed
+	eof   bool
+	split uint16
 	// lastRecv is the length of the last read recv made on this conn, up
 	// to 65535 (in the padding after eof): see recvAttempt.
 	lastRecv uint16
 	// streak counts the operations in a row that completed without waiting
-	// (at most maxStreak: an int32 beside eof keeps the conn in the 96-byte
-	// size class).
-	streak int32
+	// (at most maxStreak: a byte beside eof, split and lastRecv keeps the
+	// conn in the 96-byte size class).
+	streak uint8
 	// sent is what a sendall parked by YieldMethodNow has sent so far.
 	sent int
 	tls  *tlsConn // nil for plain TCP
@@ -493,19 +512,44 @@ func (c *conn) op(name string, attempt attemptFunc) *ioOperation {
 }
 
 func (n *netLib) wrapConn(f *scheduler.FD) vm.Value {
-	return vm.ObjectValue(n.newConn(f))
+	return n.newConn(f).value()
 }
 
+// newConn makes the conn of a connected socket, reading its names.
 func (n *netLib) newConn(f *scheduler.FD) *conn {
-	c := &conn{n: n, fd: f}
-	c.local, c.peer = poll.Names(f.Fd)
-	runtime.SetFinalizer(c, func(c *conn) { n.l.Post(c.fd.Close) })
+	var buf [128]byte
+	b := poll.AppendName(buf[:0], f.Fd, true)
+	return n.namedConn(f, b, len(b))
+}
+
+// namedConn makes the conn of socket f whose peer's address is b[:split],
+// with its local address appended to b.
+func (n *netLib) namedConn(f *scheduler.FD, b []byte, split int) *conn {
+	b = poll.AppendName(b, f.Fd, false)
+	return n.makeConn(f, string(b), split)
+}
+
+// makeConn makes a conn of f named names, the peer's address (names[:split])
+// followed by the local one; the loop closes f when the script drops the conn.
+func (n *netLib) makeConn(f *scheduler.FD, names string, split int) *conn {
+	c := &conn{n: n, fd: f, names: names, split: uint16(split)}
+	runtime.SetFinalizer(c, finalizeConn)
 	return c
 }
 
+// finalizeConn closes the socket of a conn the script dropped (a function of
+// its own: a closure capturing anything would cost an allocation per conn).
+func finalizeConn(c *conn) { c.n.l.Post(c.fd.Close) }
+
+// value is the conn as a value.
+func (c *conn) value() vm.Value { return c.ObjectHeader.Value(c) }
+
+func (c *conn) peer() string  { return c.names[:c.split] }
+func (c *conn) local() string { return c.names[c.split:] }
+
 func (*conn) TypeName() string { return "conn" }
 
-func (c *conn) String() string { return "<conn " + c.local + " -> " + c.peer + ">" }
+func (c *conn) String() string { return "<conn " + c.local() + " -> " + c.peer() + ">" }
 
 // fill reads what the socket has into c.buf. It reports whether it got data,
 // or the wait to make.
@@ -569,9 +613,9 @@ var connMethods = map[string]bool{
 func (c *conn) GetAttr(_ *vm.Task, name string) (vm.Value, error) {
 	switch name {
 	case "peer":
-		return vm.Str(c.peer), nil
+		return vm.Str(c.peer()), nil
 	case "local":
-		return vm.Str(c.local), nil
+		return vm.Str(c.local()), nil
 	case "tls":
 		if c.tls == nil {
 			return vm.Nil, nil

@@ -301,3 +301,11 @@ c.close()
 		}
 	}
 }
+
+// TestConnSize: a server keeps a conn per connection, in the 96-byte size
+// class (doc/impl.md, Memory per idle connection).
+func TestConnSize(t *testing.T) {
+	if ysnet.ConnSize > 96 {
+		t.Fatalf("a conn is %d bytes, want at most 96", ysnet.ConnSize)
+	}
+}

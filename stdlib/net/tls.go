@@ -350,7 +350,7 @@ func (h *handshake) finished(err error) {
 		return
 	}
 	if err != nil {
-		h.fail(tlsError("TLS handshake with "+h.c.peer, err))
+		h.fail(tlsError("TLS handshake with "+h.c.peer(), err))
 		return
 	}
 	h.t.pc.mu.Lock()
