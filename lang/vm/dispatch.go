@@ -604,7 +604,7 @@ func (t *Task) dispatch(thrown *Error) (status Status) {
 		// Return rv to the caller, unless this is the task's first frame, a module's
 		// top level or a frame with try handlers to pop: exec does those.
 		if n := len(t.frames); n > 1 && fr.module == nil &&
-			(len(t.handlers) == 0 || t.handlers[len(t.handlers)-1].frame < n-1) {
+			(len(t.handlers) == 0 || int(t.handlers[len(t.handlers)-1].frame) < n-1) {
 			sp = fr.bp
 			*slot(sp, -1) = rv
 			t.frames = t.frames[:n-1]

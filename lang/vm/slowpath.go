@@ -159,7 +159,7 @@ func (t *Task) exec(ins uint32) Status {
 			v = s[sp-1]
 		}
 		fi := len(t.frames) - 1
-		for len(t.handlers) > 0 && t.handlers[len(t.handlers)-1].frame >= fi {
+		for len(t.handlers) > 0 && int(t.handlers[len(t.handlers)-1].frame) >= fi {
 			t.handlers = t.handlers[:len(t.handlers)-1]
 		}
 		if fr.module != nil {
@@ -348,11 +348,11 @@ func (t *Task) exec(ins uint32) Status {
 		switch v.k {
 		case KCoroutine:
 			co := v.AsCoroutine()
-			if co.started {
+			if co.started() {
 				err = NewError(KindValue, "coroutine "+co.Name()+" was already awaited or spawned")
 				break
 			}
-			co.started = true
+			args := co.start()
 			if len(t.frames) >= m.MaxDepth {
 				err = m.depthError()
 				break
@@ -360,8 +360,7 @@ func (t *Task) exec(ins uint32) Status {
 			cp := co.fn.proto
 			t.sp = sp
 			t.ensure(cp.NumLocals + cp.MaxStack) // the arguments go in its locals
-			copy(t.stack[sp:], co.args)
-			co.args = nil
+			copy(t.stack[sp:], args)
 			t.enterFrame(co.fn, sp)
 			return statusRunning
 		case KObject:
@@ -393,7 +392,7 @@ func (t *Task) exec(ins uint32) Status {
 		sp--
 		err = throwValue(s[sp])
 	case compile.TRY:
-		t.handlers = append(t.handlers, handler{frame: len(t.frames) - 1, pc: arg, sp: sp})
+		t.handlers = append(t.handlers, handler{frame: int32(len(t.frames) - 1), pc: int32(arg), sp: int32(sp)})
 	case compile.ENDTRY:
 		t.handlers = t.handlers[:len(t.handlers)-1]
 	case compile.RERAISE:
@@ -625,7 +624,7 @@ func (t *Task) call(argc int) Status {
 			}
 		}
 		if p.Coroutine {
-			args := make([]Value, p.NumParams)
+			args := make([]Value, p.NumParams) // not nil, even when empty (Coroutine.started)
 			copy(args, s[sp-p.NumParams:sp])
 			sp -= p.NumParams
 			s[sp-1] = CoroutineValue(&Coroutine{fn: callee, args: args})

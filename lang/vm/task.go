@@ -63,10 +63,13 @@ func (fr *frame) pc() int { return int((uintptr(fr.ip) - uintptr(fr.code)) / 4) 
 // jump points the frame at instruction pc.
 func (fr *frame) jump(pc int) { fr.ip = unsafe.Add(fr.code, 4*pc) }
 
+// handler is a try statement being run. Its fields are int32s: a task
+// parked inside a try (a server's task per connection, in net.serve's)
+// keeps its handlers, two of them in 24 bytes instead of 48.
 type handler struct {
-	frame int // index of the frame the try statement is in
-	pc    int // where its catch or finally code starts
-	sp    int // operand stack height to restore
+	frame int32 // index of the frame the try statement is in
+	pc    int32 // where its catch or finally code starts
+	sp    int32 // operand stack height to restore
 }
 
 // Task is one thread of script execution: its value stack, frames and handlers
@@ -172,12 +175,10 @@ func (m *Machine) NewTask(fn Value, args []Value) (*Task, error) {
 	case KFunc:
 	case KCoroutine:
 		co := fn.AsCoroutine()
-		if co.started {
+		if co.started() {
 			return nil, NewError(KindValue, "coroutine "+co.Name()+" was already awaited or spawned")
 		}
-		co.started = true
-		args = co.args
-		co.args = nil
+		args = co.start()
 		fn = closureValue(co.fn)
 	case KNative:
 		fn = nativeTrampoline(fn, len(args))
@@ -522,13 +523,13 @@ func (t *Task) unwind(thrown *Error) bool {
 	}
 	h := t.handlers[len(t.handlers)-1]
 	t.handlers = t.handlers[:len(t.handlers)-1]
-	for i := h.frame + 1; i < len(t.frames); i++ {
+	for i := int(h.frame) + 1; i < len(t.frames); i++ {
 		t.frames[i] = frame{}
 	}
 	t.frames = t.frames[:h.frame+1]
 	t.stack[h.sp] = ErrorValue(thrown)
-	t.sp = h.sp + 1
-	t.frames[h.frame].jump(h.pc)
+	t.sp = int(h.sp) + 1
+	t.frames[h.frame].jump(int(h.pc))
 	return true
 }
 
