@@ -75,5 +75,5 @@ func evalCase(m *vm.Machine, expr string) string {
 	if st := task.Run(); st != vm.StatusDone {
 		return "error: " + task.Err.Kind
 	}
-	return vm.Repr(task.Result)
+	return vm.Repr(task.Result())
 }

@@ -58,7 +58,7 @@ func (t *Task) run(thrown *Error) Status {
 		if st != statusNativePanic {
 			return st
 		}
-		thrown, t.panicked = t.panicked, nil
+		thrown, t.Err = t.Err, nil
 	}
 }
 
@@ -77,7 +77,7 @@ func (t *Task) dispatch(thrown *Error) (status Status) {
 				// A guarded native function panicked. The registers were
 				// saved before the call, as for every call out of the loop.
 				t.native = nil
-				t.panicked = n.onPanic(n.Name, r)
+				t.Err = n.onPanic(n.Name, r)
 				status = statusNativePanic
 				return
 			}

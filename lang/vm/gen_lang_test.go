@@ -89,5 +89,5 @@ func evalCase(m *Machine, expr string) string {
 	if st := task.Run(); st != StatusDone {
 		return "error: " + task.Err.Kind
 	}
-	return Repr(task.Result)
+	return Repr(task.Result())
 }

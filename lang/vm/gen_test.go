@@ -73,5 +73,5 @@ func evalRepr(m *Machine, expr string) string {
 	if st := task.Run(); st != StatusDone {
 		return "error: " + task.Err.Kind
 	}
-	return Repr(task.Result)
+	return Repr(task.Result())
 }

@@ -166,7 +166,7 @@ func (t *Task) exec(ins uint32) Status {
 			v = ObjectValue(fr.module)
 		}
 		if fi == 0 {
-			t.Result = v
+			t.aw = v
 			t.finish()
 			return StatusDone
 		}
@@ -380,7 +380,7 @@ func (t *Task) exec(ins uint32) Status {
 				}
 			}
 			if _, ok := o.(Awaitable); ok {
-				t.Awaiting = v
+				t.aw = v
 				t.sp = sp - 1
 				return StatusYield
 			}
@@ -472,7 +472,7 @@ func (t *Task) yieldMethod(my MethodYielder, argc int, name string) (st Status, 
 		// It must wait, and parked the task: stop on the call, which Retry
 		// runs again.
 		t.parking, t.parked = false, true
-		t.Awaiting = t.stack[sp-argc-1]
+		t.aw = t.stack[sp-argc-1]
 		return StatusPark, true
 	}
 	if t.waiting {
@@ -538,7 +538,7 @@ func (t *Task) callMethodSlow(argc, nameIdx int, fused bool) Status {
 							}
 						}
 						if _, ok := o.(Awaitable); ok {
-							t.Awaiting = r
+							t.aw = r
 							t.sp = sp - 1
 							return StatusYield
 						}
@@ -680,7 +680,7 @@ func (t *Task) callNative(argc int) Status {
 		if w, ok := err.(*waitFor); ok {
 			// The call's value is what the wait gives: suspend as a
 			// yield does, with the call's slot as the yield's.
-			t.Awaiting = w.v
+			t.aw = w.v
 			t.sp = sp - argc - 1
 			return StatusYield
 		}

@@ -55,7 +55,7 @@ func runForOutput(prog *compile.Program, file string) string {
 	s := out.String()
 	switch st {
 	case vm.StatusDone:
-		s += "\ndone " + vm.Repr(task.Result)
+		s += "\ndone " + vm.Repr(task.Result())
 	case vm.StatusFailed:
 		s += "\nfailed " + task.Err.Kind + ": " + task.Err.Message + "\n" + task.Err.Traceback()
 	default:

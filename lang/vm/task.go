@@ -40,7 +40,7 @@ const (
 	// statusRunning is exec's answer when the dispatch loop should go on.
 	statusRunning Status = -1
 	// statusNativePanic is the dispatch loop's answer when a guarded native
-	// function panicked: run throws t.panicked at the call.
+	// function panicked: run throws the error it became (held in Err) at the call.
 	statusNativePanic Status = -2
 )
 
@@ -100,12 +100,14 @@ type Task struct {
 	// waiting: a YieldMethodNow called Wait.
 	waiting bool
 
-	// Result is the value the task returned (StatusDone).
-	Result Value
-	// Err is the error that escaped the task (StatusFailed).
+	// aw is what the task waits for (Awaiting) and, once it has returned,
+	// the value it returned (Result): one field for both keeps the Task in
+	// the 192-byte size class (a server parks one per connection).
+	aw Value
+	// Err is the error that escaped the task (StatusFailed). While the task
+	// runs, it holds for a moment the error that a guarded native function's
+	// panic became, which run throws at the call.
 	Err *Error
-	// Awaiting is what the task waits for (StatusYield).
-	Awaiting Value
 	// Data belongs to whoever drives the task (the scheduler).
 	Data any
 	// Spare belongs to the host objects the task waits on: one of them may
@@ -118,10 +120,25 @@ type Task struct {
 	// on top of Quota and the machine's limits.
 	Limit *Quota
 	// native is the guarded native function the task is calling (set around
-	// the call), for the dispatch loop's recover; panicked is the error its
-	// panic became, which run throws.
-	native   *Native
-	panicked *Error
+	// the call), for the dispatch loop's recover.
+	native *Native
+}
+
+// Awaiting is what the task waits for (StatusYield, and the object a
+// StatusPark or StatusWait waits on); nil while it runs and once it is done.
+func (t *Task) Awaiting() Value {
+	if t.finished {
+		return Nil
+	}
+	return t.aw
+}
+
+// Result is the value the task returned (StatusDone), else nil.
+func (t *Task) Result() Value {
+	if !t.finished || t.Err != nil {
+		return Nil
+	}
+	return t.aw
 }
 
 // callInfo is what the call fast path reads of a Proto, computed when the
@@ -279,8 +296,9 @@ func (t *Task) ensure(n int) {
 }
 
 // ShrinkStack reallocates the value stack of a suspended task down to what
-// its running frame can still use, when that saves at least a quarter of it
-// and 32 slots, and otherwise clears the slots above the stack's top (what
+// its running frame can still use, when that saves a size class of the
+// allocator (a stack of up to 512 bytes) or else at least a quarter of it and
+// 32 slots, and otherwise clears the slots above the stack's top (what
 // returned calls left there, which the collector would keep alive); it
 // returns the bytes given back. A stack never shrinks by itself: a task
 // parked for long (a server's task for an idle connection) would otherwise
@@ -295,19 +313,43 @@ func (t *Task) ShrinkStack() int {
 	// The running frame may use NumLocals+MaxStack slots from its base (the
 	// value a Resume pushes among them), and one spare slot stays above.
 	need := max(t.slotIndex(fr.bp)+p.NumLocals+p.MaxStack, t.sp) + 1
-	if n := len(t.stack); n-need < 32 || need > n-n/4 {
+	n := len(t.stack)
+	size := smallStackSlots(need)
+	if size == 0 && n-need >= 32 && need <= n-n/4 {
+		size = need
+	}
+	if size == 0 || size >= n {
 		clear(t.stack[t.sp:])
 		return 0
 	}
-	old := len(t.stack)
-	s := make([]Value, need)
+	old := n
+	s := make([]Value, size)
 	copy(s, t.stack[:t.sp])
 	for i := range t.frames {
 		t.frames[i].bp = unsafe.Pointer(&s[t.slotIndex(t.frames[i].bp)])
 	}
 	clear(t.frames[len(t.frames):cap(t.frames)])
 	t.setStack(s)
-	return (old - need) * valueSize
+	return (old - size) * valueSize
+}
+
+// smallSizeClasses are the sizes of the Go allocator's classes up to 512
+// bytes (runtime/sizeclasses.go; above that, an object with pointers takes
+// a header word as well). TestSmallStackSlots checks them against the
+// allocator.
+var smallSizeClasses = [...]uint16{8, 16, 24, 32, 48, 64, 80, 96, 112, 128, 144, 160, 176,
+	192, 208, 224, 240, 256, 288, 320, 352, 384, 416, 448, 480, 512}
+
+// smallStackSlots is the number of slots of the allocation that holds n
+// slots, when that is at most 512 bytes, else 0.
+func smallStackSlots(n int) int {
+	b := n * valueSize
+	for _, c := range smallSizeClasses {
+		if b <= int(c) {
+			return int(c) / valueSize
+		}
+	}
+	return 0
 }
 
 // enterFrame pushes a frame for cl whose arguments are at stack[base:base+NumParams].
@@ -359,7 +401,7 @@ func (t *Task) Run() Status {
 
 // Resume continues a task suspended at a yield with v as the yield's value.
 func (t *Task) Resume(v Value) Status {
-	t.Awaiting = Nil
+	t.aw = Nil
 	if t.preempted {
 		t.preempted = false
 		return t.run(nil)
@@ -389,7 +431,7 @@ func (t *Task) Park() { t.parking = true }
 // calling the method and yielding an awaitable.
 func (t *Task) Wait(aw Value) {
 	t.waiting = true
-	t.Awaiting = aw
+	t.aw = aw
 }
 
 // Retry continues a task stopped with StatusPark by running the call again.
@@ -398,7 +440,7 @@ func (t *Task) Retry() Status {
 		panic("vm: Retry on a task that is not parked")
 	}
 	t.parked, t.retrying = false, true
-	t.Awaiting = Nil
+	t.aw = Nil
 	fr := &t.frames[len(t.frames)-1]
 	fr.ip = unsafe.Add(fr.ip, -4) // back on the call
 	return t.run(nil)
@@ -412,7 +454,7 @@ func (t *Task) Retrying() bool { return t.retrying }
 // Throw continues a task suspended at a yield (or parked on a call) by
 // throwing err there.
 func (t *Task) Throw(err *Error) Status {
-	t.Awaiting = Nil
+	t.aw = Nil
 	t.preempted = false
 	t.parked, t.retrying = false, false
 	return t.run(err)

@@ -72,9 +72,9 @@ print("b", b)
 	if got := flushed(task, out); got != "start\n" {
 		t.Fatalf("before resume printed %q", got)
 	}
-	aw, ok := task.Awaiting.AsObject().(*testAwaitable)
+	aw, ok := task.Awaiting().AsObject().(*testAwaitable)
 	if !ok || aw.name != "x" {
-		t.Fatalf("awaiting %v, want the awaitable x", Repr(task.Awaiting))
+		t.Fatalf("awaiting %v, want the awaitable x", Repr(task.Awaiting()))
 	}
 	// The suspended task keeps its frames: the coroutine sub-call and the top level.
 	if tr := task.Trace(); len(tr) != 2 || tr[1].Func != "get" || tr[1].Line != 3 {
@@ -83,7 +83,7 @@ print("b", b)
 	if st := task.Resume(Int(21)); st != StatusYield {
 		t.Fatalf("second run: status %v", st)
 	}
-	if aw := task.Awaiting.AsObject().(*testAwaitable); aw.name != "y" {
+	if aw := task.Awaiting().AsObject().(*testAwaitable); aw.name != "y" {
 		t.Fatalf("awaiting %s, want y", aw.name)
 	}
 	if st := task.Resume(Str("ok")); st != StatusDone {
@@ -268,14 +268,14 @@ print("b")
 		return Nil
 	}
 	st := task.Run()
-	if st != StatusYield || task.Awaiting.AsObject().(*testAwaitable).name != "held 1" {
-		t.Fatalf("status %v awaiting %s", st, Repr(task.Awaiting))
+	if st != StatusYield || task.Awaiting().AsObject().(*testAwaitable).name != "held 1" {
+		t.Fatalf("status %v awaiting %s", st, Repr(task.Awaiting()))
 	}
-	if st = task.Resume(Int(41)); st != StatusYield || task.Awaiting.AsObject().(*testAwaitable).name != "held 2" {
-		t.Fatalf("status %v awaiting %s", st, Repr(task.Awaiting))
+	if st = task.Resume(Int(41)); st != StatusYield || task.Awaiting().AsObject().(*testAwaitable).name != "held 2" {
+		t.Fatalf("status %v awaiting %s", st, Repr(task.Awaiting()))
 	}
-	if st = task.Throw(NewError(KindCancelled, "stop")); st != StatusYield || task.Awaiting.AsObject().(*testAwaitable).name != "room" {
-		t.Fatalf("status %v awaiting %s", st, Repr(task.Awaiting))
+	if st = task.Throw(NewError(KindCancelled, "stop")); st != StatusYield || task.Awaiting().AsObject().(*testAwaitable).name != "room" {
+		t.Fatalf("status %v awaiting %s", st, Repr(task.Awaiting()))
 	}
 	if got := flushed(task, &out); got != "[1, 42, 1]\ncaught cancelled\na\n" {
 		t.Fatalf("printed %q before print returned", got)

@@ -28,7 +28,7 @@ func (t *Task) waitFor() waitEdge {
 	if t.parked {
 		return waitEdge{what: t.parkedOn}
 	}
-	v := t.vt.Awaiting
+	v := t.vt.Awaiting()
 	if v.Kind() != vm.KObject {
 		return waitEdge{what: describeAwaited(v)}
 	}

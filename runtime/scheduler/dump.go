@@ -50,7 +50,7 @@ func (l *Loop) Snapshot() []TaskInfo {
 			if t.parked {
 				info.On = t.parkedOn
 			} else {
-				info.On = describeAwaited(t.vt.Awaiting)
+				info.On = describeAwaited(t.vt.Awaiting())
 			}
 		}
 		out = append(out, info)

@@ -336,7 +336,7 @@ func (l *Loop) step(t *Task) {
 		case vm.StatusDone:
 			l.stepEnded(t, true)
 			l.live--
-			t.finish(t.vt.Result, nil)
+			t.finish(t.vt.Result(), nil)
 			l.current = nil
 			return
 		case vm.StatusFailed:
@@ -372,7 +372,7 @@ func (l *Loop) step(t *Task) {
 			l.current = nil
 			return
 		case vm.StatusYield:
-			aw := t.vt.Awaiting
+			aw := t.vt.Awaiting()
 			a, ok := aw.AsObject().(Awaitable)
 			if !ok {
 				st = t.vt.Throw(vm.Errorf(vm.KindType, "cannot wait for %s here", aw.TypeName()))
