@@ -98,17 +98,19 @@ func (l *Loop) dispatch(events []poll.Event) {
 // Closed reports whether Close was called.
 func (f *FD) Closed() bool { return f.closed }
 
+// ready takes an event's readiness: a socket is reported writable with
+// almost every event, so an empty slot is skipped here, without a call.
 func (f *FD) ready(bits int) {
 	if bits&(poll.Readable|poll.Hangup) != 0 {
 		f.drained = false
+		if bits&poll.Hangup != 0 {
+			f.hangup = true
+		}
+		if f.reader != nil {
+			f.release(Read, false)
+		}
 	}
-	if bits&poll.Hangup != 0 {
-		f.hangup = true
-	}
-	if bits&(poll.Readable|poll.Hangup) != 0 {
-		f.release(Read, false)
-	}
-	if bits&(poll.Writable|poll.Hangup) != 0 {
+	if bits&(poll.Writable|poll.Hangup) != 0 && f.writer != nil {
 		f.release(Write, false)
 	}
 }

@@ -26,7 +26,7 @@ const runnableMetric = "/sched/goroutines/runnable:goroutines"
 // holdRecheck is how many waits that may hold go by at most between two
 // reads of runnableMetric when nothing says a goroutine may have been
 // readied (see holdFor).
-const holdRecheck = 16
+const holdRecheck = 64
 
 // holdFor is the part of a wait of timeout that may hold the thread: none
 // for a poll (it never blocks), while host work is in flight (a pool
