@@ -29,6 +29,7 @@ func Module(l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) {
 		n := ysnet.NewLib(l)
 		d := &httpDate{}
 		up := upgrades{}
+		rp := &requestParser{}
 		return modutil.LoadScriptModule(m, "http", httpSource, map[string]vm.Value{
 			"_listen":           vm.NewNative("listen", n.Listen),
 			"_connect":          vm.NewNative("connect", n.Connect),
@@ -36,7 +37,7 @@ func Module(l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) {
 			"_MAX_BODY":         vm.Int(defaultMaxBody),
 			"_read_head":        vm.NewNative("_read_head", httpReadHead),
 			"_take_head":        vm.NewNative("_take_head", httpTakeHead),
-			"_parse_request":    vm.NewNative("_parse_request", httpParseRequest),
+			"_parse_request":    vm.NewNative("_parse_request", rp.parse),
 			"_response":         vm.NewNative("_response", d.response),
 			"_body_after":       vm.NewNative("_body_after", bodyAfterHead),
 			"_error_response":   vm.NewNative("_error_response", d.errorResponse),
@@ -182,16 +183,24 @@ func headersMap(h *requestHead) *vm.Map {
 	return m
 }
 
-// httpParseRequest is _parse_request(head, remote): nil for a head that cannot
-// be accepted, else [req, content_length (-1: none), chunked, close, http10].
-func httpParseRequest(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+// requestParser is the head parse of a module instance's server: one
+// requestHead (576 bytes, most of it room for a dozen headers) used again for
+// every request, as each is turned into maps before the next is parsed.
+type requestParser struct{ h requestHead }
+
+// parse is _parse_request(head, remote): nil for a head that cannot be
+// accepted, else [req, content_length (-1: none), chunked, close, http10].
+func (p *requestParser) parse(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 	var head string
 	var remote vm.Value
 	if err := vm.UnpackArgs("_parse_request", args, "head", &head, "remote", &remote); err != nil {
 		return vm.Nil, err
 	}
-	h, ok := parseRequestHead(modutil.BytesOf(head))
-	if !ok {
+	h := &p.h
+	// The head's strings are views of head: none is kept once the maps are
+	// made.
+	defer func() { *h = requestHead{} }()
+	if !h.parseRequest(modutil.BytesOf(head)) {
 		return vm.Nil, nil
 	}
 	keys, vals, ok := ysurl.ParseQuery(h.rawQuery)
@@ -276,10 +285,10 @@ func headerText(v vm.Value) (string, bool) {
 // writeHeaders writes the headers of map hv (nil allowed), leaving out the
 // lower-case names in skip; it returns the lower-case names it wrote.
 func writeHeaders(fn string, b *strings.Builder, hv vm.Value, skip ...string) (map[string]bool, error) {
-	seen := map[string]bool{}
 	if hv.IsNil() {
-		return seen, nil
+		return nil, nil // nothing seen: a nil map reads as empty
 	}
+	seen := map[string]bool{}
 	if hv.Kind() != vm.KMap {
 		return nil, vm.Errorf(vm.KindType, "%s: headers must be a map, not %s", fn, hv.TypeName())
 	}
