@@ -388,9 +388,9 @@ func (t *Task) dispatch(thrown *Error) (status Status) {
 			switch it.k {
 			case kIterRange:
 				r := (*Range)(it.p)
-				if r.Step > 0 && r.Start < r.Stop || r.Step < 0 && r.Start > r.Stop {
-					sp = push(sp, Value{k: KInt, n: uint64(r.Start)})
-					r.advance()
+				if i := r.Start; r.Step > 0 && i < r.Stop || r.Step < 0 && i > r.Stop {
+					sp = push(sp, Value{k: KInt, n: uint64(i)})
+					r.moveOn(i)
 				} else {
 					sp = unsafe.Add(sp, -valueSize)
 					ip = unsafe.Add(fr.code, 4*arg)
@@ -458,9 +458,9 @@ func (t *Task) dispatch(thrown *Error) (status Status) {
 		// FORITER t; SETLOCAL x: the next value goes straight into x.
 		if it := slot(sp, -1); it.k == kIterRange {
 			r := (*Range)(it.p)
-			if r.Step > 0 && r.Start < r.Stop || r.Step < 0 && r.Start > r.Stop {
-				*slot(bp, int(word(ip, 0)>>8)) = Value{k: KInt, n: uint64(r.Start)}
-				r.advance()
+			if i := r.Start; r.Step > 0 && i < r.Stop || r.Step < 0 && i > r.Stop {
+				*slot(bp, int(word(ip, 0)>>8)) = Value{k: KInt, n: uint64(i)}
+				r.moveOn(i)
 				ip = unsafe.Add(ip, 4)
 			} else {
 				sp = unsafe.Add(sp, -valueSize)
@@ -496,10 +496,14 @@ func (t *Task) dispatch(thrown *Error) (status Status) {
 				case compile.MUL:
 					r = Value{k: KInt, n: uint64(a * b)}
 				case compile.DIV:
-					if b == 0 {
+					// Both within (-2^53, 2^53), as trueDiv's fast case,
+					// and not 0: exact as floats, one rounding only. The
+					// rest goes to exec, so that no call is made here.
+					const exact = 1 << 53
+					if b == 0 || uint64(a+exact)|uint64(b+exact) >= 2*exact {
 						goto fusedFallback
 					}
-					r = Value{k: KFloat, n: math.Float64bits(trueDiv(a, b))}
+					r = Value{k: KFloat, n: math.Float64bits(float64(a) / float64(b))}
 				case compile.MOD:
 					if b <= 0 {
 						goto fusedFallback

@@ -33,10 +33,8 @@ func makeIter(v Value) (Value, error) {
 func iterNext(it *Value) (k, v Value, ok bool, err *Error) {
 	switch it.k {
 	case kIterRange:
-		r := (*Range)(it.p)
-		if r.Step > 0 && r.Start < r.Stop || r.Step < 0 && r.Start > r.Stop {
-			v = Int(r.Start)
-			r.advance()
+		if i, ok := (*Range)(it.p).next(); ok {
+			v = Int(i)
 			return v, v, true, nil
 		}
 	case kIterList:

@@ -118,12 +118,24 @@ func (r *Range) Equal(o *Range) bool {
 	return n == 0 || r.Start == o.Start && (n == 1 || r.Step == o.Step)
 }
 
-// advance moves an iterating range to its next number. A step past the end of
-// the int range ends the iteration instead of wrapping around.
-func (r *Range) advance() {
-	s := r.Start
-	r.Start += r.Step
-	if r.Step > 0 && r.Start < s || r.Step < 0 && r.Start > s {
+// next gives an iterating range's next number and moves it on, or reports
+// false when it is done.
+func (r *Range) next() (int64, bool) {
+	i := r.Start
+	if r.Step > 0 && i < r.Stop || r.Step < 0 && i > r.Stop {
+		r.moveOn(i)
+		return i, true
+	}
+	return 0, false
+}
+
+// moveOn moves an iterating range on from i, the number it just gave. A step
+// past the end of the int range ends the iteration instead of wrapping
+// around. (No call: the dispatch loop inlines it.)
+func (r *Range) moveOn(i int64) {
+	if n := i + r.Step; n > i == (r.Step > 0) {
+		r.Start = n
+	} else {
 		r.Start = r.Stop
 	}
 }

@@ -427,36 +427,52 @@ func (t *Task) exec(ins uint32) Status {
 // frame's Names[nameIdx], the receiver and arguments on top of the stack
 // (t.sp). The dispatch loop calls it directly rather than through exec, whose
 // entry costs more than a method call on an object that completes at once.
+//
+// `yield obj.m(args)` on an object implementing MethodYielder is done here in
+// one go when the operation completes at once: no awaitable object, no trip
+// through the scheduler, and the value is left in the receiver's slot with
+// the YIELD stepped over. Every other outcome goes to yieldMethodEnd.
 func (t *Task) callMethod(argc, nameIdx int) Status {
-	fr := &t.frames[len(t.frames)-1]
-	if recv := &t.stack[t.sp-argc-1]; recv.k == KObject && nextIsYield(fr) {
-		// `yield obj.m(args)` whose operation can complete at once needs
-		// neither an awaitable object nor a trip through the scheduler.
-		if my, ok := recv.AsObject().(MethodYielder); ok {
-			if st, done := t.yieldMethod(my, argc, fr.cl.proto.Names[nameIdx]); done {
-				return st
-			}
-			return t.callMethodSlow(argc, nameIdx, true)
+	sp := t.sp
+	if t.stack[sp-argc-1].k == KObject {
+		fr := &t.frames[len(t.frames)-1]
+		if !nextIsYield(fr) {
+			return t.callMethodSlow(argc, nameIdx, false)
 		}
+		my, ok := t.stack[sp-argc-1].AsObject().(MethodYielder)
+		if !ok {
+			return t.callMethodSlow(argc, nameIdx, false)
+		}
+		r, e, done := my.YieldMethodNow(t, fr.cl.proto.Names[nameIdx], t.stack[sp-argc:sp])
+		t.retrying = false
+		if !done || e != nil || r.k == KStr {
+			return t.yieldMethodEnd(r, e, done, argc, nameIdx)
+		}
+		t.stack[sp-argc-1] = r
+		t.sp = sp - argc
+		fr = &t.frames[len(t.frames)-1]
+		fr.ip = unsafe.Add(fr.ip, 4) // the YIELD is done too
+		if w := t.m.Watch; w != nil {
+			w.yielded()
+		}
+		return statusRunning
 	}
 	return t.callMethodSlow(argc, nameIdx, false)
 }
 
-// yieldMethod is `yield obj.name(args)` for an object that implements
-// MethodYielder, with the argc arguments on top of the stack: done is false
-// when YieldMethodNow neither completed the operation nor made the task wait,
-// and the method is to be called and its awaitable yielded as usual. Kept
-// apart from callMethodSlow so that the common case is short.
-func (t *Task) yieldMethod(my MethodYielder, argc int, name string) (st Status, done bool) {
+// yieldMethodEnd is callMethod's `yield obj.m(args)` when YieldMethodNow did
+// not complete it with a value the fast path stores as it is: it completed
+// with an error or with a string (charged to the task's quota), it parked the
+// task (Park) or registered its wait (Wait), or it did nothing, and the
+// method is called and its awaitable yielded as usual.
+func (t *Task) yieldMethodEnd(r Value, e *Error, done bool, argc, nameIdx int) Status {
 	sp := t.sp
-	r, e, done := my.YieldMethodNow(t, name, t.stack[sp-argc:sp])
-	t.retrying = false
 	if done {
-		if e == nil && r.k == KStr {
+		if e == nil {
 			e = t.chargeValue(r) // a read that completed at once
 		}
 		if e != nil {
-			return t.throw(e), true
+			return t.throw(e)
 		}
 		sp -= argc
 		t.stack[sp-1] = r
@@ -466,14 +482,14 @@ func (t *Task) yieldMethod(my MethodYielder, argc int, name string) (st Status, 
 		if w := t.m.Watch; w != nil {
 			w.yielded()
 		}
-		return statusRunning, true
+		return statusRunning
 	}
 	if t.parking {
 		// It must wait, and parked the task: stop on the call, which Retry
 		// runs again.
 		t.parking, t.parked = false, true
 		t.aw = t.stack[sp-argc-1]
-		return StatusPark, true
+		return StatusPark
 	}
 	if t.waiting {
 		// It must wait, and the wait is registered: the call and the YIELD
@@ -482,9 +498,9 @@ func (t *Task) yieldMethod(my MethodYielder, argc int, name string) (st Status, 
 		fr := &t.frames[len(t.frames)-1]
 		fr.ip = unsafe.Add(fr.ip, 4)
 		t.sp = sp - argc - 1
-		return StatusWait, true
+		return StatusWait
 	}
-	return 0, false
+	return t.callMethodSlow(argc, nameIdx, true)
 }
 
 // callMethodSlow is callMethod's every other case; fused is true when the
