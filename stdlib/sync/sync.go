@@ -65,10 +65,13 @@ type waitList struct {
 
 // add parks wt (embedded in the operation that waits) at the end.
 func (l *waitList) add(wt *waiter, w scheduler.Waker, v vm.Value) *waiter {
-	*wt = waiter{w: w, val: v, list: l}
+	wt.w, wt.val, wt.list, wt.gone = w, v, l, false
 	l.ws = append(l.ws, wt)
 	return wt
 }
+
+// empty reports whether nobody waits.
+func (l *waitList) empty() bool { return l.head == len(l.ws) }
 
 func (l *waitList) pop() *waiter {
 	if l.head == len(l.ws) {
@@ -296,18 +299,25 @@ func (q *queue) push(v vm.Value) { q.items = append(q.items, v) }
 
 func (q *queue) shift() vm.Value {
 	v := q.items[q.head]
-	q.items[q.head] = vm.Nil
+	q.items[q.head] = vm.Value{}
 	q.head++
 	if q.head == len(q.items) {
-		q.items = q.items[:0]
-		q.head = 0
-	} else if q.head > 1024 && q.head*2 > len(q.items) {
+		q.items, q.head = q.items[:0], 0
+	} else if q.head > 1024 {
+		q.compact()
+	}
+	return v
+}
+
+// compact moves the items to the front once more than half the storage is
+// taken items (shift, kept small enough to inline, calls it past 1,024).
+func (q *queue) compact() {
+	if q.head*2 > len(q.items) {
 		n := copy(q.items, q.items[q.head:])
 		clear(q.items[n:])
 		q.items = q.items[:n]
 		q.head = 0
 	}
-	return v
 }
 
 // put adds v, handing it straight to a waiting getter when there is one.
@@ -363,17 +373,26 @@ func (q *queue) GetAttr(_ *vm.Task, name string) (vm.Value, error) {
 }
 
 // YieldMethodNow does `yield q.get()` / `yield q.put(x)` at once when the queue
-// need not wait.
+// need not wait. The two commonest cases, an item to take with no putter
+// waiting and room for an item with no getter waiting, are written out here
+// so that they call nothing.
 func (q *queue) YieldMethodNow(t *vm.Task, name string, args []vm.Value) (vm.Value, *vm.Error, bool) {
 	switch {
-	case name == "get" && len(args) == 0:
+	case len(args) == 0 && name == "get":
+		if q.head < len(q.items) && q.putters.empty() {
+			return q.shift(), nil, true
+		}
 		if v, ok := q.get(); ok {
 			return v, nil, true
 		}
 		if q.wait(t, opQueueGet, vm.Nil) {
 			return vm.Nil, nil, false
 		}
-	case name == "put" && len(args) == 1:
+	case len(args) == 1 && name == "put":
+		if q.getters.empty() && !q.full() {
+			q.push(args[0])
+			return vm.Nil, nil, true
+		}
 		if q.put(args[0]) {
 			return vm.Nil, nil, true
 		}
