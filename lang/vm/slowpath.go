@@ -433,31 +433,30 @@ func (t *Task) exec(ins uint32) Status {
 // through the scheduler, and the value is left in the receiver's slot with
 // the YIELD stepped over. Every other outcome goes to yieldMethodEnd.
 func (t *Task) callMethod(argc, nameIdx int) Status {
-	sp := t.sp
-	if t.stack[sp-argc-1].k == KObject {
-		fr := &t.frames[len(t.frames)-1]
-		if !nextIsYield(fr) {
-			return t.callMethodSlow(argc, nameIdx, false)
-		}
-		my, ok := t.stack[sp-argc-1].AsObject().(MethodYielder)
-		if !ok {
-			return t.callMethodSlow(argc, nameIdx, false)
-		}
-		r, e, done := my.YieldMethodNow(t, fr.cl.proto.Names[nameIdx], t.stack[sp-argc:sp])
-		t.retrying = false
-		if !done || e != nil || r.k == KStr {
-			return t.yieldMethodEnd(r, e, done, argc, nameIdx)
-		}
-		t.stack[sp-argc-1] = r
-		t.sp = sp - argc
-		fr = &t.frames[len(t.frames)-1]
-		fr.ip = unsafe.Add(fr.ip, 4) // the YIELD is done too
-		if w := t.m.Watch; w != nil {
-			w.yielded()
-		}
-		return statusRunning
+	base := t.sp - argc - 1 // the receiver's slot, which the value replaces
+	recv := &t.stack[base]
+	if recv.k != KObject {
+		return t.callMethodSlow(argc, nameIdx, false)
 	}
-	return t.callMethodSlow(argc, nameIdx, false)
+	fr := &t.frames[len(t.frames)-1]
+	my, ok := recv.AsObject().(MethodYielder)
+	if !ok || !nextIsYield(fr) {
+		return t.callMethodSlow(argc, nameIdx, false)
+	}
+	args := unsafe.Slice((*Value)(unsafe.Add(unsafe.Pointer(recv), valueSize)), argc)
+	r, e, done := my.YieldMethodNow(t, fr.cl.proto.Names[nameIdx], args)
+	t.retrying = false
+	if !done || e != nil || r.k == KStr {
+		return t.yieldMethodEnd(r, e, done, argc, nameIdx)
+	}
+	t.stack[base] = r
+	t.sp = base + 1
+	fr = &t.frames[len(t.frames)-1]
+	fr.ip = unsafe.Add(fr.ip, 4) // the YIELD is done too
+	if w := t.m.Watch; w != nil {
+		w.yielded()
+	}
+	return statusRunning
 }
 
 // yieldMethodEnd is callMethod's `yield obj.m(args)` when YieldMethodNow did

@@ -401,7 +401,7 @@ func (t *Task) Run() Status {
 
 // Resume continues a task suspended at a yield with v as the yield's value.
 func (t *Task) Resume(v Value) Status {
-	t.aw = Nil
+	t.aw = Value{}
 	if t.preempted {
 		t.preempted = false
 		return t.run(nil)

@@ -293,6 +293,9 @@ func (l *Loop) turn(stopping *atomic.Bool) (ok bool) {
 // pass of the ready tasks just run: they ran to the end of that pass, and
 // never run again.
 func (l *Loop) dropOrphaned() {
+	if len(l.orphaned) == 0 {
+		return
+	}
 	for _, g := range l.orphaned {
 		g.drop()
 	}

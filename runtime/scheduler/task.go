@@ -316,7 +316,7 @@ func (l *Loop) step(t *Task) {
 		st = t.vt.Retry()
 	default:
 		v := t.val
-		t.val = vm.Nil
+		t.val = vm.Value{}
 		st = t.vt.Resume(v)
 	}
 	for {
