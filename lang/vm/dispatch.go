@@ -116,7 +116,10 @@ func (t *Task) dispatch(thrown *Error) (status Status) {
 			sp = push(push(sp, a), b)
 		case compile.ROT3:
 			a, b, c := slot(sp, -3), slot(sp, -2), slot(sp, -1)
-			*a, *b, *c = *c, *a, *b
+			v := *c // one value at a time: fewer registers held at once
+			*c = *b
+			*b = *a
+			*a = v
 		case compile.NIL:
 			sp = push(sp, Nil)
 		case compile.TRUE:
@@ -313,7 +316,11 @@ func (t *Task) dispatch(thrown *Error) (status Status) {
 			}
 			sp = unsafe.Add(bp, p.numLocals*valueSize)
 		case compile.CALLMETHOD:
-			// list.push(x) when the list has room; other methods go to exec.
+			// `yield obj.m(args)` goes to the method label; list.push(x) when
+			// the list has room is done here; other methods go to exec.
+			if slot(sp, -(arg&0xff)-1).k == KObject && word(ip, 0) == uint32(compile.YIELD) {
+				goto method
+			}
 			if arg&0xff != 1 {
 				goto slow
 			}
@@ -598,6 +605,18 @@ func (t *Task) dispatch(thrown *Error) (status Status) {
 		fr.ip = ip
 		t.sp = t.slotIndex(sp)
 		if st := t.callNative(arg); st != statusRunning {
+			return st
+		}
+		fr = &t.frames[len(t.frames)-1]
+		ip, sp, bp = fr.ip, t.slotAt(t.sp), fr.bp
+		continue
+
+	method:
+		// `yield obj.m(args)` on an object (the YIELD is next): as slow,
+		// straight to callMethod's fused yield.
+		fr.ip = ip
+		t.sp = t.slotIndex(sp)
+		if st := t.yieldMethod(int(ins>>8)&0xff, int(ins>>16)); st != statusRunning {
 			return st
 		}
 		fr = &t.frames[len(t.frames)-1]

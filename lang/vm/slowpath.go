@@ -433,18 +433,22 @@ func (t *Task) exec(ins uint32) Status {
 // through the scheduler, and the value is left in the receiver's slot with
 // the YIELD stepped over. Every other outcome goes to yieldMethodEnd.
 func (t *Task) callMethod(argc, nameIdx int) Status {
+	if t.stack[t.sp-argc-1].k == KObject && nextIsYield(&t.frames[len(t.frames)-1]) {
+		return t.yieldMethod(argc, nameIdx)
+	}
+	return t.callMethodSlow(argc, nameIdx, false)
+}
+
+// yieldMethod is callMethod on an object with a plain YIELD next, which the
+// dispatch loop calls directly when it sees one.
+func (t *Task) yieldMethod(argc, nameIdx int) Status {
 	base := t.sp - argc - 1 // the receiver's slot, which the value replaces
-	recv := &t.stack[base]
-	if recv.k != KObject {
+	my, ok := t.stack[base].AsObject().(MethodYielder)
+	if !ok {
 		return t.callMethodSlow(argc, nameIdx, false)
 	}
 	fr := &t.frames[len(t.frames)-1]
-	my, ok := recv.AsObject().(MethodYielder)
-	if !ok || !nextIsYield(fr) {
-		return t.callMethodSlow(argc, nameIdx, false)
-	}
-	args := unsafe.Slice((*Value)(unsafe.Add(unsafe.Pointer(recv), valueSize)), argc)
-	r, e, done := my.YieldMethodNow(t, fr.cl.proto.Names[nameIdx], args)
+	r, e, done := my.YieldMethodNow(t, fr.cl.proto.Names[nameIdx], t.stack[base+1:t.sp:t.sp])
 	t.retrying = false
 	if !done || e != nil || r.k == KStr {
 		return t.yieldMethodEnd(r, e, done, argc, nameIdx)
