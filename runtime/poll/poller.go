@@ -2,10 +2,15 @@ package poll
 
 import (
 	"errors"
+	"math"
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 )
+
+// HoldAll, as WaitHold's hold, holds the whole wait.
+const HoldAll = time.Duration(math.MaxInt64)
 
 // Readiness bits reported by Wait.
 const (

@@ -46,6 +46,10 @@ func (p *Poller) Wait(timeout time.Duration) ([]Event, error) {
 // (the runtime sends one to stop the world, or to preempt a goroutine that
 // has run for 10 ms, as a goroutine in a raw wait seems to) ends the wait with
 // no events, timed or not, so that the caller reaches a preemption point.
+//
+// A hold of HoldAll holds the whole wait; without a timeout the held wait then
+// has none either (no kernel timer to arm and cancel on every wait), and only
+// an event, a wake-up or a signal ends it.
 func (p *Poller) WaitHold(timeout, hold time.Duration) ([]Event, error) {
 	if timeout == 0 || hold <= 0 {
 		return p.Wait(timeout)
@@ -54,6 +58,8 @@ func (p *Poller) WaitHold(timeout, hold time.Duration) ([]Event, error) {
 	if timeout > 0 {
 		hold = min(hold, timeout)
 		rest = timeout - hold
+	} else if hold == HoldAll {
+		hold = -1
 	}
 	n, err := p.waitHeld(hold)
 	p.timedOut = err == nil && n == 0 && rest == 0

@@ -34,9 +34,15 @@ func (l *Loop) DrainPosted() { l.drainPosted() }
 // Wait waits in the poller as a turn does, with the loop's lock released
 // meanwhile, and returns the number of events.
 func (l *Loop) Wait(timeout time.Duration) int {
-	events, err := l.wait(timeout)
+	events, err := l.wait(timeout, false)
 	if err != nil {
 		panic(err)
 	}
 	return len(events)
 }
+
+// AsyncPreemption reads GODEBUG settings as holdAll does (hold.go).
+var AsyncPreemption = asyncPreemption
+
+// HoldsWhole reports whether held waits are held whole (hold.go).
+func HoldsWhole() bool { return holdAll }

@@ -1,13 +1,19 @@
 package scheduler
 
 import (
+	"os"
 	"runtime"
+	"runtime/debug"
 	"runtime/metrics"
+	"strings"
 	"time"
+
+	"github.com/yieldscript/yieldscript/runtime/poll"
 )
 
 // holdWait is how long a wait in the poller may keep the loop's thread from
-// the Go scheduler (poll.Poller.WaitHold) when no other goroutine needs it:
+// the Go scheduler (poll.Poller.WaitHold) when no other goroutine needs it
+// and the runtime preempts without signals (else see holdAll):
 // the time slice the Go scheduler gives a running goroutine before it
 // preempts it (10 ms), since with GOMAXPROCS 1 a goroutine readied meanwhile
 // by something else than the loop (a signal, a host's own timer or socket)
@@ -18,6 +24,36 @@ import (
 // percent of the waits outlasted it, and each one through the scheduler set
 // sysmon ticking every 20 µs again for over a millisecond.)
 const holdWait = 10 * time.Millisecond
+
+// holdAll reports whether a held wait may be held whole (poll.HoldAll): with
+// no timeout, the kernel arms and cancels no timer on each wait (about 2% of
+// a one-connection echo server's CPU), and the runtime still ends the held
+// part as it does now, since it preempts a goroutine that has run 10 ms, as a
+// goroutine in a raw wait seems to, with a signal, which ends the wait. Not
+// when the runtime preempts without signals (GODEBUG asyncpreemptoff): then
+// only holdWait bounds the hold.
+var holdAll = asyncPreemption(os.Getenv("GODEBUG"))
+
+// asyncPreemption reports whether the runtime preempts goroutines with
+// signals, given the GODEBUG environment variable (and the binary's default
+// GODEBUG settings, which it overrides).
+func asyncPreemption(env string) bool {
+	settings := env
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "DefaultGODEBUG" {
+				settings = s.Value + "," + env
+			}
+		}
+	}
+	on := true
+	for _, kv := range strings.Split(settings, ",") {
+		if k, v, ok := strings.Cut(kv, "="); ok && strings.TrimSpace(k) == "asyncpreemptoff" {
+			on = strings.TrimSpace(v) == "0"
+		}
+	}
+	return on
+}
 
 // runnableMetric is the runtime's count of goroutines ready to run and not
 // running.
@@ -51,6 +87,13 @@ func (l *Loop) holdFor(timeout time.Duration) time.Duration {
 	if timeout == 0 || l.pending.Load() > 0 {
 		return 0
 	}
+	if l.holdOff {
+		// A signal ended the last held wait (the runtime's preemption,
+		// below): this one goes through the Go scheduler, which a loop left
+		// idle needs to sleep and another goroutine may need to run.
+		l.holdOff = false
+		return 0
+	}
 	if g := runtime.NumGoroutine(); g != l.holdGoroutines || l.holdUnchecked <= 0 {
 		l.holdGoroutines = g
 		s := &l.runnable[0]
@@ -65,6 +108,9 @@ func (l *Loop) holdFor(timeout time.Duration) time.Duration {
 		l.holdUnchecked = holdRecheck
 	}
 	l.holdUnchecked--
+	if holdAll {
+		return poll.HoldAll
+	}
 	return holdWait
 }
 

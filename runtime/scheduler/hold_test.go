@@ -81,3 +81,41 @@ func TestHoldOnlyWhenNothingElseNeedsTheThread(t *testing.T) {
 		}
 	}
 }
+
+// A held wait has no timeout of its own unless the runtime preempts without
+// signals; a wait that a signal or a wake-up ended is followed by one that is
+// not held.
+func TestHoldWholeUnlessAsyncPreemptionIsOff(t *testing.T) {
+	for env, want := range map[string]bool{
+		"":                                    true,
+		"gctrace=1":                           true,
+		"asyncpreemptoff=1":                   false,
+		"gctrace=1, asyncpreemptoff=1":        false,
+		"asyncpreemptoff=1,asyncpreemptoff=0": true,
+		"asyncpreemptoff=0":                   true,
+	} {
+		if got := scheduler.AsyncPreemption(env); got != want {
+			t.Errorf("GODEBUG=%q: async preemption %v, want %v", env, got, want)
+		}
+	}
+	if !scheduler.HoldsWhole() {
+		t.Skip("the runtime preempts without signals here")
+	}
+	l, err := scheduler.New(vm.NewMachine(io.Discard, io.Discard), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	ran := false
+	l.Post(func() { ran = true })
+	if n := l.Wait(-1); n != 0 {
+		t.Fatalf("a wait ended by a wake-up returned %d events", n)
+	}
+	l.DrainPosted()
+	if !ran {
+		t.Fatal("the posted function did not run")
+	}
+	if h := l.HoldFor(-1); h != 0 {
+		t.Errorf("the wait after a held wait that did not time out holds for %v", h)
+	}
+}

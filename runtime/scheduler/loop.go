@@ -106,6 +106,8 @@ type Loop struct {
 	// read (hold.go).
 	holdUnchecked  int
 	holdGoroutines int
+	// holdOff: a signal ended the last wait, held whole: the next is not held.
+	holdOff bool
 }
 
 // New makes a loop for machine m. The script builtins that make tasks and
@@ -198,8 +200,16 @@ func (l *Loop) noteThread() {
 // wait waits in the poller with the loop's lock released, so that a host
 // goroutine may run loop work meanwhile (TryEnter); it takes the lock back
 // before it returns.
-func (l *Loop) wait(timeout time.Duration) (events []poll.Event, err error) {
+//
+// idle says the timeout is only the idle delay (idle.go): a wait held whole
+// then has none, so that the kernel arms no timer for it. The runtime's
+// preemption ends it after 10 to 20 ms (holdAll, hold.go), and the next wait,
+// not held, waits the delay.
+func (l *Loop) wait(timeout time.Duration, idle bool) (events []poll.Event, err error) {
 	hold := l.holdFor(timeout)
+	if idle && hold == poll.HoldAll {
+		timeout = -1
+	}
 	l.state.Unlock()
 	defer func() {
 		l.state.Lock()
@@ -208,6 +218,7 @@ func (l *Loop) wait(timeout time.Duration) (events []poll.Event, err error) {
 			// of a held wait among them): another goroutine may want the
 			// thread (hold.go).
 			l.mayReady()
+			l.holdOff = hold == poll.HoldAll && err == nil && !l.poller.TimedOut()
 		}
 	}()
 	return l.poller.WaitHold(timeout, hold)

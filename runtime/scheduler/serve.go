@@ -270,7 +270,7 @@ func (l *Loop) turn(stopping *atomic.Bool) (ok bool) {
 		return true
 	}
 	idle, steps := l.idleTimeout(&timeout), l.quiet.steps
-	events, err := l.wait(timeout)
+	events, err := l.wait(timeout, idle)
 	if err != nil {
 		fmt.Fprintf(l.Stderr, "event loop: %v\n", err)
 		return false
