@@ -318,9 +318,10 @@ func (t *Task) ShrinkStack() int {
 	if size == 0 && n-need >= 32 && need <= n-n/4 {
 		size = need
 	}
+	freed := t.trimFrames()
 	if size == 0 || size >= n {
 		clear(t.stack[t.sp:])
-		return 0
+		return freed
 	}
 	old := n
 	s := make([]Value, size)
@@ -328,9 +329,26 @@ func (t *Task) ShrinkStack() int {
 	for i := range t.frames {
 		t.frames[i].bp = unsafe.Pointer(&s[t.slotIndex(t.frames[i].bp)])
 	}
-	clear(t.frames[len(t.frames):cap(t.frames)])
 	t.setStack(s)
-	return (old - size) * valueSize
+	return freed + (old-size)*valueSize
+}
+
+// trimFrames cuts the frame and handler stacks of a suspended task down to
+// the frames and try statements it is in, when that saves more than a
+// quarter of them (an HTTP server's idle connection task is in one frame, its
+// loop's, where answering a request needed three and more), and returns the
+// bytes given back. They grow again as calls need.
+func (t *Task) trimFrames() int {
+	freed := 0
+	if n := len(t.frames); cap(t.frames) > n+n/4+1 {
+		freed += (cap(t.frames) - n) * int(unsafe.Sizeof(frame{}))
+		t.frames = append([]frame(nil), t.frames...)
+	}
+	if n := len(t.handlers); cap(t.handlers) > n+n/4+1 {
+		freed += (cap(t.handlers) - n) * int(unsafe.Sizeof(handler{}))
+		t.handlers = append([]handler(nil), t.handlers...)
+	}
+	return freed
 }
 
 // smallSizeClasses are the sizes of the Go allocator's classes up to 512

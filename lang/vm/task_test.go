@@ -311,8 +311,15 @@ print(d, r)
 	if grown < 600 {
 		t.Fatalf("the recursion left a stack of %d slots", grown)
 	}
+	if cap(task.frames) < 300 {
+		t.Fatalf("the recursion left room for %d frames", cap(task.frames))
+	}
 	if freed := task.ShrinkStack(); freed <= 0 || len(task.stack) > 64 {
 		t.Fatalf("ShrinkStack freed %d bytes, stack now %d slots (was %d)", freed, len(task.stack), grown)
+	}
+	// The frame stack is cut down to the two frames the task is in.
+	if len(task.frames) != 2 || cap(task.frames) != 2 {
+		t.Fatalf("ShrinkStack left %d frames with room for %d", len(task.frames), cap(task.frames))
 	}
 	if freed := task.ShrinkStack(); freed != 0 {
 		t.Fatalf("a second ShrinkStack freed %d bytes", freed)
