@@ -70,7 +70,7 @@ func (v *VM) SetFunc(name string, fn any) error {
 // error becomes kind "error"). A panic in fn becomes a script error.
 func (v *VM) SetNative(name string, fn vm.NativeFunc) {
 	_ = v.do(func() error {
-		v.main.SetGlobal(name, guarded(name, fn))
+		v.main.SetGlobal(name, v.guarded(name, fn))
 		return nil
 	})
 }
@@ -104,8 +104,17 @@ func (v *VM) SetModule(name string, members map[string]any) error {
 // guarded makes the script function of a Go function: a panic in fn becomes
 // a script error (panicError) thrown at the call, with its traceback. The
 // dispatch loop recovers the panic, so a call costs no defer of its own.
-func guarded(name string, fn vm.NativeFunc) vm.Value {
-	return vm.NewGuardedNative(name, fn, panicError)
+//
+// The host's function may make one of its goroutines ready to run (a send on
+// a channel): the loop then reads the runtime's count of runnable goroutines
+// again before its next wait, which would otherwise keep the thread for up to
+// 10 ms with that goroutine waiting (runtime/scheduler, hold.go).
+func (v *VM) guarded(name string, fn vm.NativeFunc) vm.Value {
+	l := v.loop
+	return vm.NewGuardedNative(name, func(t *vm.Task, args []vm.Value) (vm.Value, error) {
+		l.MayReady()
+		return fn(t, args)
+	}, panicError)
 }
 
 func panicError(name string, r any) *vm.Error {
@@ -127,10 +136,10 @@ type goFunc struct {
 // native makes a script function that calls the Go function fn.
 func (v *VM) native(name string, fn any) (vm.Value, error) {
 	if nf, ok := fn.(vm.NativeFunc); ok {
-		return guarded(name, nf), nil
+		return v.guarded(name, nf), nil
 	}
 	if nf, ok := fn.(func(*vm.Task, []vm.Value) (vm.Value, error)); ok {
-		return guarded(name, nf), nil
+		return v.guarded(name, nf), nil
 	}
 	rv := reflect.ValueOf(fn)
 	if rv.Kind() != reflect.Func || rv.IsNil() {
@@ -162,9 +171,9 @@ func (v *VM) native(name string, fn any) (vm.Value, error) {
 		return vm.Nil, fmt.Errorf("yieldscript: %s: %s returns too many results (at most a value and an error)", name, rt)
 	}
 	if fast := v.fastNative(name, fn); fast != nil {
-		return guarded(name, fast), nil
+		return v.guarded(name, fast), nil
 	}
-	return guarded(name, func(t *vm.Task, args []vm.Value) (vm.Value, error) {
+	return v.guarded(name, func(t *vm.Task, args []vm.Value) (vm.Value, error) {
 		in, err := v.goArgs(g, args)
 		if err != nil {
 			return vm.Nil, err

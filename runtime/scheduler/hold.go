@@ -77,7 +77,8 @@ const holdRecheck = 64
 // one-connection echo server, so the count is read again only when the loop
 // may have readied a goroutine since it last read none: it ran work posted by
 // another goroutine (drainPosted), ended a group (a host waits on Done), was
-// entered by a host (Leave), the number of goroutines changed (a goroutine
+// entered by a host (Leave), ran a host's Go function (MayReady), the
+// number of goroutines changed (a goroutine
 // started, as the output's writer does), the last wait returned no event (it
 // timed out or a signal ended it: something else may want the thread), or
 // holdRecheck waits went by. A
@@ -117,3 +118,9 @@ func (l *Loop) holdFor(timeout time.Duration) time.Duration {
 // mayReady tells holdFor that the loop may have made a goroutine ready to
 // run: the next wait reads the runtime's count again.
 func (l *Loop) mayReady() { l.holdUnchecked = 0 }
+
+// MayReady is mayReady for a host: call it, holding the loop (from a Go
+// function a script called, or between TryEnter and Leave), after doing
+// something that may have made a goroutine ready to run, such as a send on a
+// channel another goroutine receives from.
+func (l *Loop) MayReady() { l.mayReady() }

@@ -75,6 +75,23 @@ func TestHoldOnlyWhenNothingElseNeedsTheThread(t *testing.T) {
 	if h != 0 {
 		t.Errorf("a wait after a wait that timed out, with a goroutine ready, holds for %v", h)
 	}
+	// Nor after a host's Go function, run by the loop, readied one (a send
+	// on a channel), unless it says so with MayReady.
+	wake, woke = make(chan struct{}), make(chan struct{})
+	go func() {
+		<-wake
+		close(woke)
+	}()
+	runtime.Gosched()
+	l.HoldFor(-1)
+	l.HoldFor(-1)
+	close(wake)
+	l.MayReady()
+	h = l.HoldFor(-1)
+	<-woke
+	if h != 0 {
+		t.Errorf("a wait after a host's function readied a goroutine holds for %v", h)
+	}
 	if !raceEnabled {
 		if n := testing.AllocsPerRun(100, func() { l.HoldFor(-1) }); n != 0 {
 			t.Errorf("holdFor allocates %v times", n)
