@@ -191,7 +191,7 @@ func TestIdleConnHeap(t *testing.T) {
 		req, want []byte
 		bound     float64
 	}{
-		{"echo", idleEchoScript, echoMsg, echoMsg, 1120},
+		{"echo", idleEchoScript, echoMsg, echoMsg, 900},
 		{"http", idleHTTPScript, httpReq, httpReply, 1090},
 	} {
 		t.Run(c.name, func(t *testing.T) {

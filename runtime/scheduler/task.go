@@ -47,6 +47,7 @@ type Task struct {
 	observed        bool // someone waited on the task or read its result
 	shielded        bool // shielded against the group's cancellation (shield.go)
 	groupCancelled  bool // its group cancelled it
+	hooked          bool // joiner is an EndHook (SetEndHook), not a joiner
 	// grace is the shield's grace period in seconds (shield.go): a float32
 	// fits in the padding after the flags, and a shielded task (every task
 	// of an HTTP server) then needs no taskMore.
@@ -428,6 +429,15 @@ func (t *Task) finish(v vm.Value, err *vm.Error) {
 	if t.more != nil {
 		t.more.joiners = nil
 	}
+	if t.hooked {
+		t.hooked = false
+		v, err = first.(EndHook).TaskEnded(v, err)
+		t.val, t.err = v, err
+		first = nil
+		if len(joiners) > 0 {
+			first, joiners = joiners[0], joiners[1:]
+		}
+	}
 	if first != nil {
 		t.observed = true
 		first.Wake(v, err)
@@ -446,6 +456,28 @@ func (t *Task) finish(v vm.Value, err *vm.Error) {
 	if tg := t.x().tg; tg != nil {
 		tg.taskEnded(t)
 	}
+}
+
+// An EndHook is run when the task it was set on ends, however it ends
+// (returned, failed, cancelled, dropped with its program), before the task's
+// joiners are woken: it gets the outcome and returns the one the task ends
+// with, which the joiners get and which is reported when it is an error nobody
+// waits for. net.serve closes a connection with one. It is a Waker only
+// because it sits in the slot of the task's first joiner (a task holds no
+// field for it): finish calls TaskEnded, never Wake.
+type EndHook interface {
+	Waker
+	TaskEnded(v vm.Value, err *vm.Error) (vm.Value, *vm.Error)
+}
+
+// SetEndHook makes h run when t ends. Set it before anything joins t (right
+// after Spawn); a task has one hook at most.
+func (t *Task) SetEndHook(h EndHook) {
+	if t.hooked || t.joiner != nil || t.state == stateDone {
+		panic("scheduler: SetEndHook on a joined, hooked or finished task")
+	}
+	t.joiner = h
+	t.hooked = true
 }
 
 // spawnFrames are the trace lines saying where the task was spawned.

@@ -39,6 +39,8 @@ func Module(l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) {
 			"udp":          vm.NewNative("udp", n.udp),
 			"listen_unix":  vm.NewNative("listen_unix", n.listenUnix),
 			"connect_unix": vm.NewNative("connect_unix", n.connectUnix),
+
+			"_spawn_conn": vm.NewNative("_spawn_conn", n.spawnConn),
 		})
 	}
 }
@@ -46,6 +48,55 @@ func Module(l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) {
 type netLib struct {
 	l       *scheduler.Loop
 	scratch []byte // read buffer shared by every connection of the loop
+}
+
+// spawnConn is _spawn_conn(handler, conn), net.serve's spawn of a
+// connection's task when the handler is a coroutine function: the handler's
+// coroutine is the task, and an end hook does what _serve_conn does for a
+// plain function (closes the conn however the task ends, and ends it quietly
+// when the peer went away), without a script frame, a coroutine object and
+// two try blocks more per connection. It returns false, spawning nothing,
+// for any other handler.
+func (n *netLib) spawnConn(vt *vm.Task, args []vm.Value) (vm.Value, error) {
+	if len(args) != 2 || !vm.IsCoroutine(args[0]) || args[1].Kind() != vm.KObject {
+		return vm.False, nil
+	}
+	c, ok := args[1].AsObject().(*conn)
+	if !ok {
+		return vm.False, nil
+	}
+	t, err := n.l.Spawn(args[0], args[1:2], scheduler.SitesOf(vt))
+	if err != nil {
+		return vm.Nil, err
+	}
+	t.SetEndHook((*connEnd)(c))
+	return vm.True, nil
+}
+
+// connEnd is a conn as the end hook of the task that serves it.
+type connEnd conn
+
+// TaskEnded closes the conn; an error of the peer's going away (kinds
+// connection_reset, closed, eof, tls) ends the task quietly, as _serve_conn's
+// catch does, and the task's result is nil, as _serve_conn's is.
+func (e *connEnd) TaskEnded(_ vm.Value, err *vm.Error) (vm.Value, *vm.Error) {
+	(*conn)(e).Close()
+	if err != nil && peerGone(err.Kind) {
+		return vm.Nil, nil
+	}
+	return vm.Nil, err
+}
+
+// Wake is never called (scheduler.EndHook).
+func (*connEnd) Wake(vm.Value, *vm.Error) {}
+
+// peerGone: the kinds of error net.serve takes as the peer's going away.
+func peerGone(kind string) bool {
+	switch kind {
+	case "connection_reset", "closed", "eof", "tls":
+		return true
+	}
+	return false
 }
 
 // hostPortArgs reads the arguments host, port and, where opts is not nil, an
