@@ -212,7 +212,7 @@ func (m *Machine) NewTask(fn Value, args []Value) (*Task, error) {
 	// which include the arguments, its operands and the spare slot), the
 	// frames with room for one call; both grow when needed.
 	t.frames = make([]frame, 0, 2)
-	t.setStack(newStack(firstStack(cl.proto)))
+	t.setStack(firstStackOf(cl.proto))
 	t.start(fn, args)
 	return t, nil
 }
@@ -231,6 +231,18 @@ func bindArgs(p *Proto, args []Value) ([]Value, *Error) {
 // spare slot.
 func firstStack(p *Proto) int {
 	return 2 + p.NumLocals + p.MaxStack
+}
+
+// firstStackOf is a task's first stack for a call of p: exactly the size
+// class that fits firstStack(p), which is what ShrinkStack would cut it down
+// to while the task waits in that frame, so a parked server task's stack is
+// never reallocated and leaves no freed object among the live ones of its
+// size class (whose pages would stay resident).
+func firstStackOf(p *Proto) []Value {
+	if n := smallStackSlots(firstStack(p)); n > 0 {
+		return make([]Value, n)
+	}
+	return newStack(firstStack(p))
 }
 
 // start puts the first call, of fn (a script function) with args, on t's
