@@ -543,3 +543,54 @@ try {
 	}
 	h.idle(t)
 }
+
+// recordEnd is an end hook that records each outcome and ends a task that
+// failed with kind "quiet" with the result "quieted" instead.
+type recordEnd struct{ seen *[]string }
+
+func (r recordEnd) TaskEnded(v vm.Value, err *vm.Error) (vm.Value, *vm.Error) {
+	if err != nil {
+		*r.seen = append(*r.seen, "error "+string(err.Kind))
+		if err.Kind == "quiet" {
+			return vm.Str("quieted"), nil
+		}
+		return v, err
+	}
+	*r.seen = append(*r.seen, "value "+vm.Repr(v))
+	return v, nil
+}
+
+func (recordEnd) Wake(vm.Value, *vm.Error) { panic("an end hook is never woken") }
+
+// TestEndHook: the hook runs however the task ends (returned, failed,
+// cancelled before it ran), before the joiners, which get its outcome.
+func TestEndHook(t *testing.T) {
+	var seen []string
+	var h *harness
+	h = newHarness(t, map[string]vm.NativeFunc{
+		"hooked": func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
+			task, err := h.l.Spawn(args[0], nil, nil)
+			if err != nil {
+				return vm.Nil, err
+			}
+			task.SetEndHook(recordEnd{&seen})
+			return task.Val(), nil
+		},
+	})
+	h.ok(t, `
+fn ok() { yield; return 7 }
+fn quiet() { yield; throw error("gone", "quiet") }
+fn loud() { yield; throw error("bad", "value") }
+fn never() { print("never") }
+print((yield hooked(ok)))
+print((yield hooked(quiet)))
+try { yield hooked(loud) } catch e { print(e.kind) }
+let n = hooked(never)
+n.cancel()
+try { yield n } catch e { print(e.kind) }
+`, lines("7", "quieted", "value", "cancelled"))
+	h.idle(t)
+	if got := strings.Join(seen, ", "); got != "value 7, error quiet, error value, error cancelled" {
+		t.Fatalf("the hook saw %s", got)
+	}
+}
