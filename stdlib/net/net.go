@@ -56,7 +56,7 @@ type netLib struct {
 // plain function (closes the conn however the task ends, and ends it quietly
 // when the peer went away), without a script frame, a coroutine object and
 // two try blocks more per connection. It returns false, spawning nothing,
-// for any other handler.
+// for any other handler and when the spawn fails.
 func (n *netLib) spawnConn(vt *vm.Task, args []vm.Value) (vm.Value, error) {
 	if len(args) != 2 || !vm.IsCoroutine(args[0]) || args[1].Kind() != vm.KObject {
 		return vm.False, nil
@@ -67,7 +67,10 @@ func (n *netLib) spawnConn(vt *vm.Task, args []vm.Value) (vm.Value, error) {
 	}
 	t, err := n.l.Spawn(args[0], args[1:2], scheduler.SitesOf(vt))
 	if err != nil {
-		return vm.Nil, err
+		// A handler that cannot take the conn (or a full task table):
+		// _serve_conn's spawn reports it as that connection's task error,
+		// as for a plain function, and the server goes on.
+		return vm.False, nil
 	}
 	t.SetEndHook((*connEnd)(c))
 	return vm.True, nil
