@@ -10,6 +10,19 @@ import (
 	"github.com/yieldscript/yieldscript/runtime/scheduler"
 )
 
+// waiter starts a goroutine that closes woke once wake is closed, and lets
+// it run until it waits on wake (with one P), so that it is not counted as
+// ready until wake is closed.
+func waiter() (wake, woke chan struct{}) {
+	wake, woke = make(chan struct{}), make(chan struct{})
+	go func() {
+		<-wake
+		close(woke)
+	}()
+	runtime.Gosched()
+	return wake, woke
+}
+
 // A wait holds the thread only when nothing else may need it: never for a
 // poll, never while host work is in flight, never while another goroutine is
 // ready to run; and deciding allocates nothing (it runs before every wait
@@ -40,14 +53,7 @@ func TestHoldOnlyWhenNothingElseNeedsTheThread(t *testing.T) {
 	}
 	// The count is not read before every wait, but it is after the loop ran
 	// work another goroutine posted, which may have readied a goroutine.
-	wake, woke := make(chan struct{}), make(chan struct{})
-	go func() {
-		<-wake
-		close(woke)
-	}()
-	// It runs until it waits on wake; then the count is read (ready
-	// goroutines of other tests may be in it).
-	runtime.Gosched()
+	wake, woke := waiter()
 	l.HoldFor(-1)
 	l.Post(func() { close(wake) })
 	l.DrainPosted()
@@ -59,12 +65,7 @@ func TestHoldOnlyWhenNothingElseNeedsTheThread(t *testing.T) {
 	// Nor after a goroutine was readied by something else than the loop
 	// (here this goroutine, as a host's timer would), but it is after a
 	// wait that timed out or that a signal ended.
-	wake, woke = make(chan struct{}), make(chan struct{})
-	go func() {
-		<-wake
-		close(woke)
-	}()
-	runtime.Gosched()
+	wake, woke = waiter()
 	l.HoldFor(-1)
 	close(wake)
 	if n := l.Wait(time.Millisecond); n != 0 {
@@ -77,12 +78,7 @@ func TestHoldOnlyWhenNothingElseNeedsTheThread(t *testing.T) {
 	}
 	// Nor after a host's Go function, run by the loop, readied one (a send
 	// on a channel), unless it says so with MayReady.
-	wake, woke = make(chan struct{}), make(chan struct{})
-	go func() {
-		<-wake
-		close(woke)
-	}()
-	runtime.Gosched()
+	wake, woke = waiter()
 	l.HoldFor(-1)
 	l.HoldFor(-1)
 	close(wake)

@@ -107,7 +107,7 @@ func (s *idleSet) CallMethod(_ *vm.Task, name string, args []vm.Value) (vm.Value
 	return vm.Nil, false, nil
 }
 
-// closeWhile closes the connections at the heads of the lists while keep
+// closeWhile closes the connections at the heads of the lists while expired
 // says so of them.
 func (s *idleSet) closeWhile(expired func(*idleConn) bool) {
 	for i := range s.lists {

@@ -67,9 +67,9 @@ func (n *netLib) spawnConn(vt *vm.Task, args []vm.Value) (vm.Value, error) {
 	}
 	t, err := n.l.Spawn(args[0], args[1:2], scheduler.SitesOf(vt))
 	if err != nil {
-		// A handler that cannot take the conn (or a full task table):
-		// _serve_conn's spawn reports it as that connection's task error,
-		// as for a plain function, and the server goes on.
+		// As for a plain function, through _serve_conn: a handler that
+		// cannot take the conn fails that connection's task and the server
+		// goes on; at the task limit, _serve_conn's spawn throws limit.
 		return vm.False, nil
 	}
 	t.SetEndHook((*connEnd)(c))

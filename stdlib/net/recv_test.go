@@ -13,6 +13,19 @@ import (
 	"github.com/yieldscript/yieldscript/stdlib/internal/scripttest"
 )
 
+// dialScript connects to the port the script made ready, with a deadline of
+// 30 s on the connection, closed at the end of the test.
+func dialScript(t *testing.T, s *scripttest.Script) net.Conn {
+	t.Helper()
+	c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", s.Port(t, 0)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	c.SetDeadline(time.Now().Add(30 * time.Second))
+	return c
+}
+
 // TestRecvLargeAndVaryingReads: recv gives every byte once and in order, and
 // a string it gave keeps its bytes, while the reads on one connection go from
 // small (the loop's scratch buffer) to large (straight into the string's own
@@ -38,12 +51,7 @@ yield c.sendall("".join(kept))
 c.close()
 l.close()
 `, nil)
-	c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", s.Port(t, 0)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(30 * time.Second))
+	c := dialScript(t, s)
 	var all []byte
 	for i, size := range []int{100, 5000, 16384, 16384, 20000, 16384, 1000, 16384, 9000, 60000, 70000, 3000, 16384} {
 		msg := make([]byte, size)
@@ -92,12 +100,7 @@ while true {
 c.close()
 l.close()
 `, nil)
-	c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", s.Port(t, 0)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(30 * time.Second))
+	c := dialScript(t, s)
 	msg := bytes.Repeat([]byte("0123456789abcdef"), 1024)
 	got := make([]byte, len(msg))
 	round := func() {
