@@ -213,25 +213,42 @@ func (l *Loop) Serve(stop <-chan struct{}) {
 		stopping.Store(true)
 		l.poller.Wake()
 	}()
-	for !stopping.Load() {
-		if !l.turn(&stopping) {
+	for {
+		ok, panicked := l.turns(&stopping)
+		if !ok {
 			return
+		}
+		if !panicked {
+			break
 		}
 	}
 	l.M.Flush()
 }
 
-// turn is one turn of the loop: it runs the ready tasks, then waits in the
-// poller for what wakes the next ones (I/O, a timer, a Post) and hands them
-// what came. It reports false when the poller failed.
-func (l *Loop) turn(stopping *atomic.Bool) (ok bool) {
+// turns turns the loop until stopping is set (ok) or the poller fails (not
+// ok). A panic that escapes a turn (a bug outside any task) is reported on
+// Stderr and ends turns with panicked set, and Serve calls it again: the
+// recover is set up once for all the turns, not once per turn.
+func (l *Loop) turns(stopping *atomic.Bool) (ok, panicked bool) {
 	defer func() {
 		if r := recover(); r != nil {
 			l.current = nil
 			fmt.Fprintf(l.Stderr, "event loop: internal error: %v\n", r)
-			ok = true
+			ok, panicked = true, true
 		}
 	}()
+	for !stopping.Load() {
+		if !l.turn(stopping) {
+			return false, false
+		}
+	}
+	return true, false
+}
+
+// turn is one turn of the loop: it runs the ready tasks, then waits in the
+// poller for what wakes the next ones (I/O, a timer, a Post) and hands them
+// what came. It reports false when the poller failed.
+func (l *Loop) turn(stopping *atomic.Bool) bool {
 	for {
 		l.runPass()
 		l.dropOrphaned()
