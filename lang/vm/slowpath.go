@@ -450,8 +450,14 @@ func (t *Task) yieldMethod(argc, nameIdx int) Status {
 	fr := &t.frames[len(t.frames)-1]
 	r, e, done := my.YieldMethodNow(t, fr.cl.proto.Names[nameIdx], t.stack[base+1:t.sp:t.sp])
 	t.retrying = false
-	if !done || e != nil || r.k == KStr {
-		return t.yieldMethodEnd(r, e, done, argc, nameIdx)
+	if !done || e != nil {
+		return t.yieldMethodEnd(e, done, argc, nameIdx)
+	}
+	if r.k == KStr && (t.Quota != nil || t.Limit != nil) {
+		// a read that completed at once: its string is charged first
+		if e = t.chargeValue(r); e != nil {
+			return t.throw(e)
+		}
 	}
 	t.stack[base] = r
 	t.sp = base + 1
@@ -464,28 +470,13 @@ func (t *Task) yieldMethod(argc, nameIdx int) Status {
 }
 
 // yieldMethodEnd is callMethod's `yield obj.m(args)` when YieldMethodNow did
-// not complete it with a value the fast path stores as it is: it completed
-// with an error or with a string (charged to the task's quota), it parked the
-// task (Park) or registered its wait (Wait), or it did nothing, and the
-// method is called and its awaitable yielded as usual.
-func (t *Task) yieldMethodEnd(r Value, e *Error, done bool, argc, nameIdx int) Status {
+// not complete it with a value: it failed, it parked the task (Park) or
+// registered its wait (Wait), or it did nothing, and the method is called and
+// its awaitable yielded as usual.
+func (t *Task) yieldMethodEnd(e *Error, done bool, argc, nameIdx int) Status {
 	sp := t.sp
 	if done {
-		if e == nil {
-			e = t.chargeValue(r) // a read that completed at once
-		}
-		if e != nil {
-			return t.throw(e)
-		}
-		sp -= argc
-		t.stack[sp-1] = r
-		t.sp = sp
-		fr := &t.frames[len(t.frames)-1]
-		fr.ip = unsafe.Add(fr.ip, 4) // the YIELD is done too
-		if w := t.m.Watch; w != nil {
-			w.yielded()
-		}
-		return statusRunning
+		return t.throw(e)
 	}
 	if t.parking {
 		// It must wait, and parked the task: stop on the call, which Retry
