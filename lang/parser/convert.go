@@ -338,22 +338,10 @@ func (c *converter) params(pl *paramList) []Param {
 // solePrimary returns the primary that e consists of, if e is nothing but a
 // primary (no operator, no suffix).
 func solePrimary(e *expression) *primary {
-	if e == nil || e.If != nil {
+	if e == nil || e.If != nil || len(e.X.Rest) > 0 || len(e.X.X.Nots) > 0 {
 		return nil
 	}
-	o := e.X
-	if len(o.Ys) > 0 || len(o.X.Ys) > 0 {
-		return nil
-	}
-	n := o.X.X
-	if len(n.Nots) > 0 || len(n.X.Ys) > 0 {
-		return nil
-	}
-	s := n.X.X
-	if len(s.Ys) > 0 || len(s.X.Ys) > 0 {
-		return nil
-	}
-	u := s.X.X
+	u := e.X.X.X
 	if len(u.Negs) > 0 || u.X.Exp != nil || len(u.X.X.Rest) > 0 {
 		return nil
 	}
@@ -386,63 +374,97 @@ func (c *converter) yield(y *yieldExpr) Expr {
 }
 
 func (c *converter) expr(e *expression) Expr {
-	x := c.or(e.X)
+	x := c.binary(e.X)
 	if e.If == nil {
 		return x
 	}
-	return &CondExpr{P: toPos(e.If.Pos), Cond: c.or(e.Cond), Then: x, Else: c.expr(e.Else)}
+	return &CondExpr{P: toPos(e.If.Pos), Cond: c.binary(e.Cond), Then: x, Else: c.expr(e.Else)}
 }
 
-// The binary operators of one precedence level are left-associative: x op y
-// op z is (x op y) op z. Each level converts through binaryLevel, given its
-// operands, its operators and the converter of the next level.
+// The binary operators by precedence, lowest first. Every one is
+// left-associative: x op y op z is (x op y) op z. A prefix "not" stands
+// between "and" and the comparisons; unary minus and ** bind tighter than
+// all of these and are parsed as part of an operand (unary, power).
+const (
+	precOr = 1 + iota
+	precAnd
+	precNot
+	precCompare
+	precSum
+	precProduct
+)
 
-// operand is an operand of a binary operator level in the grammar: first is
-// the index in c.tokens of its first token, so the operator is the token
-// just before it.
-type operand interface{ first(c *converter) int }
-
-// binaryLevel converts x ops[0] ys[0] ops[1] ys[1] ... at one precedence
-// level. With chain false, a second operator is an error (comparisons).
-func binaryLevel[T operand](c *converter, x T, ops []string, ys []T, next func(*converter, T) Expr, chain bool) Expr {
-	out := next(c, x)
-	for i, y := range ys {
-		p := c.opPos(y.first(c))
-		if i == 1 && !chain {
-			c.fail(&Error{File: c.file, Pos: p, Msg: "comparison operators cannot be chained; use 'and', as in a < b and b < c"})
-		}
-		out = &Binary{P: p, Op: ops[i], X: out, Y: next(c, y)}
+// precedence returns the precedence of binary operator op.
+func precedence(op string) int {
+	switch op {
+	case "or":
+		return precOr
+	case "and":
+		return precAnd
+	case "+", "-":
+		return precSum
+	case "*", "/", "//", "%":
+		return precProduct
 	}
-	return out
+	return precCompare // == != < <= > >= in, not in
 }
 
-func (c *converter) or(e *orExpr) Expr {
-	return binaryLevel(c, e.X, e.Ops, e.Ys, (*converter).and, true)
+// binary converts the flat sequence of operands and operators of e into a
+// tree, by precedence climbing.
+func (c *converter) binary(e *binaryExpr) Expr {
+	i := 0
+	return c.climb(e, &i, c.not(e, &i, e.X), precOr)
 }
 
-func (c *converter) and(e *andExpr) Expr {
-	return binaryLevel(c, e.X, e.Ops, e.Ys, (*converter).not, true)
-}
-
-func (c *converter) not(e *notExpr) Expr {
-	x := c.comparison(e.X)
-	first := e.first(c)
-	for i := len(e.Nots) - 1; i >= 0; i-- {
-		x = &Unary{P: c.tokenPos(first + i), Op: "not", X: x}
+// climb takes x, the operand before e.Rest[*i], as the left operand of the
+// operators from there on whose precedence is at least min, and returns the
+// tree they build; *i is left at the first operator it did not take. The
+// right operand of an operator of precedence p takes the operators after it
+// that bind tighter than p, which makes every level left-associative.
+// Comparisons do not chain: a second one at the same level is an error.
+func (c *converter) climb(e *binaryExpr, i *int, x Expr, min int) Expr {
+	compared := false
+	for *i < len(e.Rest) {
+		r := e.Rest[*i]
+		op := r.Op
+		if r.Logic != "" {
+			op = r.Logic
+		}
+		p := precedence(op)
+		if p < min {
+			break
+		}
+		if p == precCompare && compared {
+			c.fail(&Error{File: c.file, Pos: toPos(r.Pos), Msg: "comparison operators cannot be chained; use 'and', as in a < b and b < c"})
+		}
+		compared = p == precCompare
+		*i++
+		var y Expr
+		if r.Not != nil {
+			y = c.not(e, i, r.Not)
+		} else {
+			y = c.unary(r.Y)
+		}
+		y = c.climb(e, i, y, p+1)
+		x = &Binary{P: toPos(r.Pos), Op: op, X: x, Y: y}
 	}
 	return x
 }
 
-func (c *converter) comparison(e *comparison) Expr {
-	return binaryLevel(c, e.X, e.Ops, e.Ys, (*converter).sum, false)
-}
-
-func (c *converter) sum(e *sum) Expr {
-	return binaryLevel(c, e.X, e.Ops, e.Ys, (*converter).product, true)
-}
-
-func (c *converter) product(e *product) Expr {
-	return binaryLevel(c, e.X, e.Ops, e.Ys, (*converter).unary, true)
+// not converts an operand that may be negated with "not": the negation
+// takes the operand and the operators after it that bind tighter than "not"
+// (the comparisons and arithmetic), as in not a == b.
+func (c *converter) not(e *binaryExpr, i *int, n *notExpr) Expr {
+	x := c.unary(n.X)
+	if len(n.Nots) == 0 {
+		return x
+	}
+	x = c.climb(e, i, x, precNot+1)
+	first := n.first(c)
+	for j := len(n.Nots) - 1; j >= 0; j-- {
+		x = &Unary{P: c.tokenPos(first + j), Op: "not", X: x}
+	}
+	return x
 }
 
 func (c *converter) unary(e *unary) Expr {
@@ -473,16 +495,12 @@ func (c *converter) power(e *power) Expr {
 	return &Binary{P: toPos(e.Op.Pos), Op: "**", X: x, Y: c.unary(e.Exp)}
 }
 
-// first returns the index in c.tokens of the first token of an operand.
-// The prefix operators of a notExpr or a unary are the tokens just before
-// the first token of their operand.
+// first returns the index in c.tokens of the first token of an operand: its
+// prefix operators are the tokens just before the first token of its
+// primary.
 
-func (e *andExpr) first(c *converter) int    { return e.X.first(c) }
-func (e *notExpr) first(c *converter) int    { return e.X.first(c) - len(e.Nots) }
-func (e *comparison) first(c *converter) int { return e.X.first(c) }
-func (e *sum) first(c *converter) int        { return e.X.first(c) }
-func (e *product) first(c *converter) int    { return e.X.first(c) }
-func (e *unary) first(c *converter) int      { return c.tokenIndex(e.X.X.X.start()) - len(e.Negs) }
+func (e *notExpr) first(c *converter) int { return e.X.first(c) - len(e.Nots) }
+func (e *unary) first(c *converter) int   { return c.tokenIndex(e.X.X.X.start()) - len(e.Negs) }
 
 // start returns the position of the first token of a primary.
 func (p *primary) start() lexer.Position {
@@ -519,12 +537,6 @@ func (c *converter) tokenIndex(p lexer.Position) int {
 }
 
 func (c *converter) tokenPos(i int) Pos { return toPos(c.tokens[i].Pos) }
-
-// opPos returns the position of the binary operator just before the operand
-// whose first token has index i.
-func (c *converter) opPos(i int) Pos {
-	return c.tokenPos(i - 1)
-}
 
 // exprList converts a comma-separated list of expressions.
 func (c *converter) exprList(first *expression, rest []*commaExpr) []Expr {

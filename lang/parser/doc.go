@@ -6,8 +6,9 @@
 //     lexer.Definition, that applies the newline rules of the language (a
 //     newline ends a statement only where it can), decodes literals, and
 //     reports lexical errors at their position;
-//   - parsing (grammar.go): a participle grammar, one struct per precedence
-//     level, whose EBNF is kept in grammar.ebnf;
+//   - parsing (grammar.go): a participle grammar whose EBNF is kept in
+//     grammar.ebnf; the binary operators of every precedence are one flat
+//     rule, built into a tree by precedence climbing (convert.go);
 //   - the AST (ast.go): the parse tree is converted (convert.go) into the
 //     node types of ast.go, every node with its line and column; Dump
 //     renders a tree as an S-expression and Inspect walks one;

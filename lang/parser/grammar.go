@@ -5,8 +5,7 @@ import (
 	"github.com/alecthomas/participle/v2/lexer"
 )
 
-// The grammar, as participle structs, one per precedence level for
-// expressions. These are the parse tree; convert.go turns them into the AST
+// The grammar, as participle structs. These are the parse tree; convert.go turns them into the AST
 // of ast.go. grammar.ebnf shows the grammar as participle prints it.
 //
 // The grammar is LL(1), and the parser runs with no backtracking lookahead:
@@ -179,58 +178,48 @@ type param struct {
 	Default *expression  `parser:"( '=' @@ )?"`
 }
 
-// ---- expressions, lowest precedence first ----
+// ---- expressions ----
 //
-// Each binary level captures its operators as strings and its operands in a
-// slice; convert.go finds an operator's position as the token just before
-// its right operand (and a prefix operator's as the tokens just before its
-// operand), which spares a struct per operand at every level.
+// The binary operators of every precedence are parsed as one flat sequence,
+// an operand followed by operator-operand pairs (binaryExpr); convert.go
+// builds the tree from it by precedence climbing over one table of the
+// operators' precedence. Only what a flat sequence cannot say is left to the
+// grammar: where a prefix "not" may stand (first, or after "or" and "and",
+// as it binds looser than the comparisons), and power, the one
+// right-associative operator, which binds tighter than a unary minus on its
+// left.
 
 // expression is a conditional expression, "a if c else b", or just its
 // first operand. The lexer gives the "if" and "else" of a conditional the
 // token type CondKw, so they are never taken for an if statement.
 type expression struct {
-	X    *orExpr      `parser:"@@"`
+	X    *binaryExpr  `parser:"@@"`
 	If   *lexer.Token `parser:"( @'if'"`
-	Cond *orExpr      `parser:"  @@"`
+	Cond *binaryExpr  `parser:"  @@"`
 	Else *expression  `parser:"  'else' @@ )?"`
 }
 
-type orExpr struct {
-	X   *andExpr   `parser:"@@"`
-	Ops []string   `parser:"( @'or'"`
-	Ys  []*andExpr `parser:"  @@ )*"`
+// binaryExpr is an operand and the binary operators and operands that follow
+// it, of any precedence. Comparisons are accepted in a chain so that "a < b <
+// c" gets a clear message after parsing.
+type binaryExpr struct {
+	X    *notExpr      `parser:"@@"`
+	Rest []*binaryRest `parser:"@@*"`
 }
 
-type andExpr struct {
-	X   *notExpr   `parser:"@@"`
-	Ops []string   `parser:"( @'and'"`
-	Ys  []*notExpr `parser:"  @@ )*"`
+// binaryRest is one binary operator and its right operand: a "not" may
+// start the operand only after "or" and "and". Pos is the operator's.
+type binaryRest struct {
+	Pos   lexer.Position
+	Logic string   `parser:"( @( 'or' | 'and' )"`
+	Not   *notExpr `parser:"  @@"`
+	Op    string   `parser:"| @( CmpOp | AddOp | MulOp )"`
+	Y     *unary   `parser:"  @@ )"`
 }
 
 type notExpr struct {
-	Nots []string    `parser:"@'not'*"`
-	X    *comparison `parser:"@@"`
-}
-
-// comparison accepts a chain, so that "a < b < c" gets a clear message
-// after parsing.
-type comparison struct {
-	X   *sum     `parser:"@@"`
-	Ops []string `parser:"( @CmpOp"`
-	Ys  []*sum   `parser:"  @@ )*"`
-}
-
-type sum struct {
-	X   *product   `parser:"@@"`
-	Ops []string   `parser:"( @AddOp"`
-	Ys  []*product `parser:"  @@ )*"`
-}
-
-type product struct {
-	X   *unary   `parser:"@@"`
-	Ops []string `parser:"( @MulOp"`
-	Ys  []*unary `parser:"  @@ )*"`
+	Nots []string `parser:"@'not'*"`
+	X    *unary   `parser:"@@"`
 }
 
 type unary struct {

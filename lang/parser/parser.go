@@ -260,14 +260,10 @@ func describe(t lexer.Token, eofDesc string) string {
 // appear in participle's "expected ..." text.
 var productionNames = map[string]string{
 	"Expression": "expression",
-	"OrExpr":     "expression",
-	"Power":      "expression",
-	"AndExpr":    "expression",
+	"BinaryExpr": "expression",
 	"NotExpr":    "expression",
-	"Comparison": "expression",
-	"Sum":        "expression",
-	"Product":    "expression",
 	"Unary":      "expression",
+	"Power":      "expression",
 	"Postfix":    "expression",
 	"Primary":    "expression",
 	"Block":      `"{"`,

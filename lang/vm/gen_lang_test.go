@@ -14,7 +14,8 @@ import (
 )
 
 // TestGeneratedLanguage runs the expressions of testdata/gen/lang.txt
-// (format specs, f-string specs, slices with a step, **; see
+// (format specs, f-string specs, slices with a step, **, the precedence of
+// the binary operators mixed with not and unary minus; see
 // testdata/gen/gen_lang.py) and compares each value, written as inside a
 // list, or the kind of what it throws, with what Python 3.11 gave. A case
 // marked ulp (a float power) passes when both are floats within four units
