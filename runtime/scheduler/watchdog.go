@@ -27,7 +27,8 @@ type watchdog struct {
 	out     io.Writer
 	mu      sync.Mutex // serialises the watchdog's writes with the loop's block reports
 
-	steps    uint64 // steps begun, on the loop's goroutine
+	steps    uint64 // step numbers given, on the loop's goroutine
+	pub      uint64 // the number in w.Step (0: none), on the loop's goroutine
 	running  atomic.Pointer[Task]
 	reported atomic.Uint64 // the step reported as blocking
 	// When the reported step was first seen running (UnixNano), for the
@@ -201,8 +202,12 @@ func (wd *watchdog) computed(now time.Time) time.Duration {
 }
 
 // begin publishes that t starts a step. On the loop's goroutine, as are end
-// and idle. It stores only what changed: the watchdog reads, the loop writes
-// once per step.
+// and idle. It stores only what changed, and a new step number only when the
+// watchdog has seen the published one (Watching) or none is published: until
+// the watchdog looks, the number it will see first is as good as a new one,
+// since it times a step from the tick that first sees its number, and the
+// running task is stored whenever it changes. Two tasks handing over to each
+// other so cost one atomic store per step (the task), not two.
 func (wd *watchdog) begin(t *Task) {
 	if wd.w.Preempt.Load() {
 		wd.w.Preempt.Store(false)
@@ -210,11 +215,16 @@ func (wd *watchdog) begin(t *Task) {
 	if wd.running.Load() != t {
 		wd.running.Store(t)
 	}
-	if wd.w.Watching.Load() {
-		wd.w.Watching.Store(false) // the watchdog starts on the new step
+	if watching := wd.w.Watching.Load(); watching || wd.pub == 0 {
+		if watching {
+			// Cleared before the new number is stored: the watchdog,
+			// seeing that number, sets it again for the new step.
+			wd.w.Watching.Store(false)
+		}
+		wd.steps++
+		wd.pub = wd.steps
+		wd.w.Step.Store(wd.pub)
 	}
-	wd.steps++
-	wd.w.Step.Store(wd.steps)
 }
 
 // end reports the total when the step of t, now over (it yielded, waits or
@@ -223,7 +233,8 @@ func (wd *watchdog) begin(t *Task) {
 func (wd *watchdog) end(t *Task, ended bool) {
 	// A load first: the step is almost never the reported one, and a plain
 	// load costs less than the locked compare-and-swap.
-	if wd.reported.Load() == wd.steps && wd.reported.CompareAndSwap(wd.steps, 0) {
+	if wd.reported.Load() == wd.pub && wd.reported.CompareAndSwap(wd.pub, 0) {
+		wd.pub = 0
 		wd.w.Step.Store(0)
 		how := "yielded"
 		if ended {
@@ -247,7 +258,8 @@ func (wd *watchdog) closing(t *Task, how string) {
 
 // idle publishes that no step runs: the loop has run the ready tasks.
 func (wd *watchdog) idle() {
-	if wd.w.Step.Load() != 0 {
+	if wd.pub != 0 {
+		wd.pub = 0
 		wd.w.Step.Store(0)
 	}
 }
