@@ -58,6 +58,8 @@ func (t *Task) run(thrown *Error) Status {
 		if st != statusNativePanic {
 			return st
 		}
+		t = t.m.panicked // the loop may have switched tasks (Switcher)
+		t.m.panicked = nil
 		thrown, t.Err = t.Err, nil
 	}
 }
@@ -78,6 +80,7 @@ func (t *Task) dispatch(thrown *Error) (status Status) {
 				// saved before the call, as for every call out of the loop.
 				t.native = nil
 				t.Err = n.onPanic(n.Name, r)
+				t.m.panicked = t
 				status = statusNativePanic
 				return
 			}
@@ -617,7 +620,19 @@ func (t *Task) dispatch(thrown *Error) (status Status) {
 		fr.ip = ip
 		t.sp = t.slotIndex(sp)
 		if st := t.yieldMethod(int(ins>>8)&0xff, int(ins>>16)); st != statusRunning {
-			return st
+			if st != StatusWait || m.Switch == nil {
+				return st
+			}
+			// The task waits for another to complete its operation: the
+			// driver may hand the loop to a ready task straight away.
+			next, v := m.Switch.Switch(t)
+			if next == nil {
+				return st
+			}
+			t = next
+			if !t.switchedIn(v) {
+				return StatusFailed
+			}
 		}
 		fr = &t.frames[len(t.frames)-1]
 		ip, sp, bp = fr.ip, t.slotAt(t.sp), fr.bp

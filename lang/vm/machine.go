@@ -41,6 +41,13 @@ type Machine struct {
 	// Watch, when set, publishes the running code to a watchdog and lets it
 	// preempt the running task (watch.go).
 	Watch *Watch
+	// Switch, when set, lets the driver of the machine's tasks run another
+	// of them at once when one stops at a wait it registered (StatusWait),
+	// without leaving the dispatch loop (switch.go).
+	Switch Switcher
+	// panicked is the task whose guarded native panicked: the dispatch loop
+	// may have switched to it from the one its run began with.
+	panicked *Task
 
 	builtinNames []string
 	builtins     []Value

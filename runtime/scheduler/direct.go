@@ -71,7 +71,10 @@ func (l *Loop) StartNow(fn vm.Value, args []vm.Value, opts GroupOptions) (g *Gro
 			err = fmt.Errorf("event loop: internal error: %v", r)
 		}
 	}()
+	sw := l.M.Switch
+	l.M.Switch = nil // no switch to the loop's tasks from the host's goroutine
 	l.step(t)
+	l.M.Switch = sw
 	return g, nil
 }
 

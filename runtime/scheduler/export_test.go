@@ -46,3 +46,9 @@ var AsyncPreemption = asyncPreemption
 
 // HoldsWhole reports whether held waits are held whole (hold.go).
 func HoldsWhole() bool { return holdAll }
+
+// SetDirectSwitch turns the direct switch between tasks (switch.go) on or off.
+func (l *Loop) SetDirectSwitch(on bool) { l.noSwitch = !on }
+
+// Switches is the number of direct switches the loop has made.
+func (l *Loop) Switches() int { return l.switches }

@@ -74,7 +74,15 @@ type Loop struct {
 	live    int
 	tasks   *Task // live tasks, newest first
 	current *Task
-	closed  atomic.Bool
+	// The pass of ready tasks running now (switch.go): how many of the
+	// tasks ready when it began are still to run, and, for a pass of a
+	// turn of Serve that would go on with the tasks made ready meanwhile,
+	// that turn's stop flag.
+	passLeft int
+	passTurn *atomic.Bool
+	noSwitch bool // no direct switch (tests compare the order without it)
+	switches int  // direct switches made
+	closed   atomic.Bool
 	// sweepPosted: a stack sweep is posted and has not run (shrink.go).
 	sweepPosted atomic.Bool
 
@@ -301,20 +309,29 @@ func (l *Loop) readyBeforeTimers() bool {
 // runReady runs the tasks that are ready now, in FIFO order. Tasks made ready
 // while it runs wait for the next turn, after I/O has been polled.
 func (l *Loop) runReady() {
-	l.runPass()
+	l.runPass(nil)
 	l.idle()
 }
 
 // runPass is runReady without telling the watchdog that no step runs, for a
-// turn that goes on with the tasks made ready meanwhile.
-func (l *Loop) runPass() {
-	for n := l.ready.len(); n > 0; n-- {
+// turn that goes on with the tasks made ready meanwhile (turn, which passes
+// its stop flag: see Switch). While it runs, a task that stops at a wait
+// another task completes may hand the loop straight to the next ready task
+// (Switch, switch.go).
+func (l *Loop) runPass(turn *atomic.Bool) {
+	l.passLeft, l.passTurn = l.ready.len(), turn
+	if !l.noSwitch {
+		l.M.Switch = l
+	}
+	for l.passLeft > 0 {
+		l.passLeft--
 		t := l.ready.pop()
 		if t.state != stateReady {
 			continue
 		}
 		l.step(t)
 	}
+	l.M.Switch, l.passTurn = nil, nil
 }
 
 // idle tells the watchdog, if any, that no step runs.

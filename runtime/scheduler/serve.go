@@ -250,7 +250,7 @@ func (l *Loop) turns(stopping *atomic.Bool) (ok, panicked bool) {
 // what came. It reports false when the poller failed.
 func (l *Loop) turn(stopping *atomic.Bool) bool {
 	for {
-		l.runPass()
+		l.runPass(stopping)
 		l.dropOrphaned()
 		if l.ready.len() == 0 || l.ioWaits > 0 || l.pending.Load() != 0 || len(l.timers) > 0 {
 			break

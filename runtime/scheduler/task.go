@@ -321,6 +321,9 @@ func (l *Loop) step(t *Task) {
 		st = t.vt.Resume(v)
 	}
 	for {
+		// A direct switch (Switch) may have handed the loop to another task:
+		// st is that task's.
+		t = l.current
 		if t.cancelRequested && (st == vm.StatusYield || st == vm.StatusYieldBare || st == vm.StatusPark || st == vm.StatusWait) {
 			// A cancellation that came while the task ran: thrown at the
 			// yield it reached (a parked call leaves its slot first, and a
