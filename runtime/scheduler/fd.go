@@ -47,7 +47,7 @@ func (f *FD) ShortRead() {
 }
 
 // Register adds a non-blocking descriptor to the poller. The loop owns it from
-// now on: Close closes it.
+// now on: Close closes it, and so does Register when it fails.
 func (l *Loop) Register(fd int) (*FD, error) {
 	f := &FD{l: l, Fd: fd}
 	l.fdGen = l.fdGen%(1<<31-1) + 1 // 1 to 2^31-1: never 0, never the wake-up's
@@ -61,6 +61,7 @@ func (l *Loop) Register(fd int) (*FD, error) {
 	}
 	if err := l.poller.Add(fd, f.tag()); err != nil {
 		l.fdFree = append(l.fdFree, f.idx)
+		poll.Close(fd)
 		return nil, err
 	}
 	l.fdTab[f.idx] = f

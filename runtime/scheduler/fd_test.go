@@ -67,3 +67,25 @@ func TestFDWaitModes(t *testing.T) {
 		t.Errorf("a wait on a closed descriptor: %d wakes, %v", late.calls, late.err)
 	}
 }
+
+// Register owns the descriptor from the call on: when the poller refuses it
+// (epoll takes no regular file), Register fails and closes it.
+func TestRegisterFailureCloses(t *testing.T) {
+	l, err := scheduler.New(vm.NewMachine(io.Discard, io.Discard), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	fd, err := unix.Open(t.TempDir()+"/plain", unix.O_CREAT|unix.O_RDWR|unix.O_CLOEXEC|unix.O_NONBLOCK, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f, err := l.Register(fd); err == nil {
+		f.Close()
+		t.Fatal("a regular file registered with epoll")
+	}
+	if _, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err != unix.EBADF {
+		unix.Close(fd)
+		t.Fatalf("after a failed Register the descriptor is still open (fcntl: %v)", err)
+	}
+}

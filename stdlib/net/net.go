@@ -186,11 +186,10 @@ func (n *netLib) listen(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 	}
 	f, err := n.l.Register(fd)
 	if err != nil {
-		poll.Close(fd)
 		return vm.Nil, modutil.IOError("listen", err)
 	}
 	ln := &listener{n: n, fd: f, port: bound, host: host, tls: conf}
-	runtime.SetFinalizer(ln, func(ln *listener) { n.l.Post(ln.fd.Close) })
+	n.closeWhenCollected(ln, f)
 	return vm.ObjectValue(ln), nil
 }
 
@@ -261,7 +260,6 @@ func (ln *listener) tryAccept() (vm.Value, *vm.Error, waitKind, time.Duration) {
 	case err == nil:
 		f, rerr := ln.n.l.Register(nfd)
 		if rerr != nil {
-			poll.Close(nfd)
 			return ln.backOff(fmt.Errorf("registering the new connection: %w", rerr))
 		}
 		ln.backoff, ln.quick = 0, 0
@@ -429,10 +427,6 @@ type connector struct {
 	port  int
 	w     scheduler.Waker
 	inner scheduler.Canceler
-	// f is the socket while the connection is being made: cancelling the
-	// connect (a timeout, a race lost, the task cancelled) closes it, which
-	// also drops its poller registration.
-	f *scheduler.FD
 	// tls, when set, makes a TLS handshake follow the connect.
 	tls *tls.Config
 }
@@ -455,43 +449,73 @@ func (c *connector) Cancel() {
 		c.inner.Cancel()
 		c.inner = nil
 	}
-	if c.f != nil {
-		c.f.Close()
-		c.f = nil
-	}
 }
 
 func (c *connector) dial(addr netip.Addr) scheduler.Canceler {
-	where := net.JoinHostPort(c.host, poll.Port(c.port))
+	where := "connect to " + net.JoinHostPort(c.host, poll.Port(c.port))
 	fd, err := poll.Connect(addr, c.port)
+	var w scheduler.Waker = c.w
+	if c.tls != nil {
+		w = tlsDialed{c}
+	}
+	return c.n.dial("net.connect", fd, err, func(err error) *vm.Error { return modutil.IOError(where, err) }, w)
+}
+
+// dial finishes the connect of socket fd, whose non-blocking connect call
+// returned err (nil or EINPROGRESS; on another error fd is already closed):
+// it registers the socket,
+// waits for it to be writable, reads the outcome (SO_ERROR) and wakes w with
+// the conn, or with the error fail makes of what failed. The connects of TCP
+// and of Unix sockets share it. Cancelling the dial (a timeout, a race lost,
+// the task cancelled) while the connection is being made closes the socket,
+// which also drops its poller registration; it returns nil when it failed at
+// once.
+func (n *netLib) dial(name string, fd int, err error, fail func(error) *vm.Error, w scheduler.Waker) scheduler.Canceler {
 	if err != nil && err != syscall.EINPROGRESS {
-		c.w.Wake(vm.Nil, modutil.IOError("connect to "+where, err))
+		w.Wake(vm.Nil, fail(err))
 		return nil
 	}
-	f, rerr := c.n.l.Register(fd)
+	f, rerr := n.l.Register(fd)
 	if rerr != nil {
-		poll.Close(fd)
-		c.w.Wake(vm.Nil, modutil.IOError("connect to "+where, rerr))
+		w.Wake(vm.Nil, fail(rerr))
 		return nil
 	}
-	c.f = f
-	first := true
-	op := newIOOperation("net.connect", f, func() (vm.Value, *vm.Error, waitKind, time.Duration) {
-		if first && err == syscall.EINPROGRESS {
+	d := &dialing{f: f}
+	first := err == syscall.EINPROGRESS
+	op := newIOOperation(name, f, func() (vm.Value, *vm.Error, waitKind, time.Duration) {
+		if f.Closed() {
+			return vm.Nil, errConnClosed(), done, 0
+		}
+		if first {
 			first = false
 			return vm.Nil, nil, waitWrite, 0
 		}
-		c.f = nil
+		d.f = nil // made or failed: no longer the dial's to close
 		if serr := poll.SockError(fd); serr != nil {
 			f.Close()
-			return vm.Nil, modutil.IOError("connect to "+where, serr), done, 0
+			return vm.Nil, fail(serr), done, 0
 		}
-		return c.n.wrapConn(f), nil, done, 0
+		return n.wrapConn(f), nil, done, 0
 	})
-	if c.tls != nil {
-		return op.Await(c.n.l, tlsDialed{c})
+	d.inner = op.Await(n.l, w)
+	return d
+}
+
+// dialing is a connect in progress: cancelling it closes the socket, unless
+// the connection was already made and handed to the script as a conn.
+type dialing struct {
+	inner scheduler.Canceler
+	f     *scheduler.FD
+}
+
+func (d *dialing) Cancel() {
+	if d.inner != nil {
+		d.inner.Cancel()
 	}
-	return op.Await(c.n.l, c.w)
+	if d.f != nil {
+		d.f.Close()
+		d.f = nil
+	}
 }
 
 // tlsDialed starts the handshake of a connection made for a TLS connect.
@@ -594,6 +618,13 @@ func (n *netLib) makeConn(f *scheduler.FD, names string, split int) *conn {
 // finalizeConn closes the socket of a conn the script dropped (a function of
 // its own: a closure capturing anything would cost an allocation per conn).
 func finalizeConn(c *conn) { c.n.l.Post(c.fd.Close) }
+
+// closeWhenCollected closes f on the loop once owner, the script object that
+// holds it (a listener, a UDP socket), is garbage: a script that drops one
+// without closing it does not leak the descriptor.
+func (n *netLib) closeWhenCollected(owner any, f *scheduler.FD) {
+	runtime.SetFinalizer(owner, func(any) { n.l.Post(f.Close) })
+}
 
 // value is the conn as a value.
 func (c *conn) value() vm.Value { return c.ObjectHeader.Value(c) }

@@ -2,7 +2,6 @@ package net
 
 import (
 	"net"
-	"runtime"
 	"syscall"
 	"time"
 
@@ -38,11 +37,10 @@ func (n *netLib) udp(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 	}
 	f, err := n.l.Register(fd)
 	if err != nil {
-		poll.Close(fd)
 		return vm.Nil, modutil.IOError("udp", err)
 	}
 	u := &udpSock{n: n, fd: f, host: host, port: bound}
-	runtime.SetFinalizer(u, func(u *udpSock) { n.l.Post(u.fd.Close) })
+	n.closeWhenCollected(u, f)
 	return vm.ObjectValue(u), nil
 }
 

@@ -1,11 +1,6 @@
 package net
 
 import (
-	"errors"
-	"runtime"
-	"syscall"
-	"time"
-
 	"github.com/yieldscript/yieldscript/lang/vm"
 	"github.com/yieldscript/yieldscript/runtime/poll"
 	"github.com/yieldscript/yieldscript/runtime/scheduler"
@@ -31,15 +26,12 @@ func pathArg(fn string, args []vm.Value) (string, error) {
 }
 
 // unixError maps the error of a Unix socket call on path to a kind: a
-// missing socket file is not_found, a refused one permission.
+// missing socket file is not_found and a refused one permission, as for any
+// file; the others are socket errors (a socket file nobody listens on is
+// conn_refused).
 func unixError(op, path string, err error) *vm.Error {
-	switch {
-	case errors.Is(err, syscall.ENOENT):
-		e := vm.Errorf(modutil.KindNotFound, "%s %s: %v", op, path, err)
-		e.Cause = err
-		return e
-	case errors.Is(err, syscall.EACCES), errors.Is(err, syscall.EPERM):
-		e := vm.Errorf(modutil.KindPermission, "%s %s: %v", op, path, err)
+	if kind := modutil.FileErrorKind(err); kind != vm.KindIO {
+		e := vm.Errorf(kind, "%s %s: %v", op, path, err)
 		e.Cause = err
 		return e
 	}
@@ -57,11 +49,10 @@ func (n *netLib) listenUnix(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 	}
 	f, err := n.l.Register(fd)
 	if err != nil {
-		poll.Close(fd)
 		return vm.Nil, modutil.IOError("listen_unix", err)
 	}
 	ln := &listener{n: n, fd: f, host: path, path: path}
-	runtime.SetFinalizer(ln, func(ln *listener) { n.l.Post(ln.fd.Close) })
+	n.closeWhenCollected(ln, f)
 	return vm.ObjectValue(ln), nil
 }
 
@@ -72,48 +63,6 @@ func (n *netLib) connectUnix(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 	}
 	return modutil.NewOp("net.connect_unix", func(w scheduler.Waker) scheduler.Canceler {
 		fd, err := poll.ConnectUnix(path)
-		if err != nil && err != syscall.EINPROGRESS {
-			w.Wake(vm.Nil, unixError("connect to", path, err))
-			return nil
-		}
-		f, rerr := n.l.Register(fd)
-		if rerr != nil {
-			poll.Close(fd)
-			w.Wake(vm.Nil, modutil.IOError("connect to "+path, rerr))
-			return nil
-		}
-		first := err == syscall.EINPROGRESS
-		op := newIOOperation("net.connect_unix", f, func() (vm.Value, *vm.Error, waitKind, time.Duration) {
-			if f.Closed() {
-				return vm.Nil, errConnClosed(), done, 0
-			}
-			if first {
-				first = false
-				return vm.Nil, nil, waitWrite, 0
-			}
-			if serr := poll.SockError(fd); serr != nil {
-				f.Close()
-				return vm.Nil, unixError("connect to", path, serr), done, 0
-			}
-			return n.wrapConn(f), nil, done, 0
-		})
-		return unixConnecting{op.Await(n.l, w), f}
+		return n.dial("net.connect_unix", fd, err, func(err error) *vm.Error { return unixError("connect to", path, err) }, w)
 	}), nil
-}
-
-// unixConnecting is a connect in progress: cancelling it closes the socket.
-type unixConnecting struct {
-	inner scheduler.Canceler
-	f     *scheduler.FD
-}
-
-func (c unixConnecting) Cancel() {
-	if c.inner != nil {
-		c.inner.Cancel()
-	}
-	// Closing a socket already handed to the script as a conn would break
-	// it: only one still being connected is closed.
-	if c.inner != nil {
-		c.f.Close()
-	}
 }

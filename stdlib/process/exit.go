@@ -28,7 +28,6 @@ func (e *exitWatch) init(p *process) {
 			e.fd = f
 			return
 		}
-		syscall.Close(fd)
 	}
 	l, pid := p.pl.l, p.pid
 	go func() {

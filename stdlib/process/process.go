@@ -338,12 +338,8 @@ func (pl *procLib) start(s *spawnSpec) (*process, *vm.Error) {
 		if fd < 0 {
 			continue
 		}
-		f, rerr := pl.l.Register(fd)
-		var v vm.Value
-		if rerr != nil {
-			syscall.Close(fd)
-			v = vm.Nil
-		} else {
+		v := vm.Nil
+		if f, err := pl.l.Register(fd); err == nil {
 			v = vm.ObjectValue(pl.pipeConn(f, pid, [3]string{"stdin", "stdout", "stderr"}[i]))
 		}
 		switch i {
