@@ -271,7 +271,7 @@ func fromValueDepth(x vm.Value, depth int, v *VM) (any, error) {
 	case vm.KStr:
 		return x.AsStr(), nil
 	case vm.KList:
-		items := x.AsList().Items
+		items := x.AsList().Snapshot()
 		out := make([]any, len(items))
 		for i, it := range items {
 			g, err := fromValueDepth(it, depth+1, v)
@@ -418,7 +418,7 @@ func (v *VM) fromValueToDepth(x vm.Value, t reflect.Type, depth int) (reflect.Va
 		if x.Kind() != vm.KList {
 			return reflect.Value{}, typeError("a list", x)
 		}
-		items := x.AsList().Items
+		items := x.AsList().Snapshot()
 		out = reflect.MakeSlice(t, len(items), len(items))
 		for i, it := range items {
 			e, err := v.fromValueToDepth(it, t.Elem(), depth+1)
@@ -431,7 +431,7 @@ func (v *VM) fromValueToDepth(x vm.Value, t reflect.Type, depth int) (reflect.Va
 		if x.Kind() != vm.KList {
 			return reflect.Value{}, typeError("a list", x)
 		}
-		items := x.AsList().Items
+		items := x.AsList().Snapshot()
 		if len(items) != t.Len() {
 			return reflect.Value{}, fmt.Errorf("must be a list of %d items, not %d", t.Len(), len(items))
 		}

@@ -115,7 +115,7 @@ func TestFromValue(t *testing.T) {
 		t.Errorf("fromValue(error) = %#v", got)
 	}
 	self := vm.NewList([]vm.Value{vm.Nil})
-	self.AsList().Items[0] = self
+	self.AsList().Items()[0] = self
 	if _, err := v.fromValue(self); err == nil {
 		t.Error("fromValue of a list that contains itself succeeded, want an error")
 	}

@@ -209,7 +209,7 @@ func roundFloat(x float64, nd int64) (Value, error) {
 func listArg(fn string, args []Value, i int) ([]Value, error) {
 	switch v := args[i]; v.k {
 	case KList:
-		return v.AsList().Items, nil
+		return v.AsList().Snapshot(), nil
 	case KRange:
 		r := v.asRange()
 		n := r.Len()
@@ -294,7 +294,7 @@ func builtinSorted(t *Task, args []Value) (Value, error) {
 	if err != nil {
 		return Nil, err
 	}
-	l := &List{Items: slices.Clone(items)}
+	l := newList(slices.Clone(items))
 	return sortList(t, l, key, reverse, "sorted")
 }
 
@@ -379,7 +379,7 @@ func builtinCopy(t *Task, args []Value) (Value, error) {
 	}
 	switch v := args[0]; v.k {
 	case KList:
-		return NewList(slices.Clone(v.AsList().Items)), nil
+		return ListValue(v.AsList().clone()), nil
 	case KMap:
 		mp := v.AsMap()
 		ks, vs := mp.Keys(), mp.Values()

@@ -14,7 +14,7 @@ func (t *Task) spreadArgs() (int, *Error) {
 	if lv.k != KList {
 		return 0, Errorf(KindType, "cannot spread %s into arguments: * needs a list", lv.TypeName())
 	}
-	items := lv.AsList().Items
+	items := lv.AsList().Snapshot()
 	k := len(items)
 	if k > maxSpread {
 		return 0, Errorf(KindValue, "too many arguments to spread (%d; at most %d)", k, maxSpread)
@@ -83,15 +83,15 @@ func unpack(s []Value, sp int, v Value, n int) *Error {
 	if v.k != KList {
 		return Errorf(KindType, "cannot unpack %s into %d targets: only a list unpacks", v.TypeName(), n)
 	}
-	items := v.AsList().Items
+	l := v.AsList()
 	switch {
-	case len(items) > n:
-		return Errorf(KindValue, "too many values to unpack (expected %d, got %d)", n, len(items))
-	case len(items) < n:
-		return Errorf(KindValue, "not enough values to unpack (expected %d, got %d)", n, len(items))
+	case l.n > n:
+		return Errorf(KindValue, "too many values to unpack (expected %d, got %d)", n, l.n)
+	case l.n < n:
+		return Errorf(KindValue, "not enough values to unpack (expected %d, got %d)", n, l.n)
 	}
-	for i, x := range items {
-		s[sp+n-1-i] = x
+	for i := 0; i < n; i++ {
+		s[sp+n-1-i] = l.At(i)
 	}
 	return nil
 }

@@ -331,13 +331,18 @@ func (t *Task) dispatch(thrown *Error) (status Status) {
 			if recv.k != KList || !fr.cl.proto.methods[arg>>8].push {
 				goto slow
 			}
-			l := recv.AsList()
-			n := len(l.Items)
-			if n == cap(l.Items) {
+			l, v := recv.AsList(), slot(sp, -1)
+			if l.n == l.c {
 				goto slow
 			}
-			l.Items = l.Items[:n+1]
-			l.Items[n] = *slot(sp, -1)
+			if l.form == formValues {
+				*slot(l.p, l.n) = *v
+			} else if l.form == v.k {
+				*(*uint64)(unsafe.Add(l.p, l.n*wordSize)) = v.n
+			} else {
+				goto slow
+			}
+			l.n++
 			*recv = Nil
 			sp = unsafe.Add(sp, -valueSize)
 		case compile.RETURN:
@@ -353,11 +358,11 @@ func (t *Task) dispatch(thrown *Error) (status Status) {
 				goto slow
 			}
 			if x.k == KList {
-				items := x.AsList().Items
-				if i.n >= uint64(len(items)) { // negative indexes too
+				l := x.AsList()
+				if i.n >= uint64(l.n) { // negative indexes too
 					goto slow
 				}
-				*x = items[i.n]
+				*x = l.item(i.n)
 			} else if x.k == KMap && x.AsMap().index != nil {
 				mp := x.AsMap()
 				if j := mp.findInt(i.n); j >= 0 {
@@ -376,11 +381,17 @@ func (t *Task) dispatch(thrown *Error) (status Status) {
 				goto slow
 			}
 			if x.k == KList {
-				items := x.AsList().Items
-				if i.n >= uint64(len(items)) {
+				l, v := x.AsList(), slot(sp, -1)
+				if i.n >= uint64(l.n) {
 					goto slow
 				}
-				items[i.n] = *slot(sp, -1)
+				if l.form == formValues {
+					*slot(l.p, int(i.n)) = *v
+				} else if l.form == v.k {
+					*(*uint64)(unsafe.Add(l.p, i.n*wordSize)) = v.n
+				} else {
+					goto slow
+				}
 			} else if x.k == KMap && x.AsMap().index != nil {
 				mp := x.AsMap()
 				j := mp.findInt(i.n)
@@ -406,9 +417,8 @@ func (t *Task) dispatch(thrown *Error) (status Status) {
 					ip = unsafe.Add(fr.code, 4*arg)
 				}
 			case kIterList:
-				items := (*List)(it.p).Items
-				if it.n < uint64(len(items)) {
-					sp = push(sp, items[it.n])
+				if l := (*List)(it.p); it.n < uint64(l.n) {
+					sp = push(sp, l.item(it.n))
 					it.n++
 				} else {
 					sp = unsafe.Add(sp, -valueSize)
@@ -478,9 +488,8 @@ func (t *Task) dispatch(thrown *Error) (status Status) {
 			}
 			continue
 		} else if it.k == kIterList {
-			items := (*List)(it.p).Items
-			if it.n < uint64(len(items)) {
-				*slot(bp, int(word(ip, 0)>>8)) = items[it.n]
+			if l := (*List)(it.p); it.n < uint64(l.n) {
+				*slot(bp, int(word(ip, 0)>>8)) = l.item(it.n)
 				it.n++
 				ip = unsafe.Add(ip, 4)
 			} else {

@@ -108,7 +108,9 @@ func writeRepr(b *strings.Builder, v Value, seen []unsafe.Pointer) {
 		}
 		seen = append(seen, v.p)
 		b.WriteByte('[')
-		for i, x := range v.AsList().Items {
+		l := v.AsList()
+		for i := 0; i < l.n; i++ {
+			x := l.At(i)
 			if i > 0 {
 				b.WriteString(", ")
 			}

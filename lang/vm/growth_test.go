@@ -43,7 +43,7 @@ func TestListGrowthDoubles(t *testing.T) {
 		m := NewMachine(&out, &out)
 		var caps []int
 		m.SetBuiltin("grew", NewNative("grew", func(_ *Task, args []Value) (Value, error) {
-			if c := cap(args[0].AsList().Items); len(caps) == 0 || caps[len(caps)-1] != c {
+			if c := args[0].AsList().c; len(caps) == 0 || caps[len(caps)-1] != c {
 				caps = append(caps, c)
 			}
 			return Nil, nil

@@ -38,11 +38,10 @@ func iterNext(it *Value) (k, v Value, ok bool, err *Error) {
 			return v, v, true, nil
 		}
 	case kIterList:
-		items := (*List)(it.p).Items
-		if it.n < uint64(len(items)) {
+		if l := (*List)(it.p); it.n < uint64(l.n) {
 			i := it.n
 			it.n++
-			return Int(int64(i)), items[i], true, nil
+			return Int(int64(i)), l.At(int(i)), true, nil
 		}
 	case kIterMap:
 		m := (*Map)(it.p)

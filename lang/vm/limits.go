@@ -145,7 +145,7 @@ func (t *Task) chargeValue(v Value) *Error {
 	case KStr:
 		return t.charge(int64(v.n))
 	case KList:
-		return t.charge(int64(cap(v.AsList().Items)) * valueBytes)
+		return t.charge(v.AsList().capBytes())
 	}
 	return nil
 }
@@ -159,10 +159,11 @@ func (t *Task) chargeGrowth(before, after int, slot int64) *Error {
 	return t.charge(int64(after-before) * slot)
 }
 
-// capOf is the capacity of a list value's slice (0 for other kinds).
+// capOf is the bytes of a list value's storage (0 for other kinds): 8 an
+// item of capacity in packed form, a Value's size in general form.
 func capOf(v Value) int {
 	if v.k == KList {
-		return cap(v.AsList().Items)
+		return int(v.AsList().capBytes())
 	}
 	return 0
 }
@@ -207,8 +208,9 @@ func deepSize(v Value, depth int) int64 {
 	case KStr:
 		return int64(v.n)
 	case KList:
-		n := int64(cap(v.AsList().Items)) * valueBytes
-		for _, it := range v.AsList().Items {
+		l := v.AsList()
+		n := l.capBytes()
+		for _, it := range l.vals() { // none in packed form
 			n += deepSize(it, depth+1)
 		}
 		return n

@@ -130,7 +130,7 @@ func strJoin(t *Task, recv Value, args []Value) (Value, error) {
 	if args[0].k != KList {
 		return Nil, TypeArgError("join", 1, "a list of strings", args[0])
 	}
-	items := args[0].AsList().Items
+	items := args[0].AsList().Snapshot()
 	sep := recv.AsStr()
 	n := len(sep) * max(len(items)-1, 0)
 	for i, it := range items {
@@ -161,8 +161,7 @@ func listPush(t *Task, recv Value, args []Value) (Value, error) {
 	if len(args) != 1 {
 		return Nil, ArgError("push", 1, 1, len(args))
 	}
-	l := recv.AsList()
-	l.Items = appendValue(l.Items, args[0])
+	recv.AsList().Append(args[0])
 	return Nil, nil
 }
 
@@ -171,20 +170,18 @@ func listPop(t *Task, recv Value, args []Value) (Value, error) {
 		return Nil, err
 	}
 	l := recv.AsList()
-	if len(l.Items) == 0 {
+	if l.n == 0 {
 		return Nil, NewError(KindIndex, "pop from an empty list")
 	}
-	i := len(l.Items) - 1
+	i := l.n - 1
 	if len(args) == 1 {
 		var err error
-		if i, err = normIndex(args[0], len(l.Items), "pop"); err != nil {
+		if i, err = normIndex(args[0], l.n, "pop"); err != nil {
 			return Nil, err
 		}
 	}
-	v := l.Items[i]
-	copy(l.Items[i:], l.Items[i+1:])
-	l.Items[len(l.Items)-1] = Nil
-	l.Items = l.Items[:len(l.Items)-1]
+	v := l.At(i)
+	l.remove(i)
 	return v, nil
 }
 
@@ -197,7 +194,7 @@ func listInsert(t *Task, recv Value, args []Value) (Value, error) {
 	}
 	l := recv.AsList()
 	i := args[0].AsInt()
-	n := int64(len(l.Items))
+	n := int64(l.n)
 	if i < 0 {
 		i += n
 		if i < 0 {
@@ -207,7 +204,7 @@ func listInsert(t *Task, recv Value, args []Value) (Value, error) {
 	if i > n {
 		i = n
 	}
-	l.Items = slices.Insert(growValues(l.Items, 1), int(i), args[1])
+	l.insert(int(i), args[1])
 	return Nil, nil
 }
 
@@ -215,8 +212,9 @@ func listIndex(t *Task, recv Value, args []Value) (Value, error) {
 	if err := CheckArgs("index", args, 1, 1); err != nil {
 		return Nil, err
 	}
-	for i, v := range recv.AsList().Items {
-		eq, err := Equal(v, args[0])
+	l := recv.AsList()
+	for i := 0; i < l.n; i++ {
+		eq, err := Equal(l.At(i), args[0])
 		if err != nil {
 			return Nil, err
 		}
@@ -269,7 +267,9 @@ func listReverse(t *Task, recv Value, args []Value) (Value, error) {
 	if err := CheckArgs("reverse", args, 0, 0); err != nil {
 		return Nil, err
 	}
-	slices.Reverse(recv.AsList().Items)
+	l := recv.AsList()
+	slices.Reverse(l.vals())
+	slices.Reverse(l.words())
 	return Nil, nil
 }
 
@@ -280,9 +280,7 @@ func listExtend(t *Task, recv Value, args []Value) (Value, error) {
 	if args[0].k != KList {
 		return Nil, TypeArgError("extend", 1, "a list", args[0])
 	}
-	l := recv.AsList()
-	add := args[0].AsList().Items // may be l's own: read it before growing
-	l.Items = append(growValues(l.Items, len(add)), add...)
+	recv.AsList().extend(args[0].AsList())
 	return Nil, nil
 }
 
@@ -291,13 +289,13 @@ func listRemove(t *Task, recv Value, args []Value) (Value, error) {
 		return Nil, err
 	}
 	l := recv.AsList()
-	for i, v := range l.Items {
-		eq, err := Equal(v, args[0])
+	for i := 0; i < l.n; i++ {
+		eq, err := Equal(l.At(i), args[0])
 		if err != nil {
 			return Nil, err
 		}
 		if eq {
-			l.Items = slices.Delete(l.Items, i, i+1)
+			l.remove(i)
 			return Nil, nil
 		}
 	}
@@ -308,7 +306,7 @@ func listCopy(t *Task, recv Value, args []Value) (Value, error) {
 	if err := CheckArgs("copy", args, 0, 0); err != nil {
 		return Nil, err
 	}
-	return NewList(slices.Clone(recv.AsList().Items)), nil
+	return ListValue(recv.AsList().clone()), nil
 }
 
 func listClear(t *Task, recv Value, args []Value) (Value, error) {
@@ -316,8 +314,8 @@ func listClear(t *Task, recv Value, args []Value) (Value, error) {
 		return Nil, err
 	}
 	l := recv.AsList()
-	clear(l.Items)
-	l.Items = l.Items[:0]
+	clear(l.vals())
+	l.n = 0
 	return Nil, nil
 }
 
@@ -326,8 +324,9 @@ func listCount(t *Task, recv Value, args []Value) (Value, error) {
 		return Nil, err
 	}
 	n := 0
-	for _, v := range recv.AsList().Items {
-		eq, err := Equal(v, args[0])
+	l := recv.AsList()
+	for i := 0; i < l.n; i++ {
+		eq, err := Equal(l.At(i), args[0])
 		if err != nil {
 			return Nil, err
 		}

@@ -1,13 +1,5 @@
 package vm
 
-// List is a mutable list.
-type List struct {
-	Items []Value
-}
-
-// NewList makes a list value holding items (not copied).
-func NewList(items []Value) Value { return ListValue(&List{Items: items}) }
-
 // Cell holds a local variable that a closure captured.
 type Cell struct {
 	v Value

@@ -2,6 +2,7 @@ package vm
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"unsafe"
 
@@ -71,10 +72,7 @@ func arith(t *Task, op compile.Op, a, b Value) (Value, error) {
 			return Str(a.AsStr() + b.AsStr()), nil
 		}
 		if a.k == KList && b.k == KList {
-			x, y := a.AsList().Items, b.AsList().Items
-			out := make([]Value, 0, len(x)+len(y))
-			out = append(append(out, x...), y...)
-			return NewList(out), nil
+			return ListValue(concatLists(a.AsList(), b.AsList())), nil
 		}
 	case compile.MUL:
 		if a.k == KInt && (b.k == KStr || b.k == KList) {
@@ -92,11 +90,11 @@ func arith(t *Task, op compile.Op, a, b Value) (Value, error) {
 				}
 				return repeatString(t, a.AsStr(), n)
 			case KList:
-				items := a.AsList().Items
-				if n > 0 && int64(len(items))*int64(valueSize) > maxRepeat/n {
+				l := a.AsList()
+				if n > 0 && int64(l.n)*int64(valueSize) > maxRepeat/n {
 					return Nil, NewError(KindLimit, "repeated list too large")
 				}
-				return repeatList(t, items, n)
+				return repeatList(t, l, n)
 			}
 		}
 	}
@@ -127,21 +125,66 @@ func repeatString(t *Task, s string, n int64) (Value, error) {
 // repeatList is a list of items repeated n times (n >= 0, the result within
 // maxRepeat), built by doubling in chunks with a poll between them. An empty
 // list repeated is empty at once, whatever n.
-func repeatList(t *Task, items []Value, n int64) (Value, error) {
+func repeatList(t *Task, l *List, n int64) (Value, error) {
+	if l.form != formValues {
+		out, err := repeatItems(t, l.words(), n)
+		if err != nil {
+			return Nil, err
+		}
+		return ListValue(newPacked(l.form, out)), nil
+	}
+	out, err := repeatItems(t, l.vals(), n)
+	if err != nil {
+		return Nil, err
+	}
+	return NewList(out), nil
+}
+
+// repeatItems is items repeated n times, copied by doubling in chunks with a
+// poll between them.
+func repeatItems[T any](t *Task, items []T, n int64) ([]T, error) {
 	total := len(items) * int(n)
-	out := make([]Value, total)
+	out := make([]T, total)
 	if total == 0 {
-		return NewList(out), nil
+		return out, nil
 	}
 	done := copy(out, items)
 	for done < total {
 		chunk := min(done, pollWork)
 		if e := t.poll(chunk); e != nil {
-			return Nil, e
+			return nil, e
 		}
 		done += copy(out[done:], out[:chunk])
 	}
-	return NewList(out), nil
+	return out, nil
+}
+
+// concatLists is x + y: packed when both are packed of one kind.
+func concatLists(x, y *List) *List {
+	k := formValues
+	switch {
+	case x.form == y.form:
+		k = x.form
+	case x.n == 0:
+		k = y.form
+	case y.n == 0:
+		k = x.form
+	}
+	if k != formValues {
+		out := make([]uint64, 0, x.n+y.n)
+		return newPacked(k, append(append(out, x.words()...), y.words()...))
+	}
+	out := make([]Value, 0, x.n+y.n)
+	for _, l := range [2]*List{x, y} {
+		if l.form == formValues {
+			out = append(out, l.vals()...)
+		} else {
+			for _, w := range l.words() {
+				out = append(out, Value{k: l.form, n: w})
+			}
+		}
+	}
+	return newList(out)
 }
 
 func floatArith(op compile.Op, x, y float64) (Value, error) {
@@ -285,15 +328,18 @@ func equal(a, b Value, depth int, ps *pairSet) (bool, error) {
 			if depth > maxCompareDepth {
 				return false, NewError(KindValue, "comparison too deep (a container that contains itself?)")
 			}
-			x, y := a.AsList().Items, b.AsList().Items
-			if len(x) != len(y) {
+			x, y := a.AsList(), b.AsList()
+			if x.n != y.n {
 				return false, nil
+			}
+			if x.form == y.form && x.form != formValues && x.form != KFloat {
+				return slices.Equal(x.words(), y.words()), nil // NaN != NaN: not floats
 			}
 			if ps.seen(a.p, b.p, depth) {
 				return true, nil
 			}
-			for i := range x {
-				eq, err := equal(x[i], y[i], depth+1, ps)
+			for i := 0; i < x.n && i < y.n; i++ {
+				eq, err := equal(x.At(i), y.At(i), depth+1, ps)
 				if err != nil || !eq {
 					return false, err
 				}
@@ -378,20 +424,21 @@ func compare(a, b Value, depth int) (int, bool, error) {
 		if depth > maxCompareDepth {
 			return 0, false, NewError(KindValue, "comparison too deep (a list that contains itself?)")
 		}
-		x, y := a.AsList().Items, b.AsList().Items
-		for i := 0; i < len(x) && i < len(y); i++ {
-			eq, err := Equal(x[i], y[i])
+		x, y := a.AsList(), b.AsList()
+		for i := 0; i < x.n && i < y.n; i++ {
+			xi, yi := x.At(i), y.At(i)
+			eq, err := Equal(xi, yi)
 			if err != nil {
 				return 0, false, err
 			}
 			if !eq {
-				return compare(x[i], y[i], depth+1)
+				return compare(xi, yi, depth+1)
 			}
 		}
 		switch {
-		case len(x) < len(y):
+		case x.n < y.n:
 			return -1, true, nil
-		case len(x) > len(y):
+		case x.n > y.n:
 			return 1, true, nil
 		}
 		return 0, true, nil
@@ -437,8 +484,12 @@ func compareIntFloat(a, b Value) (int, bool, error) {
 func Contains(x, y Value) (bool, error) {
 	switch y.k {
 	case KList:
-		for _, v := range y.AsList().Items {
-			eq, err := Equal(x, v)
+		l := y.AsList()
+		if l.form != formValues && x.k == l.form && l.form != KFloat {
+			return slices.Contains(l.words(), x.n), nil // NaN != NaN: not floats
+		}
+		for i := 0; i < l.n; i++ {
+			eq, err := Equal(x, l.At(i))
 			if err != nil {
 				return false, err
 			}
@@ -490,12 +541,12 @@ func normIndex(iv Value, n int, what string) (int, error) {
 func GetIndex(x, i Value) (Value, error) {
 	switch x.k {
 	case KList:
-		items := x.AsList().Items
-		j, err := normIndex(i, len(items), "list")
+		l := x.AsList()
+		j, err := normIndex(i, l.n, "list")
 		if err != nil {
 			return Nil, err
 		}
-		return items[j], nil
+		return l.At(j), nil
 	case KMap:
 		v, _, err := x.AsMap().Get(i)
 		return v, err
@@ -527,12 +578,12 @@ func GetIndex(x, i Value) (Value, error) {
 func SetIndex(x, i, v Value) error {
 	switch x.k {
 	case KList:
-		items := x.AsList().Items
-		j, err := normIndex(i, len(items), "list")
+		l := x.AsList()
+		j, err := normIndex(i, l.n, "list")
 		if err != nil {
 			return err
 		}
-		items[j] = v
+		l.Set(j, v)
 		return nil
 	case KMap:
 		return x.AsMap().Set(i, v)
@@ -566,7 +617,7 @@ func sliceBound(v Value, n int, dflt int) (int, error) {
 func sliceLen(x Value) (int, error) {
 	switch x.k {
 	case KList:
-		return len(x.AsList().Items), nil
+		return x.AsList().n, nil
 	case KStr:
 		return int(x.n), nil
 	}
@@ -593,9 +644,7 @@ func Slice(x, lo, hi Value) (Value, error) {
 	if x.k == KStr {
 		return Str(x.AsStr()[i:j]), nil
 	}
-	out := make([]Value, j-i)
-	copy(out, x.AsList().Items[i:j])
-	return NewList(out), nil
+	return ListValue(x.AsList().sub(i, j)), nil
 }
 
 // Len is len(v).
@@ -604,7 +653,7 @@ func Len(v Value) (int, error) {
 	case KStr:
 		return int(v.n), nil
 	case KList:
-		return len(v.AsList().Items), nil
+		return v.AsList().n, nil
 	case KMap:
 		return v.AsMap().Len(), nil
 	case KRange:

@@ -95,7 +95,15 @@ func SliceStep(x, lo, hi, step Value) (Value, error) {
 		}
 		return Str(string(buf)), nil
 	}
-	items := x.AsList().Items
+	if l := x.AsList(); l.form != formValues {
+		words := l.words()
+		out := make([]uint64, count)
+		for i := range out {
+			out[i] = words[start+int64(i)*st]
+		}
+		return ListValue(newPacked(l.form, out)), nil
+	}
+	items := x.AsList().vals()
 	out := make([]Value, count)
 	for i := range out {
 		out[i] = items[start+int64(i)*st]

@@ -510,9 +510,9 @@ func (t *Task) callMethodSlow(argc, nameIdx int, fused bool) Status {
 	if recv.k == KList && ref.push && argc == 1 {
 		// The loop pushes when the list has room; here it grows.
 		l := recv.AsList()
-		before := cap(l.Items)
-		l.Items = appendValue(l.Items, s[sp-1])
-		if e := t.chargeGrowth(before, cap(l.Items), valueBytes); e != nil {
+		before := l.capBytes()
+		l.Append(s[sp-1])
+		if e := t.chargeGrowth(int(before), int(l.capBytes()), 1); e != nil {
 			return t.done(sp, e)
 		}
 		sp--
@@ -575,7 +575,7 @@ func (t *Task) callMethodSlow(argc, nameIdx int, fused bool) Status {
 				return t.doTailCall(sp - argc - 1)
 			}
 			if t.Quota != nil || t.Limit != nil {
-				if e := t.chargeGrowth(before, capOf(recv), valueBytes); e != nil {
+				if e := t.chargeGrowth(before, capOf(recv), 1); e != nil {
 					return t.done(sp, e)
 				}
 				if e := t.chargeValue(r); e != nil {
@@ -709,7 +709,7 @@ func (t *Task) callNative(argc int) Status {
 // grows large slices by a quarter, which copies a long list many times over).
 // Every way a list or a map's entries grow by a few items at a time goes
 // through it or growValues, so that all of them grow alike.
-func appendValue(items []Value, v Value) []Value {
+func appendValue[T any](items []T, v T) []T {
 	n := len(items)
 	if n == cap(items) {
 		items = slices.Grow(items, n+4)
@@ -724,7 +724,7 @@ func appendValue(items []Value, v Value) []Value {
 // growth is the same as appendValue's), or exactly what is needed when that
 // is more. Asking slices.Grow for more than twice the capacity is what makes
 // it skip its quarter steps.
-func growValues(items []Value, extra int) []Value {
+func growValues[T any](items []T, extra int) []T {
 	n := len(items)
 	if extra <= cap(items)-n {
 		return items

@@ -24,15 +24,15 @@ func init() {
 // and written into xs. A key function that changed the size of xs makes it
 // throw value and leaves xs as the key function left it, as Python's sort.
 func nativeSortByKeys(t *Task, args []Value) (Value, error) {
-	xs, items, keys := args[0].AsList(), args[1].AsList(), args[2].AsList().Items
-	if len(keys) != len(items.Items) || len(xs.Items) != len(items.Items) {
+	xs, items, keys := args[0].AsList(), args[1].AsList(), args[2].AsList().Snapshot()
+	if len(keys) != items.n || xs.n != items.n {
 		return Nil, NewError(KindValue, "list modified during sort")
 	}
 	if err := sortItems(t, items, keys, args[3].AsBool()); err != nil {
 		return Nil, err
 	}
 	if xs != items {
-		copy(xs.Items, items.Items)
+		copy(xs.Items(), items.Items())
 	}
 	return Nil, nil
 }
@@ -60,7 +60,7 @@ func sortArgs(name string, args []Value, first int) (key Value, reverse bool, er
 // "sorted" the list), which calls key once per item and then sorts by the keys.
 func sortList(t *Task, l *List, key Value, reverse bool, ret string) (Value, error) {
 	if key.k == KNil {
-		if err := sortItems(t, l, l.Items, reverse); err != nil {
+		if err := sortItems(t, l, l.Items(), reverse); err != nil {
 			return Nil, err
 		}
 		if ret == "sorted" {
@@ -76,13 +76,13 @@ func sortList(t *Task, l *List, key Value, reverse bool, ret string) (Value, err
 	// copy: a key that changes the list cannot make the loop run for ever.
 	items := l
 	if ret == "sort" {
-		items = &List{Items: slices.Clone(l.Items)}
+		items = l.clone()
 	}
 	return t.TailCall(fn, ListValue(l), ListValue(items), key, Bool(reverse))
 }
 
-// sortItems reorders l.Items by keys (keys[i] belongs to l.Items[i]; keys may
-// be l.Items itself), stably; with reverse, greatest first and equal keys
+// sortItems reorders l's items by keys (keys[i] belongs to item i; keys may
+// be l.Items() itself), stably; with reverse, greatest first and equal keys
 // still in their original order, as Python's sort. Before moving anything it
 // checks that the keys are all numbers, all strings or all lists
 // (checkSortable), whatever their number, so [nil] throws too; a comparison
@@ -213,11 +213,12 @@ func sortItems(t *Task, l *List, keys []Value, reverse bool) error {
 		return sortErr
 	}
 	// Only now is the list changed: the items in their new order.
+	items := l.Items()
 	sorted := make([]Value, n)
 	for i, j := range perm {
-		sorted[i] = l.Items[j]
+		sorted[i] = items[j]
 	}
-	copy(l.Items, sorted)
+	copy(items, sorted)
 	return nil
 }
 

@@ -43,11 +43,11 @@ func TestSortItemsIntKeys(t *testing.T) {
 					}
 					return cmp.Compare(keys[a].AsInt(), keys[b].AsInt())
 				})
-				l := &List{Items: items}
+				l := newList(items)
 				if err := sortItems(nil, l, keys, reverse); err != nil {
 					t.Fatalf("%s n=%d reverse=%v: %v", sp.name, n, reverse, err)
 				}
-				for i, it := range l.Items {
+				for i, it := range l.Items() {
 					if int(it.AsInt()) != want[i] {
 						t.Fatalf("%s n=%d reverse=%v: item %d is %d, want %d", sp.name, n, reverse, i, it.AsInt(), want[i])
 					}

@@ -177,7 +177,7 @@ func (v Value) Truthy() bool {
 	case KFloat:
 		return math.Float64frombits(v.n) != 0
 	case KList:
-		return len(v.AsList().Items) != 0
+		return v.AsList().n != 0
 	case KMap:
 		return v.AsMap().Len() != 0
 	}

@@ -16,7 +16,7 @@ func listArg(fn string, args []vm.Value) ([]vm.Value, error) {
 	if err := vm.UnpackArgs(fn, args, "awaitables", vm.Want("a list of awaitables", &l)); err != nil {
 		return nil, err
 	}
-	return append([]vm.Value(nil), l.Items...), nil
+	return append([]vm.Value(nil), l.Snapshot()...), nil
 }
 
 // Install defines the builtins on l's machine, served by l.

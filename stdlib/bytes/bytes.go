@@ -487,7 +487,7 @@ func bytesFromList(t *vm.Task, args []vm.Value) (vm.Value, error) {
 	if err := vm.UnpackArgs(fn, args, "ints", &l); err != nil {
 		return vm.Nil, err
 	}
-	items := l.Items
+	items := l.Snapshot()
 	out := make([]byte, len(items))
 	for i, v := range items {
 		if v.Kind() != vm.KInt {

@@ -103,7 +103,7 @@ func TestStructCasesFromPython(t *testing.T) {
 			t.Errorf("unpack(%q, %x, %d): %v", c.Fmt, data, c.Offset, err)
 			continue
 		}
-		items := got.AsList().Items
+		items := got.AsList().Items()
 		if len(items) != len(c.Unpacked) {
 			t.Errorf("unpack(%q, %x) = %s, want %d items", c.Fmt, data, vm.Repr(got), len(c.Unpacked))
 			continue

@@ -653,7 +653,7 @@ func httpRequestHead(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 		if v.Kind() != vm.KList {
 			return false
 		}
-		u = v.AsList().Items
+		u = v.AsList().Snapshot()
 		return len(u) == 5 && u[2].Kind() == vm.KStr && u[3].Kind() == vm.KStr
 	})
 	if err := vm.UnpackArgs(fn, args, "method", &method, "url", parsed, "options??", &om); err != nil {

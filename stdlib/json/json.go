@@ -74,7 +74,7 @@ func Encode(b *strings.Builder, v vm.Value, depth int) error {
 		vm.Quote(b, v.AsStr(), vm.QuoteJSON)
 	case vm.KList:
 		b.WriteByte('[')
-		for i, x := range v.AsList().Items {
+		for i, x := range v.AsList().Snapshot() {
 			if i > 0 {
 				b.WriteByte(',')
 			}

@@ -54,7 +54,7 @@ func procArgs(fn string, args []vm.Value, allowed ...string) ([]string, map[stri
 	if err := vm.UnpackArgs(fn, args, "argv", vm.Want("a list of strings", &l), "options??", &opts); err != nil {
 		return nil, nil, err
 	}
-	argv, err := procArgv(fn, l.Items)
+	argv, err := procArgv(fn, l.Snapshot())
 	if err != nil {
 		return nil, nil, err
 	}

@@ -58,20 +58,21 @@ func Module(*vm.Machine) (vm.Value, error) {
 			return vm.Float(a + (b-a)*r.Float64()), nil
 		}),
 		"choice": vm.NewNative("choice", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-			items, err := libOneList("random.choice", args)
+			l, err := libOneList("random.choice", args)
 			if err != nil {
 				return vm.Nil, err
 			}
-			if len(items) == 0 {
+			if l.Len() == 0 {
 				return vm.Nil, vm.NewError(vm.KindIndex, "random.choice: cannot choose from an empty list")
 			}
-			return items[r.IntN(len(items))], nil
+			return l.At(r.IntN(l.Len())), nil
 		}),
 		"shuffle": vm.NewNative("shuffle", func(_ *vm.Task, args []vm.Value) (vm.Value, error) {
-			items, err := libOneList("random.shuffle", args)
+			l, err := libOneList("random.shuffle", args)
 			if err != nil {
 				return vm.Nil, err
 			}
+			items := l.Items()
 			r.Shuffle(len(items), func(i, j int) { items[i], items[j] = items[j], items[i] })
 			return vm.Nil, nil
 		}),
@@ -81,7 +82,7 @@ func Module(*vm.Machine) (vm.Value, error) {
 			if err := vm.UnpackArgs("random.sample", args, "list", &l, "k", &k); err != nil {
 				return vm.Nil, err
 			}
-			items := l.Items
+			items := l.Snapshot()
 			if k < 0 || k > int64(len(items)) {
 				return vm.Nil, vm.Errorf(vm.KindValue, "random.sample: k = %d is negative or larger than the list (%d items)", k, len(items))
 			}
@@ -121,10 +122,10 @@ func Module(*vm.Machine) (vm.Value, error) {
 	}), nil
 }
 
-func libOneList(fn string, args []vm.Value) ([]vm.Value, error) {
+func libOneList(fn string, args []vm.Value) (*vm.List, error) {
 	var l *vm.List
 	if err := vm.UnpackArgs(fn, args, "list", &l); err != nil {
 		return nil, err
 	}
-	return l.Items, nil
+	return l, nil
 }

@@ -93,7 +93,7 @@ func toJSON(v vm.Value) string {
 		return string(b)
 	case vm.KList:
 		parts := make([]string, 0)
-		for _, x := range v.AsList().Items {
+		for _, x := range v.AsList().Items() {
 			parts = append(parts, toJSON(x))
 		}
 		return "[" + strings.Join(parts, ",") + "]"

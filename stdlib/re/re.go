@@ -917,7 +917,7 @@ func reMatches(t *vm.Task, args []vm.Value) (vm.Value, error) {
 // piece. A nil piece is "" (as Python's None); another non-string throws type.
 func reJoin(t *vm.Task, args []vm.Value) (vm.Value, error) {
 	s := args[0].AsStr()
-	matches, pieces := args[1].AsList().Items, args[2].AsList().Items
+	matches, pieces := args[1].AsList().Snapshot(), args[2].AsList().Snapshot()
 	if len(matches) == 0 {
 		return args[0], nil
 	}

@@ -39,7 +39,7 @@ func EncodeQuery(fn string, b *strings.Builder, m *vm.Map) error {
 		}
 		vals := []vm.Value{v}
 		if v.Kind() == vm.KList {
-			vals = v.AsList().Items
+			vals = v.AsList().Snapshot()
 		}
 		for _, e := range vals {
 			s, err := queryText(fn, e)
