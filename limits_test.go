@@ -104,17 +104,18 @@ func TestAllocLimitIsPerRun(t *testing.T) {
 	v, out := newTestVM(t, Options{MaxAlloc: 1 << 20})
 	run(t, v, `fn build(n) { let xs = []; for i in range(n) { xs.push(i) }; return len(xs) }`)
 	for range 5 {
-		// 20,000 items is about 0.5 MiB: each call stays under the limit.
-		if r, err := v.Call(context.Background(), "build", 20_000); err != nil || r != int64(20_000) {
+		// 50,000 ints, packed at 8 bytes a slot, are about 0.5 MiB: each
+		// call stays under the limit.
+		if r, err := v.Call(context.Background(), "build", 50_000); err != nil || r != int64(50_000) {
 			t.Fatalf("build = %v, %v", r, err)
 		}
 	}
-	_, err := v.Call(context.Background(), "build", 100_000)
+	_, err := v.Call(context.Background(), "build", 200_000)
 	var se *Error
 	if !errors.As(err, &se) || se.Kind != "limit" {
 		t.Errorf("err = %v", err)
 	}
-	run(t, v, `try { build(100000) } catch e { print("caught", e.kind) }
+	run(t, v, `try { build(200000) } catch e { print("caught", e.kind) }
 print(build(10))`)
 	if out.String() != "caught limit\n10\n" {
 		t.Errorf("output %q", out.String())

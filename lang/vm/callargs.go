@@ -14,14 +14,16 @@ func (t *Task) spreadArgs() (int, *Error) {
 	if lv.k != KList {
 		return 0, Errorf(KindType, "cannot spread %s into arguments: * needs a list", lv.TypeName())
 	}
-	items := lv.AsList().Snapshot()
-	k := len(items)
+	l := lv.AsList()
+	k := l.n
 	if k > maxSpread {
 		return 0, Errorf(KindValue, "too many arguments to spread (%d; at most %d)", k, maxSpread)
 	}
 	t.sp = sp - 1
 	t.ensure(k + 1)
-	copy(t.stack[sp-1:], items)
+	for i := range k {
+		t.stack[sp-1+i] = l.At(i)
+	}
 	t.sp = sp - 1 + k
 	return k, nil
 }

@@ -44,6 +44,25 @@ func newList(items []Value) *List {
 	return l
 }
 
+// listOf makes a list of a copy of items, packed when they are all bools,
+// all ints or all floats (a list literal).
+func listOf(items []Value) *List {
+	if len(items) == 0 || !packable(items[0].k) {
+		return newList(slices.Clone(items))
+	}
+	k := items[0].k
+	for _, v := range items {
+		if v.k != k || v.p != nil {
+			return newList(slices.Clone(items))
+		}
+	}
+	words := make([]uint64, len(items))
+	for i, v := range items {
+		words[i] = v.n
+	}
+	return newPacked(k, words)
+}
+
 // newPacked makes a packed list of kind k holding words (not copied).
 func newPacked(k Kind, words []uint64) *List {
 	l := &List{form: k}

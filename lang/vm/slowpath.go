@@ -186,11 +186,8 @@ func (t *Task) exec(ins uint32) Status {
 		}
 		sp += arg - 1
 	case compile.LIST:
-		items := make([]Value, arg)
-		copy(items, s[sp-arg:sp])
-		sp -= arg
-		s[sp] = NewList(items)
-		sp++
+		s[sp-arg] = ListValue(listOf(s[sp-arg : sp]))
+		sp -= arg - 1
 	case compile.MAP:
 		var mp *Map
 		mp, err = newMapOf(s[sp-2*arg : sp])
@@ -226,9 +223,14 @@ func (t *Task) exec(ins uint32) Status {
 		sp--
 		s[sp-1] = r
 	case compile.SETINDEX:
-		before := mapLen(s[sp-3])
+		before, lbefore := mapLen(s[sp-3]), capOf(s[sp-3])
 		if err = SetIndex(s[sp-3], s[sp-2], s[sp-1]); err == nil {
-			if e := t.chargeGrowth(before, mapLen(s[sp-3]), 2*valueBytes); e != nil {
+			// A map's new entry, or a packed list turned general.
+			e := t.chargeGrowth(before, mapLen(s[sp-3]), 2*valueBytes)
+			if e == nil {
+				e = t.chargeGrowth(lbefore, capOf(s[sp-3]), 1)
+			}
+			if e != nil {
 				err = e
 				break
 			}

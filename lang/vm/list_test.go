@@ -1,0 +1,195 @@
+package vm
+
+import (
+	"bytes"
+	"math"
+	"testing"
+	"unsafe"
+)
+
+// checkList fails unless l holds want, read through At, Snapshot and vals or
+// words, in the form wantForm.
+func checkList(t *testing.T, what string, l *List, wantForm Kind, want ...Value) {
+	t.Helper()
+	if l.form != wantForm {
+		t.Errorf("%s: form %d, want %d", what, l.form, wantForm)
+	}
+	if l.Len() != len(want) {
+		t.Fatalf("%s: length %d, want %d", what, l.Len(), len(want))
+	}
+	snap := l.Snapshot()
+	for i, w := range want {
+		if got := l.At(i); got != w {
+			t.Errorf("%s: item %d is %s (%v), want %s", what, i, Repr(got), got, Repr(w))
+		}
+		if snap[i] != w {
+			t.Errorf("%s: snapshot item %d is %s, want %s", what, i, Repr(snap[i]), Repr(w))
+		}
+	}
+	if l.form != wantForm {
+		t.Errorf("%s: Snapshot changed the form to %d", what, l.form)
+	}
+	if wantForm == formValues {
+		if len(l.vals()) != len(want) || l.words() != nil {
+			t.Errorf("%s: general list with %d values and %d words", what, len(l.vals()), len(l.words()))
+		}
+		if l.capBytes() != int64(l.c)*valueBytes {
+			t.Errorf("%s: capBytes %d for capacity %d, want %d a slot", what, l.capBytes(), l.c, valueBytes)
+		}
+	} else {
+		if len(l.words()) != len(want) || l.vals() != nil {
+			t.Errorf("%s: packed list with %d words and %d values", what, len(l.words()), len(l.vals()))
+		}
+		if l.capBytes() != int64(l.c)*8 {
+			t.Errorf("%s: capBytes %d for capacity %d, want 8 a slot", what, l.capBytes(), l.c)
+		}
+	}
+}
+
+func TestListForms(t *testing.T) {
+	l := newList(nil)
+	checkList(t, "new", l, KNil)
+
+	l.Append(Int(1))
+	l.Append(Int(-2))
+	checkList(t, "ints", l, KInt, Int(1), Int(-2))
+	l.Set(1, Int(5))
+	checkList(t, "int set", l, KInt, Int(1), Int(5))
+	l.insert(0, Int(0))
+	l.remove(2)
+	checkList(t, "insert and remove", l, KInt, Int(0), Int(1))
+
+	// A float pushed on ints: general for good, even once it is gone.
+	l.Append(Float(2.5))
+	checkList(t, "float on ints", l, formValues, Int(0), Int(1), Float(2.5))
+	l.remove(2)
+	l.Append(Int(3))
+	checkList(t, "stays general", l, formValues, Int(0), Int(1), Int(3))
+
+	f := newList(nil)
+	f.Append(Float(math.Copysign(0, -1)))
+	f.Append(Float(math.Inf(1)))
+	checkList(t, "floats", f, KFloat, Float(math.Copysign(0, -1)), Float(math.Inf(1)))
+	f.Set(0, Int(1))
+	checkList(t, "int set into floats", f, formValues, Int(1), Float(math.Inf(1)))
+
+	b := newList(nil)
+	b.Append(True)
+	b.Append(False)
+	checkList(t, "bools", b, KBool, True, False)
+	b.Append(Int(1))
+	checkList(t, "int on bools", b, formValues, True, False, Int(1))
+
+	// Kinds that are never packed make an empty list general at once.
+	for _, v := range []Value{Nil, Str("s"), NewList(nil)} {
+		x := newList(nil)
+		x.Append(v)
+		checkList(t, "first "+v.TypeName(), x, formValues, v)
+	}
+
+	// An emptied packed list takes the kind of its next first item.
+	e := newList(nil)
+	e.Append(Int(7))
+	e.remove(0)
+	e.Append(Float(1.5))
+	checkList(t, "refilled", e, KFloat, Float(1.5))
+
+	// Items converts for good and hands out the list's own storage.
+	p := listOf([]Value{Int(4), Int(5)})
+	checkList(t, "literal", p, KInt, Int(4), Int(5))
+	items := p.Items()
+	items[0] = Str("four")
+	checkList(t, "after Items", p, formValues, Str("four"), Int(5))
+
+	// A literal of mixed kinds, or an int carrying a map key's mark, is general.
+	checkList(t, "mixed literal", listOf([]Value{Int(1), Float(1)}), formValues, Int(1), Float(1))
+	marked := Value{k: KInt, n: 1, p: unsafe.Pointer(&floatKeyMark)}
+	if listOf([]Value{marked}).form != formValues {
+		t.Error("an int with a non-nil p was packed")
+	}
+}
+
+func TestListPackedCopies(t *testing.T) {
+	a := listOf([]Value{Int(1), Int(2), Int(3)})
+	c := a.clone()
+	s := a.sub(1, 3)
+	c.Set(0, Str("x"))
+	s.Append(Int(4))
+	checkList(t, "original", a, KInt, Int(1), Int(2), Int(3))
+	checkList(t, "clone", c, formValues, Str("x"), Int(2), Int(3))
+	checkList(t, "slice", s, KInt, Int(2), Int(3), Int(4))
+
+	checkList(t, "ints + ints", concatLists(a, s), KInt, Int(1), Int(2), Int(3), Int(2), Int(3), Int(4))
+	checkList(t, "ints + general", concatLists(a, c), formValues, Int(1), Int(2), Int(3), Str("x"), Int(2), Int(3))
+	checkList(t, "empty + floats", concatLists(newList(nil), listOf([]Value{Float(1)})), KFloat, Float(1))
+	checkList(t, "ints + floats", concatLists(listOf([]Value{Int(1)}), listOf([]Value{Float(1)})), formValues, Int(1), Float(1))
+
+	a.extend(a)
+	checkList(t, "extend by itself", a, KInt, Int(1), Int(2), Int(3), Int(1), Int(2), Int(3))
+	a.extend(listOf([]Value{Float(0.5)}))
+	checkList(t, "extend by floats", a, formValues, Int(1), Int(2), Int(3), Int(1), Int(2), Int(3), Float(0.5))
+}
+
+// TestListChargesPackedCapacity checks that the memory limit counts 8 bytes
+// a slot while a list is packed, and the Values it becomes when it turns
+// general.
+func TestListChargesPackedCapacity(t *testing.T) {
+	var out bytes.Buffer
+	m := NewMachine(&out, &out)
+	var l *List
+	m.SetBuiltin("keep", NewNative("keep", func(_ *Task, args []Value) (Value, error) {
+		l = args[0].AsList()
+		return Nil, nil
+	}))
+	task := loadTestTask(t, m, `
+let a = []
+keep(a)
+for i in range(1000) { a.push(i) }
+`)
+	task.Quota = &Quota{MaxBytes: 1 << 30}
+	if st := task.Run(); st != StatusDone {
+		t.Fatalf("status %v, error %v", st, task.Err)
+	}
+	if l.form != KInt || task.Quota.bytes != int64(l.c)*8 {
+		t.Errorf("packed: form %d, charged %d bytes for capacity %d, want %d", l.form, task.Quota.bytes, l.c, l.c*8)
+	}
+
+	task = loadTestTask(t, m, `
+let a = []
+keep(a)
+for i in range(1000) { a.push(i) }
+a.push("s")
+`)
+	task.Quota = &Quota{MaxBytes: 1 << 30}
+	if st := task.Run(); st != StatusDone {
+		t.Fatalf("status %v, error %v", st, task.Err)
+	}
+	if l.form != formValues || task.Quota.bytes < int64(l.c)*valueBytes {
+		t.Errorf("general: form %d, charged %d bytes for capacity %d, want at least %d", l.form, task.Quota.bytes, l.c, int64(l.c)*valueBytes)
+	}
+}
+
+// TestListSetIndexChargesConversion checks that storing a string into a
+// packed list charges the Values it turns into.
+func TestListSetIndexChargesConversion(t *testing.T) {
+	var out bytes.Buffer
+	m := NewMachine(&out, &out)
+	var l *List
+	m.SetBuiltin("keep", NewNative("keep", func(_ *Task, args []Value) (Value, error) {
+		l = args[0].AsList()
+		return Nil, nil
+	}))
+	task := loadTestTask(t, m, `
+let a = []
+keep(a)
+for i in range(1000) { a.push(i) }
+a[5] = "s"
+`)
+	task.Quota = &Quota{MaxBytes: 1 << 30}
+	if st := task.Run(); st != StatusDone {
+		t.Fatalf("status %v, error %v", st, task.Err)
+	}
+	if l.form != formValues || task.Quota.bytes != int64(l.c)*valueBytes {
+		t.Errorf("form %d, charged %d bytes for capacity %d, want %d", l.form, task.Quota.bytes, l.c, int64(l.c)*valueBytes)
+	}
+}
