@@ -144,7 +144,7 @@ func (l *List) Append(v Value) {
 			l.form = v.k // an empty packed list takes the kind of its first item
 		}
 		if v.k == l.form && packable(v.k) && v.p == nil {
-			l.setWords(appendValue(l.words(), v.n))
+			l.setWords(appendWord(l.words(), v.n))
 			return
 		}
 		l.general(1)
@@ -221,6 +221,26 @@ func (l *List) sub(i, j int) *List {
 	return newPacked(l.form, slices.Clone(l.words()[i:j]))
 }
 
+// appendWord and growWords are appendValue and growValues for a packed
+// list's words: the same growth.
+func appendWord(w []uint64, x uint64) []uint64 {
+	n := len(w)
+	if n == cap(w) {
+		w = slices.Grow(w, n+4)
+	}
+	w = w[:n+1]
+	w[n] = x
+	return w
+}
+
+func growWords(w []uint64, extra int) []uint64 {
+	n := len(w)
+	if extra <= cap(w)-n {
+		return w
+	}
+	return slices.Grow(w, max(extra, cap(w)+4-n+cap(w)))
+}
+
 // insert puts v before item i (0 <= i <= Len).
 func (l *List) insert(i int, v Value) {
 	if l.form != formValues {
@@ -228,7 +248,7 @@ func (l *List) insert(i int, v Value) {
 			l.form = v.k
 		}
 		if v.k == l.form && packable(v.k) && v.p == nil {
-			l.setWords(slices.Insert(growValues(l.words(), 1), i, v.n))
+			l.setWords(slices.Insert(growWords(l.words(), 1), i, v.n))
 			return
 		}
 		l.general(1)
@@ -258,7 +278,7 @@ func (l *List) extend(add *List) {
 	if l.form != formValues && add.form != formValues && (l.n == 0 || l.form == add.form) {
 		w := add.words() // may be l's own: read it before growing
 		l.form = add.form
-		l.setWords(append(growValues(l.words(), len(w)), w...))
+		l.setWords(append(growWords(l.words(), len(w)), w...))
 		return
 	}
 	src := add.Snapshot() // may be l's own: read it before growing

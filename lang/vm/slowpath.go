@@ -223,12 +223,16 @@ func (t *Task) exec(ins uint32) Status {
 		sp--
 		s[sp-1] = r
 	case compile.SETINDEX:
-		before, lbefore := mapLen(s[sp-3]), capOf(s[sp-3])
-		if err = SetIndex(s[sp-3], s[sp-2], s[sp-1]); err == nil {
-			// A map's new entry, or a packed list turned general.
-			e := t.chargeGrowth(before, mapLen(s[sp-3]), 2*valueBytes)
-			if e == nil {
-				e = t.chargeGrowth(lbefore, capOf(s[sp-3]), 1)
+		// A map's new entry, or a packed list turned general, is charged.
+		x := s[sp-3]
+		before := mapLen(x)
+		if x.k == KList {
+			before = capOf(x)
+		}
+		if err = SetIndex(x, s[sp-2], s[sp-1]); err == nil {
+			e := t.chargeGrowth(before, mapLen(x), 2*valueBytes)
+			if x.k == KList {
+				e = t.chargeGrowth(before, capOf(x), 1)
 			}
 			if e != nil {
 				err = e
@@ -711,7 +715,7 @@ func (t *Task) callNative(argc int) Status {
 // grows large slices by a quarter, which copies a long list many times over).
 // Every way a list or a map's entries grow by a few items at a time goes
 // through it or growValues, so that all of them grow alike.
-func appendValue[T any](items []T, v T) []T {
+func appendValue(items []Value, v Value) []Value {
 	n := len(items)
 	if n == cap(items) {
 		items = slices.Grow(items, n+4)
@@ -726,7 +730,7 @@ func appendValue[T any](items []T, v T) []T {
 // growth is the same as appendValue's), or exactly what is needed when that
 // is more. Asking slices.Grow for more than twice the capacity is what makes
 // it skip its quarter steps.
-func growValues[T any](items []T, extra int) []T {
+func growValues(items []Value, extra int) []Value {
 	n := len(items)
 	if extra <= cap(items)-n {
 		return items
