@@ -3,7 +3,6 @@ package http
 import (
 	"bytes"
 	"strings"
-	"time"
 
 	"github.com/yieldscript/yieldscript/lang/vm"
 	"github.com/yieldscript/yieldscript/stdlib/internal/modutil"
@@ -376,24 +375,24 @@ func httpBodyRead(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 	// Copies for the attempt to keep: the variables whose address
 	// UnpackArgs had would each be a heap allocation of their own.
 	c, r, n := conn, body, max
-	return c.Op("read", 0, func() (vm.Value, *vm.Error, ysnet.Wait, time.Duration) {
+	return c.Op("read", 0, func() (vm.Value, *vm.Error, ysnet.Wait) {
 		for {
 			if c.Closed() {
-				return vm.Nil, ysnet.ErrClosed(), ysnet.Done, 0
+				return vm.Nil, ysnet.ErrClosed(), ysnet.Done
 			}
 			data, got, err := r.next(c, n)
 			if err != nil {
-				return vm.Nil, err, ysnet.Done, 0
+				return vm.Nil, err, ysnet.Done
 			}
 			if got {
 				if len(c.Buffered()) == 0 {
 					c.Discard()
 				}
-				return vm.Str(string(data)), nil, ysnet.Done, 0
+				return vm.Str(string(data)), nil, ysnet.Done
 			}
 			_, ferr, wait := c.Fill()
 			if ferr != nil || wait != ysnet.Done {
-				return vm.Nil, ferr, wait, 0
+				return vm.Nil, ferr, wait
 			}
 		}
 	}), nil
@@ -409,14 +408,14 @@ func httpBodyAll(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 	}
 	c, r := conn, body // copies for the attempt (see httpBodyRead)
 	var sb strings.Builder
-	return c.Op("read", 0, func() (vm.Value, *vm.Error, ysnet.Wait, time.Duration) {
+	return c.Op("read", 0, func() (vm.Value, *vm.Error, ysnet.Wait) {
 		for {
 			if c.Closed() {
-				return vm.Nil, ysnet.ErrClosed(), ysnet.Done, 0
+				return vm.Nil, ysnet.ErrClosed(), ysnet.Done
 			}
 			data, got, err := r.next(c, 1<<30)
 			if err != nil {
-				return vm.Nil, err, ysnet.Done, 0
+				return vm.Nil, err, ysnet.Done
 			}
 			if got {
 				sb.Write(data)
@@ -424,13 +423,13 @@ func httpBodyAll(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 					if len(c.Buffered()) == 0 {
 						c.Discard()
 					}
-					return vm.Str(sb.String()), nil, ysnet.Done, 0
+					return vm.Str(sb.String()), nil, ysnet.Done
 				}
 				continue
 			}
 			_, ferr, wait := c.Fill()
 			if ferr != nil || wait != ysnet.Done {
-				return vm.Nil, ferr, wait, 0
+				return vm.Nil, ferr, wait
 			}
 		}
 	}), nil

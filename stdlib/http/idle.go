@@ -261,10 +261,7 @@ func (w *idleConn) CallMethod(_ *vm.Task, name string, args []vm.Value) (vm.Valu
 		if err := vm.UnpackArgs("wait", args); err != nil {
 			return vm.Nil, true, err
 		}
-		return w.c.Op("http.wait_request", 0, func() (vm.Value, *vm.Error, ysnet.Wait, time.Duration) {
-			v, err, wait := w.attempt()
-			return v, err, wait, 0
-		}), true, nil
+		return w.c.Op("http.wait_request", 0, w.attempt), true, nil
 	case "close":
 		// close(): the connection leaves its list and is closed.
 		if err := vm.UnpackArgs("close", args); err != nil {

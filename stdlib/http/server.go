@@ -104,24 +104,24 @@ func httpReadHead(_ *vm.Task, args []vm.Value) (vm.Value, error) {
 		}
 	}
 	scanned := 0
-	return c.Op("http.read_head", wait, func() (vm.Value, *vm.Error, ysnet.Wait, time.Duration) {
+	return c.Op("http.read_head", wait, func() (vm.Value, *vm.Error, ysnet.Wait) {
 		if c.Closed() {
-			return vm.Nil, ysnet.ErrClosed(), ysnet.Done, 0
+			return vm.Nil, ysnet.ErrClosed(), ysnet.Done
 		}
 		for {
 			if head, err, found := bufferedHead(c, limit, &scanned); found || err != nil {
-				return head, err, ysnet.Done, 0
+				return head, err, ysnet.Done
 			}
 			if c.EOF() {
 				if len(c.Buffered()) == 0 {
-					return vm.Nil, nil, ysnet.Done, 0
+					return vm.Nil, nil, ysnet.Done
 				}
 				c.Discard()
-				return vm.Nil, vm.NewError(vm.KindEOF, "the stream ended inside a message head"), ysnet.Done, 0
+				return vm.Nil, vm.NewError(vm.KindEOF, "the stream ended inside a message head"), ysnet.Done
 			}
 			_, err, wait := c.Fill()
 			if err != nil || wait != ysnet.Done {
-				return vm.Nil, err, wait, 0
+				return vm.Nil, err, wait
 			}
 		}
 	}), nil

@@ -211,7 +211,11 @@ func (ln *listener) GetAttr(_ *vm.Task, name string) (vm.Value, error) {
 	case "path":
 		return vm.Str(ln.path), nil
 	case "accept":
-		return modutil.NoArgs("accept", func() (vm.Value, error) { return ioOp("listener.accept", ln.fd, ln.acceptAttempt), nil }), nil
+		return modutil.NoArgs("accept", func() (vm.Value, error) {
+			o := newIOOperation("listener.accept", ln.fd, ln.acceptAttempt)
+			o.delay = &ln.delay
+			return opValue(o), nil
+		}), nil
 	case "close":
 		return modutil.NoArgs("close", func() (vm.Value, error) {
 			ln.fd.Close()
@@ -248,9 +252,9 @@ const maxQuickRetries = 64
 // 1 s) for the others so that the loop does not spin. The first error of a
 // streak that is not a peer's is reported on stderr. Only an error about the
 // listening socket itself ends the accept with kind io.
-func (ln *listener) tryAccept() (vm.Value, *vm.Error, waitKind, time.Duration) {
+func (ln *listener) tryAccept() (vm.Value, *vm.Error, waitKind) {
 	if ln.fd.Closed() {
-		return vm.Nil, vm.NewError(vm.KindClosed, "listener is closed"), done, 0
+		return vm.Nil, vm.NewError(vm.KindClosed, "listener is closed"), done
 	}
 	// The peer's address, from the accept, and the local one go into one
 	// buffer on the stack and from there into the conn's one string.
@@ -269,40 +273,45 @@ func (ln *listener) tryAccept() (vm.Value, *vm.Error, waitKind, time.Duration) {
 			// the task that uses it, not here in the accept loop.
 			newTLSConn(c, ln.tls, true)
 		}
-		return c.value(), nil, done, 0
+		return c.value(), nil, done
 	case err == syscall.EAGAIN:
-		return vm.Nil, nil, waitRead, 0
+		return vm.Nil, nil, waitRead
 	case err == syscall.EBADF || err == syscall.EINVAL || err == syscall.ENOTSOCK || err == syscall.EOPNOTSUPP || err == syscall.EFAULT:
 		// The listening socket itself cannot accept.
-		return vm.Nil, modutil.IOError("accept", err), done, 0
+		return vm.Nil, modutil.IOError("accept", err), done
 	case err == syscall.EINTR || err == syscall.ECONNABORTED || err == syscall.EPROTO || err == syscall.EPERM ||
 		err == syscall.ENETDOWN || err == syscall.ENETUNREACH || err == syscall.EHOSTDOWN || err == syscall.EHOSTUNREACH ||
 		err == errNoNet || err == syscall.ENOPROTOOPT || err == syscall.ETIMEDOUT:
 		// A pending connection failed before it was taken: take the next.
 		if ln.quick++; ln.quick <= maxQuickRetries {
-			return vm.Nil, nil, retry, 0
+			return vm.Nil, nil, retry
 		}
 	}
 	return ln.backOff(err)
 }
 
 // backOff is tryAccept's answer to an error it goes past after a delay.
-func (ln *listener) backOff(err error) (vm.Value, *vm.Error, waitKind, time.Duration) {
+func (ln *listener) backOff(err error) (vm.Value, *vm.Error, waitKind) {
 	ln.quick = 0
 	if ln.backoff == 0 {
 		ln.n.l.Report(fmt.Sprintf("net: accept on %s: %v (still accepting)", net.JoinHostPort(ln.host, poll.Port(ln.port)), err))
 	}
 	ln.backoff = min(max(2*ln.backoff, 5*time.Millisecond), time.Second)
-	return vm.Nil, nil, waitTimer, ln.backoff
+	return vm.Nil, nil, waitTimer
 }
 
-// acceptAttempt is the attempt function of the accept() operation.
-func (ln *listener) acceptAttempt() (vm.Value, *vm.Error, waitKind, time.Duration) {
-	if d := ln.delay; d > 0 {
-		ln.delay = 0
-		return vm.Nil, nil, waitTimer, d
+// acceptAttempt is the attempt function of the accept() operation. A
+// back-off it needs (or that YieldMethodNow found needed) is left in
+// ln.delay, which the operation waits out (ioOperation.delay).
+func (ln *listener) acceptAttempt() (vm.Value, *vm.Error, waitKind) {
+	if ln.delay > 0 {
+		return vm.Nil, nil, waitTimer
 	}
-	return ln.tryAccept()
+	v, err, wait := ln.tryAccept()
+	if wait == waitTimer {
+		ln.delay = ln.backoff
+	}
+	return v, err, wait
 }
 
 // recvDirectMin is the length of the last read on a conn from which recv
@@ -338,7 +347,7 @@ func (ln *listener) YieldMethodNow(t *vm.Task, name string, args []vm.Value) (vm
 		return vm.Nil, nil, false
 	}
 	for {
-		v, err, wait, d := ln.tryAccept()
+		v, err, wait := ln.tryAccept()
 		switch wait {
 		case done:
 			return v, err, true
@@ -347,7 +356,7 @@ func (ln *listener) YieldMethodNow(t *vm.Task, name string, args []vm.Value) (vm
 		case waitRead:
 			return parkOn(t, ln.fd, scheduler.Read, "listener.accept")
 		}
-		ln.delay = d
+		ln.delay = ln.backoff
 		return vm.Nil, nil, false
 	}
 }
@@ -482,20 +491,20 @@ func (n *netLib) dial(name string, fd int, err error, fail func(error) *vm.Error
 	}
 	d := &dialing{f: f}
 	first := err == syscall.EINPROGRESS
-	op := newIOOperation(name, f, func() (vm.Value, *vm.Error, waitKind, time.Duration) {
+	op := newIOOperation(name, f, func() (vm.Value, *vm.Error, waitKind) {
 		if f.Closed() {
-			return vm.Nil, errConnClosed(), done, 0
+			return vm.Nil, errConnClosed(), done
 		}
 		if first {
 			first = false
-			return vm.Nil, nil, waitWrite, 0
+			return vm.Nil, nil, waitWrite
 		}
 		d.f = nil // made or failed: no longer the dial's to close
 		if serr := poll.SockError(fd); serr != nil {
 			f.Close()
-			return vm.Nil, fail(serr), done, 0
+			return vm.Nil, fail(serr), done
 		}
-		return n.wrapConn(f), nil, done, 0
+		return n.wrapConn(f), nil, done
 	})
 	d.inner = op.Await(n.l, w)
 	return d
@@ -569,15 +578,15 @@ const maxStreak = 32
 
 // op makes the awaitable of a conn operation, keeping the streak count.
 func (c *conn) op(name string, attempt attemptFunc) *ioOperation {
-	o := newIOOperation(name, c.fd, func() (vm.Value, *vm.Error, waitKind, time.Duration) {
-		v, err, wait, d := attempt()
+	o := newIOOperation(name, c.fd, func() (vm.Value, *vm.Error, waitKind) {
+		v, err, wait := attempt()
 		switch wait {
 		case done:
 			c.streak++
 		case waitRead, waitWrite:
 			c.streak = 0
 		}
-		return v, err, wait, d
+		return v, err, wait
 	})
 	if c.streak >= maxStreak {
 		c.streak = 0
@@ -863,9 +872,9 @@ func (c *conn) call(name string, args []vm.Value) (vm.Value, error) {
 		if err != nil {
 			return vm.Nil, err
 		}
-		return opValue(c.op("conn.recv", func() (vm.Value, *vm.Error, waitKind, time.Duration) {
+		return opValue(c.op("conn.recv", func() (vm.Value, *vm.Error, waitKind) {
 			v, err, wait := c.recvAttempt(n)
-			return v, err, wait, 0
+			return v, err, wait
 		})), nil
 	case "readline", "read_until":
 		delim := "\n"
@@ -882,24 +891,24 @@ func (c *conn) call(name string, args []vm.Value) (vm.Value, error) {
 			return vm.Nil, err
 		}
 		scanned := 0
-		return opValue(c.op("conn."+name, func() (vm.Value, *vm.Error, waitKind, time.Duration) {
+		return opValue(c.op("conn."+name, func() (vm.Value, *vm.Error, waitKind) {
 			if c.fd.Closed() {
-				return vm.Nil, errConnClosed(), done, 0
+				return vm.Nil, errConnClosed(), done
 			}
 			for {
 				if i := strings.Index(unsafe.String(unsafe.SliceData(c.buf[scanned:]), len(c.buf)-scanned), delim); i >= 0 {
-					return c.take(scanned + i + len(delim)), nil, done, 0
+					return c.take(scanned + i + len(delim)), nil, done
 				}
 				scanned = max(len(c.buf)-len(delim)+1, 0)
 				if c.eof {
-					return c.take(len(c.buf)), nil, done, 0
+					return c.take(len(c.buf)), nil, done
 				}
 				if len(c.buf) > maxLine {
-					return vm.Nil, vm.Errorf(vm.KindLimit, "%s: no %q in the first %d bytes", name, delim, maxLine), done, 0
+					return vm.Nil, vm.Errorf(vm.KindLimit, "%s: no %q in the first %d bytes", name, delim, maxLine), done
 				}
 				_, err, wait := c.fill()
 				if err != nil || wait != done {
-					return vm.Nil, err, wait, 0
+					return vm.Nil, err, wait
 				}
 			}
 		})), nil
@@ -908,22 +917,22 @@ func (c *conn) call(name string, args []vm.Value) (vm.Value, error) {
 		if err != nil {
 			return vm.Nil, err
 		}
-		return opValue(c.op("conn.read_exactly", func() (vm.Value, *vm.Error, waitKind, time.Duration) {
+		return opValue(c.op("conn.read_exactly", func() (vm.Value, *vm.Error, waitKind) {
 			if c.fd.Closed() {
-				return vm.Nil, errConnClosed(), done, 0
+				return vm.Nil, errConnClosed(), done
 			}
 			for len(c.buf) < n {
 				if c.eof {
 					got := len(c.buf)
 					c.buf = nil
-					return vm.Nil, vm.Errorf(vm.KindEOF, "read_exactly(%d): the stream ended after %d bytes", n, got), done, 0
+					return vm.Nil, vm.Errorf(vm.KindEOF, "read_exactly(%d): the stream ended after %d bytes", n, got), done
 				}
 				_, err, wait := c.fill()
 				if err != nil || wait != done {
-					return vm.Nil, err, wait, 0
+					return vm.Nil, err, wait
 				}
 			}
-			return c.take(n), nil, done, 0
+			return c.take(n), nil, done
 		})), nil
 	default: // send, sendall
 		var s string
@@ -933,18 +942,18 @@ func (c *conn) call(name string, args []vm.Value) (vm.Value, error) {
 		data := modutil.BytesOf(s)
 		all := name == "sendall"
 		sent := 0
-		return opValue(c.op("conn."+name, func() (vm.Value, *vm.Error, waitKind, time.Duration) {
+		return opValue(c.op("conn."+name, func() (vm.Value, *vm.Error, waitKind) {
 			if c.tls != nil && !c.fd.Closed() {
 				if err, wait := c.tlsSend(data, &sent); err != nil || wait != done {
-					return vm.Nil, err, wait, 0
+					return vm.Nil, err, wait
 				}
 				if all {
-					return vm.Nil, nil, done, 0
+					return vm.Nil, nil, done
 				}
-				return vm.Int(int64(sent)), nil, done, 0
+				return vm.Int(int64(sent)), nil, done
 			}
 			v, err, wait := c.write(name, data, &sent, all)
-			return v, err, wait, 0
+			return v, err, wait
 		})), nil
 	}
 }
@@ -957,13 +966,13 @@ const (
 	done          waitKind = iota // the attempt finished (value or error)
 	waitRead                      // try again when the descriptor is readable
 	waitWrite                     // ... writable
-	waitTimer                     // ... after a delay
+	waitTimer                     // ... after the operation's delay (listener.accept's back-off)
 	retry                         // try again at once
 	waitHandshake                 // ... after the conn's TLS handshake
 )
 
 // attemptFunc makes one non-blocking try of an operation.
-type attemptFunc func() (vm.Value, *vm.Error, waitKind, time.Duration)
+type attemptFunc func() (vm.Value, *vm.Error, waitKind)
 
 // ioOperation is an awaitable that tries its syscall first and waits for
 // readiness only after EAGAIN, as often as needed.
@@ -974,12 +983,15 @@ type ioOperation struct {
 	name       string
 	fd         *scheduler.FD
 	tlsc       *conn // the TLS conn whose handshake waitHandshake waits for
-	attempt    attemptFunc
-	used       bool
-	l          *scheduler.Loop
-	w          scheduler.Waker
-	inner      scheduler.Canceler
-	timer      *scheduler.Timer
+	// delay is where the attempt leaves the time a waitTimer waits (the
+	// listener's back-off); the operation clears it when it arms the timer.
+	delay   *time.Duration
+	attempt attemptFunc
+	used    bool
+	l       *scheduler.Loop
+	w       scheduler.Waker
+	inner   scheduler.Canceler
+	timer   *scheduler.Timer
 	// limit, when not zero, bounds the wait: the operation throws kind
 	// timeout if it has not completed limit after its first wait began. The
 	// timer is armed only when the operation has to wait.
@@ -1035,7 +1047,7 @@ func (o *ioOperation) TryNow(*vm.Task) (vm.Value, *vm.Error, bool) {
 		return vm.Nil, nil, false
 	}
 	for {
-		v, err, wait, _ := o.attempt()
+		v, err, wait := o.attempt()
 		switch wait {
 		case done:
 			o.used = true
@@ -1081,7 +1093,7 @@ func (o *ioOperation) Await(l *scheduler.Loop, w scheduler.Waker) scheduler.Canc
 // whether it is waiting.
 func (o *ioOperation) try() bool {
 	for {
-		v, err, wait, d := o.attempt()
+		v, err, wait := o.attempt()
 		switch wait {
 		case done:
 			o.finish(v, err)
@@ -1093,7 +1105,8 @@ func (o *ioOperation) try() bool {
 		case waitWrite:
 			o.inner = o.fd.Wait(scheduler.Write, o)
 		case waitTimer:
-			o.timer = o.l.After(d, o)
+			o.timer = o.l.After(*o.delay, o)
+			*o.delay = 0
 		case waitHandshake:
 			o.inner = o.tlsc.startHandshake(o, vm.Nil)
 		}

@@ -3,7 +3,6 @@ package net
 import (
 	"net"
 	"syscall"
-	"time"
 
 	"github.com/yieldscript/yieldscript/lang/vm"
 	"github.com/yieldscript/yieldscript/runtime/poll"
@@ -79,9 +78,9 @@ func (u *udpSock) CallMethod(_ *vm.Task, name string, args []vm.Value) (vm.Value
 			return vm.Nil, true, err
 		}
 		n = min(n, maxDatagram)
-		return ioOp("udp.recvfrom", u.fd, func() (vm.Value, *vm.Error, waitKind, time.Duration) {
+		return ioOp("udp.recvfrom", u.fd, func() (vm.Value, *vm.Error, waitKind) {
 			if u.fd.Closed() {
-				return vm.Nil, errUDPClosed(), done, 0
+				return vm.Nil, errUDPClosed(), done
 			}
 			buf := u.n.scratch
 			if len(buf) < n {
@@ -90,11 +89,11 @@ func (u *udpSock) CallMethod(_ *vm.Task, name string, args []vm.Value) (vm.Value
 			k, from, rerr := poll.RecvFrom(u.fd.Fd, buf[:n])
 			switch {
 			case rerr == nil:
-				return vm.NewList([]vm.Value{vm.Str(string(buf[:k])), vm.Str(from)}), nil, done, 0
+				return vm.NewList([]vm.Value{vm.Str(string(buf[:k])), vm.Str(from)}), nil, done
 			case rerr == syscall.EAGAIN:
-				return vm.Nil, nil, waitRead, 0
+				return vm.Nil, nil, waitRead
 			}
-			return vm.Nil, modutil.IOError("recvfrom", rerr), done, 0
+			return vm.Nil, modutil.IOError("recvfrom", rerr), done
 		}), true, nil
 	case "sendto":
 		var s, host string
@@ -111,17 +110,17 @@ func (u *udpSock) CallMethod(_ *vm.Task, name string, args []vm.Value) (vm.Value
 		}
 		data := modutil.BytesOf(s)
 		where := net.JoinHostPort(host, poll.Port(port))
-		return ioOp("udp.sendto", u.fd, func() (vm.Value, *vm.Error, waitKind, time.Duration) {
+		return ioOp("udp.sendto", u.fd, func() (vm.Value, *vm.Error, waitKind) {
 			if u.fd.Closed() {
-				return vm.Nil, errUDPClosed(), done, 0
+				return vm.Nil, errUDPClosed(), done
 			}
 			switch werr := poll.SendTo(u.fd.Fd, data, addr, port); werr {
 			case nil:
-				return vm.Int(int64(len(data))), nil, done, 0
+				return vm.Int(int64(len(data))), nil, done
 			case syscall.EAGAIN, syscall.ENOBUFS:
-				return vm.Nil, nil, waitWrite, 0
+				return vm.Nil, nil, waitWrite
 			default:
-				return vm.Nil, modutil.IOError("sendto "+where, werr), done, 0
+				return vm.Nil, modutil.IOError("sendto "+where, werr), done
 			}
 		}), true, nil
 	}
