@@ -116,6 +116,8 @@ type Loop struct {
 	holdGoroutines int
 	// holdOff: a signal ended the last wait, held whole: the next is not held.
 	holdOff bool
+	// unlocked is set while wait has released state for the poller's wait.
+	unlocked bool
 }
 
 // New makes a loop for machine m. The script builtins that make tasks and
@@ -218,18 +220,28 @@ func (l *Loop) wait(timeout time.Duration, idle bool) (events []poll.Event, err 
 	if idle && hold == poll.HoldAll {
 		timeout = -1
 	}
+	l.unlocked = true
 	l.state.Unlock()
-	defer func() {
+	events, err = l.poller.WaitHold(timeout, hold)
+	l.relock()
+	if len(events) == 0 {
+		// It timed out, or a signal ended it (the runtime's preemption of a
+		// held wait among them): another goroutine may want the thread
+		// (hold.go).
+		l.mayReady()
+		l.holdOff = hold == poll.HoldAll && err == nil && !l.poller.TimedOut()
+	}
+	return events, err
+}
+
+// relock takes back the lock wait released for the poller's wait; turns
+// calls it too when a panic escaped from that wait, so the loop goes on
+// holding its lock (without a deferred call on every wait).
+func (l *Loop) relock() {
+	if l.unlocked {
 		l.state.Lock()
-		if len(events) == 0 {
-			// It timed out, or a signal ended it (the runtime's preemption
-			// of a held wait among them): another goroutine may want the
-			// thread (hold.go).
-			l.mayReady()
-			l.holdOff = hold == poll.HoldAll && err == nil && !l.poller.TimedOut()
-		}
-	}()
-	return l.poller.WaitHold(timeout, hold)
+		l.unlocked = false
+	}
 }
 
 // TryEnter takes the loop's lock if the loop is idle (waiting in the poller)

@@ -232,6 +232,7 @@ func (l *Loop) Serve(stop <-chan struct{}) {
 func (l *Loop) turns(stopping *atomic.Bool) (ok, panicked bool) {
 	defer func() {
 		if r := recover(); r != nil {
+			l.relock()
 			l.current = nil
 			fmt.Fprintf(l.Stderr, "event loop: internal error: %v\n", r)
 			ok, panicked = true, true
