@@ -183,6 +183,10 @@ func (l *Loop) Hold() (release func()) {
 	}
 }
 
+// drainPosted runs what other goroutines posted. When one of the functions
+// panics (a bug: the panic goes on to Serve, which reports it), those posted
+// after it are put back in front of the ones posted since, to run in the
+// next turn, rather than lost with the batch.
 func (l *Loop) drainPosted() {
 	if l.nposted.Load() == 0 {
 		return
@@ -193,8 +197,18 @@ func (l *Loop) drainPosted() {
 	l.posted = nil
 	l.mu.Unlock()
 	l.mayReady()
-	for _, fn := range fns {
-		fn()
+	i := 0
+	defer func() {
+		if i < len(fns) {
+			l.mu.Lock()
+			l.posted = append(fns[i+1:len(fns):len(fns)], l.posted...)
+			l.nposted.Store(int32(len(l.posted)))
+			l.mu.Unlock()
+			l.poller.Wake()
+		}
+	}()
+	for ; i < len(fns); i++ {
+		fns[i]()
 	}
 }
 
