@@ -28,10 +28,6 @@ func (n *netLib) Listen(t *vm.Task, args []vm.Value) (vm.Value, error) { return 
 // Connect is net.connect(host, port, opts?) as a native.
 func (n *netLib) Connect(t *vm.Task, args []vm.Value) (vm.Value, error) { return n.connect(t, args) }
 
-// Scratch is the read buffer shared by the conns of n; a caller may use it
-// between two attempts, never across a wait.
-func (n *netLib) Scratch() []byte { return n.scratch }
-
 // NewPipeConn makes a conn of fd f, which is not a socket (a pipe), named
 // local -> peer; the loop closes f when the script drops the conn.
 func (n *netLib) NewPipeConn(f *scheduler.FD, local, peer string) *Conn {
@@ -95,6 +91,13 @@ func (c *conn) Closed() bool { return c.fd.Closed() }
 // Fill reads what the socket has into the buffer; it reports whether it got
 // data, or the wait to make.
 func (c *conn) Fill() (got bool, err *vm.Error, wait Wait) { return c.fill() }
+
+// Write writes data[*sent:] to c, advancing *sent, until all is written (done),
+// the socket or pipe is full (WaitWrite) or the write fails (the error).
+func (c *conn) Write(name string, data []byte, sent *int) (*vm.Error, Wait) {
+	_, err, wait := c.write(name, data, sent, true)
+	return err, wait
+}
 
 // Buffered is the bytes received and not yet consumed; the slice is valid
 // until the next Fill or Next.

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/yieldscript/yieldscript/lang/vm"
-	"github.com/yieldscript/yieldscript/runtime/poll"
 	"github.com/yieldscript/yieldscript/runtime/scheduler"
 	"github.com/yieldscript/yieldscript/stdlib/internal/modutil"
 	ysnet "github.com/yieldscript/yieldscript/stdlib/net"
@@ -435,9 +434,10 @@ type runOp struct {
 
 	p       *process
 	w       scheduler.Waker
-	in      *scheduler.FD
-	outs    [2]*scheduler.FD
-	bufs    [2][]byte
+	in      *ysnet.Conn
+	sent    int // of input
+	outs    [2]*ysnet.Conn
+	bufs    [2][]byte             // what stdout and stderr gave, once at their end
 	waits   [3]scheduler.Canceler // stdin, stdout, stderr
 	exitW   scheduler.Canceler
 	timer   *scheduler.Timer
@@ -488,12 +488,10 @@ func (r *runOp) Await(l *scheduler.Loop, w scheduler.Waker) scheduler.Canceler {
 		return nil
 	}
 	r.p = p
-	if p.stdin.Kind() == vm.KObject {
-		r.in = p.stdin.AsObject().(*ysnet.Conn).FD()
-	}
+	r.in, _ = ysnet.AsConn(p.stdin)
 	for i, v := range []vm.Value{p.stdout, p.stderr} {
-		if v.Kind() == vm.KObject {
-			r.outs[i] = v.AsObject().(*ysnet.Conn).FD()
+		if c, ok := ysnet.AsConn(v); ok {
+			r.outs[i] = c
 			r.pending++
 		}
 	}
@@ -568,42 +566,37 @@ func (r *runOp) closeIn() {
 	}
 }
 
+// closeOut closes stdout (i 0) or stderr (1), keeping what it gave.
 func (r *runOp) closeOut(i int) {
 	if r.outs[i] != nil {
+		r.bufs[i] = r.outs[i].Buffered()
 		r.outs[i].Close()
 		r.outs[i] = nil
 		r.pending--
 	}
 }
 
-// write sends what input is left; a child that stops reading (EPIPE) just
-// gets no more.
+// write sends what input is left, as a conn's sendall does; a child that
+// stops reading (EPIPE) just gets no more.
 func (r *runOp) write() {
-	for len(r.input) > 0 {
-		k, err := poll.Write(r.in.Fd, r.input)
-		if k > 0 {
-			r.input = r.input[k:]
-			continue
-		}
-		if err == syscall.EAGAIN {
-			r.waits[0] = r.in.Wait(scheduler.Write, runIn{r})
-			return
-		}
-		break
+	if err, wait := r.in.Write("process.run", r.input, &r.sent); err == nil && wait == ysnet.WaitWrite {
+		r.waits[0] = r.in.FD().Wait(scheduler.Write, runIn{r})
+		return
 	}
 	r.closeIn()
 }
 
+// read takes what stdout (i 0) or stderr (1) has into its conn's buffer, as
+// a conn's recv does, until the end of the stream.
 func (r *runOp) read(i int) {
-	buf := r.pl.n.Scratch()
+	c := r.outs[i]
 	for {
-		k, err := poll.Read(r.outs[i].Fd, buf)
-		if k > 0 {
-			r.bufs[i] = append(r.bufs[i], buf[:k]...)
+		got, err, wait := c.Fill()
+		if got {
 			continue
 		}
-		if err == syscall.EAGAIN {
-			r.waits[i+1] = r.outs[i].Wait(scheduler.Read, runOut{r, i})
+		if err == nil && wait == ysnet.WaitRead {
+			r.waits[i+1] = c.FD().Wait(scheduler.Read, runOut{r, i})
 			return
 		}
 		break // the end, or an error
