@@ -345,6 +345,9 @@ func (l *Loop) runReady() {
 // another task completes may hand the loop straight to the next ready task
 // (Switch, switch.go).
 func (l *Loop) runPass(turn *atomic.Bool) {
+	if l.ready.len() == 0 {
+		return // as every turn of a server that waits for I/O begins
+	}
 	l.passLeft, l.passTurn = l.ready.len(), turn
 	if !l.noSwitch {
 		l.M.Switch = l
