@@ -489,7 +489,12 @@ func (t *Task) dispatch(thrown *Error) (status Status) {
 			continue
 		} else if it.k == kIterList {
 			if l := (*List)(it.p); it.n < uint64(l.n) {
-				*slot(bp, int(word(ip, 0)>>8)) = l.item(it.n)
+				dst := slot(bp, int(word(ip, 0)>>8))
+				if l.form == formValues {
+					*dst = *slot(l.p, int(it.n))
+				} else {
+					*dst = Value{k: l.form, n: *(*uint64)(unsafe.Add(l.p, it.n*wordSize))}
+				}
 				it.n++
 				ip = unsafe.Add(ip, 4)
 			} else {
