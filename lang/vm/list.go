@@ -222,11 +222,11 @@ func (l *List) sub(i, j int) *List {
 }
 
 // appendWord and growWords are appendValue and growValues for a packed
-// list's words: the same growth.
+// list's words: the same capacities.
 func appendWord(w []uint64, x uint64) []uint64 {
 	n := len(w)
 	if n == cap(w) {
-		w = slices.Grow(w, n+4)
+		w = regrowWords(w, n+4)
 	}
 	w = w[:n+1]
 	w[n] = x
@@ -238,7 +238,28 @@ func growWords(w []uint64, extra int) []uint64 {
 	if extra <= cap(w)-n {
 		return w
 	}
-	return slices.Grow(w, max(extra, cap(w)+4-n+cap(w)))
+	return regrowWords(w, max(extra, cap(w)+4-n+cap(w)))
+}
+
+// largeWords is the size from which the runtime allocates an array by whole
+// pages (its largest size class is 32 KiB).
+const largeWords = 32 << 10
+
+// regrowWords is slices.Grow(w, extra) for more than twice cap(w), without
+// its clearing of the new array. For memory without pointers, Go's append
+// clears the whole capacity past the length itself, touching every fresh
+// page at once, where make clears only memory that is not already zero (a
+// span fresh from the system is not cleared). Large arrays are therefore
+// made by make, with the capacity append gives them (the request rounded up
+// to whole 8 KiB pages); small ones by slices.Grow (its size classes).
+func regrowWords(w []uint64, extra int) []uint64 {
+	need := (len(w) + extra) * wordSize
+	if need <= largeWords {
+		return slices.Grow(w, extra)
+	}
+	out := make([]uint64, len(w), (need+8191)&^8191/wordSize)
+	copy(out, w)
+	return out
 }
 
 // insert puts v before item i (0 <= i <= Len).

@@ -3,6 +3,7 @@ package vm
 import (
 	"bytes"
 	"math"
+	"slices"
 	"testing"
 	"unsafe"
 )
@@ -191,5 +192,30 @@ a[5] = "s"
 	}
 	if l.form != formValues || task.Quota.bytes != int64(l.c)*valueBytes {
 		t.Errorf("form %d, charged %d bytes for capacity %d, want %d", l.form, task.Quota.bytes, l.c, int64(l.c)*valueBytes)
+	}
+}
+
+// TestRegrowWordsCapacities checks that regrowWords gives the capacities
+// slices.Grow gives, small and large, keeping the items, for the requests
+// the lists make (more than twice the capacity).
+func TestRegrowWordsCapacities(t *testing.T) {
+	for n := 0; n < 300_000; n = n*2 + 4 {
+		for _, extra := range []int{n + 4, n + 5, 3*n + 17} {
+			w := make([]uint64, n)
+			for i := range w {
+				w[i] = uint64(i) * 3
+			}
+			same := make([]uint64, n) // capacity n, as w's
+			copy(same, w)
+			got, want := regrowWords(w, extra), slices.Grow(same, extra)
+			if cap(got) != cap(want) || len(got) != n {
+				t.Fatalf("n=%d extra=%d: length %d capacity %d, want %d %d", n, extra, len(got), cap(got), n, cap(want))
+			}
+			for i := range got {
+				if got[i] != uint64(i)*3 {
+					t.Fatalf("n=%d extra=%d: item %d is %d", n, extra, i, got[i])
+				}
+			}
+		}
 	}
 }
