@@ -32,7 +32,11 @@ func nativeSortByKeys(t *Task, args []Value) (Value, error) {
 		return Nil, err
 	}
 	if xs != items {
-		copy(xs.Items(), items.Items())
+		// Item by item, so that a packed xs stays packed (Items would turn
+		// it general without charging the task's budget).
+		for i := range xs.n {
+			xs.Set(i, items.At(i))
+		}
 	}
 	return Nil, nil
 }

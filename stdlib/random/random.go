@@ -72,8 +72,13 @@ func Module(*vm.Machine) (vm.Value, error) {
 			if err != nil {
 				return vm.Nil, err
 			}
-			items := l.Items()
-			r.Shuffle(len(items), func(i, j int) { items[i], items[j] = items[j], items[i] })
+			// Swapped through At and Set, so that a packed list stays packed
+			// (Items would turn it general without charging the task's budget).
+			r.Shuffle(l.Len(), func(i, j int) {
+				x, y := l.At(i), l.At(j)
+				l.Set(i, y)
+				l.Set(j, x)
+			})
 			return vm.Nil, nil
 		}),
 		"sample": vm.NewNative("sample", func(t *vm.Task, args []vm.Value) (vm.Value, error) {
