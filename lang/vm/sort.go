@@ -64,7 +64,7 @@ func sortArgs(name string, args []Value, first int) (key Value, reverse bool, er
 // "sorted" the list), which calls key once per item and then sorts by the keys.
 func sortList(t *Task, l *List, key Value, reverse bool, ret string) (Value, error) {
 	if key.k == KNil {
-		if err := sortItems(t, l, l.Items(), reverse); err != nil {
+		if err := sortItems(t, l, l.Snapshot(), reverse); err != nil {
 			return Nil, err
 		}
 		if ret == "sorted" {
@@ -86,7 +86,7 @@ func sortList(t *Task, l *List, key Value, reverse bool, ret string) (Value, err
 }
 
 // sortItems reorders l's items by keys (keys[i] belongs to item i; keys may
-// be l.Items() itself), stably; with reverse, greatest first and equal keys
+// be l.Snapshot() itself), stably; with reverse, greatest first and equal keys
 // still in their original order, as Python's sort. Before moving anything it
 // checks that the keys are all numbers, all strings or all lists
 // (checkSortable), whatever their number, so [nil] throws too; a comparison
@@ -216,8 +216,16 @@ func sortItems(t *Task, l *List, keys []Value, reverse bool) error {
 	if sortErr != nil {
 		return sortErr
 	}
-	// Only now is the list changed: the items in their new order.
-	items := l.Items()
+	// Only now is the list changed: the items in their new order. A packed
+	// list stays packed (its Snapshot is a copy): Items would turn it general
+	// without charging the task's budget.
+	items := l.Snapshot()
+	if l.form != formValues {
+		for i, j := range perm {
+			l.Set(i, items[j])
+		}
+		return nil
+	}
 	sorted := make([]Value, n)
 	for i, j := range perm {
 		sorted[i] = items[j]
