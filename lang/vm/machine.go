@@ -142,8 +142,13 @@ func (m *Machine) slowTick(t *Task, used int64) *Error {
 	return nil
 }
 
-// Flush writes buffered output.
-func (m *Machine) Flush() { _ = m.Stdout.Flush() }
+// Flush writes buffered output. With nothing buffered (as at most turns of
+// the event loop, which flushes before every wait) it makes no call.
+func (m *Machine) Flush() {
+	if m.Stdout.Buffered() > 0 {
+		_ = m.Stdout.Flush()
+	}
+}
 
 // depthError is the error of a call nested deeper than MaxDepth.
 func (m *Machine) depthError() *Error {
