@@ -633,7 +633,7 @@ func (t *Task) dispatch(thrown *Error) (status Status) {
 		// straight to callMethod's fused yield.
 		fr.ip = ip
 		t.sp = t.slotIndex(sp)
-		if st := t.yieldMethod(int(ins>>8)&0xff, int(ins>>16)); st != statusRunning {
+		if st := t.yieldMethod(fr, int(ins>>8)&0xff, int(ins>>16)); st != statusRunning {
 			if st != StatusWait || m.Switch == nil {
 				return st
 			}

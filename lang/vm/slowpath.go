@@ -440,20 +440,20 @@ func (t *Task) exec(ins uint32) Status {
 // the YIELD stepped over. Every other outcome goes to yieldMethodEnd.
 func (t *Task) callMethod(argc, nameIdx int) Status {
 	if t.stack[t.sp-argc-1].k == KObject && nextIsYield(&t.frames[len(t.frames)-1]) {
-		return t.yieldMethod(argc, nameIdx)
+		return t.yieldMethod(&t.frames[len(t.frames)-1], argc, nameIdx)
 	}
 	return t.callMethodSlow(argc, nameIdx, false)
 }
 
 // yieldMethod is callMethod on an object with a plain YIELD next, which the
-// dispatch loop calls directly when it sees one.
-func (t *Task) yieldMethod(argc, nameIdx int) Status {
+// dispatch loop calls directly when it sees one; fr is the task's top frame,
+// which the dispatch loop has at hand.
+func (t *Task) yieldMethod(fr *frame, argc, nameIdx int) Status {
 	base := t.sp - argc - 1 // the receiver's slot, which the value replaces
 	my, ok := t.stack[base].AsObject().(MethodYielder)
 	if !ok {
 		return t.callMethodSlow(argc, nameIdx, false)
 	}
-	fr := &t.frames[len(t.frames)-1]
 	r, e, done := my.YieldMethodNow(t, fr.cl.proto.Names[nameIdx], t.stack[base+1:t.sp:t.sp])
 	t.retrying = false
 	if !done || e != nil {
