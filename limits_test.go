@@ -77,7 +77,8 @@ func TestAllocLimit(t *testing.T) {
 	const limit = 1 << 20
 	cases := map[string]string{
 		"push":          "let xs = []\nwhile true { xs.push(1) }",
-		"insert":        "let xs = []\nwhile true { xs.insert(0, 1) }",
+		"insert":        "let xs = []\nwhile true { xs.insert(0, \"x\") }",
+		"insert packed": "let xs = []\nwhile true { xs.insert(len(xs), 1) }",
 		"extend":        "let xs = [1]\nwhile true { xs.extend([1, 2, 3]) }",
 		"list concat":   "let xs = [1]\nwhile true { xs = xs + xs }",
 		"list repeat":   "let xs = [1]\nwhile true { xs = xs * 2 }",

@@ -71,19 +71,19 @@ print(len(a), bad)
 	}
 }
 
-// TestGrowValues checks growValues directly: no reallocation while the items
+// TestGrowItems checks growItems directly: no reallocation while the items
 // fit, doubling when a few do not, and exactly enough (rounded up to the size
 // class) when more than the doubled capacity is asked for.
-func TestGrowValues(t *testing.T) {
+func TestGrowItems(t *testing.T) {
 	items := make([]Value, 3, 10)
-	if g := growValues(items, 7); cap(g) != 10 || &g[0] != &items[0] {
+	if g := growItems(items, 7); cap(g) != 10 || &g[0] != &items[0] {
 		t.Errorf("room for 7: capacity %d (reallocated: %v), want 10 in place", cap(g), &g[0] != &items[0])
 	}
 	items = make([]Value, 10, 10)
 	for i := range items {
 		items[i] = Int(int64(i))
 	}
-	g := growValues(items, 1)
+	g := growItems(items, 1)
 	if len(g) != 10 || cap(g) < 24 || cap(g) > 30 {
 		t.Errorf("full list of 10, 1 more: len %d cap %d, want len 10, cap 24..30", len(g), cap(g))
 	}
@@ -92,7 +92,7 @@ func TestGrowValues(t *testing.T) {
 			t.Fatalf("item %d is %v after growing", i, v)
 		}
 	}
-	g = growValues(items, 1000)
+	g = growItems(items, 1000)
 	if cap(g) < 1010 || cap(g) > 1010*5/4 {
 		t.Errorf("10 items, 1000 more: cap %d, want 1010..%d", cap(g), 1010*5/4)
 	}

@@ -144,7 +144,7 @@ func (l *List) Append(v Value) {
 			l.form = v.k // an empty packed list takes the kind of its first item
 		}
 		if v.k == l.form && packable(v.k) && v.p == nil {
-			l.setWords(appendWord(l.words(), v.n))
+			l.setWords(append(growItems(l.words(), 1), v.n))
 			return
 		}
 		l.general(1)
@@ -221,47 +221,6 @@ func (l *List) sub(i, j int) *List {
 	return newPacked(l.form, slices.Clone(l.words()[i:j]))
 }
 
-// appendWord and growWords are appendValue and growValues for a packed
-// list's words: the same capacities.
-func appendWord(w []uint64, x uint64) []uint64 {
-	n := len(w)
-	if n == cap(w) {
-		w = regrowWords(w, n+4)
-	}
-	w = w[:n+1]
-	w[n] = x
-	return w
-}
-
-func growWords(w []uint64, extra int) []uint64 {
-	n := len(w)
-	if extra <= cap(w)-n {
-		return w
-	}
-	return regrowWords(w, max(extra, cap(w)+4-n+cap(w)))
-}
-
-// largeWords is the size from which the runtime allocates an array by whole
-// pages (its largest size class is 32 KiB).
-const largeWords = 32 << 10
-
-// regrowWords is slices.Grow(w, extra) for more than twice cap(w), without
-// its clearing of the new array. For memory without pointers, Go's append
-// clears the whole capacity past the length itself, touching every fresh
-// page at once, where make clears only memory that is not already zero (a
-// span fresh from the system is not cleared). Large arrays are therefore
-// made by make, with the capacity append gives them (the request rounded up
-// to whole 8 KiB pages); small ones by slices.Grow (its size classes).
-func regrowWords(w []uint64, extra int) []uint64 {
-	need := (len(w) + extra) * wordSize
-	if need <= largeWords {
-		return slices.Grow(w, extra)
-	}
-	out := make([]uint64, len(w), (need+8191)&^8191/wordSize)
-	copy(out, w)
-	return out
-}
-
 // insert puts v before item i (0 <= i <= Len).
 func (l *List) insert(i int, v Value) {
 	if l.form != formValues {
@@ -269,12 +228,12 @@ func (l *List) insert(i int, v Value) {
 			l.form = v.k
 		}
 		if v.k == l.form && packable(v.k) && v.p == nil {
-			l.setWords(slices.Insert(growWords(l.words(), 1), i, v.n))
+			l.setWords(slices.Insert(growItems(l.words(), 1), i, v.n))
 			return
 		}
 		l.general(1)
 	}
-	l.setVals(slices.Insert(growValues(l.vals(), 1), i, v))
+	l.setVals(slices.Insert(growItems(l.vals(), 1), i, v))
 }
 
 // remove deletes item i (0 <= i < Len).
@@ -299,10 +258,10 @@ func (l *List) extend(add *List) {
 	if l.form != formValues && add.form != formValues && (l.n == 0 || l.form == add.form) {
 		w := add.words() // may be l's own: read it before growing
 		l.form = add.form
-		l.setWords(append(growWords(l.words(), len(w)), w...))
+		l.setWords(append(growItems(l.words(), len(w)), w...))
 		return
 	}
 	src := add.Snapshot() // may be l's own: read it before growing
 	l.general(len(src))
-	l.setVals(append(growValues(l.vals(), len(src)), src...))
+	l.setVals(append(growItems(l.vals(), len(src)), src...))
 }

@@ -195,25 +195,31 @@ a[5] = "s"
 	}
 }
 
-// TestRegrowWordsCapacities checks that regrowWords gives the capacities
+// TestRegrowItemsCapacities checks that regrowItems gives the capacities
 // slices.Grow gives, small and large, keeping the items, for the requests
-// the lists make (more than twice the capacity).
-func TestRegrowWordsCapacities(t *testing.T) {
+// the lists make (more than twice the capacity), for words and for Values.
+func TestRegrowItemsCapacities(t *testing.T) {
+	checkRegrow(t, func(i int) uint64 { return uint64(i) * 3 })
+	checkRegrow(t, func(i int) Value { return Int(int64(i) * 3) })
+}
+
+func checkRegrow[T Value | uint64](t *testing.T, item func(int) T) {
+	t.Helper()
 	for n := 0; n < 300_000; n = n*2 + 4 {
 		for _, extra := range []int{n + 4, n + 5, 3*n + 17} {
-			w := make([]uint64, n)
+			w := make([]T, n)
 			for i := range w {
-				w[i] = uint64(i) * 3
+				w[i] = item(i)
 			}
-			same := make([]uint64, n) // capacity n, as w's
+			same := make([]T, n) // capacity n, as w's
 			copy(same, w)
-			got, want := regrowWords(w, extra), slices.Grow(same, extra)
+			got, want := regrowItems(w, extra), slices.Grow(same, extra)
 			if cap(got) != cap(want) || len(got) != n {
-				t.Fatalf("n=%d extra=%d: length %d capacity %d, want %d %d", n, extra, len(got), cap(got), n, cap(want))
+				t.Fatalf("%T n=%d extra=%d: length %d capacity %d, want %d %d", w, n, extra, len(got), cap(got), n, cap(want))
 			}
 			for i := range got {
-				if got[i] != uint64(i)*3 {
-					t.Fatalf("n=%d extra=%d: item %d is %d", n, extra, i, got[i])
+				if got[i] != item(i) {
+					t.Fatalf("%T n=%d extra=%d: item %d is %v", w, n, extra, i, got[i])
 				}
 			}
 		}

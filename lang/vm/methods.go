@@ -212,17 +212,26 @@ func listIndex(t *Task, recv Value, args []Value) (Value, error) {
 	if err := CheckArgs("index", args, 1, 1); err != nil {
 		return Nil, err
 	}
-	l := recv.AsList()
+	i, err := recv.AsList().find(args[0])
+	if err != nil {
+		return Nil, err
+	}
+	return Int(int64(i)), nil
+}
+
+// find is the position of the first item equal to v, or a value error when
+// there is none (index and remove).
+func (l *List) find(v Value) (int, error) {
 	for i := 0; i < l.n; i++ {
-		eq, err := Equal(l.At(i), args[0])
+		eq, err := Equal(l.At(i), v)
 		if err != nil {
-			return Nil, err
+			return 0, err
 		}
 		if eq {
-			return Int(int64(i)), nil
+			return i, nil
 		}
 	}
-	return Nil, Errorf(KindValue, "%s is not in the list", Repr(args[0]))
+	return 0, Errorf(KindValue, "%s is not in the list", Repr(v))
 }
 
 func listSort(t *Task, recv Value, args []Value) (Value, error) {
@@ -289,17 +298,12 @@ func listRemove(t *Task, recv Value, args []Value) (Value, error) {
 		return Nil, err
 	}
 	l := recv.AsList()
-	for i := 0; i < l.n; i++ {
-		eq, err := Equal(l.At(i), args[0])
-		if err != nil {
-			return Nil, err
-		}
-		if eq {
-			l.remove(i)
-			return Nil, nil
-		}
+	i, err := l.find(args[0])
+	if err != nil {
+		return Nil, err
 	}
-	return Nil, Errorf(KindValue, "%s is not in the list", Repr(args[0]))
+	l.remove(i)
+	return Nil, nil
 }
 
 func listCopy(t *Task, recv Value, args []Value) (Value, error) {

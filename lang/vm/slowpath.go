@@ -711,29 +711,57 @@ func (t *Task) callNative(argc int) Status {
 	return statusRunning
 }
 
-// appendValue appends v to items, doubling the capacity when it runs out (append
-// grows large slices by a quarter, which copies a long list many times over).
-// Every way a list or a map's entries grow by a few items at a time goes
-// through it or growValues, so that all of them grow alike.
+// appendValue appends v to items, doubling the capacity when it runs out
+// (append grows large slices by a quarter, which copies a long list many
+// times over). Every way a list (general or packed) or a map's entries grow
+// by a few items at a time goes through it or growItems, so that all of them
+// grow alike.
 func appendValue(items []Value, v Value) []Value {
 	n := len(items)
 	if n == cap(items) {
-		items = slices.Grow(items, n+4)
+		items = slices.Grow(items, n+4) // growItems(items, 1) when full
 	}
 	items = items[:n+1]
 	items[n] = v
 	return items
 }
 
-// growValues makes room for extra more items after len(items): when they do
-// not fit, the capacity becomes at least twice the old one plus 4 (so the
-// growth is the same as appendValue's), or exactly what is needed when that
-// is more. Asking slices.Grow for more than twice the capacity is what makes
-// it skip its quarter steps.
-func growValues(items []Value, extra int) []Value {
-	n := len(items)
-	if extra <= cap(items)-n {
-		return items
+// growItems makes room for extra more items after len(s): when they do not
+// fit, the capacity becomes at least twice the old one plus 4 (so the growth
+// is the same as appendValue's), or exactly what is needed when that is more.
+// Asking for more than twice the capacity is what makes slices.Grow skip its
+// quarter steps.
+func growItems[T Value | uint64](s []T, extra int) []T {
+	n := len(s)
+	if extra <= cap(s)-n {
+		return s
 	}
-	return slices.Grow(items, max(extra, cap(items)+4-n+cap(items)))
+	return regrowItems(s, max(extra, cap(s)+4-n+cap(s)))
+}
+
+// largeAlloc is the size from which the runtime allocates an array by whole
+// pages (its largest size class is 32 KiB).
+const largeAlloc = 32 << 10
+
+// regrowItems is slices.Grow(s, extra) for more than twice cap(s), without
+// its clearing of the new array. For memory without pointers (a packed
+// list's words), Go's append clears the whole capacity past the length
+// itself, touching every fresh page at once, where make clears only memory
+// that is not already zero (a span fresh from the system is not cleared).
+// Large arrays are therefore made by make, with the capacity append gives
+// them (the request rounded up to whole 8 KiB pages); small ones, and
+// Values (which hold pointers, so append does not clear them), by
+// slices.Grow (its size classes). It is not inlined: growing is rare, and
+// its callers are on hot paths.
+//
+//go:noinline
+func regrowItems[T Value | uint64](s []T, extra int) []T {
+	size := int(unsafe.Sizeof(*new(T)))
+	need := (len(s) + extra) * size
+	if size != wordSize || need <= largeAlloc {
+		return slices.Grow(s, extra)
+	}
+	out := make([]T, len(s), (need+8191)&^8191/size)
+	copy(out, s)
+	return out
 }
