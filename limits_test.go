@@ -101,6 +101,30 @@ func TestAllocLimit(t *testing.T) {
 	}
 }
 
+// A built-in method called through a bound method value is charged as the
+// same call written obj.m(args) is. The step limit only bounds the run were
+// it not: it is far above the steps the memory limit leaves.
+func TestAllocLimitBoundMethods(t *testing.T) {
+	const limit = 1 << 20
+	cases := map[string]string{
+		"bound push":          "let xs = []\nlet p = xs.push\nwhile true { p(1) }",
+		"bound push strings":  "let xs = []\nlet p = xs.push\nwhile true { p(\"x\") }",
+		"bound insert":        "let xs = []\nlet ins = xs.insert\nwhile true { ins(len(xs), \"x\") }",
+		"bound insert packed": "let xs = []\nlet ins = xs.insert\nwhile true { ins(len(xs), 1) }",
+		"bound extend":        "let xs = [1]\nlet ext = xs.extend\nwhile true { ext([1, 2, 3]) }",
+		"bound copy":          "let xs = [1, 2, 3, 4, 5, 6, 7, 8]\nlet c = xs.copy\nwhile true { c() }",
+		"bound replace":       "let s = \"a\" * 100\nlet r = s.replace\nwhile true { r(\"a\", \"b\") }",
+		"bound join":          "let xs = [\"ab\" * 500, \"cd\"]\nlet j = \"\".join\nwhile true { j(xs) }",
+		"bound in a list":     "let xs = []\nlet ps = [xs.push]\nwhile true { ps[0](1) }",
+	}
+	for name, src := range cases {
+		t.Run(name, func(t *testing.T) {
+			v, _ := newTestVM(t, Options{MaxAlloc: limit, MaxSteps: 5_000_000})
+			limitErr(t, v, src, "memory limit of 1 MiB")
+		})
+	}
+}
+
 func TestAllocLimitIsPerRun(t *testing.T) {
 	v, out := newTestVM(t, Options{MaxAlloc: 1 << 20})
 	run(t, v, `fn build(n) { let xs = []; for i in range(n) { xs.push(i) }; return len(xs) }`)

@@ -159,6 +159,17 @@ func (t *Task) chargeGrowth(before, after int, slot int64) *Error {
 	return t.charge(int64(after-before) * slot)
 }
 
+// chargeMethod is the one charging rule of a built-in string or list method,
+// however it is called (obj.m(args), or a bound method value such as
+// `let p = xs.push; p(x)`): the receiver's storage grown since before (its
+// capOf before the call) and the value the method returned.
+func (t *Task) chargeMethod(before int, recv, r Value) *Error {
+	if e := t.chargeGrowth(before, capOf(recv), 1); e != nil {
+		return e
+	}
+	return t.chargeValue(r)
+}
+
 // capOf is the bytes of a list value's storage (0 for other kinds): 8 an
 // item of capacity in packed form, a Value's size in general form.
 func capOf(v Value) int {

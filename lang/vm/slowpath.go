@@ -581,10 +581,7 @@ func (t *Task) callMethodSlow(argc, nameIdx int, fused bool) Status {
 				return t.doTailCall(sp - argc - 1)
 			}
 			if t.Quota != nil || t.Limit != nil {
-				if e := t.chargeGrowth(before, capOf(recv), 1); e != nil {
-					return t.done(sp, e)
-				}
-				if e := t.chargeValue(r); e != nil {
+				if e := t.chargeMethod(before, recv, r); e != nil {
 					return t.done(sp, e)
 				}
 			}
@@ -684,7 +681,14 @@ func (t *Task) callNative(argc int) Status {
 	var r Value
 	var err error
 	if n.method != nil {
+		// A bound built-in method (let p = xs.push): charged as obj.m(args).
+		before := capOf(n.recv)
 		r, err = n.method(t, n.recv, args)
+		if err == nil && r.k != kTailCall && (t.Quota != nil || t.Limit != nil) {
+			if e := t.chargeMethod(before, n.recv, r); e != nil {
+				err = e
+			}
+		}
 	} else if n.onPanic != nil {
 		t.native = n
 		r, err = n.Fn(t, args)
