@@ -93,9 +93,16 @@ func TestAllocLimit(t *testing.T) {
 		"json.decode":   "import json\nlet xs = []\nwhile true { xs.push(json.decode(\"[1, 2, 3, 4, 5, 6, 7, 8]\")) }",
 		"tasks grow":    "fn grow() { let xs = []; while true { xs.push(1) } }\nyield spawn(grow)",
 	}
+	allocLimitCases(t, Options{MaxAlloc: limit}, cases)
+}
+
+// allocLimitCases runs each case's source on a VM of its own with opts and
+// checks that it stops at the memory limit of 1 MiB.
+func allocLimitCases(t *testing.T, opts Options, cases map[string]string) {
+	t.Helper()
 	for name, src := range cases {
 		t.Run(name, func(t *testing.T) {
-			v, _ := newTestVM(t, Options{MaxAlloc: limit})
+			v, _ := newTestVM(t, opts)
 			limitErr(t, v, src, "memory limit of 1 MiB")
 		})
 	}
@@ -117,12 +124,7 @@ func TestAllocLimitBoundMethods(t *testing.T) {
 		"bound join":          "let xs = [\"ab\" * 500, \"cd\"]\nlet j = \"\".join\nwhile true { j(xs) }",
 		"bound in a list":     "let xs = []\nlet ps = [xs.push]\nwhile true { ps[0](1) }",
 	}
-	for name, src := range cases {
-		t.Run(name, func(t *testing.T) {
-			v, _ := newTestVM(t, Options{MaxAlloc: limit, MaxSteps: 5_000_000})
-			limitErr(t, v, src, "memory limit of 1 MiB")
-		})
-	}
+	allocLimitCases(t, Options{MaxAlloc: limit, MaxSteps: 5_000_000}, cases)
 }
 
 func TestAllocLimitIsPerRun(t *testing.T) {

@@ -131,10 +131,10 @@ func TestListPackedCopies(t *testing.T) {
 	checkList(t, "extend by floats", a, formValues, Int(1), Int(2), Int(3), Int(1), Int(2), Int(3), Float(0.5))
 }
 
-// TestListChargesPackedCapacity checks that the memory limit counts 8 bytes
-// a slot while a list is packed, and the Values it becomes when it turns
-// general.
-func TestListChargesPackedCapacity(t *testing.T) {
+// chargedList runs src, which hands one list to keep(), under a quota of
+// 1 GiB and returns that list and the bytes the quota charged.
+func chargedList(t *testing.T, src string) (*List, int64) {
+	t.Helper()
 	var out bytes.Buffer
 	m := NewMachine(&out, &out)
 	var l *List
@@ -142,56 +142,49 @@ func TestListChargesPackedCapacity(t *testing.T) {
 		l = args[0].AsList()
 		return Nil, nil
 	}))
-	task := loadTestTask(t, m, `
-let a = []
-keep(a)
-for i in range(1000) { a.push(i) }
-`)
+	task := loadTestTask(t, m, src)
 	task.Quota = &Quota{MaxBytes: 1 << 30}
 	if st := task.Run(); st != StatusDone {
 		t.Fatalf("status %v, error %v", st, task.Err)
 	}
-	if l.form != KInt || task.Quota.bytes != int64(l.c)*8 {
-		t.Errorf("packed: form %d, charged %d bytes for capacity %d, want %d", l.form, task.Quota.bytes, l.c, l.c*8)
+	return l, task.Quota.bytes
+}
+
+// TestListChargesPackedCapacity checks that the memory limit counts 8 bytes
+// a slot while a list is packed, and the Values it becomes when it turns
+// general.
+func TestListChargesPackedCapacity(t *testing.T) {
+	l, charged := chargedList(t, `
+let a = []
+keep(a)
+for i in range(1000) { a.push(i) }
+`)
+	if l.form != KInt || charged != int64(l.c)*8 {
+		t.Errorf("packed: form %d, charged %d bytes for capacity %d, want %d", l.form, charged, l.c, l.c*8)
 	}
 
-	task = loadTestTask(t, m, `
+	l, charged = chargedList(t, `
 let a = []
 keep(a)
 for i in range(1000) { a.push(i) }
 a.push("s")
 `)
-	task.Quota = &Quota{MaxBytes: 1 << 30}
-	if st := task.Run(); st != StatusDone {
-		t.Fatalf("status %v, error %v", st, task.Err)
-	}
-	if l.form != formValues || task.Quota.bytes < int64(l.c)*valueBytes {
-		t.Errorf("general: form %d, charged %d bytes for capacity %d, want at least %d", l.form, task.Quota.bytes, l.c, int64(l.c)*valueBytes)
+	if l.form != formValues || charged < int64(l.c)*valueBytes {
+		t.Errorf("general: form %d, charged %d bytes for capacity %d, want at least %d", l.form, charged, l.c, int64(l.c)*valueBytes)
 	}
 }
 
 // TestListSetIndexChargesConversion checks that storing a string into a
 // packed list charges the Values it turns into.
 func TestListSetIndexChargesConversion(t *testing.T) {
-	var out bytes.Buffer
-	m := NewMachine(&out, &out)
-	var l *List
-	m.SetBuiltin("keep", NewNative("keep", func(_ *Task, args []Value) (Value, error) {
-		l = args[0].AsList()
-		return Nil, nil
-	}))
-	task := loadTestTask(t, m, `
+	l, charged := chargedList(t, `
 let a = []
 keep(a)
 for i in range(1000) { a.push(i) }
 a[5] = "s"
 `)
-	task.Quota = &Quota{MaxBytes: 1 << 30}
-	if st := task.Run(); st != StatusDone {
-		t.Fatalf("status %v, error %v", st, task.Err)
-	}
-	if l.form != formValues || task.Quota.bytes != int64(l.c)*valueBytes {
-		t.Errorf("form %d, charged %d bytes for capacity %d, want %d", l.form, task.Quota.bytes, l.c, int64(l.c)*valueBytes)
+	if l.form != formValues || charged != int64(l.c)*valueBytes {
+		t.Errorf("form %d, charged %d bytes for capacity %d, want %d", l.form, charged, l.c, int64(l.c)*valueBytes)
 	}
 }
 
