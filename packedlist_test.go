@@ -2,6 +2,7 @@ package yieldscript
 
 import (
 	"context"
+	"math"
 	"reflect"
 	"testing"
 
@@ -75,9 +76,11 @@ for i in range(3) { g.push(i) }`)
 			t.Errorf("Global(%s) = %#v, %v, %v; want %#v", name, got, ok, err, w)
 		}
 	}
+	// Go's -0.0 constant is +0 and DeepEqual compares floats with ==, so the
+	// sign of f[1] is checked apart.
 	fv, _, _ := v.Global("f")
-	if fs := fv.([]any); len(fs) == 3 && fs[1].(float64) != 0 {
-		t.Errorf("f[1] = %v", fs[1])
+	if fs := fv.([]any); len(fs) == 3 && !math.Signbit(fs[1].(float64)) {
+		t.Errorf("f[1] = %v, want -0.0", fs[1])
 	}
 	var back []float64
 	must(t, v.RunString(context.Background(), "t2.ys", `let h = [0.25, 0.5]`))
