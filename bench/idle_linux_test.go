@@ -178,10 +178,11 @@ func TestIdleConnHeap(t *testing.T) {
 	if testing.Short() {
 		t.Skip("opens thousands of connections")
 	}
-	// The bounds sit above what is measured (about 1,060 and 975 bytes,
+	// The bounds sit above what is measured (about 860 and 975 bytes,
 	// see doc/impl.md), so that they do not flake; the echo one is below
-	// what an idle connection kept before its conn, task, stack, coroutine
-	// and try handlers were cut down (1,200); the HTTP one is below what an
+	// what an idle connection kept before its handler became its task
+	// (1,060), and far below what it kept before its conn, task, stack,
+	// coroutine and try handlers were cut down (1,200); the HTTP one is below what an
 	// idle connection kept before its frame and handler stacks were trimmed
 	// (1,115), and far below what it kept while its wait was an awaitable
 	// with a timer of its own and an entry in a script map (1,950).
