@@ -36,3 +36,30 @@ func TestServeGoesOnAfterAPanic(t *testing.T) {
 	}
 	h.l.Leave(false)
 }
+
+// TestPanicInPostedKeepsTheRest: when a posted function panics, those posted
+// after it in the same batch still run (in the next turn). The two are
+// posted while the test holds the idle loop, so one drain takes both.
+func TestPanicInPostedKeepsTheRest(t *testing.T) {
+	h := newHarness(t, nil)
+	h.serve(t)
+	deadline := time.Now().Add(10 * time.Second)
+	for !h.l.TryEnter() {
+		if time.Now().After(deadline) {
+			t.Fatal("the idle loop could not be entered")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	ran := make(chan struct{})
+	h.l.Post(func() { panic("boom") })
+	h.l.Post(func() { close(ran) })
+	h.l.Leave(true)
+	select {
+	case <-ran:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the function posted after the one that panicked never ran")
+	}
+	if got := h.errb.String(); !strings.Contains(got, "event loop: internal error: boom\n") {
+		t.Errorf("stderr: %q, want the panic reported", got)
+	}
+}
