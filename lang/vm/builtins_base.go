@@ -286,15 +286,20 @@ func builtinSorted(t *Task, args []Value) (Value, error) {
 	if err := CheckArgs("sorted", args, 1, 3); err != nil {
 		return Nil, err
 	}
-	items, err := listArg("sorted", args, 0)
-	if err != nil {
-		return Nil, err
+	var l *List
+	if args[0].k == KList {
+		l = args[0].AsList().clone() // a packed list's copy stays packed
+	} else {
+		items, err := listArg("sorted", args, 0)
+		if err != nil {
+			return Nil, err
+		}
+		l = newList(items) // a range's numbers, made for this call
 	}
 	key, reverse, err := sortArgs("sorted", args[1:], 2)
 	if err != nil {
 		return Nil, err
 	}
-	l := newList(slices.Clone(items))
 	return sortList(t, l, key, reverse, "sorted")
 }
 

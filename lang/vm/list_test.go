@@ -218,3 +218,35 @@ func checkRegrow[T Value | uint64](t *testing.T, item func(int) T) {
 		}
 	}
 }
+
+// TestSortedKeepsPackedForm checks that sorted of a packed list gives a
+// packed list (8 bytes an item, not a Value), with and without a key and
+// reversed, and leaves its argument as it was.
+func TestSortedKeepsPackedForm(t *testing.T) {
+	var out bytes.Buffer
+	m := NewMachine(&out, &out)
+	var kept []*List
+	m.SetBuiltin("keep", NewNative("keep", func(_ *Task, args []Value) (Value, error) {
+		kept = append(kept, args[0].AsList())
+		return Nil, nil
+	}))
+	task := loadTestTask(t, m, `
+let a = [3, 1, 2]
+keep(sorted(a))
+keep(sorted(a, fn(x) { return -x }))
+keep(sorted([0.5, -1.5], nil, true))
+keep(sorted(range(3, 0, -1)))
+keep(a)
+`)
+	if st := task.Run(); st != StatusDone {
+		t.Fatalf("status %v, error %v", st, task.Err)
+	}
+	if len(kept) != 5 {
+		t.Fatalf("kept %d lists, want 5", len(kept))
+	}
+	checkList(t, "sorted", kept[0], KInt, Int(1), Int(2), Int(3))
+	checkList(t, "sorted with a key", kept[1], KInt, Int(3), Int(2), Int(1))
+	checkList(t, "sorted reversed", kept[2], KFloat, Float(0.5), Float(-1.5))
+	checkList(t, "sorted range", kept[3], formValues, Int(1), Int(2), Int(3))
+	checkList(t, "argument", kept[4], KInt, Int(3), Int(1), Int(2))
+}
