@@ -150,8 +150,9 @@ func (t *Task) chargeValue(v Value) *Error {
 	return nil
 }
 
-// chargeGrowth counts the slots a list or map gained (capacity or entries
-// before and after an operation).
+// chargeGrowth counts what a list or map gained in an operation, slot bytes
+// a unit: a map's entries before and after (slot 2*valueBytes), or a list's
+// storage bytes, capOf (slot 1).
 func (t *Task) chargeGrowth(before, after int, slot int64) *Error {
 	if after <= before || t.Quota == nil && t.Limit == nil {
 		return nil
