@@ -233,6 +233,10 @@ func minMax(name string, args []Value, dir int) (Value, error) {
 	}
 	items := args
 	if len(args) == 1 {
+		if l := args[0]; l.k == KList && l.AsList().n > 0 {
+			// read in place: a packed list's items are not copied
+			return bestOf(l.AsList().n, l.AsList().At, dir)
+		}
 		var err error
 		if items, err = listArg(name, args, 0); err != nil {
 			return Nil, err
@@ -241,8 +245,14 @@ func minMax(name string, args []Value, dir int) (Value, error) {
 			return Nil, Errorf(KindValue, "%s() of an empty list", name)
 		}
 	}
-	best := items[0]
-	for _, v := range items[1:] {
+	return bestOf(len(items), func(i int) Value { return items[i] }, dir)
+}
+
+// bestOf is minMax of the n items at(0) to at(n-1) (n > 0).
+func bestOf(n int, at func(int) Value, dir int) (Value, error) {
+	best := at(0)
+	for i := 1; i < n; i++ {
+		v := at(i)
 		c, ok, err := Compare(v, best)
 		if err != nil {
 			return Nil, err
@@ -258,9 +268,15 @@ func builtinSum(t *Task, args []Value) (Value, error) {
 	if err := CheckArgs("sum", args, 1, 2); err != nil {
 		return Nil, err
 	}
-	items, err := listArg("sum", args, 0)
-	if err != nil {
-		return Nil, err
+	var l *List
+	if args[0].k == KList {
+		l = args[0].AsList() // read in place: a packed list's items are not copied
+	} else {
+		items, err := listArg("sum", args, 0)
+		if err != nil {
+			return Nil, err
+		}
+		l = newList(items)
 	}
 	acc := Int(0)
 	if len(args) == 2 {
@@ -269,7 +285,8 @@ func builtinSum(t *Task, args []Value) (Value, error) {
 			return Nil, TypeArgError("sum", 2, "a number", acc)
 		}
 	}
-	for i, v := range items {
+	for i := 0; i < l.n; i++ {
+		v := l.At(i)
 		switch {
 		case v.k == KInt && acc.k == KInt:
 			acc.n += v.n

@@ -250,3 +250,33 @@ keep(a)
 	checkList(t, "sorted range", kept[3], formValues, Int(1), Int(2), Int(3))
 	checkList(t, "argument", kept[4], KInt, Int(3), Int(1), Int(2))
 }
+
+// TestSumMinMaxReadPackedInPlace checks that sum, min and max read a packed
+// list's items in place, without a copy of them as Values (and min of two
+// arguments allocates nothing either), with the right results.
+func TestSumMinMaxReadPackedInPlace(t *testing.T) {
+	ints := ListValue(listOf([]Value{Int(3), Int(-7), Int(11), Int(2)}))
+	floats := ListValue(listOf([]Value{Float(0.5), Float(-1.5), Float(2)}))
+	for _, c := range []struct {
+		name string
+		fn   func() (Value, error)
+		want Value
+	}{
+		{"sum ints", func() (Value, error) { return builtinSum(nil, []Value{ints}) }, Int(9)},
+		{"sum floats", func() (Value, error) { return builtinSum(nil, []Value{floats}) }, Float(1)},
+		{"min ints", func() (Value, error) { return minMax("min", []Value{ints}, -1) }, Int(-7)},
+		{"max ints", func() (Value, error) { return minMax("max", []Value{ints}, 1) }, Int(11)},
+		{"max floats", func() (Value, error) { return minMax("max", []Value{floats}, 1) }, Float(2)},
+		{"min of two", func() (Value, error) { return minMax("min", []Value{Int(4), Int(1)}, -1) }, Int(1)},
+	} {
+		if got, err := c.fn(); err != nil || got != c.want {
+			t.Errorf("%s: %s, %v, want %s", c.name, Repr(got), err, Repr(c.want))
+		}
+		if n := testing.AllocsPerRun(100, func() { _, _ = c.fn() }); n != 0 {
+			t.Errorf("%s: %v allocations, want 0", c.name, n)
+		}
+	}
+	if l := ints.AsList(); l.form != KInt {
+		t.Errorf("sum, min and max changed the list's form to %d", l.form)
+	}
+}
