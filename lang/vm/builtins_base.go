@@ -324,13 +324,18 @@ func builtinReversed(t *Task, args []Value) (Value, error) {
 	if err := CheckArgs("reversed", args, 1, 1); err != nil {
 		return Nil, err
 	}
-	items, err := listArg("reversed", args, 0)
+	if args[0].k == KList {
+		l := args[0].AsList().clone() // a packed list's copy stays packed
+		slices.Reverse(l.vals())
+		slices.Reverse(l.words())
+		return ListValue(l), nil
+	}
+	items, err := listArg("reversed", args, 0) // a range's numbers, made for this call
 	if err != nil {
 		return Nil, err
 	}
-	out := slices.Clone(items)
-	slices.Reverse(out)
-	return NewList(out), nil
+	slices.Reverse(items)
+	return NewList(items), nil
 }
 
 func builtinZip(t *Task, args []Value) (Value, error) {

@@ -219,9 +219,9 @@ func checkRegrow[T Value | uint64](t *testing.T, item func(int) T) {
 	}
 }
 
-// TestSortedKeepsPackedForm checks that sorted of a packed list gives a
-// packed list (8 bytes an item, not a Value), with and without a key and
-// reversed, and leaves its argument as it was.
+// TestSortedKeepsPackedForm checks that sorted and reversed of a packed list
+// give a packed list (8 bytes an item, not a Value), sorted with and without
+// a key and reversed, and leave their argument as it was.
 func TestSortedKeepsPackedForm(t *testing.T) {
 	var out bytes.Buffer
 	m := NewMachine(&out, &out)
@@ -237,18 +237,26 @@ keep(sorted(a, fn(x) { return -x }))
 keep(sorted([0.5, -1.5], nil, true))
 keep(sorted(range(3, 0, -1)))
 keep(a)
+keep(reversed(a))
+keep(reversed(range(3)))
+keep(reversed(["x", 1]))
 `)
 	if st := task.Run(); st != StatusDone {
 		t.Fatalf("status %v, error %v", st, task.Err)
 	}
-	if len(kept) != 5 {
-		t.Fatalf("kept %d lists, want 5", len(kept))
+	if len(kept) != 8 {
+		t.Fatalf("kept %d lists, want 8", len(kept))
 	}
 	checkList(t, "sorted", kept[0], KInt, Int(1), Int(2), Int(3))
 	checkList(t, "sorted with a key", kept[1], KInt, Int(3), Int(2), Int(1))
 	checkList(t, "sorted reversed", kept[2], KFloat, Float(0.5), Float(-1.5))
 	checkList(t, "sorted range", kept[3], formValues, Int(1), Int(2), Int(3))
 	checkList(t, "argument", kept[4], KInt, Int(3), Int(1), Int(2))
+	checkList(t, "reversed", kept[5], KInt, Int(2), Int(1), Int(3))
+	checkList(t, "reversed range", kept[6], formValues, Int(2), Int(1), Int(0))
+	if l := kept[7]; l.form != formValues || l.Len() != 2 || l.At(0) != Int(1) || l.At(1).AsStr() != "x" {
+		t.Errorf("reversed general: form %d, %s", l.form, Repr(ListValue(l)))
+	}
 }
 
 // TestSumMinMaxReadPackedInPlace checks that sum, min and max read a packed
