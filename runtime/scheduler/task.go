@@ -215,18 +215,33 @@ func (t *Task) Wake(v vm.Value, err *vm.Error) {
 // its waiters itself (a queue's getters and putters): the running task vt
 // waits at its `yield obj.m(args)` as it would on the awaitable aw, without aw
 // being made to Await; c withdraws the waiter if the task is cancelled. It
-// returns the Waker that ends the wait with the yield's value, which the
-// object must register before it returns to the VM. ok is false when vt is
-// not a task running on l: the object then leaves the call to the ordinary
-// path.
-func (l *Loop) WaitHere(vt *vm.Task, aw vm.Value, c Canceler) (w Waker, ok bool) {
+// returns the task, whose Wake (or Handoff) ends the wait with the yield's
+// value, which the object must register before it returns to the VM; nil
+// when vt is not a task running on l: the object then leaves the call to the
+// ordinary path.
+func (l *Loop) WaitHere(vt *vm.Task, aw vm.Value, c Canceler) *Task {
 	t, ok := vt.Data.(*Task)
 	if !ok || t.l != l || t.state != stateRunning {
-		return nil, false
+		return nil
 	}
 	t.canceler = c
 	vt.Wait(aw)
-	return t, true
+	return t
+}
+
+// Handoff is Wake(v, nil) for a task that waits through WaitHere (never
+// inside Await, never parked on a descriptor): its wait completed with v,
+// handed over by the object it waited on. Written out for the queue's
+// hand-offs, so that they make no call through the Waker interface.
+func (t *Task) Handoff(v vm.Value) {
+	if t.state != stateWaiting {
+		return
+	}
+	t.canceler = nil
+	t.val, t.err = v, nil
+	t.handedOff = true
+	t.state = stateReady
+	t.l.ready.push(t)
 }
 
 // interrupt throws err at the task's pending yield (or at its next one).

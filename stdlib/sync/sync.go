@@ -46,63 +46,94 @@ func Module(l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) {
 }
 
 // waiter is the part of an operation parked on a sync object: who to wake,
-// the value it brings (a put), and the list it waits in.
+// the value it brings (a put), and the list it waits in, linked in place
+// (a list allocates nothing and withdraws a cancelled waiter at once).
 type waiter struct {
-	w    scheduler.Waker
-	val  vm.Value
-	list *waitList
-	gone bool
+	w          scheduler.Waker
+	t          *scheduler.Task // instead of w: a task waiting through WaitHere
+	val        vm.Value
+	list       *waitList // nil once woken or withdrawn
+	prev, next *waiter
 }
 
 // Cancel removes the waiter from its list (the waiting task was cancelled).
-func (w *waiter) Cancel() { w.list.remove(w) }
-
-// waitList is a FIFO of parked waiters that reuses its storage.
-type waitList struct {
-	ws   []*waiter
-	head int
+func (w *waiter) Cancel() {
+	if w.list != nil {
+		w.list.remove(w)
+	}
 }
 
-// add parks wt (embedded in the operation that waits) at the end.
+// waker is who the waiter wakes.
+func (w *waiter) waker() scheduler.Waker {
+	if w.t != nil {
+		return w.t
+	}
+	return w.w
+}
+
+// wake ends the wait with v.
+func (w *waiter) wake(v vm.Value) {
+	if w.t != nil {
+		w.t.Handoff(v)
+		return
+	}
+	w.w.Wake(v, nil)
+}
+
+// waitList is a FIFO of parked waiters, linked through the waiters.
+type waitList struct {
+	head, tail *waiter
+}
+
+// add parks wt (embedded in the operation that waits) at the end, to be
+// woken through w.
 func (l *waitList) add(wt *waiter, w scheduler.Waker, v vm.Value) *waiter {
-	wt.w, wt.val, wt.list, wt.gone = w, v, l, false
-	l.ws = append(l.ws, wt)
+	wt.w, wt.t = w, nil
+	l.link(wt, v)
 	return wt
 }
 
+// link parks wt, whose waker is set, at the end with the value v.
+func (l *waitList) link(wt *waiter, v vm.Value) {
+	wt.val, wt.list, wt.next, wt.prev = v, l, nil, l.tail
+	if l.tail == nil {
+		l.head = wt
+	} else {
+		l.tail.next = wt
+	}
+	l.tail = wt
+}
+
 // empty reports whether nobody waits.
-func (l *waitList) empty() bool { return l.head == len(l.ws) }
+func (l *waitList) empty() bool { return l.head == nil }
 
 func (l *waitList) pop() *waiter {
-	if l.head == len(l.ws) {
+	w := l.head
+	if w == nil {
 		return nil
 	}
-	w := l.ws[l.head]
-	l.ws[l.head] = nil
-	l.head++
-	if l.head == len(l.ws) {
-		l.ws, l.head = l.ws[:0], 0
+	l.head = w.next
+	if l.head == nil {
+		l.tail = nil
+	} else {
+		l.head.prev = nil
 	}
-	w.gone = true
+	w.next, w.list = nil, nil
 	return w
 }
 
 func (l *waitList) remove(w *waiter) {
-	if w.gone {
-		return
+	if w.prev == nil {
+		l.head = w.next
+	} else {
+		w.prev.next = w.next
 	}
-	for i := l.head; i < len(l.ws); i++ {
-		if l.ws[i] == w {
-			copy(l.ws[i:], l.ws[i+1:])
-			l.ws[len(l.ws)-1] = nil
-			l.ws = l.ws[:len(l.ws)-1]
-			if l.head == len(l.ws) {
-				l.ws, l.head = l.ws[:0], 0
-			}
-			w.gone = true
-			return
-		}
+	if w.next == nil {
+		l.tail = w.prev
+	} else {
+		w.next.prev = w.prev
 	}
+	w.prev, w.next, w.list = nil, nil, nil
 }
 
 // syncOp is the awaitable a method such as q.get() returns: one allocation,
@@ -261,7 +292,7 @@ func (e *event) CallMethod(_ *vm.Task, name string, args []vm.Value) (vm.Value, 
 	case "set":
 		e.set = true
 		for w := e.waiters.pop(); w != nil; w = e.waiters.pop() {
-			w.w.Wake(vm.Nil, nil)
+			w.wake(vm.Nil)
 		}
 	case "clear":
 		e.set = false
@@ -276,8 +307,10 @@ func (e *event) CallMethod(_ *vm.Task, name string, args []vm.Value) (vm.Value, 
 // ---- queue ----
 
 type queue struct {
-	items   []vm.Value
-	head    int
+	// The items, a ring: n of them from buf[head], wrapping round; len(buf)
+	// is 0 or a power of two.
+	buf     []vm.Value
+	head, n int
 	max     int // 0: unbounded
 	getters waitList
 	putters waitList
@@ -291,40 +324,41 @@ type queue struct {
 func (*queue) TypeName() string { return "queue" }
 
 // Len implements vm.Lener.
-func (q *queue) Len() int { return len(q.items) - q.head }
+func (q *queue) Len() int { return q.n }
 
-func (q *queue) full() bool { return q.max > 0 && q.Len() >= q.max }
+func (q *queue) full() bool { return q.max > 0 && q.n >= q.max }
 
-func (q *queue) push(v vm.Value) { q.items = append(q.items, v) }
-
-func (q *queue) shift() vm.Value {
-	v := q.items[q.head]
-	q.items[q.head] = vm.Value{}
-	q.head++
-	if q.head == len(q.items) {
-		q.items, q.head = q.items[:0], 0
-	} else if q.head > 1024 {
-		q.compact()
+func (q *queue) push(v vm.Value) {
+	if q.n == len(q.buf) {
+		q.grow()
 	}
-	return v
+	q.buf[(q.head+q.n)&(len(q.buf)-1)] = v
+	q.n++
 }
 
-// compact moves the items to the front once more than half the storage is
-// taken items (shift, kept small enough to inline, calls it past 1,024).
-func (q *queue) compact() {
-	if q.head*2 > len(q.items) {
-		n := copy(q.items, q.items[q.head:])
-		clear(q.items[n:])
-		q.items = q.items[:n]
-		q.head = 0
+// grow doubles the ring (to 1 first), its items moved to the front.
+func (q *queue) grow() {
+	buf := make([]vm.Value, max(2*len(q.buf), 1))
+	for i := range q.n {
+		buf[i] = q.buf[(q.head+i)&(len(q.buf)-1)]
 	}
+	q.buf, q.head = buf, 0
+}
+
+// shift takes the first item; the queue has one.
+func (q *queue) shift() vm.Value {
+	v := q.buf[q.head]
+	q.buf[q.head] = vm.Value{}
+	q.head = (q.head + 1) & (len(q.buf) - 1)
+	q.n--
+	return v
 }
 
 // put adds v, handing it straight to a waiting getter when there is one.
 // It reports false when the queue is full.
 func (q *queue) put(v vm.Value) bool {
 	if g := q.getters.pop(); g != nil {
-		g.w.Wake(v, nil)
+		g.wake(v)
 		return true
 	}
 	if q.full() {
@@ -336,17 +370,16 @@ func (q *queue) put(v vm.Value) bool {
 
 // get takes the next item; a waiting putter then moves its item in.
 func (q *queue) get() (vm.Value, bool) {
-	if q.Len() == 0 {
+	if q.n == 0 {
 		if p := q.putters.pop(); p != nil { // only with a zero-room queue
-			p.w.Wake(vm.Nil, nil)
+			p.wake(vm.Nil)
 			return p.val, true
 		}
 		return vm.Nil, false
 	}
 	v := q.shift()
-	if p := q.putters.pop(); p != nil {
-		q.push(p.val)
-		p.w.Wake(vm.Nil, nil)
+	if q.putters.head != nil {
+		q.movePutter()
 	}
 	return v, true
 }
@@ -373,30 +406,44 @@ func (q *queue) GetAttr(_ *vm.Task, name string) (vm.Value, error) {
 }
 
 // YieldMethodNow does `yield q.get()` / `yield q.put(x)` at once when the queue
-// need not wait. The two commonest cases, an item to take with no putter
-// waiting and room for an item with no getter waiting, are written out here
-// so that they call nothing.
+// need not wait, and makes the task wait in the getters or putters when it
+// must (wait). A hand-off between two tasks through a queue of size 1 goes
+// through the cases written out here in turn: a get takes the item and moves
+// in the item of the putter that waits; a get takes the item with nobody
+// waiting; a get waits; a put hands its item to the getter that waits; a
+// put finds room; a put waits.
 func (q *queue) YieldMethodNow(t *vm.Task, name string, args []vm.Value) (vm.Value, *vm.Error, bool) {
 	switch {
 	case len(args) == 0 && name == "get":
-		if q.head < len(q.items) && q.putters.empty() {
-			return q.shift(), nil, true
-		}
-		if v, ok := q.get(); ok {
+		if q.n != 0 {
+			v := q.shift()
+			if q.putters.head != nil {
+				q.movePutter()
+			}
 			return v, nil, true
 		}
-		if q.wait(t, opQueueGet, vm.Nil) {
+		if q.putters.head != nil { // only with a zero-room queue
+			v, _ := q.get()
+			return v, nil, true
+		}
+		if q.wait(t, &q.getters, opQueueGet, vm.Nil) {
 			return vm.Nil, nil, false
 		}
 	case len(args) == 1 && name == "put":
-		if q.getters.empty() && !q.full() {
+		if g := q.getters.head; g != nil {
+			q.getters.pop()
+			if g.t != nil {
+				g.t.Handoff(args[0])
+			} else {
+				g.w.Wake(args[0], nil)
+			}
+			return vm.Nil, nil, true
+		}
+		if q.n < q.max || q.max == 0 {
 			q.push(args[0])
 			return vm.Nil, nil, true
 		}
-		if q.put(args[0]) {
-			return vm.Nil, nil, true
-		}
-		if q.wait(t, opQueuePut, args[0]) {
+		if q.wait(t, &q.putters, opQueuePut, args[0]) {
 			return vm.Nil, nil, false
 		}
 	}
@@ -404,26 +451,37 @@ func (q *queue) YieldMethodNow(t *vm.Task, name string, args []vm.Value) (vm.Val
 	return vm.Nil, nil, false
 }
 
+// movePutter moves the item of the first waiting putter into the queue,
+// which has room for it, and wakes the putter.
+func (q *queue) movePutter() {
+	p := q.putters.pop()
+	q.push(p.val)
+	if p.t != nil {
+		p.t.Handoff(vm.Nil)
+	} else {
+		p.w.Wake(vm.Nil, nil)
+	}
+}
+
 // wait makes the task t, whose `yield q.get()` or `yield q.put(v)` cannot
-// complete now, wait in q's getters or putters at once, with its spare
+// complete now, wait in q's getters or putters (list) at once, with its spare
 // operation as the waiter: the first attempt is the only one, and no
 // awaitable goes through the scheduler. It reports false when t is not a
 // task of q's loop (the operation then goes the ordinary way).
-func (q *queue) wait(t *vm.Task, kind syncKind, v vm.Value) bool {
+func (q *queue) wait(t *vm.Task, list *waitList, kind syncKind, v vm.Value) bool {
 	if q.l == nil {
 		return false
 	}
 	o := spareOp(t)
-	o.kind, o.obj, o.used = kind, q, true // add sets the waiter
-	w, ok := q.l.WaitHere(t, o.Value(o), &o.waiter)
-	if !ok {
+	// Only kind matters to a waiting operation (its name, WaitFor); obj and
+	// w are left as they are (o.t goes before w).
+	o.kind, o.used = kind, true
+	st := q.l.WaitHere(t, o.Value(o), &o.waiter)
+	if st == nil {
 		return false
 	}
-	if kind == opQueueGet {
-		q.getters.add(&o.waiter, w, vm.Nil)
-	} else {
-		q.putters.add(&o.waiter, w, v)
-	}
+	o.t = st
+	list.link(&o.waiter, v)
 	return true
 }
 
@@ -526,9 +584,9 @@ func (s *semaphore) CallMethod(_ *vm.Task, name string, args []vm.Value) (vm.Val
 	case "release":
 		if wt := s.waiters.pop(); wt != nil {
 			if s.lock {
-				s.holder = wt.w
+				s.holder = wt.waker()
 			}
-			wt.w.Wake(vm.Nil, nil) // the permit passes straight to the next waiter
+			wt.wake(vm.Nil) // the permit passes straight to the next waiter
 			return vm.Nil, true, nil
 		}
 		if s.lock && s.count > 0 {
