@@ -39,49 +39,67 @@ type Awaitable interface {
 // kqueue) and the tasks of one Machine. It runs on one locked OS thread; other
 // goroutines talk to it only through Post.
 type Loop struct {
-	M      *vm.Machine
-	Stderr io.Writer
-
-	poller   *poll.Poller
-	ready    queue
-	timers   timerHeap
-	timerSeq uint64
-
-	fdTab   []*FD    // registered descriptors, by FD.idx (nil: free)
-	fdFree  []uint32 // free indexes in fdTab
-	fdGen   uint32   // the generation of the FD registered last
-	ioWaits int      // tasks waiting on descriptors
-
+	// The fields every turn and every step read or write come first, in
+	// four cache lines: a server at one connection runs its user code on
+	// caches the kernel has emptied since the last round trip, so each line
+	// of the loop a turn touches is a miss (doc/impl.md, "Where an echo
+	// round trip's CPU goes").
+	M       *vm.Machine
+	poller  *poll.Poller
+	ready   queue
+	current *Task
+	timers  timerHeap
+	fdTab   []*FD // registered descriptors, by FD.idx (nil: free)
+	ioWaits int   // tasks waiting on descriptors
 	// state is the loop's own lock: the goroutine turning the loop holds it
 	// at all times except while it waits in the poller. A host goroutine that
 	// takes it (TryEnter) may run loop work itself, as the loop would, while
 	// the loop stays blocked in its wait or, woken, waits for the lock.
-	state      sync.Mutex
-	enterTimer *Timer // the first timer when TryEnter took the lock
-
-	mu      sync.Mutex
-	posted  []func()
-	nposted atomic.Int32
+	state   sync.Mutex
 	pending atomic.Int64 // host work in flight that will Post its result
-	workers pool         // file work
-	lookups pool         // name resolution
-
-	output      *Output // set by SetOutput (output.go)
-	outWaiters  []*outputRoom
-	outWatching bool
-
-	nextID  int64
-	live    int
-	tasks   *Task // live tasks, newest first
-	current *Task
+	nposted atomic.Int32
 	// The pass of ready tasks running now (switch.go): how many of the
 	// tasks ready when it began are still to run, and, for a pass of a
 	// turn of Serve that would go on with the tasks made ready meanwhile,
 	// that turn's stop flag.
 	passLeft int
 	passTurn *atomic.Bool
-	noSwitch bool // no direct switch (tests compare the order without it)
-	switches int  // direct switches made
+	watch    *watchdog // block reports and preemption (watchdog.go), or nil
+	orphaned []*Group  // ended programs whose other tasks stop after this turn
+	// holdUnchecked is how many more waits may hold without reading
+	// runnable; holdGoroutines the number of goroutines when it was last
+	// read (hold.go).
+	holdUnchecked  int
+	holdGoroutines int
+	noSwitch       bool // no direct switch (tests compare the order without it)
+	// holdOff: a signal ended the last wait, held whole: the next is not held.
+	holdOff bool
+	// unlocked is set while wait has released state for the poller's wait.
+	unlocked bool
+	quiet    idleCollector // collection when the loop goes quiet (idle.go); its hot fields first
+
+	Stderr io.Writer
+
+	timerSeq uint64
+
+	fdFree []uint32 // free indexes in fdTab
+	fdGen  uint32   // the generation of the FD registered last
+
+	enterTimer *Timer // the first timer when TryEnter took the lock
+
+	mu      sync.Mutex
+	posted  []func()
+	workers pool // file work
+	lookups pool // name resolution
+
+	output      *Output // set by SetOutput (output.go)
+	outWaiters  []*outputRoom
+	outWatching bool
+
+	nextID   int64
+	live     int
+	tasks    *Task // live tasks, newest first
+	switches int   // direct switches made
 	closed   atomic.Bool
 	// sweepPosted: a stack sweep is posted and has not run (shrink.go).
 	sweepPosted atomic.Bool
@@ -94,11 +112,9 @@ type Loop struct {
 	MaxTasks int
 	// Virtual time (clock.go): the clock is real time plus skew, and skew
 	// grows when the loop jumps to the next timer.
-	virtual  bool
-	skew     time.Duration
-	watch    *watchdog // block reports and preemption (watchdog.go), or nil
-	groups   []*Group  // groups not yet ended (serve.go)
-	orphaned []*Group  // ended programs whose other tasks stop after this turn
+	virtual bool
+	skew    time.Duration
+	groups  []*Group // groups not yet ended (serve.go)
 	// loopThread is the watchdog's thread while a TryEnter caller runs steps.
 	loopThread int64
 
@@ -106,18 +122,7 @@ type Loop struct {
 	// runnable is where holdFor reads the runtime's count of runnable
 	// goroutines (hold.go).
 	runnable [1]metrics.Sample
-	quiet    idleCollector // collection when the loop goes quiet (idle.go)
-	sites    *[]vm.Site    // the sites of the last spawn, shared by the tasks spawned there (awaitables.go)
-
-	// holdUnchecked is how many more waits may hold without reading
-	// runnable; holdGoroutines the number of goroutines when it was last
-	// read (hold.go).
-	holdUnchecked  int
-	holdGoroutines int
-	// holdOff: a signal ended the last wait, held whole: the next is not held.
-	holdOff bool
-	// unlocked is set while wait has released state for the poller's wait.
-	unlocked bool
+	sites    *[]vm.Site // the sites of the last spawn, shared by the tasks spawned there (awaitables.go)
 }
 
 // New makes a loop for machine m. The script builtins that make tasks and
