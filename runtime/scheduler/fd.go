@@ -96,6 +96,45 @@ func (l *Loop) dispatch(events []poll.Event) {
 	}
 }
 
+// runEvents hands the poller's events to their FDs and then runs the tasks
+// that were ready before the wait and those the events woke, as
+// readyBeforeTimers does. It reports whether it ran any.
+//
+// A server waiting for I/O mostly wakes to one event that makes ready the
+// one task parked to read on its descriptor, with no task ready before it:
+// the pass readyBeforeTimers would run holds that task alone, so runEvents
+// steps it straight from the event, as that pass would (the direct switch
+// published, no pass after it), without the queue, Task.Wake and the pass
+// in between. Anything else goes the general way.
+func (l *Loop) runEvents(events []poll.Event) bool {
+	if len(events) == 1 && l.ready.size == 0 {
+		ev := &events[0]
+		if f := l.byTag(ev.Tag); f != nil && ev.Ready&(poll.Readable|poll.Hangup) != 0 && f.writer == nil {
+			if t, ok := f.reader.(*Task); ok && t.parked && t.state == stateWaiting {
+				// f.ready and Task.Wake, for this case.
+				f.drained = false
+				if ev.Ready&poll.Hangup != 0 {
+					f.hangup = true
+				}
+				f.reader = nil
+				l.ioWaits--
+				t.canceler = nil
+				// runPass, for a pass of this one task.
+				l.passLeft, l.passTurn = 0, nil
+				if !l.noSwitch {
+					l.M.Switch = l
+				}
+				l.step(t)
+				l.M.Switch = nil
+				l.idle()
+				return true
+			}
+		}
+	}
+	l.dispatch(events)
+	return l.readyBeforeTimers()
+}
+
 // Closed reports whether Close was called.
 func (f *FD) Closed() bool { return f.closed }
 

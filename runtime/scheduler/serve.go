@@ -296,8 +296,7 @@ func (l *Loop) turn(stopping *atomic.Bool) bool {
 	if idle && l.poller.TimedOut() && !stopping.Load() {
 		l.idleEnded(steps)
 	}
-	l.dispatch(events)
-	if l.readyBeforeTimers() {
+	if l.runEvents(events) {
 		l.dropOrphaned()
 	}
 	if len(l.timers) > 0 {
