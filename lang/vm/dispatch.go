@@ -633,35 +633,61 @@ func (t *Task) dispatch(thrown *Error) (status Status) {
 		// straight to callMethod's fused yield.
 		fr.ip = ip
 		t.sp = t.slotIndex(sp)
-		if st := t.yieldMethod(fr, int(ins>>8)&0xff, int(ins>>16)); st != statusRunning {
-			if st != StatusWait || m.Switch == nil {
-				return st
+		{
+			v, st := t.yieldMethod(fr, int(ins>>8)&0xff, int(ins>>16))
+			if st == statusYielded {
+				// Done at once: the task, its frame and its stack are as
+				// they were, so the registers need no reload. The value
+				// replaces the receiver and the YIELD is stepped over.
+				sp = unsafe.Add(sp, -(int(ins>>8)&0xff)*valueSize)
+				ip = unsafe.Add(ip, 4)
+				rv = v
+				goto yielded
 			}
-			// The task waits for another to complete its operation: the
-			// driver may hand the loop to a ready task straight away.
-			next, v := m.Switch.Switch(t)
-			if next == nil {
-				return st
-			}
-			t = next
-			if !t.switchedIn(v) {
-				return StatusFailed
+			if st != statusRunning {
+				if st != StatusWait || m.Switch == nil {
+					return st
+				}
+				// The task waits for another to complete its operation: the
+				// driver may hand the loop to a ready task straight away.
+				next, v := m.Switch.Switch(t)
+				if next == nil {
+					return st
+				}
+				t = next
+				switch t.switchedIn(v) {
+				case switchFailed:
+					return StatusFailed
+				case switchValue:
+					// The new task goes on after its yield with v: as
+					// above, with its registers.
+					fr = &t.frames[len(t.frames)-1]
+					ip, sp, bp = fr.ip, unsafe.Add(t.slotAt(t.sp), valueSize), fr.bp
+					rv = v
+					goto yielded
+				}
 			}
 		}
 		fr = &t.frames[len(t.frames)-1]
 		ip, sp, bp = fr.ip, t.slotAt(t.sp), fr.bp
-		// The yield's value is mostly dropped (`yield q.put(x)`) or stored in
-		// a local (`let v = yield q.get()`): done here, on branches of their
-		// own that the processor predicts, not through the switch's one
-		// indirect jump, which mispredicts most often where a loop body's
-		// instructions differ.
+		continue
+
+	yielded:
+		// The value rv of a fused `yield obj.m(args)`, whose slot is sp-1. It
+		// is mostly dropped (`yield q.put(x)`) or stored in a local (`let v =
+		// yield q.get()`): done here, on branches of their own that the
+		// processor predicts, not through the switch's one indirect jump,
+		// which mispredicts most often where a loop body's instructions
+		// differ.
 		if ins = *(*uint32)(ip); compile.Op(ins) == compile.POP {
 			ip = unsafe.Add(ip, 4)
 			sp = unsafe.Add(sp, -valueSize)
 		} else if compile.Op(ins) == compile.SETLOCAL {
 			ip = unsafe.Add(ip, 4)
 			sp = unsafe.Add(sp, -valueSize)
-			*slot(bp, int(ins>>8)) = *(*Value)(sp)
+			*slot(bp, int(ins>>8)) = rv
+		} else {
+			*slot(sp, -1) = rv
 		}
 		continue
 

@@ -440,39 +440,63 @@ func (t *Task) exec(ins uint32) Status {
 // the YIELD stepped over. Every other outcome goes to yieldMethodEnd.
 func (t *Task) callMethod(argc, nameIdx int) Status {
 	if t.stack[t.sp-argc-1].k == KObject && nextIsYield(&t.frames[len(t.frames)-1]) {
-		return t.yieldMethod(&t.frames[len(t.frames)-1], argc, nameIdx)
+		fr := &t.frames[len(t.frames)-1]
+		v, st := t.yieldMethod(fr, argc, nameIdx)
+		if st == statusYielded {
+			base := t.sp - argc - 1
+			t.stack[base] = v
+			t.sp = base + 1
+			fr.ip = unsafe.Add(fr.ip, 4) // the YIELD is done too
+			st = statusRunning
+		}
+		return st
 	}
 	return t.callMethodSlow(argc, nameIdx, false)
 }
 
+// iface is the memory layout of a non-empty interface value: its itab (which
+// names the dynamic type) and its data word.
+type iface struct{ tab, data unsafe.Pointer }
+
 // yieldMethod is callMethod on an object with a plain YIELD next, which the
 // dispatch loop calls directly when it sees one; fr is the task's top frame,
-// which the dispatch loop has at hand.
-func (t *Task) yieldMethod(fr *frame, argc, nameIdx int) Status {
-	base := t.sp - argc - 1 // the receiver's slot, which the value replaces
-	my, ok := t.stack[base].AsObject().(MethodYielder)
-	if !ok {
-		return t.callMethodSlow(argc, nameIdx, false)
+// which the dispatch loop has at hand. When the operation completes at once
+// it returns its value with statusYielded and changes nothing else: the
+// caller stores the value in the receiver's slot, drops the arguments and
+// steps over the YIELD.
+//
+// The MethodYielder assertion is cached per name in the frame's function
+// (methodRef.objTab, yTab): the receiver's Object itab, compared with the
+// one seen last, gives its MethodYielder itab without Go's assertion.
+func (t *Task) yieldMethod(fr *frame, argc, nameIdx int) (Value, Status) {
+	base := t.sp - argc - 1          // the receiver's slot, which the value replaces
+	box := (*iface)(t.stack[base].p) // objectBox and ObjectHeader: {o Object}
+	ref := &fr.cl.proto.methods[nameIdx]
+	var my MethodYielder
+	if tab := box.tab; tab == ref.objTab && tab != nil {
+		my = *(*MethodYielder)(unsafe.Pointer(&iface{ref.yTab, box.data}))
+	} else {
+		var ok bool
+		if my, ok = (*objectBox)(unsafe.Pointer(box)).o.(MethodYielder); !ok {
+			return Nil, t.callMethodSlow(argc, nameIdx, false)
+		}
+		ref.objTab, ref.yTab = tab, (*iface)(unsafe.Pointer(&my)).tab
 	}
 	r, e, done := my.YieldMethodNow(t, fr.cl.proto.Names[nameIdx], t.stack[base+1:t.sp:t.sp])
 	t.retrying = false
 	if !done || e != nil {
-		return t.yieldMethodEnd(e, done, argc, nameIdx)
+		return Nil, t.yieldMethodEnd(e, done, argc, nameIdx)
 	}
 	if r.k == KStr && (t.Quota != nil || t.Limit != nil) {
 		// a read that completed at once: its string is charged first
 		if e = t.chargeValue(r); e != nil {
-			return t.throw(e)
+			return Nil, t.throw(e)
 		}
 	}
-	t.stack[base] = r
-	t.sp = base + 1
-	fr = &t.frames[len(t.frames)-1]
-	fr.ip = unsafe.Add(fr.ip, 4) // the YIELD is done too
 	if w := t.m.Watch; w != nil {
 		w.yielded()
 	}
-	return statusRunning
+	return r, statusYielded
 }
 
 // yieldMethodEnd is callMethod's `yield obj.m(args)` when YieldMethodNow did

@@ -18,21 +18,31 @@ type Switcher interface {
 	Switch(t *Task) (next *Task, v Value)
 }
 
+// What switchedIn did.
+const (
+	switchFailed = iota // the task failed
+	switchGoOn          // the task goes on from its registers as saved
+	switchValue         // the task goes on with the yield's value: push it
+)
+
 // switchedIn continues t, suspended at a yield, with v as the yield's value,
-// as Resume does before it enters the loop. It reports false when t failed
-// (the value's charge to its quota threw and nothing caught it).
-func (t *Task) switchedIn(v Value) bool {
+// as Resume does before it enters the loop, except that it leaves v for the
+// caller to push (switchValue). It reports switchFailed when t failed (the
+// value's charge to its quota threw and nothing caught it), and switchGoOn
+// when t goes on without v (preempted, or the charge's error caught).
+func (t *Task) switchedIn(v Value) int {
 	t.aw = Value{}
 	if t.preempted {
 		t.preempted = false
-		return true
+		return switchGoOn
 	}
 	if v.k == KStr && (t.Quota != nil || t.Limit != nil) {
 		if e := t.charge(int64(v.n)); e != nil {
-			return t.unwind(e)
+			if t.unwind(e) {
+				return switchGoOn
+			}
+			return switchFailed
 		}
 	}
-	t.stack[t.sp] = v
-	t.sp++
-	return true
+	return switchValue
 }

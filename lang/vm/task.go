@@ -42,6 +42,11 @@ const (
 	// statusNativePanic is the dispatch loop's answer when a guarded native
 	// function panicked: run throws the error it became (held in Err) at the call.
 	statusNativePanic Status = -2
+	// statusYielded is yieldMethod's answer when `yield obj.m(args)` completed
+	// at once: the value it returns is the yield's, which the caller puts in
+	// the receiver's slot, and the YIELD is still to be stepped over. Nothing
+	// else of the task changed.
+	statusYielded Status = -3
 )
 
 type frame struct {
@@ -157,6 +162,11 @@ type callInfo struct {
 type methodRef struct {
 	str, list MethodFunc
 	push      bool // the name is push: CALLMETHOD appends in the loop when the list has room
+	// objTab and yTab cache `yield obj.name(args)`'s MethodYielder assertion:
+	// when obj's Object interface has the itab objTab (its dynamic type), its
+	// MethodYielder itab is yTab. Set by yieldMethod on the machine's
+	// goroutine, as the module's globals are; nil until then.
+	objTab, yTab unsafe.Pointer
 }
 
 func newCallInfo(f *compile.Funcode) callInfo {

@@ -335,3 +335,67 @@ print(d, r)
 		t.Fatalf("ShrinkStack of a finished task freed %d bytes", freed)
 	}
 }
+
+// Two MethodYielder types and an object that is not one, for
+// TestYieldMethodSiteSeesEachType.
+type yieldA struct{ tag string }
+
+func (*yieldA) TypeName() string { return "yield_a" }
+func (y *yieldA) YieldMethodNow(_ *Task, name string, args []Value) (Value, *Error, bool) {
+	if name == "put" {
+		return Nil, nil, false // called and awaited as usual
+	}
+	return Str(y.tag + "." + name), nil, true
+}
+func (y *yieldA) CallMethod(_ *Task, name string, args []Value) (Value, bool, error) {
+	return ObjectValue(&readyValue{Str("called " + y.tag + "." + name)}), true, nil
+}
+
+type yieldB struct{ n int64 }
+
+func (*yieldB) TypeName() string { return "yield_b" }
+func (y *yieldB) YieldMethodNow(_ *Task, name string, args []Value) (Value, *Error, bool) {
+	return Int(y.n + int64(len(args))), nil, true
+}
+
+type plainCaller struct{}
+
+func (*plainCaller) TypeName() string { return "plain" }
+func (*plainCaller) CallMethod(_ *Task, name string, args []Value) (Value, bool, error) {
+	return ObjectValue(&readyValue{Str("plain " + name)}), true, nil
+}
+
+// readyValue is an awaitable that completes at once with v.
+type readyValue struct{ v Value }
+
+func (*readyValue) TypeName() string                     { return "ready_value" }
+func (*readyValue) Awaitable()                           {}
+func (r *readyValue) TryNow(*Task) (Value, *Error, bool) { return r.v, nil, true }
+
+// One `yield o.get()` site meets objects of several types in turn: the
+// MethodYielder assertion it caches for one type must not answer for
+// another, nor for an object that is not a MethodYielder at all.
+func TestYieldMethodSiteSeesEachType(t *testing.T) {
+	var out bytes.Buffer
+	m := NewMachine(&out, &out)
+	a1, a2, b := &yieldA{"a1"}, &yieldA{"a2"}, &yieldB{10}
+	objs := []Value{ObjectValue(a1), ObjectValue(a1), ObjectValue(b), ObjectValue(a2),
+		ObjectValue(&plainCaller{}), ObjectValue(b), ObjectValue(a1)}
+	m.SetBuiltin("objs", NewList(objs))
+	task := loadTestTask(t, m, `
+for o in objs {
+    let v = yield o.get()
+    print(v)
+    yield o.put(1)
+    print((yield o.put(1, 2)))
+}
+`)
+	if st := task.Run(); st != StatusDone {
+		t.Fatalf("status %v, err %v", st, task.Err)
+	}
+	want := "a1.get\ncalled a1.put\na1.get\ncalled a1.put\n10\n12\na2.get\ncalled a2.put\n" +
+		"plain get\nplain put\n10\n12\na1.get\ncalled a1.put\n"
+	if got := flushed(task, &out); got != want {
+		t.Fatalf("output %q, want %q", got, want)
+	}
+}
