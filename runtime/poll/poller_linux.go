@@ -111,21 +111,26 @@ func (p *Poller) waitHeld(timeout time.Duration) (int, error) {
 }
 
 // collect turns the first n events of p.events into p.out, consuming a
-// wake-up among them, and grows p.events when a wait filled it.
+// wake-up among them, and grows p.events when a wait filled it. p.out is as
+// long as p.events, and the events are written into it in place: no append,
+// no store of the slice back into the poller and no call on every wait.
 func (p *Poller) collect(n int) []Event {
-	out := p.out[:0]
+	if cap(p.out) < len(p.events) {
+		p.out = make([]Event, len(p.events))
+	}
+	out := p.out[:n]
+	j := 0
+	woken := false
 	for i := range p.events[:n] {
 		ev := &p.events[i]
 		tag := eventTag(ev)
 		if tag == wakeTag {
-			var buf [8]byte
-			unix.Read(p.evfd, buf[:])
-			p.woken.Store(0)
+			woken = true // consumed after the loop, which then makes no call
 			continue
 		}
 		var r int
 		if ev.Events&(unix.EPOLLIN|unix.EPOLLPRI) != 0 {
-			r |= Readable
+			r = Readable
 		}
 		if ev.Events&unix.EPOLLOUT != 0 {
 			r |= Writable
@@ -133,13 +138,23 @@ func (p *Poller) collect(n int) []Event {
 		if ev.Events&(unix.EPOLLERR|unix.EPOLLHUP|unix.EPOLLRDHUP) != 0 {
 			r |= Hangup | Readable
 		}
-		out = append(out, Event{Tag: tag, Ready: r})
+		out[j] = Event{Tag: tag, Ready: r}
+		j++
+	}
+	if woken {
+		p.consumeWake()
 	}
 	if n == len(p.events) && len(p.events) < 1<<16 {
 		p.events = make([]unix.EpollEvent, 2*len(p.events))
 	}
-	p.out = out
-	return out
+	return out[:j]
+}
+
+// consumeWake reads the wake-up a wait returned and lets Wake post the next.
+func (p *Poller) consumeWake() {
+	var buf [8]byte
+	unix.Read(p.evfd, buf[:])
+	p.woken.Store(0)
 }
 
 // signal posts a wake-up: Wake calls it once per consumed wake-up, under mu.

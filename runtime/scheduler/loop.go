@@ -193,9 +193,13 @@ func (l *Loop) Hold() (release func()) {
 // after it are put back in front of the ones posted since, to run in the
 // next turn, rather than lost with the batch.
 func (l *Loop) drainPosted() {
-	if l.nposted.Load() == 0 {
-		return
+	if l.nposted.Load() != 0 { // inlined: most turns have nothing posted
+		l.runPosted()
 	}
+}
+
+// runPosted is drainPosted with something posted.
+func (l *Loop) runPosted() {
 	l.mu.Lock()
 	l.nposted.Store(0)
 	fns := l.posted

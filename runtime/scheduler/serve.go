@@ -251,7 +251,9 @@ func (l *Loop) turns(stopping *atomic.Bool) (ok, panicked bool) {
 // what came. It reports false when the poller failed.
 func (l *Loop) turn(stopping *atomic.Bool) bool {
 	for {
-		l.runPass(stopping)
+		if l.ready.size > 0 { // none, as every turn of a server that waits for I/O begins
+			l.runPass(stopping)
+		}
 		l.dropOrphaned()
 		if l.ready.len() == 0 || l.ioWaits > 0 || l.pending.Load() != 0 || len(l.timers) > 0 {
 			break
