@@ -31,16 +31,19 @@ func (l *Loop) Switch(vt *vm.Task) (*vm.Task, vm.Value) {
 	if n.state != stateReady || !n.started || n.err != nil || n.parked || n.cancelRequested {
 		return nil, vm.Nil
 	}
-	// t's step ends as step ends it on StatusWait.
+	// t's step ends as step ends it on StatusWait, and n's begins as step
+	// begins it. The watchdog's end is called only when it has a report to
+	// close (the load it would begin with).
 	t.state = stateWaiting
-	l.stepEnded(t, false)
+	if wd := l.watch; wd != nil {
+		if wd.reported.Load() == wd.pub {
+			wd.end(t, false)
+		}
+		wd.begin(n)
+	}
 	l.ready.pop()
 	l.passLeft--
 	l.switches++
-	// n's step begins as step begins it.
-	if wd := l.watch; wd != nil {
-		wd.begin(n)
-	}
 	l.current = n
 	l.quiet.steps++
 	n.state = stateRunning

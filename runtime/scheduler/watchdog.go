@@ -27,10 +27,16 @@ type watchdog struct {
 	out     io.Writer
 	mu      sync.Mutex // serialises the watchdog's writes with the loop's block reports
 
-	steps    uint64 // step numbers given, on the loop's goroutine
-	pub      uint64 // the number in w.Step (0: none), on the loop's goroutine
-	running  atomic.Pointer[Task]
-	reported atomic.Uint64 // the step reported as blocking
+	steps uint64 // step numbers given, on the loop's goroutine
+	pub   uint64 // the number in w.Step (0: none), on the loop's goroutine
+	// The running task, for a block report: its id, and the task itself
+	// when it has a name (nil otherwise). An id is stored with one plain
+	// atomic store, where a pointer's store goes through the runtime's
+	// write-barrier check: two tasks handing over to each other store an
+	// id per step and no pointer.
+	runningID atomic.Int64
+	named     atomic.Pointer[Task]
+	reported  atomic.Uint64 // the step reported as blocking
 	// When the reported step was first seen running (UnixNano), for the
 	// loop's line when it ends.
 	reportedSince atomic.Int64
@@ -131,8 +137,8 @@ func (wd *watchdog) check(now time.Time) {
 		// one reported as blocking is over.
 		wd.seenYields, wd.stretchAt = yields, now
 		if wd.reported.CompareAndSwap(step, 0) {
-			if t := wd.running.Load(); t != nil {
-				wd.closing(t, "yielded")
+			if label, ok := wd.running(); ok {
+				wd.closing(label, "yielded")
 			}
 		}
 		if wd.block > 0 {
@@ -142,13 +148,13 @@ func (wd *watchdog) check(now time.Time) {
 	}
 	ran := now.Sub(wd.stretchAt)
 	if wd.block > 0 && wd.reported.Load() != step && wd.computed(now) >= wd.block {
-		t := wd.running.Load()
-		if t == nil || wd.w.Step.Load() != step {
+		label, ok := wd.running()
+		if !ok || wd.w.Step.Load() != step {
 			return
 		}
 		wd.reportedSince.Store(wd.stretchAt.UnixNano())
 		wd.reported.Store(step)
-		msg := fmt.Sprintf("block: %s has run %d ms without yielding", t.label(), ran.Milliseconds())
+		msg := fmt.Sprintf("block: %s has run %d ms without yielding", label, ran.Milliseconds())
 		if fn, file, line, ok := wd.w.Seen(step); ok {
 			msg += fmt.Sprintf(", seen in %s at %s:%d", fn, file, line)
 		}
@@ -206,25 +212,62 @@ func (wd *watchdog) computed(now time.Time) time.Duration {
 // watchdog has seen the published one (Watching) or none is published: until
 // the watchdog looks, the number it will see first is as good as a new one,
 // since it times a step from the tick that first sees its number, and the
-// running task is stored whenever it changes. Two tasks handing over to each
-// other so cost one atomic store per step (the task), not two.
+// running task's id is stored whenever it changes (and the task itself only
+// when it, or the one before it, has a name). Two tasks handing over to each
+// other so cost one atomic store per step (an id), not two, and no pointer
+// store through the runtime. What begin seldom does is in newStep and
+// setNamed.
 func (wd *watchdog) begin(t *Task) {
 	if wd.w.Preempt.Load() {
 		wd.w.Preempt.Store(false)
 	}
-	if wd.running.Load() != t {
-		wd.running.Store(t)
-	}
-	if watching := wd.w.Watching.Load(); watching || wd.pub == 0 {
-		if watching {
-			// Cleared before the new number is stored: the watchdog,
-			// seeing that number, sets it again for the new step.
-			wd.w.Watching.Store(false)
+	if wd.runningID.Load() != t.id {
+		wd.runningID.Store(t.id)
+		if t.more != nil || wd.named.Load() != nil {
+			wd.setNamed(t)
 		}
-		wd.steps++
-		wd.pub = wd.steps
-		wd.w.Step.Store(wd.pub)
 	}
+	if wd.w.Watching.Load() || wd.pub == 0 {
+		wd.newStep()
+	}
+}
+
+// setNamed publishes t as the running task's name holder: t when it has a
+// name, nil otherwise. Stored after the id: a report reads the id first,
+// and uses the task only when it has that id.
+func (wd *watchdog) setNamed(t *Task) {
+	var n *Task
+	if t.Name() != "" {
+		n = t
+	}
+	if wd.named.Load() != n {
+		wd.named.Store(n)
+	}
+}
+
+// newStep publishes a new step number.
+func (wd *watchdog) newStep() {
+	if wd.w.Watching.Load() {
+		// Cleared before the new number is stored: the watchdog, seeing
+		// that number, sets it again for the new step.
+		wd.w.Watching.Store(false)
+	}
+	wd.steps++
+	wd.pub = wd.steps
+	wd.w.Step.Store(wd.pub)
+}
+
+// running is the label of the running task as begin published it (ok false
+// before any step). From the watchdog's goroutine.
+func (wd *watchdog) running() (label string, ok bool) {
+	id := wd.runningID.Load()
+	if id == 0 {
+		return "", false
+	}
+	if t := wd.named.Load(); t != nil && t.id == id {
+		return t.label(), true
+	}
+	return taskLabel(id, ""), true
 }
 
 // end reports the total when the step of t, now over (it yielded, waits or
@@ -232,7 +275,8 @@ func (wd *watchdog) begin(t *Task) {
 // idle: the loop goes on to the next step at once.
 func (wd *watchdog) end(t *Task, ended bool) {
 	// A load first: the step is almost never the reported one, and a plain
-	// load costs less than the locked compare-and-swap.
+	// load costs less than the locked compare-and-swap. (The direct switch
+	// makes the same load itself before it calls end.)
 	if wd.reported.Load() == wd.pub && wd.reported.CompareAndSwap(wd.pub, 0) {
 		wd.pub = 0
 		wd.w.Step.Store(0)
@@ -241,7 +285,7 @@ func (wd *watchdog) end(t *Task, ended bool) {
 			how = "ended"
 		}
 		wd.l.M.Flush()
-		wd.closing(t, how)
+		wd.closing(t.label(), how)
 	}
 }
 
@@ -249,10 +293,10 @@ func (wd *watchdog) end(t *Task, ended bool) {
 // reported as blocking, and how it ended. From the loop (end) or from the
 // watchdog (check, for a yield that completed at once), whichever took the
 // report back.
-func (wd *watchdog) closing(t *Task, how string) {
+func (wd *watchdog) closing(label string, how string) {
 	ran := time.Since(time.Unix(0, wd.reportedSince.Load()))
 	wd.mu.Lock()
-	fmt.Fprintf(wd.out, "block: %s ran %d ms before it %s\n", t.label(), ran.Milliseconds(), how)
+	fmt.Fprintf(wd.out, "block: %s ran %d ms before it %s\n", label, ran.Milliseconds(), how)
 	wd.mu.Unlock()
 }
 

@@ -133,3 +133,40 @@ print(n)
 		t.Fatalf("want the two report lines of the spin at line 10 only, got %q", got)
 	}
 }
+
+// A block report names the task that blocks, after tasks handing items over
+// through a queue (direct switches) have run in turn: the named worker when
+// it spins, the unnamed main task when it spins after the worker ended.
+func TestWatchdogNamesTheBlockingTask(t *testing.T) {
+	for _, tc := range []struct{ spin, want string }{
+		{"worker", `block: task 2 "worker" has run `},
+		{"main", `block: task 1 has run `},
+	} {
+		h := newHarness(t, nil)
+		h.l.StartWatchdog(5*time.Millisecond, 0)
+		h.run(t, `
+import sync
+let q = sync.queue(1)
+fn spin() {
+    let k = 0
+    while k < 3000000 { k += 1 }
+}
+fn worker() {
+    for i in range(3000) { yield q.put(i) }
+    if "`+tc.spin+`" == "worker" { spin() }
+}
+let t = spawn_named("worker", worker)
+for i in range(3000) { yield q.get() }
+yield t
+if "`+tc.spin+`" == "main" { spin() }
+print("done")
+`, 60*time.Second)
+		got, lines := h.reportLines(2)
+		if len(lines) != 2 || !strings.HasPrefix(lines[0], tc.want) || !strings.HasPrefix(lines[1], strings.Replace(tc.want, "has run", "ran", 1)) {
+			t.Errorf("%s spins: want two lines naming it (%q), got %q", tc.spin, tc.want, got)
+		}
+		if h.l.Switches() == 0 {
+			t.Errorf("%s spins: no direct switch", tc.spin)
+		}
+	}
+}
