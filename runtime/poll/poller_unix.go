@@ -51,18 +51,22 @@ func (p *Poller) Wait(timeout time.Duration) ([]Event, error) {
 // has none either (no kernel timer to arm and cancel on every wait), and only
 // an event, a wake-up or a signal ends it.
 func (p *Poller) WaitHold(timeout, hold time.Duration) ([]Event, error) {
-	if timeout == 0 || hold <= 0 {
-		return p.Wait(timeout)
-	}
 	rest := time.Duration(-1)
-	if timeout > 0 {
+	switch {
+	case timeout == 0 || hold <= 0:
+		return p.Wait(timeout)
+	case timeout > 0:
 		hold = min(hold, timeout)
 		rest = timeout - hold
-	} else if hold == HoldAll {
+	case hold == HoldAll:
 		hold = -1
 	}
 	n, err := p.waitHeld(hold)
-	p.timedOut = err == nil && n == 0 && rest == 0
+	if n > 0 { // as a busy server's waits end: first, with the fewest tests
+		p.timedOut = false
+		return p.collect(n), nil
+	}
+	p.timedOut = err == nil && rest == 0
 	switch {
 	case err == unix.EINTR:
 		if timeout > 0 {
@@ -71,8 +75,8 @@ func (p *Poller) WaitHold(timeout, hold time.Duration) ([]Event, error) {
 		return p.out[:0], nil
 	case err != nil:
 		return nil, err
-	case n > 0 || rest == 0:
-		return p.collect(n), nil
+	case rest == 0:
+		return p.collect(0), nil
 	}
 	return p.Wait(rest)
 }
