@@ -71,16 +71,6 @@ func setup(fd int) error {
 	return noSigpipe(fd)
 }
 
-// ReadTwo reads into a, retrying EINTR. Linux goes on into b in the same
-// call (readv); here b is left unused, so a read gives at most len(a) bytes
-// when a is not empty.
-func ReadTwo(fd int, a, b []byte) (int, error) {
-	if len(a) == 0 {
-		return Read(fd, b)
-	}
-	return Read(fd, a)
-}
-
 // Read reads into b, retrying EINTR.
 func Read(fd int, b []byte) (int, error) {
 	if len(b) == 0 {

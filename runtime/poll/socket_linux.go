@@ -126,19 +126,3 @@ func rawIO(trap uintptr, fd int, p unsafe.Pointer, n int, flags uintptr) (int, e
 		return 0, e
 	}
 }
-
-// ReadTwo reads into a and, once a is full, on into b, in one readv(2),
-// retrying EINTR; raw as Read is. It returns the count read into both, a
-// filled first.
-func ReadTwo(fd int, a, b []byte) (int, error) {
-	if len(b) == 0 {
-		return Read(fd, a)
-	}
-	if len(a) == 0 {
-		return Read(fd, b)
-	}
-	iov := [2]unix.Iovec{{Base: &a[0]}, {Base: &b[0]}}
-	iov[0].SetLen(len(a))
-	iov[1].SetLen(len(b))
-	return rawIO(unix.SYS_READV, fd, unsafe.Pointer(&iov[0]), len(iov), 0)
-}

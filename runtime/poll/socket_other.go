@@ -39,9 +39,6 @@ func Names(fd int) (local, peer string) { return "", "" }
 // Read returns ErrUnsupported.
 func Read(fd int, b []byte) (int, error) { return 0, ErrUnsupported }
 
-// ReadTwo returns ErrUnsupported.
-func ReadTwo(fd int, a, b []byte) (int, error) { return 0, ErrUnsupported }
-
 // Write returns ErrUnsupported.
 func Write(fd int, b []byte) (int, error) { return 0, ErrUnsupported }
 

@@ -324,9 +324,10 @@ func (ln *listener) acceptAttempt() (vm.Value, *vm.Error, waitKind) {
 // them back, which for 16 KiB echoes cost more instructions than the copy.
 // Reading into a buffer an eighth longer than the last read (16 KiB: the
 // 18 KiB class, four to a span) saves both, and leaves room for reads that
-// vary a little. A read longer than the buffer goes on into the scratch
-// buffer in the same call (readv) and is joined into one string; one much
-// shorter than the buffer gets a string of its own length.
+// vary a little. A read that fills the buffer leaves the rest in the socket
+// for the next recv (a plain read(2): readv into the buffer and on into the
+// scratch buffer cost more in the kernel on every read); one much shorter
+// than the buffer gets a string of its own length.
 const recvDirectMin = 4 << 10
 
 // uninitBytes returns n or more bytes of new memory, not cleared (the caller
@@ -760,17 +761,14 @@ func (c *conn) recvAttempt(n int) (vm.Value, *vm.Error, waitKind) {
 	var rerr error
 	var s string
 	if int(c.lastRecv) >= recvDirectMin && want >= recvDirectMin {
-		// Straight into the string's own memory, sized from the last read,
-		// with the loop's scratch buffer behind it for a longer one.
+		// Straight into the string's own memory, sized from the last read.
+		// A read that fills it leaves the rest for the next recv, which
+		// reads it into a buffer an eighth longer again.
 		b := uninitBytes(min(int(c.lastRecv)+int(c.lastRecv)/8, want))
-		b = b[:min(len(b), want)]
-		k, rerr = poll.ReadTwo(c.fd.Fd, b, c.n.scratch[:want-len(b)])
+		want = min(len(b), want)
+		k, rerr = poll.Read(c.fd.Fd, b[:want])
 		switch {
-		case k > len(b):
-			t := uninitBytes(k)[:k]
-			copy(t[copy(t, b):], c.n.scratch)
-			s = unsafe.String(&t[0], k)
-		case k >= len(b)/2:
+		case k >= want/2:
 			s = unsafe.String(&b[0], k)
 		case k > 0:
 			s = string(b[:k]) // much shorter: a string of its own size

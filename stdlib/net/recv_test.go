@@ -29,8 +29,10 @@ func dialScript(t *testing.T, s *scripttest.Script) net.Conn {
 // TestRecvLargeAndVaryingReads: recv gives every byte once and in order, and
 // a string it gave keeps its bytes, while the reads on one connection go from
 // small (the loop's scratch buffer) to large (straight into the string's own
-// memory, sized from the last read), longer than that guess (the rest read
-// on into the scratch buffer in the same call and joined), much shorter
+// memory, sized from the last read), longer than that guess (the read fills
+// the buffer and the next recv reads the rest at once, without waiting for
+// a readiness report that the edge-triggered poller will not give), much
+// shorter
 // (copied into a string of its own size) and longer than recv's 64 KiB. The
 // script echoes each chunk and keeps it; after the client's half-close it
 // sends back all it kept, joined.
