@@ -437,7 +437,7 @@ func (t *Task) exec(ins uint32) Status {
 // `yield obj.m(args)` on an object implementing MethodYielder is done here in
 // one go when the operation completes at once: no awaitable object, no trip
 // through the scheduler, and the value is left in the receiver's slot with
-// the YIELD stepped over. Every other outcome goes to yieldMethodEnd.
+// the YIELD stepped over (see yieldMethod).
 func (t *Task) callMethod(argc, nameIdx int) Status {
 	if t.stack[t.sp-argc-1].k == KObject && nextIsYield(&t.frames[len(t.frames)-1]) {
 		fr := &t.frames[len(t.frames)-1]
@@ -469,8 +469,10 @@ type iface struct{ tab, data unsafe.Pointer }
 // (methodRef.objTab, yTab): the receiver's Object itab, compared with the
 // one seen last, gives its MethodYielder itab without Go's assertion.
 func (t *Task) yieldMethod(fr *frame, argc, nameIdx int) (Value, Status) {
-	base := t.sp - argc - 1          // the receiver's slot, which the value replaces
-	box := (*iface)(t.stack[base].p) // objectBox and ObjectHeader: {o Object}
+	// The receiver's slot, which the value replaces, and the arguments
+	// above it: inside the stack, as the dispatch loop keeps them.
+	recv := (*Value)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(t.stack)), (t.sp-argc-1)*valueSize))
+	box := (*iface)(recv.p) // objectBox and ObjectHeader: {o Object}
 	ref := &fr.cl.proto.methods[nameIdx]
 	var my MethodYielder
 	if tab := box.tab; tab == ref.objTab && tab != nil {
@@ -482,10 +484,21 @@ func (t *Task) yieldMethod(fr *frame, argc, nameIdx int) (Value, Status) {
 		}
 		ref.objTab, ref.yTab = tab, (*iface)(unsafe.Pointer(&my)).tab
 	}
-	r, e, done := my.YieldMethodNow(t, fr.cl.proto.Names[nameIdx], t.stack[base+1:t.sp:t.sp])
+	r, e, done := my.YieldMethodNow(t, ref.name, unsafe.Slice((*Value)(unsafe.Add(unsafe.Pointer(recv), valueSize)), argc))
 	t.retrying = false
-	if !done || e != nil {
-		return Nil, t.yieldMethodEnd(e, done, argc, nameIdx)
+	if !done {
+		if t.waiting {
+			// It must wait, and the wait is registered: the call and the
+			// YIELD are over, and Resume gives the yield's value.
+			t.waiting = false
+			fr.ip = unsafe.Add(fr.ip, 4)
+			t.sp -= argc + 1
+			return Nil, StatusWait
+		}
+		return Nil, t.yieldMethodEnd(argc, nameIdx)
+	}
+	if e != nil {
+		return Nil, t.throw(e)
 	}
 	if r.k == KStr && (t.Quota != nil || t.Limit != nil) {
 		// a read that completed at once: its string is charged first
@@ -500,29 +513,16 @@ func (t *Task) yieldMethod(fr *frame, argc, nameIdx int) (Value, Status) {
 }
 
 // yieldMethodEnd is callMethod's `yield obj.m(args)` when YieldMethodNow did
-// not complete it with a value: it failed, it parked the task (Park) or
-// registered its wait (Wait), or it did nothing, and the method is called and
-// its awaitable yielded as usual.
-func (t *Task) yieldMethodEnd(e *Error, done bool, argc, nameIdx int) Status {
-	sp := t.sp
-	if done {
-		return t.throw(e)
-	}
+// not complete it and did not register a wait: it parked the task (Park),
+// or it did nothing, and the method is called and its awaitable yielded as
+// usual.
+func (t *Task) yieldMethodEnd(argc, nameIdx int) Status {
 	if t.parking {
 		// It must wait, and parked the task: stop on the call, which Retry
 		// runs again.
 		t.parking, t.parked = false, true
-		t.aw = t.stack[sp-argc-1]
+		t.aw = t.stack[t.sp-argc-1]
 		return StatusPark
-	}
-	if t.waiting {
-		// It must wait, and the wait is registered: the call and the YIELD
-		// are over, and Resume gives the yield's value.
-		t.waiting = false
-		fr := &t.frames[len(t.frames)-1]
-		fr.ip = unsafe.Add(fr.ip, 4)
-		t.sp = sp - argc - 1
-		return StatusWait
 	}
 	return t.callMethodSlow(argc, nameIdx, true)
 }

@@ -167,6 +167,7 @@ type methodRef struct {
 	// MethodYielder itab is yTab. Set by yieldMethod on the machine's
 	// goroutine, as the module's globals are; nil until then.
 	objTab, yTab unsafe.Pointer
+	name         string // the name itself, for YieldMethodNow
 }
 
 func newCallInfo(f *compile.Funcode) callInfo {
@@ -178,7 +179,7 @@ func newCallInfo(f *compile.Funcode) callInfo {
 	if len(f.Names) > 0 {
 		methods = make([]methodRef, len(f.Names))
 		for i, name := range f.Names {
-			methods[i] = methodRef{str: stringMethods[name], list: listMethods[name], push: name == "push"}
+			methods[i] = methodRef{str: stringMethods[name], list: listMethods[name], push: name == "push", name: name}
 		}
 	}
 	return callInfo{
