@@ -17,19 +17,25 @@ import "github.com/yieldscript/yieldscript/lang/vm"
 // before.
 func (l *Loop) Switch(vt *vm.Task) (*vm.Task, vm.Value) {
 	t := l.current
-	if t == nil || t.vt != vt || t.cancelRequested || l.ready.len() == 0 {
-		return nil, vm.Nil
+	if t == nil || t.vt != vt || t.cancelRequested || l.ready.size == 0 {
+		return nil, vm.Value{}
 	}
 	if l.passLeft == 0 {
-		if turn := l.passTurn; turn == nil || l.ioWaits > 0 || l.pending.Load() != 0 ||
-			len(l.timers) > 0 || len(l.orphaned) > 0 || l.hasPosted() || turn.Load() {
-			return nil, vm.Nil
+		// The conditions of a turn that goes on without polling, one test
+		// each (as one expression, the compiler made each a value first).
+		turn := l.passTurn
+		if turn == nil || l.ioWaits > 0 || len(l.timers) > 0 || len(l.orphaned) > 0 {
+			return nil, vm.Value{}
 		}
-		l.passLeft = l.ready.len() // the turn's next pass begins
+		if l.pending.Load() != 0 || l.nposted.Load() > 0 || turn.Load() {
+			return nil, vm.Value{}
+		}
+		l.passLeft = l.ready.size // the turn's next pass begins
 	}
-	n := l.ready.buf[l.ready.head]
+	h := l.ready.head
+	n := l.ready.buf[h]
 	if n.state != stateReady || !n.started || n.err != nil || n.parked || n.cancelRequested {
-		return nil, vm.Nil
+		return nil, vm.Value{}
 	}
 	// t's step ends as step ends it on StatusWait, and n's begins as step
 	// begins it. The watchdog's end is called only when it has a report to
@@ -39,9 +45,19 @@ func (l *Loop) Switch(vt *vm.Task) (*vm.Task, vm.Value) {
 		if wd.reported.Load() == wd.pub {
 			wd.end(t, false)
 		}
-		wd.begin(n)
+		// begin's common case written out (begin is too large to be
+		// inlined): no preemption to clear, no new step number to publish,
+		// no name to publish; only the running task's id.
+		if wd.w.Preempt.Load() || wd.w.Watching.Load() || wd.pub == 0 || n.more != nil || wd.named.Load() != nil {
+			wd.begin(n)
+		} else if wd.runningID.Load() != n.id {
+			wd.runningID.Store(n.id)
+		}
 	}
-	l.ready.pop()
+	// l.ready.pop(), with the head read above
+	l.ready.buf[h] = nil
+	l.ready.head = (h + 1) & (len(l.ready.buf) - 1)
+	l.ready.size--
 	l.passLeft--
 	l.switches++
 	l.current = n
