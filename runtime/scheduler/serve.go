@@ -238,73 +238,73 @@ func (l *Loop) turns(stopping *atomic.Bool) (ok, panicked bool) {
 			ok, panicked = true, true
 		}
 	}()
-	for !stopping.Load() {
-		if !l.turn(stopping) {
-			return false, false
-		}
-	}
-	return true, false
+	return l.turn(stopping), false
 }
 
-// turn is one turn of the loop: it runs the ready tasks, then waits in the
-// poller for what wakes the next ones (I/O, a timer, a Post) and hands them
-// what came. It reports false when the poller failed.
+// turn turns the loop until stopping is set (true) or the poller fails
+// (false). Each turn runs the ready tasks, then waits in the poller for what
+// wakes the next ones (I/O, a timer, a Post) and hands them what came; the
+// next turn follows in the same call (one call for all the turns, as one
+// recover in turns is for all of them).
 func (l *Loop) turn(stopping *atomic.Bool) bool {
-	for {
-		if l.ready.size > 0 { // none, as every turn of a server that waits for I/O begins
-			l.runPass(stopping)
+turn:
+	for !stopping.Load() {
+		for {
+			if l.ready.size > 0 { // none, as every turn of a server that waits for I/O begins
+				l.runPass(stopping)
+			}
+			l.dropOrphaned()
+			if l.ready.len() == 0 || l.ioWaits > 0 || l.pending.Load() != 0 || len(l.timers) > 0 {
+				break
+			}
+			// Only ready tasks, and nothing to poll for: the next turn would
+			// run them at once, so this one does, without going round Serve
+			// (and, when nothing was posted, without telling the watchdog
+			// that no step runs: the next one begins at once).
+			if l.hasPosted() {
+				l.idle()
+				l.drainPosted()
+			}
+			if stopping.Load() {
+				l.idle()
+				continue turn
+			}
 		}
-		l.dropOrphaned()
-		if l.ready.len() == 0 || l.ioWaits > 0 || l.pending.Load() != 0 || len(l.timers) > 0 {
-			break
-		}
-		// Only ready tasks, and nothing to poll for: the next turn would
-		// run them at once, so this one does, without going round Serve
-		// (and, when nothing was posted, without telling the watchdog
-		// that no step runs: the next one begins at once).
-		if l.hasPosted() {
-			l.idle()
-			l.drainPosted()
+		l.idle()
+		l.M.Flush()
+		timeout := time.Duration(-1)
+		if l.ready.len() > 0 {
+			timeout = 0
+		} else if len(l.timers) > 0 {
+			if l.jump() {
+				continue turn
+			}
+			timeout = max(l.timers[0].when.Sub(l.Now()), 0)
+		} else if l.ioWaits == 0 && l.pending.Load() == 0 && !l.hasPosted() {
+			if l.serveDeadlock() {
+				continue turn
+			}
 		}
 		if stopping.Load() {
-			l.idle()
-			return true
+			continue turn
 		}
-	}
-	l.idle()
-	l.M.Flush()
-	timeout := time.Duration(-1)
-	if l.ready.len() > 0 {
-		timeout = 0
-	} else if len(l.timers) > 0 {
-		if l.jump() {
-			return true
+		idle, steps := l.idleTimeout(&timeout), l.quiet.steps
+		events, err := l.wait(timeout, idle)
+		if err != nil {
+			fmt.Fprintf(l.Stderr, "event loop: %v\n", err)
+			return false
 		}
-		timeout = max(l.timers[0].when.Sub(l.Now()), 0)
-	} else if l.ioWaits == 0 && l.pending.Load() == 0 && !l.hasPosted() {
-		if l.serveDeadlock() {
-			return true
+		if idle && l.poller.TimedOut() && !stopping.Load() {
+			l.idleEnded(steps)
 		}
+		if l.runEvents(events) {
+			l.dropOrphaned()
+		}
+		if len(l.timers) > 0 {
+			l.fireTimers(l.Now())
+		}
+		l.drainPosted()
 	}
-	if stopping.Load() {
-		return true
-	}
-	idle, steps := l.idleTimeout(&timeout), l.quiet.steps
-	events, err := l.wait(timeout, idle)
-	if err != nil {
-		fmt.Fprintf(l.Stderr, "event loop: %v\n", err)
-		return false
-	}
-	if idle && l.poller.TimedOut() && !stopping.Load() {
-		l.idleEnded(steps)
-	}
-	if l.runEvents(events) {
-		l.dropOrphaned()
-	}
-	if len(l.timers) > 0 {
-		l.fireTimers(l.Now())
-	}
-	l.drainPosted()
 	return true
 }
 
