@@ -413,6 +413,9 @@ func (q *queue) GetAttr(_ *vm.Task, name string) (vm.Value, error) {
 // waiting; a get waits; a put hands its item to the getter that waits; a
 // put finds room; a put waits.
 func (q *queue) YieldMethodNow(t *vm.Task, name string, args []vm.Value) (vm.Value, *vm.Error, bool) {
+	// Nothing is used after a call but what the call returns (wait sets
+	// q.fused itself; a put that grows the ring calls push whole), so that
+	// the arguments need not be saved on every path.
 	switch {
 	case len(args) == 0 && name == "get":
 		if q.n != 0 {
@@ -426,9 +429,8 @@ func (q *queue) YieldMethodNow(t *vm.Task, name string, args []vm.Value) (vm.Val
 			v, _ := q.get()
 			return v, nil, true
 		}
-		if q.wait(t, &q.getters, opQueueGet, vm.Nil) {
-			return vm.Nil, nil, false
-		}
+		q.wait(t, &q.getters, opQueueGet, vm.Nil)
+		return vm.Nil, nil, false
 	case len(args) == 1 && name == "put":
 		if g := q.getters.head; g != nil {
 			q.getters.pop()
@@ -440,16 +442,23 @@ func (q *queue) YieldMethodNow(t *vm.Task, name string, args []vm.Value) (vm.Val
 			return vm.Nil, nil, true
 		}
 		if q.n < q.max || q.max == 0 {
-			q.push(args[0])
+			if q.n == len(q.buf) {
+				q.pushGrown(args[0])
+				return vm.Nil, nil, true
+			}
+			q.buf[(q.head+q.n)&(len(q.buf)-1)] = args[0]
+			q.n++
 			return vm.Nil, nil, true
 		}
-		if q.wait(t, &q.putters, opQueuePut, args[0]) {
-			return vm.Nil, nil, false
-		}
+		q.wait(t, &q.putters, opQueuePut, args[0])
+		return vm.Nil, nil, false
 	}
 	q.fused = t
 	return vm.Nil, nil, false
 }
+
+// pushGrown is push for a full ring, out of YieldMethodNow's way.
+func (q *queue) pushGrown(v vm.Value) { q.push(v) }
 
 // movePutter moves the item of the first waiting putter into the queue,
 // which has room for it, and wakes the putter.
@@ -466,11 +475,12 @@ func (q *queue) movePutter() {
 // wait makes the task t, whose `yield q.get()` or `yield q.put(v)` cannot
 // complete now, wait in q's getters or putters (list) at once, with its spare
 // operation as the waiter: the first attempt is the only one, and no
-// awaitable goes through the scheduler. It reports false when t is not a
-// task of q's loop (the operation then goes the ordinary way).
-func (q *queue) wait(t *vm.Task, list *waitList, kind syncKind, v vm.Value) bool {
+// awaitable goes through the scheduler. When t is not a task of q's loop it
+// leaves the operation to the ordinary way (q.fused).
+func (q *queue) wait(t *vm.Task, list *waitList, kind syncKind, v vm.Value) {
 	if q.l == nil {
-		return false
+		q.fused = t
+		return
 	}
 	o := spareOp(t)
 	// Only kind matters to a waiting operation (its name, WaitFor); obj and
@@ -478,11 +488,11 @@ func (q *queue) wait(t *vm.Task, list *waitList, kind syncKind, v vm.Value) bool
 	o.kind, o.used = kind, true
 	st := q.l.WaitHere(t, o.Value(o), &o.waiter)
 	if st == nil {
-		return false
+		q.fused = t
+		return
 	}
 	o.t = st
 	list.link(&o.waiter, v)
-	return true
 }
 
 // spareOp is the operation kept in t.Spare, made on first use.
