@@ -476,7 +476,8 @@ func (t *Task) yieldMethod(fr *frame, argc, nameIdx int) (Value, Status) {
 	ref := &fr.cl.proto.methods[nameIdx]
 	var my MethodYielder
 	if tab := box.tab; tab == ref.objTab && tab != nil {
-		my = *(*MethodYielder)(unsafe.Pointer(&iface{ref.yTab, box.data}))
+		w := (*iface)(unsafe.Pointer(&my))
+		w.tab, w.data = ref.yTab, box.data
 	} else {
 		var ok bool
 		if my, ok = (*objectBox)(unsafe.Pointer(box)).o.(MethodYielder); !ok {
@@ -484,7 +485,10 @@ func (t *Task) yieldMethod(fr *frame, argc, nameIdx int) (Value, Status) {
 		}
 		ref.objTab, ref.yTab = tab, (*iface)(unsafe.Pointer(&my)).tab
 	}
-	r, e, done := my.YieldMethodNow(t, ref.name, unsafe.Slice((*Value)(unsafe.Add(unsafe.Pointer(recv), valueSize)), argc))
+	// argc is below 256 (CALLMETHOD's count is 8 bits): no checks.
+	n := int(uint8(argc))
+	args := (*[256]Value)(unsafe.Add(unsafe.Pointer(recv), valueSize))[:n:n]
+	r, e, done := my.YieldMethodNow(t, ref.name, args)
 	t.retrying = false
 	if !done {
 		if t.waiting {
