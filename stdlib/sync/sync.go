@@ -377,11 +377,10 @@ func (q *queue) get() (vm.Value, bool) {
 		}
 		return vm.Nil, false
 	}
-	v := q.shift()
 	if q.putters.head != nil {
-		q.movePutter()
+		return q.shiftMoving(), true
 	}
-	return v, true
+	return q.shift(), true
 }
 
 // queueArity is the number of arguments of each queue method, -1 for none.
@@ -419,11 +418,11 @@ func (q *queue) YieldMethodNow(t *vm.Task, name string, args []vm.Value) (vm.Val
 	switch {
 	case len(args) == 0 && name == "get":
 		if q.n != 0 {
-			v := q.shift()
 			if q.putters.head != nil {
-				q.movePutter()
+				v := q.shiftMoving()
+				return v, nil, true
 			}
-			return v, nil, true
+			return q.shift(), nil, true
 		}
 		if q.putters.head != nil { // only with a zero-room queue
 			v, _ := q.get()
@@ -460,16 +459,27 @@ func (q *queue) YieldMethodNow(t *vm.Task, name string, args []vm.Value) (vm.Val
 // pushGrown is push for a full ring, out of YieldMethodNow's way.
 func (q *queue) pushGrown(v vm.Value) { q.push(v) }
 
-// movePutter moves the item of the first waiting putter into the queue,
-// which has room for it, and wakes the putter.
-func (q *queue) movePutter() {
+// shiftMoving is shift when a putter waits: the item of the first waiting
+// putter moves into the room the first item leaves, and the putter is woken.
+// In a full ring (a queue whose size is a power of two, as sync.queue(1))
+// the room is the slot the item leaves.
+func (q *queue) shiftMoving() vm.Value {
 	p := q.putters.pop()
-	q.push(p.val)
+	h := q.head
+	v := q.buf[h]
+	if q.n == len(q.buf) {
+		q.buf[h] = p.val
+		q.head = (h + 1) & (len(q.buf) - 1)
+	} else {
+		q.shift()
+		q.push(p.val)
+	}
 	if p.t != nil {
 		p.t.Handoff(vm.Nil)
 	} else {
 		p.w.Wake(vm.Nil, nil)
 	}
+	return v
 }
 
 // wait makes the task t, whose `yield q.get()` or `yield q.put(v)` cannot
