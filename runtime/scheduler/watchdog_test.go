@@ -27,7 +27,7 @@ func TestWatchdogBlockReport(t *testing.T) {
 	h.run(t, `
 fn spin() {
     let n = 0
-    while n < 1000000 { n += 1 }
+    while n < 5000000 { n += 1 }
 }
 let t = spawn_named("spinner", spin)
 yield t
@@ -90,7 +90,7 @@ func TestWatchdogBlockReportAlone(t *testing.T) {
 	h.l.StartWatchdog(5*time.Millisecond, 0)
 	h.run(t, `
 let n = 0
-while n < 1000000 { n += 1 }
+while n < 5000000 { n += 1 }
 print("done")
 `, 60*time.Second)
 	got, lines := h.reportLines(2)
