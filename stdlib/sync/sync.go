@@ -452,7 +452,10 @@ func (q *queue) YieldMethodNow(t *vm.Task, name string, args []vm.Value) (vm.Val
 		q.wait(t, &q.putters, opQueuePut, args[0])
 		return vm.Nil, nil, false
 	}
-	q.fused = t
+	// Another method, or get/put with the wrong arguments: the call that
+	// follows makes no operation, so q.fused is not set (a stale q.fused
+	// would give the task's spare operation to a later q.get() the script
+	// holds, which the task's next wait then reuses).
 	return vm.Nil, nil, false
 }
 
