@@ -29,7 +29,7 @@ func parseProgram(tokens []lexer.Token, boundaries []int) (*program, error) {
 // parsePieces parses tokens in up to n pieces.
 func parsePieces(tokens []lexer.Token, boundaries []int, n int) (*program, error) {
 	if n < 2 {
-		return fileParser.ParseFromLexer(upgrade(tokens))
+		return parseFile(tokens)
 	}
 	// Cut after the first boundary at or past each n-th of the tokens.
 	var cuts []int
@@ -46,7 +46,7 @@ func parsePieces(tokens []lexer.Token, boundaries []int, n int) (*program, error
 		cuts = append(cuts, cut)
 	}
 	if len(cuts) == 0 {
-		return fileParser.ParseFromLexer(upgrade(tokens))
+		return parseFile(tokens)
 	}
 	cuts = append(cuts, len(tokens))
 
@@ -67,7 +67,7 @@ func parsePieces(tokens []lexer.Token, boundaries []int, n int) (*program, error
 					errs[i] = fmt.Errorf("internal parser error: %v", r)
 				}
 			}()
-			trees[i], errs[i] = fileParser.ParseFromLexer(upgrade(piece))
+			trees[i], errs[i] = parseFile(piece)
 		}()
 		start = cut
 	}

@@ -1,6 +1,8 @@
 package parser
 
 import (
+	"sync"
+
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
 )
@@ -29,7 +31,16 @@ type program struct {
 	Stmts []*statement `parser:"( @@ EOL )*"`
 }
 
-// exprInput is the root of ParseExpr and of f-string expressions.
+// root is the grammar's one root: a program, or one expression (ParseExpr
+// and f-string expressions) between the ExprStart and ExprEnd tokens that
+// only the parser puts there (the program after them is then empty). One root makes one participle parser: building one from the
+// grammar's struct tags is most of the command's start-up.
+type root struct {
+	Expr *exprInput `parser:"( ExprStart @@ ExprEnd )?"`
+	Prog *program   `parser:"@@"`
+}
+
+// exprInput is an expression parsed alone.
 type exprInput struct {
 	X *expression `parser:"@@ EOL?"`
 }
@@ -340,8 +351,40 @@ type yieldExpr struct {
 	X     *expression  `parser:"@@?"`
 }
 
-var (
-	options    = []participle.Option{participle.Lexer(Lexer), participle.UseLookahead(0)}
-	fileParser = participle.MustBuild[program](options...)
-	exprParser = participle.MustBuild[exprInput](options...)
-)
+// rootParser builds the parser on first use, not in the package's init: a
+// program that imports the package but parses nothing (a host running
+// compiled code) does not pay for it, and the command builds it after its
+// heap floor is set, so the build's garbage starts no collection.
+var rootParser = sync.OnceValue(func() *participle.Parser[root] {
+	return participle.MustBuild[root](participle.Lexer(Lexer), participle.UseLookahead(0))
+})
+
+// parseFile parses the tokens of a program.
+func parseFile(tokens []lexer.Token) (*program, error) {
+	r, err := rootParser().ParseFromLexer(upgrade(tokens))
+	if r == nil {
+		return nil, err
+	}
+	return r.Prog, err
+}
+
+// parseExprTokens parses the tokens of an expression parsed alone.
+func parseExprTokens(tokens []lexer.Token) (*exprInput, error) {
+	marked := make([]lexer.Token, 0, len(tokens)+2)
+	var pos lexer.Position
+	if len(tokens) > 0 {
+		pos = tokens[0].Pos
+	}
+	marked = append(marked, lexer.Token{Type: tExprStart, Pos: pos})
+	marked = append(marked, tokens...)
+	if n := len(marked); marked[n-1].EOF() {
+		// ExprEnd stands where the EOF does, so an error there reads as
+		// one at the end.
+		marked = append(marked[:n-1], lexer.Token{Type: tExprEnd, Pos: marked[n-1].Pos}, marked[n-1])
+	}
+	r, err := rootParser().ParseFromLexer(upgrade(marked))
+	if r == nil {
+		return nil, err
+	}
+	return r.Expr, err
+}

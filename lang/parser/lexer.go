@@ -27,37 +27,41 @@ const (
 	tFloat
 	tString
 	tFString
-	tConst    // nil true false
-	tCmpOp    // == != < <= > >= in "not in"
-	tAddOp    // + -
-	tMulOp    // * / // %
-	tAssignOp // = += -= *= /=
-	tSuffix   // ( [ .   (what can start a call, index or field suffix)
-	tPunct    // ) ] { } , :
-	tStmtKw   // the keywords that start a statement; "fn" when a name follows
-	tPowOp    // **
-	tCondKw   // the "if" and "else" of a conditional expression (a if c else b)
+	tConst     // nil true false
+	tCmpOp     // == != < <= > >= in "not in"
+	tAddOp     // + -
+	tMulOp     // * / // %
+	tAssignOp  // = += -= *= /=
+	tSuffix    // ( [ .   (what can start a call, index or field suffix)
+	tPunct     // ) ] { } , :
+	tStmtKw    // the keywords that start a statement; "fn" when a name follows
+	tPowOp     // **
+	tCondKw    // the "if" and "else" of a conditional expression (a if c else b)
+	tExprStart // no text: put before the tokens of an expression parsed alone
+	tExprEnd   // no text: put after them, before the EOF
 )
 
 var symbols = map[string]lexer.TokenType{
-	"EOF":      lexer.EOF,
-	"EOL":      tEOL,
-	"Ident":    tIdent,
-	"Keyword":  tKeyword,
-	"Int":      tInt,
-	"Float":    tFloat,
-	"String":   tString,
-	"FString":  tFString,
-	"Const":    tConst,
-	"CmpOp":    tCmpOp,
-	"AddOp":    tAddOp,
-	"MulOp":    tMulOp,
-	"AssignOp": tAssignOp,
-	"Suffix":   tSuffix,
-	"Punct":    tPunct,
-	"StmtKw":   tStmtKw,
-	"PowOp":    tPowOp,
-	"CondKw":   tCondKw,
+	"EOF":       lexer.EOF,
+	"EOL":       tEOL,
+	"Ident":     tIdent,
+	"Keyword":   tKeyword,
+	"Int":       tInt,
+	"Float":     tFloat,
+	"String":    tString,
+	"FString":   tFString,
+	"Const":     tConst,
+	"CmpOp":     tCmpOp,
+	"AddOp":     tAddOp,
+	"MulOp":     tMulOp,
+	"AssignOp":  tAssignOp,
+	"Suffix":    tSuffix,
+	"Punct":     tPunct,
+	"StmtKw":    tStmtKw,
+	"PowOp":     tPowOp,
+	"CondKw":    tCondKw,
+	"ExprStart": tExprStart,
+	"ExprEnd":   tExprEnd,
 }
 
 // opType returns the token type of an operator or punctuation token.

@@ -399,8 +399,8 @@ func TestLexerDefinition(t *testing.T) {
 	if _, err := lexer.ConsumeAll(lx); err == nil || err.Error() != "t.ys:1:1: unterminated string" {
 		t.Errorf("error %v", err)
 	}
-	tree, err := fileParser.ParseString("t.ys", "let x = 1\n")
-	if err != nil || len(tree.Stmts) != 1 {
+	tree, err := rootParser().ParseString("t.ys", "let x = 1\n")
+	if err != nil || tree.Prog == nil || len(tree.Prog.Stmts) != 1 {
 		t.Errorf("participle parse: %v", err)
 	}
 }

@@ -100,7 +100,7 @@ func (c *converter) parseExprAt(src string, start lexer.Position, eofDesc string
 	if eofDesc != "" && lexErr != nil {
 		lexErr.incomplete = false
 	}
-	tree, perr := exprParser.ParseFromLexer(upgrade(tokens))
+	tree, perr := parseExprTokens(tokens)
 	if e := firstError(c.file, perr, lexErr, sc, eofDesc); e != nil {
 		c.fail(e)
 		return nil
@@ -187,7 +187,7 @@ func syntaxError(name string, err error, sc *scanner, eofDesc string) *Error {
 	var ute *participle.UnexpectedTokenError
 	if errors.As(err, &ute) {
 		tok := ute.Unexpected
-		atEnd := tok.EOF() || tok.Type == tEOL && tok.Value == eolEnd
+		atEnd := tok.EOF() || tok.Type == tExprEnd || tok.Type == tEOL && tok.Value == eolEnd
 		e := &Error{File: name, Pos: toPos(tok.Pos), incomplete: atEnd && eofDesc == ""}
 		if atEnd && eofDesc == "" && sc != nil && len(sc.stack) > 0 && sc.err == nil {
 			b := sc.stack[len(sc.stack)-1]
@@ -229,7 +229,7 @@ func describe(t lexer.Token, eofDesc string) string {
 		end = eofDesc
 	}
 	switch t.Type {
-	case lexer.EOF:
+	case lexer.EOF, tExprEnd:
 		return end
 	case tEOL:
 		switch t.Value {
