@@ -87,11 +87,33 @@ func (l *Loop) byTag(tag uint64) *FD {
 	return nil
 }
 
-// dispatch hands the poller's events to their FDs.
+// dispatch hands the poller's events to their FDs: FD.ready for each. The
+// common case, a task parked to read on the descriptor, is FD.ready, release
+// and Task.Wake written out (no call through the Waker interface); its
+// writer, if any, is released after it, as FD.ready does.
 func (l *Loop) dispatch(events []poll.Event) {
-	for _, ev := range events {
-		if f := l.byTag(ev.Tag); f != nil {
+	for i := range events {
+		ev := &events[i]
+		f := l.byTag(ev.Tag)
+		if f == nil {
+			continue
+		}
+		if ev.Ready&(poll.Readable|poll.Hangup) == 0 {
 			f.ready(ev.Ready)
+			continue
+		}
+		t, ok := f.reader.(*Task)
+		if !ok || !t.parked || t.state != stateWaiting || t.inAwait {
+			f.ready(ev.Ready)
+			continue
+		}
+		l.takeReader(f, t, ev.Ready)
+		t.val, t.err = vm.Nil, nil
+		t.handedOff = false
+		t.state = stateReady
+		l.ready.push(t)
+		if ev.Ready&(poll.Writable|poll.Hangup) != 0 && f.writer != nil {
+			f.release(Write, false)
 		}
 	}
 }
@@ -112,13 +134,7 @@ func (l *Loop) runEvents(events []poll.Event) bool {
 		if f := l.byTag(ev.Tag); f != nil && ev.Ready&(poll.Readable|poll.Hangup) != 0 && f.writer == nil {
 			if t, ok := f.reader.(*Task); ok && t.parked && t.state == stateWaiting {
 				// f.ready and Task.Wake, for this case.
-				f.drained = false
-				if ev.Ready&poll.Hangup != 0 {
-					f.hangup = true
-				}
-				f.reader = nil
-				l.ioWaits--
-				t.canceler = nil
+				l.takeReader(f, t, ev.Ready)
 				// runPass, for a pass of this one task.
 				l.passLeft, l.passTurn = 0, nil
 				if !l.noSwitch {
@@ -133,6 +149,19 @@ func (l *Loop) runEvents(events []poll.Event) bool {
 	}
 	l.dispatch(events)
 	return l.readyBeforeTimers()
+}
+
+// takeReader is what FD.ready and release do for t, the task parked to read
+// on f, when an event with readiness bits comes: f is no longer drained, t
+// leaves the slot, and its wait has nothing left to cancel.
+func (l *Loop) takeReader(f *FD, t *Task, bits int) {
+	f.drained = false
+	if bits&poll.Hangup != 0 {
+		f.hangup = true
+	}
+	f.reader = nil
+	l.ioWaits--
+	t.canceler = nil
 }
 
 // Closed reports whether Close was called.

@@ -158,3 +158,37 @@ print((yield p.next()))
 print((yield p.next()))
 `, lines("io another task is already reading from this connection", "a: cancelled", "121", "nil"))
 }
+
+// Tasks parked on several descriptors that one wait finds ready together
+// run in the order of the events (the order their pipes became readable),
+// each with its byte, and a hang-up that came with the data ends the next
+// read at once.
+func TestParkedReadersWokenTogether(t *testing.T) {
+	h, pipes := pipeHarness(t, false)
+	h.m.SetBuiltin("feed", vm.NewNative("feed", func(*vm.Task, []vm.Value) (vm.Value, error) {
+		var w [3]int
+		for i := range w {
+			w[i] = (<-pipes)[0]
+		}
+		for i, c := range []byte("abc") {
+			unix.Write(w[(i+2)%3], []byte{c})
+		}
+		for _, fd := range w {
+			unix.Close(fd)
+		}
+		return vm.Nil, nil
+	}))
+	h.ok(t, `
+let p0 = pipe()
+let p1 = pipe()
+let p2 = pipe()
+let a = spawn(fn() { print(0, (yield p0.next())); print(0, (yield p0.next())) })
+let b = spawn(fn() { print(1, (yield p1.next())); print(1, (yield p1.next())) })
+let c = spawn(fn() { print(2, (yield p2.next())); print(2, (yield p2.next())) })
+yield
+feed()
+yield a
+yield b
+yield c
+`, lines("2 97", "2 nil", "0 98", "0 nil", "1 99", "1 nil"))
+}
