@@ -11,8 +11,9 @@ import (
 	"testing"
 )
 
-// TestHeapFloor runs a script that allocates about 18 MiB of list storage
-// while it grows, with the collector tracing (GODEBUG=gctrace=1 prints one
+// TestHeapFloor runs a script that allocates about 20 MiB while a list of
+// strings grows (strings keep the list general: 24 bytes a slot, and a
+// string each), with the collector tracing (GODEBUG=gctrace=1 prints one
 // line per collection, with the heap it left live). Under the command's heap
 // floor only the collection at start runs and the floor's 32 MiB are live
 // after it, so the next would start at 64 MiB; with GOGC set (no floor) the
@@ -20,7 +21,7 @@ import (
 func TestHeapFloor(t *testing.T) {
 	bin := ysBinary(t)
 	script := filepath.Join(t.TempDir(), "grow.ys")
-	src := "let a = []\nfor i in range(150000) { a.push(i) }\nprint(len(a))\n"
+	src := "let a = []\nfor i in range(300000) { a.push(str(i)) }\nprint(len(a))\n"
 	if err := os.WriteFile(script, []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +44,7 @@ func TestHeapFloor(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%v\n%s", err, stderr.Bytes())
 		}
-		if string(out) != "150000\n" {
+		if string(out) != "300000\n" {
 			t.Fatalf("unexpected output:\n%s", out)
 		}
 		var gs []int
@@ -74,7 +75,7 @@ func TestHeapFloor(t *testing.T) {
 	}
 	plain := lives("GOGC=100")
 	if len(plain) == 0 {
-		t.Fatal("with GOGC=100 (no floor): no collection while an 18 MiB list grew")
+		t.Fatal("with GOGC=100 (no floor): no collection while a list of 300,000 strings grew")
 	}
 	for _, g := range plain {
 		if g >= 16 {
