@@ -381,6 +381,14 @@ func (t *Task) exec(ins uint32) Status {
 						err = rerr
 						break
 					}
+					if res.k == KStr && (t.Quota != nil || t.Limit != nil) {
+						// a string delivered at once is charged as
+						// yieldMethod and Resume charge it
+						if e := t.chargeValue(res); e != nil {
+							err = e
+							break
+						}
+					}
 					s[sp-1] = res
 					break
 				}
@@ -576,6 +584,11 @@ func (t *Task) callMethodSlow(argc, nameIdx int, fused bool) Status {
 								}
 								if rerr != nil {
 									return t.done(sp, rerr)
+								}
+								if res.k == KStr && (t.Quota != nil || t.Limit != nil) {
+									if e := t.chargeValue(res); e != nil {
+										return t.done(sp, e)
+									}
 								}
 								s[sp-1] = res
 								return t.done(sp, nil)

@@ -399,3 +399,28 @@ for o in objs {
 		t.Fatalf("output %q, want %q", got, want)
 	}
 }
+
+// A string that an awaitable gives at once (TryNow) is charged to the task's
+// quota whether the yield is fused with the method call (`yield o.get()` on
+// an object that is not a MethodYielder, or whose YieldMethodNow leaves the
+// call to CallMethod) or not (`let a = o.get(); yield a`), as a string a
+// MethodYielder gives at once and one a wait delivers are.
+func TestReadyStringIsCharged(t *testing.T) {
+	for _, src := range []string{
+		"for i in range(100) { let v = yield o.get() }",
+		"for i in range(100) { let v = yield o.put(1) }",
+		"for i in range(100) { let a = o.get()\nlet v = yield a }",
+	} {
+		for _, obj := range []Object{&plainCaller{}, &yieldA{"a"}} {
+			var out bytes.Buffer
+			m := NewMachine(&out, &out)
+			m.SetBuiltin("o", ObjectValue(obj))
+			task := loadTestTask(t, m, src)
+			task.Quota = &Quota{MaxBytes: 200}
+			st := task.Run()
+			if st != StatusFailed || task.Err == nil || task.Err.Kind != KindLimit {
+				t.Errorf("%T, %q: status %v, err %v; want kind limit", obj, src, st, task.Err)
+			}
+		}
+	}
+}
