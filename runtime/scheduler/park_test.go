@@ -192,3 +192,92 @@ yield b
 yield c
 `, lines("2 97", "2 nil", "0 98", "0 nil", "1 99", "1 nil"))
 }
+
+// sockEnd is a module object on one end of a socket pair the loop watches:
+// `yield s.recv()` reads one byte (parking the task on the reader slot while
+// there is none) and `yield s.send()` writes one byte (parking it on the
+// writer slot while the socket buffer is full), so that two tasks can park on
+// the two slots of one descriptor.
+type sockEnd struct {
+	vm.ObjectHeader
+	fd *scheduler.FD
+}
+
+func (*sockEnd) TypeName() string { return "sock" }
+
+func (s *sockEnd) YieldMethodNow(t *vm.Task, name string, _ []vm.Value) (vm.Value, *vm.Error, bool) {
+	b := []byte{'y'}
+	var n int
+	var err error
+	mode := scheduler.Read
+	if name == "send" {
+		n, err = unix.Write(s.fd.Fd, b)
+		mode = scheduler.Write
+	} else {
+		n, err = unix.Read(s.fd.Fd, b)
+	}
+	switch {
+	case n == 1 && name == "send":
+		return vm.Str("sent"), nil, true
+	case n == 1:
+		return vm.Int(int64(b[0])), nil, true
+	case err == unix.EAGAIN:
+		if e := s.fd.Park(t, mode, "sock."+name); e != nil {
+			return vm.Nil, e, true
+		}
+		return vm.Nil, nil, false
+	case err != nil:
+		return vm.Nil, vm.NewError(vm.KindIO, err.Error()), true
+	}
+	return vm.Nil, nil, true
+}
+
+// A task parked to read and another parked to write on the same descriptor
+// are both woken by the one event that reports it readable and writable:
+// the reader first, then the writer, as FD.ready orders them. feed, run on
+// the loop's thread, makes the socket readable and writable before the loop
+// waits again, so that the wait returns the two readinesses in one event.
+func TestReaderAndWriterWokenByOneEvent(t *testing.T) {
+	var peer int
+	var h *harness
+	h = newHarness(t, map[string]vm.NativeFunc{
+		"sock": func(*vm.Task, []vm.Value) (vm.Value, error) {
+			fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+			if err != nil {
+				return vm.Nil, err
+			}
+			peer = fds[1]
+			t.Cleanup(func() { unix.Close(peer) })
+			buf := make([]byte, 4096)
+			for { // fill the socket: send must wait
+				if _, err := unix.Write(fds[0], buf); err != nil {
+					break
+				}
+			}
+			f, err := h.l.Register(fds[0])
+			if err != nil {
+				return vm.Nil, err
+			}
+			return vm.ObjectValue(&sockEnd{fd: f}), nil
+		},
+		"feed": func(*vm.Task, []vm.Value) (vm.Value, error) {
+			buf := make([]byte, 1<<16)
+			for { // room for the sender
+				if n, _ := unix.Read(peer, buf); n <= 0 {
+					break
+				}
+			}
+			unix.Write(peer, []byte{'x'}) // a byte for the reader
+			return vm.Nil, nil
+		},
+	})
+	h.ok(t, `
+let s = sock()
+let a = spawn(fn() { print("a", (yield s.recv())) })
+let b = spawn(fn() { print("b", (yield s.send())) })
+yield
+feed()
+yield a
+yield b
+`, lines("a 120", "b sent"))
+}
