@@ -104,9 +104,6 @@ func (l *waitList) link(wt *waiter, v vm.Value) {
 	l.tail = wt
 }
 
-// empty reports whether nobody waits.
-func (l *waitList) empty() bool { return l.head == nil }
-
 func (l *waitList) pop() *waiter {
 	w := l.head
 	if w == nil {
