@@ -52,3 +52,13 @@ func (l *Loop) SetDirectSwitch(on bool) { l.noSwitch = !on }
 
 // Switches is the number of direct switches the loop has made.
 func (l *Loop) Switches() int { return l.switches }
+
+// BlockLabel is the running task's label as a block report would name it
+// (watchdog.running), or "" without a watchdog or before any step.
+func (l *Loop) BlockLabel() string {
+	if l.watch == nil {
+		return ""
+	}
+	label, _ := l.watch.running()
+	return label
+}

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/yieldscript/yieldscript/lang/vm"
 )
 
 // reportLines returns the lines on stderr once there are n of them (or after
@@ -168,5 +170,51 @@ print("done")
 		if h.l.Switches() == 0 {
 			t.Errorf("%s spins: no direct switch", tc.spin)
 		}
+	}
+}
+
+// The label a block report would give, read at every step of two tasks
+// handing items over through a queue, names the task running: the named
+// worker (whose steps the direct switch begins after the first) with its
+// name, the main task without. The watchdog never ticks here (an hour's
+// block), so each switch takes Switch's written-out begin, not begin.
+func TestWatchdogLabelAfterEachSwitch(t *testing.T) {
+	var h *harness
+	h = newHarness(t, map[string]vm.NativeFunc{
+		"label": func(*vm.Task, []vm.Value) (vm.Value, error) {
+			return vm.Str(h.l.BlockLabel()), nil
+		},
+	})
+	h.l.StartWatchdog(time.Hour, 0)
+	main := h.run(t, `
+import sync
+let q = sync.queue(1)
+fn worker() {
+    for i in range(4) {
+        yield q.put(i)
+        print("w", label())
+    }
+}
+let t = spawn_named("worker", worker)
+for i in range(4) {
+    yield q.get()
+    print("m", label())
+}
+yield t
+`, 10*time.Second)
+	if _, err := main.Result(); err != nil {
+		t.Fatalf("the main task failed: %v", err.Report())
+	}
+	if n := strings.Count(h.out.String(), "\n"); n != 8 {
+		t.Errorf("%d lines, want 8:\n%s", n, h.out)
+	}
+	for _, ln := range strings.Split(strings.TrimSpace(h.out.String()), "\n") {
+		if ln != `w task 2 "worker"` && ln != "m task 1" {
+			t.Errorf("a step labelled %q; all:\n%s", ln, h.out)
+			break
+		}
+	}
+	if h.l.Switches() == 0 {
+		t.Errorf("no direct switch")
 	}
 }
