@@ -694,6 +694,10 @@ func TestParseExpr(t *testing.T) {
 		"1\n2":  `e.ys:2:1: unexpected number 2`,
 		"let x": `e.ys:1:1: unexpected "let", expected expression`,
 		`"\q"`:  `e.ys:1:2: unknown escape sequence "\q"`,
+		// At the end of the input the parser sees its ExprEnd marker, which
+		// reads as the end: the open bracket is named, not the marker.
+		"f(":    `e.ys:1:3: unexpected end of input: "(" at 1:2 is not closed`,
+		"[1, 2": `e.ys:1:6: unexpected end of input: "[" at 1:1 is not closed`,
 	} {
 		_, err := ParseExpr("e.ys", src)
 		if err == nil || err.Error() != want {
@@ -701,6 +705,9 @@ func TestParseExpr(t *testing.T) {
 		}
 		if _, ok := err.(*Error); !ok {
 			t.Errorf("%q: error type %T", src, err)
+		}
+		if atEnd := strings.Contains(want, "unexpected end of input"); Incomplete(err) != atEnd {
+			t.Errorf("%q: Incomplete = %v, want %v", src, Incomplete(err), atEnd)
 		}
 	}
 }
