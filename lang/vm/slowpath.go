@@ -463,7 +463,11 @@ func (t *Task) callMethod(argc, nameIdx int) Status {
 }
 
 // iface is the memory layout of a non-empty interface value: its itab (which
-// names the dynamic type) and its data word.
+// names the dynamic type) and its data word, as Go's runtime lays it out
+// (runtime.iface); TestIfaceLayout checks that assumption. An itab is never
+// in the collected heap (the runtime allocates itabs off it, or they are in
+// the binary), so a methodRef holding one as an unsafe.Pointer is safe for
+// the collector and keeps nothing alive.
 type iface struct{ tab, data unsafe.Pointer }
 
 // yieldMethod is callMethod on an object with a plain YIELD next, which the
