@@ -439,26 +439,11 @@ func (t *Task) exec(ins uint32) Status {
 
 // callMethod runs CALLMETHOD: obj.name(args) with argc arguments, name the
 // frame's Names[nameIdx], the receiver and arguments on top of the stack
-// (t.sp). The dispatch loop calls it directly rather than through exec, whose
-// entry costs more than a method call on an object that completes at once.
-//
-// `yield obj.m(args)` on an object implementing MethodYielder is done here in
-// one go when the operation completes at once: no awaitable object, no trip
-// through the scheduler, and the value is left in the receiver's slot with
-// the YIELD stepped over (see yieldMethod).
+// (t.sp). The dispatch loop calls it directly rather than through exec. A
+// `yield obj.m(args)` on an object never comes here: the dispatch loop's
+// method label hands it to yieldMethod, which does the operation in one go
+// when it completes at once.
 func (t *Task) callMethod(argc, nameIdx int) Status {
-	if t.stack[t.sp-argc-1].k == KObject && nextIsYield(&t.frames[len(t.frames)-1]) {
-		fr := &t.frames[len(t.frames)-1]
-		v, st := t.yieldMethod(fr, argc, nameIdx)
-		if st == statusYielded {
-			base := t.sp - argc - 1
-			t.stack[base] = v
-			t.sp = base + 1
-			fr.ip = unsafe.Add(fr.ip, 4) // the YIELD is done too
-			st = statusRunning
-		}
-		return st
-	}
 	return t.callMethodSlow(argc, nameIdx, false)
 }
 
@@ -470,7 +455,7 @@ func (t *Task) callMethod(argc, nameIdx int) Status {
 // the collector and keeps nothing alive.
 type iface struct{ tab, data unsafe.Pointer }
 
-// yieldMethod is callMethod on an object with a plain YIELD next, which the
+// yieldMethod is CALLMETHOD on an object with a plain YIELD next, which the
 // dispatch loop calls directly when it sees one; fr is the task's top frame,
 // which the dispatch loop has at hand. When the operation completes at once
 // it returns its value with statusYielded and changes nothing else: the
