@@ -33,8 +33,9 @@ type program struct {
 
 // root is the grammar's one root: a program, or one expression (ParseExpr
 // and f-string expressions) between the ExprStart and ExprEnd tokens that
-// only the parser puts there (the program after them is then empty). One root makes one participle parser: building one from the
-// grammar's struct tags is most of the command's start-up.
+// only the parser puts there (the program after them is then empty). One
+// root makes one participle parser: building one from the grammar's struct
+// tags is most of the command's start-up.
 type root struct {
 	Expr *exprInput `parser:"( ExprStart @@ ExprEnd )?"`
 	Prog *program   `parser:"@@"`

@@ -22,14 +22,16 @@ type Switcher interface {
 const (
 	switchFailed = iota // the task failed
 	switchGoOn          // the task goes on from its registers as saved
-	switchValue         // the task goes on with the yield's value: push it
+	switchValue         // the task goes on with the yield's value, which the caller places
 )
 
 // switchedIn continues t, suspended at a yield, with v as the yield's value,
 // as Resume does before it enters the loop, except that it leaves v for the
-// caller to push (switchValue). It reports switchFailed when t failed (the
-// value's charge to its quota threw and nothing caught it), and switchGoOn
-// when t goes on without v (preempted, or the charge's error caught).
+// caller to put where the instruction after the yield wants it (switchValue:
+// dropped, stored in a local or pushed). It reports switchFailed when t
+// failed (the value's charge to its quota threw and nothing caught it), and
+// switchGoOn when t goes on without v (preempted, or the charge's error
+// caught).
 func (t *Task) switchedIn(v Value) int {
 	t.aw = Value{}
 	if t.preempted {
