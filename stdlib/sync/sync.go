@@ -368,10 +368,9 @@ func (q *queue) put(v vm.Value) bool {
 // get takes the next item; a waiting putter then moves its item in.
 func (q *queue) get() (vm.Value, bool) {
 	if q.n == 0 {
-		if p := q.putters.pop(); p != nil { // only with a zero-room queue
-			p.wake(vm.Nil)
-			return p.val, true
-		}
+		// Putters wait only while the queue is full (sync.queue(0) is
+		// unbounded), and each get from a full queue moves a waiting
+		// putter's item in: an empty queue has no putter waiting.
 		return vm.Nil, false
 	}
 	if q.putters.head != nil {
@@ -421,11 +420,7 @@ func (q *queue) YieldMethodNow(t *vm.Task, name string, args []vm.Value) (vm.Val
 			}
 			return q.shift(), nil, true
 		}
-		if q.putters.head != nil { // only with a zero-room queue
-			v, _ := q.get()
-			return v, nil, true
-		}
-		q.wait(t, &q.getters, opQueueGet, vm.Nil)
+		q.wait(t, &q.getters, opQueueGet, vm.Nil) // no putter waits on an empty queue (get)
 		return vm.Nil, nil, false
 	case len(args) == 1 && name == "put":
 		if g := q.getters.head; g != nil {
