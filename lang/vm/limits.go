@@ -135,6 +135,15 @@ func (t *Task) charge(n int64) *Error {
 	return nil
 }
 
+// countsBytes reports whether the task's allocations are counted: a byte
+// limit is set in its Limit or its Quota (charge counts nothing otherwise).
+// The paths that charge a value they just got test it first, so a run
+// without a byte limit (a quota that only carries the interrupt and Cancel)
+// makes no call.
+func (t *Task) countsBytes() bool {
+	return t.Quota != nil && t.Quota.MaxBytes > 0 || t.Limit != nil && t.Limit.MaxBytes > 0
+}
+
 // chargeValue counts the memory of a value just made: a string's bytes, a
 // list's slots.
 func (t *Task) chargeValue(v Value) *Error {
@@ -203,7 +212,7 @@ func byteCount(n int64) string {
 // ChargeDeep counts a value just built, with everything it holds (for a
 // native function that builds a whole structure, as json.decode does).
 func (t *Task) ChargeDeep(v Value) error {
-	if (t.Quota == nil || t.Quota.MaxBytes <= 0) && (t.Limit == nil || t.Limit.MaxBytes <= 0) {
+	if !t.countsBytes() {
 		return nil
 	}
 	if e := t.charge(deepSize(v, 0)); e != nil {

@@ -501,9 +501,9 @@ func (t *Task) yieldMethod(fr *frame, argc, nameIdx int) (Value, Status) {
 	if e != nil {
 		return Nil, t.throw(e)
 	}
-	if r.k == KStr && (t.Quota != nil || t.Limit != nil) {
+	if r.k == KStr && t.countsBytes() {
 		// a read that completed at once: its string is charged first
-		if e = t.chargeValue(r); e != nil {
+		if e = t.charge(int64(r.n)); e != nil {
 			return Nil, t.throw(e)
 		}
 	}

@@ -38,7 +38,7 @@ func (t *Task) switchedIn(v Value) int {
 		t.preempted = false
 		return switchGoOn
 	}
-	if v.k == KStr && (t.Quota != nil || t.Limit != nil) {
+	if v.k == KStr && t.countsBytes() {
 		if e := t.charge(int64(v.n)); e != nil {
 			if t.unwind(e) {
 				return switchGoOn

@@ -447,7 +447,7 @@ func (t *Task) Resume(v Value) Status {
 		t.preempted = false
 		return t.run(nil)
 	}
-	if v.k == KStr && (t.Quota != nil || t.Limit != nil) {
+	if v.k == KStr && t.countsBytes() {
 		// What a wait delivers (a network or file read, a host call's result)
 		// counts against the task's quota.
 		if e := t.charge(int64(v.n)); e != nil {
