@@ -108,6 +108,9 @@ type fcomp struct {
 	pos    parser.Pos
 	consts map[constKey]int
 	names  map[string]int
+	// deadNames are the Names entries of the calls the dead-result analysis
+	// marked, with the slot of each one's variable (deadresult.go).
+	deadNames [][2]int
 }
 
 func (c *compiler) newFunc(info *funcInfo, name string, p parser.Pos) *fcomp {
@@ -127,6 +130,12 @@ func (c *compiler) newFunc(info *funcInfo, name string, p parser.Pos) *fcomp {
 
 func (f *fcomp) finish() {
 	f.code.NumLocals = len(f.code.LocalNames)
+	if len(f.deadNames) > 0 {
+		f.code.Reuse = make([]int32, len(f.code.Names))
+		for _, d := range f.deadNames {
+			f.code.Reuse[d[0]] = int32(d[1] + 1)
+		}
+	}
 	peephole(f.code)
 }
 
@@ -211,6 +220,15 @@ func (f *fcomp) nameIndex(s string) int {
 	f.code.Names = append(f.code.Names, s)
 	f.names[s] = len(f.code.Names) - 1
 	return len(f.code.Names) - 1
+}
+
+// deadResultName gives a call the dead-result analysis marked a Names entry
+// of its own, name again, whose Reuse is the variable's slot.
+func (f *fcomp) deadResultName(name string, slot int) int {
+	f.code.Names = append(f.code.Names, name)
+	i := len(f.code.Names) - 1
+	f.deadNames = append(f.deadNames, [2]int{i, slot})
+	return i
 }
 
 // ---- variables ----

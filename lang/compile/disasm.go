@@ -48,17 +48,21 @@ func disasmFunc(w io.Writer, f *Funcode, p *Program) {
 }
 
 func operand(f *Funcode, p *Program, op Op, arg int, ins uint32) string {
-	name := func(i int) string {
-		if i < len(f.Names) {
-			return strconv.Quote(f.Names[i])
-		}
-		return "?"
-	}
 	local := func(i int) string {
 		if i < len(f.LocalNames) {
 			return fmt.Sprintf("%d (%s)", i, f.LocalNames[i])
 		}
 		return strconv.Itoa(i)
+	}
+	name := func(i int) string {
+		if i < len(f.Names) {
+			if i < len(f.Reuse) && f.Reuse[i] != 0 {
+				// the call may reuse the dead value of this local
+				return fmt.Sprintf("%s reuse=%s", strconv.Quote(f.Names[i]), local(int(f.Reuse[i]-1)))
+			}
+			return strconv.Quote(f.Names[i])
+		}
+		return "?"
 	}
 	// A superinstruction shows the operand of its first instruction.
 	switch BaseOp(op).Info().Operand {

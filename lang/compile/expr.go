@@ -207,7 +207,12 @@ func (f *fcomp) call(e *parser.Call) {
 			f.expr(a)
 		}
 		f.pos = e.P
-		name := f.nameIndex(fld.Name)
+		var name int
+		if slot, ok := f.info.deadSlots[e]; ok {
+			name = f.deadResultName(fld.Name, slot)
+		} else {
+			name = f.nameIndex(fld.Name)
+		}
 		if name > 0xffff {
 			f.c.errorf(e.P, "function too large to compile (too many names)")
 		}

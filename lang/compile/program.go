@@ -25,6 +25,11 @@ type Funcode struct {
 	Consts []any
 	// Names holds field, method, global-free names and import paths used by operands.
 	Names []string
+	// Reuse, when not nil, is parallel to Names: for the entry of a
+	// `let x = yield c.recv(n)` call that the compiler proved may reuse x's
+	// old value (see deadresult.go), x's slot plus one; else 0. Such a call
+	// has a Names entry of its own.
+	Reuse []int32
 
 	NumParams   int
 	NumRequired int // parameters without a default (not counting a rest parameter)

@@ -52,6 +52,15 @@ type binding struct {
 	// cellFirst marks a local function that its own body captures (it calls
 	// itself): its cell must exist before the closure is made.
 	cellFirst bool
+	// For the dead-result analysis (deadresult.go): the variable is assigned
+	// somewhere other than its declaration; how often it is read, and how
+	// many of those reads are ones the analysis accepts.
+	assigned     bool
+	uses, okUses int32
+	// sendConn is the receiver of the sends the variable is an argument of
+	// (`yield c.sendall(x)`); mixedSend: of more than one receiver.
+	sendConn  *binding
+	mixedSend bool
 }
 
 // funcInfo is what the resolver found out about one function.
@@ -69,6 +78,11 @@ type funcInfo struct {
 	// pass's time.)
 	decls map[declKey]*binding
 	funcs map[*parser.FuncLit]*funcInfo
+	// recvSites are the `let x = yield c.recv(n)` statements of the
+	// function, and deadSlots the call of each one the dead-result analysis
+	// accepted, with x's slot (deadresult.go).
+	recvSites []recvSite
+	deadSlots map[*parser.Call]int
 
 	block *rblock // the innermost block while the walk is inside the function
 }
@@ -146,6 +160,7 @@ func resolveFile(f *parser.File, env *Env) *resolution {
 	r.main = &funcInfo{top: true, block: &rblock{}}
 	r.fn = r.main
 	r.stmts(f.Stmts)
+	r.main.markDeadResults()
 	return &r.resolution
 }
 
@@ -252,6 +267,7 @@ func (r *resolver) use(id *parser.Ident) {
 	if b == nil {
 		r.errorf(id.P, "undefined: %s", id.Name)
 	}
+	b.uses++
 	r.bind(id, b)
 }
 
@@ -272,6 +288,7 @@ func (r *resolver) assign(id *parser.Ident) {
 	if b == nil {
 		r.errorf(id.P, "undefined: %s", id.Name)
 	}
+	b.assigned = true
 	r.bind(id, b)
 }
 
@@ -294,8 +311,11 @@ func (r *resolver) stmt(s parser.Stmt) {
 	case *parser.LetStmt:
 		if s.Value != nil {
 			r.expr(s.Value)
+			okSend(s.Value)
 		}
-		r.setDecl(s, 0, r.declare(s.Name))
+		b := r.declare(s.Name)
+		r.setDecl(s, 0, b)
+		r.recvSite(s, b)
 	case *parser.FnStmt:
 		if r.fn.top && r.fn.block.parent == nil {
 			r.setDecl(s, 0, r.declareGlobal(s.Func.Name))
@@ -320,6 +340,9 @@ func (r *resolver) stmt(s parser.Stmt) {
 		default:
 			r.errorf(s.P, "cannot assign to this expression")
 		}
+		if s.Op == "=" {
+			okSend(s.Value)
+		}
 	case *parser.MultiAssign:
 		for _, v := range s.Values {
 			r.expr(v)
@@ -340,14 +363,17 @@ func (r *resolver) stmt(s parser.Stmt) {
 		}
 	case *parser.ExprStmt:
 		r.expr(s.X)
+		okSend(s.X)
 	case *parser.IfStmt:
 		r.expr(s.Cond)
+		okTest(s.Cond)
 		r.block(s.Then)
 		if s.Else != nil {
 			r.block(s.Else)
 		}
 	case *parser.WhileStmt:
 		r.expr(s.Cond)
+		okTest(s.Cond)
 		r.loops++
 		r.block(s.Body)
 		r.loops--
@@ -428,6 +454,9 @@ func (r *resolver) expr(e parser.Expr) {
 		r.funcLit(e)
 	case *parser.Unary:
 		r.expr(e.X)
+		if e.Op == "not" {
+			okTest(e.X)
+		}
 	case *parser.Binary:
 		r.expr(e.X)
 		r.expr(e.Y)
@@ -448,6 +477,7 @@ func (r *resolver) expr(e parser.Expr) {
 		if method && fixed > 255 {
 			r.errorf(e.P, "too many arguments in a method call (at most 255)")
 		}
+		okLen(e)
 	case *parser.CondExpr:
 		r.expr(e.Cond)
 		r.expr(e.Then)
@@ -500,5 +530,6 @@ func (r *resolver) funcLit(fl *parser.FuncLit) {
 		}
 	}
 	r.block(fl.Body)
+	g.markDeadResults()
 	r.fn, r.loops = outer, loops
 }
