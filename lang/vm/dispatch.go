@@ -53,14 +53,24 @@ func boolValue(b bool) Value {
 // statusNativePanic: the panic's error is then thrown at the call, and the
 // loop starts again.
 func (t *Task) run(thrown *Error) Status {
+	if st := t.dispatch(thrown); st != statusNativePanic {
+		return st
+	}
+	return t.runAfterPanic()
+}
+
+// runAfterPanic is run after the dispatch loop ended with statusNativePanic:
+// it throws the panic's error at the call in the task that ran it, and goes
+// on as run does.
+func (t *Task) runAfterPanic() Status {
 	for {
-		st := t.dispatch(thrown)
-		if st != statusNativePanic {
-			return st
-		}
 		t = t.m.panicked // the loop may have switched tasks (Switcher)
 		t.m.panicked = nil
+		var thrown *Error
 		thrown, t.Err = t.Err, nil
+		if st := t.dispatch(thrown); st != statusNativePanic {
+			return st
+		}
 	}
 }
 
@@ -73,7 +83,13 @@ func (t *Task) run(thrown *Error) Status {
 // label is what lets the compiler hold the registers in machine registers across
 // instructions instead of spilling them on each one.
 func (t *Task) dispatch(thrown *Error) (status Status) {
+	// Every return sets another status: the deferred call finds this one only
+	// after a panic, and makes no call of recover otherwise.
+	status = statusRunning
 	defer func() {
+		if status != statusRunning {
+			return
+		}
 		if r := recover(); r != nil {
 			if n := t.native; n != nil {
 				// A guarded native function panicked. The registers were

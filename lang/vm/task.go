@@ -481,10 +481,14 @@ func (t *Task) Retry() Status {
 		panic("vm: Retry on a task that is not parked")
 	}
 	t.parked, t.retrying = false, true
-	t.aw = Nil
+	t.aw = Value{}
 	fr := &t.frames[len(t.frames)-1]
 	fr.ip = unsafe.Add(fr.ip, -4) // back on the call
-	return t.run(nil)
+	// run, written out: one call less between an event and the call.
+	if st := t.dispatch(nil); st != statusNativePanic {
+		return st
+	}
+	return t.runAfterPanic()
 }
 
 // Retrying reports, to a YieldMethodNow, that this call is the one the task
