@@ -62,3 +62,14 @@ func (l *Loop) BlockLabel() string {
 	label, _ := l.watch.running()
 	return label
 }
+
+// ThreadCPU is the CPU time the calling thread has used, read as the
+// watchdog reads the loop's (the process's where the thread's cannot be
+// read): a native called by a script reads the loop thread's.
+func ThreadCPU() time.Duration {
+	if d, ok := threadCPU(currentThread()); ok {
+		return d
+	}
+	d, _ := processCPU()
+	return d
+}

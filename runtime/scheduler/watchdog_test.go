@@ -1,11 +1,14 @@
 package scheduler_test
 
 import (
+	"fmt"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/yieldscript/yieldscript/lang/vm"
+	"github.com/yieldscript/yieldscript/runtime/scheduler"
 )
 
 // reportLines returns the lines on stderr once there are n of them (or after
@@ -52,11 +55,20 @@ print("done")
 	}
 }
 
+// A task that spins is made to yield by the watchdog (preempt), so that a
+// ticker sleeping beside it ticks during the spin, and is not without it.
+// With preemption the spin lasts until the ticker has ticked (at most 5 s):
+// a loaded machine may hand the watchdog and the loop little time, and the
+// spin waits for the event, not for a time it may not get. Without it the
+// spin lasts 0.2 s, twenty of the ticker's periods: a loaded machine can
+// only make it yield less.
 func TestWatchdogPreempt(t *testing.T) {
 	for _, preempt := range []bool{false, true} {
 		h := newHarness(t, nil)
+		limit := "0.2"
 		if preempt {
 			h.l.StartWatchdog(0, 5*time.Millisecond)
+			limit = "5"
 		}
 		h.run(t, `
 import time
@@ -73,13 +85,13 @@ fn fib(n) {
 }
 fn spin() {
     let start = time.monotonic()
-    while time.monotonic() - start < 0.2 { fib(5) }
+    while ticks == 0 and time.monotonic() - start < `+limit+` { fib(5) }
 }
 let tk = spawn(ticker)
 yield spawn(spin)
 print(ticks > 0)
 tk.cancel()
-`, 10*time.Second)
+`, 20*time.Second)
 		if got, want := h.out.String(), map[bool]string{false: "false\n", true: "true\n"}[preempt]; got != want {
 			t.Errorf("preempt %v: ticked during the spin: %q, want %q", preempt, got, want)
 		}
@@ -107,41 +119,56 @@ print("done")
 // it keeps the loop; a spin after those yields is reported from where the
 // last yield left it, and its report closes when it next yields, even at
 // once.
+//
+// The loops of yields run for ten times the threshold in the loop thread's
+// CPU time (cpu(), the clock the watchdog reads), not for a count of
+// iterations: long enough to be reported if those yields did not count,
+// on any machine and under the race detector. The spin runs until it is
+// reported (at most 10 s of CPU), not for a count either: a loaded machine
+// may give the watchdog's goroutine no tick during a short one. The
+// collector is off meanwhile: under the race detector the path of a yield
+// that completes at once allocates, and a collection's assist could hold the
+// loop's thread for longer than the threshold between two yields (it did,
+// for 6 to 7 ms), which no length of threshold rules out. With it off,
+// nothing but the task runs on the loop's thread between two yields.
 func TestWatchdogYieldAtOnceIsAYield(t *testing.T) {
-	h := newHarness(t, nil)
-	block := 5 * time.Millisecond
-	if raceEnabled {
-		// The race detector's instrumentation allocates on the path of a
-		// yield that completes at once, and the collections that follow
-		// can hold the loop's thread in assists for several milliseconds
-		// between two yields, which a 5 ms threshold reports. The spin
-		// still runs for seconds under it.
-		block = 50 * time.Millisecond
-	}
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	var h *harness
+	h = newHarness(t, map[string]vm.NativeFunc{
+		"cpu": func(*vm.Task, []vm.Value) (vm.Value, error) {
+			return vm.Float(float64(scheduler.ThreadCPU()) / float64(time.Millisecond)), nil
+		},
+		"reported": func(*vm.Task, []vm.Value) (vm.Value, error) {
+			return vm.Bool(strings.Contains(h.errb.String(), "without yielding")), nil
+		},
+	})
+	const block = 5 * time.Millisecond
 	h.l.StartWatchdog(block, 0)
-	h.run(t, `
+	h.run(t, fmt.Sprintf(`
 import sync
 let q = sync.queue()
 let n = 0
-while n < 400000 {
+let t0 = cpu()
+while cpu() - t0 < %[1]d {
     yield q.put(n)
     n = (yield q.get()) + 1
 }
-print(n)
-while n < 1400000 { n += 1 }
-while n < 1800000 {
+t0 = cpu()
+while not reported() and cpu() - t0 < 10000 { n += 1 }
+t0 = cpu()
+while cpu() - t0 < %[1]d {
     yield q.put(n)
     n = (yield q.get()) + 1
 }
-print(n)
-`, 60*time.Second)
-	if h.out.String() != "400000\n1800000\n" {
+print(reported())
+`, 10*block.Milliseconds()), 60*time.Second)
+	if h.out.String() != "true\n" {
 		t.Errorf("output %q", h.out.String())
 	}
 	got, lines := h.reportLines(2)
-	if len(lines) != 2 || !strings.HasSuffix(lines[0], " ms without yielding, seen in <main> at test.ys:10") ||
+	if len(lines) != 2 || !strings.HasSuffix(lines[0], " ms without yielding, seen in <main> at test.ys:11") ||
 		!strings.HasSuffix(lines[1], " ms before it yielded") {
-		t.Fatalf("want the two report lines of the spin at line 10 only, got %q", got)
+		t.Fatalf("want the two report lines of the spin at line 11 only, got %q", got)
 	}
 }
 
