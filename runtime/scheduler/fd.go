@@ -108,7 +108,7 @@ func (l *Loop) dispatch(events []poll.Event) {
 			continue
 		}
 		l.takeReader(f, t, ev.Ready)
-		t.val, t.err = vm.Nil, nil
+		t.val, t.err = vm.Value{}, nil
 		t.handedOff = false
 		t.state = stateReady
 		l.ready.push(t)

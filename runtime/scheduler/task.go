@@ -328,7 +328,7 @@ func (l *Loop) step(t *Task) {
 	case t.parked:
 		// The descriptor it parked on is ready: run the call again.
 		t.parked = false
-		t.val = vm.Nil
+		t.val = vm.Value{}
 		st = t.vt.Retry()
 	default:
 		v := t.val
