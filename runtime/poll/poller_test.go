@@ -524,3 +524,31 @@ func TestTimedOut(t *testing.T) {
 		t.Errorf("a wait ended by an event: ready %b, TimedOut %v", got, p.TimedOut())
 	}
 }
+
+// Write sends on a socket and falls back to write(2) on a descriptor that is
+// not one: a pipe gets the bytes, and so does a socket.
+func TestWriteToPipeAndSocket(t *testing.T) {
+	r, w := nonblockingPipe(t)
+	if n, err := poll.Write(w, []byte("through a pipe")); n != 14 || err != nil {
+		t.Fatalf("Write to a pipe = %d, %v; want 14, nil", n, err)
+	}
+	buf := make([]byte, 64)
+	if n, err := poll.Read(r, buf); string(buf[:n]) != "through a pipe" || err != nil {
+		t.Fatalf("Read from the pipe = %q, %v", buf[:n], err)
+	}
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(fds[0])
+	defer unix.Close(fds[1])
+	if n, err := poll.Write(fds[0], []byte("on a socket")); n != 11 || err != nil {
+		t.Fatalf("Write to a socket = %d, %v; want 11, nil", n, err)
+	}
+	if n, err := poll.Read(fds[1], buf); string(buf[:n]) != "on a socket" || err != nil {
+		t.Fatalf("Read from the socket = %q, %v", buf[:n], err)
+	}
+	if n, err := poll.Write(w, nil); n != 0 || err != nil {
+		t.Fatalf("Write of nothing = %d, %v; want 0, nil", n, err)
+	}
+}

@@ -98,19 +98,16 @@ func Read(fd int, b []byte) (int, error) {
 // Write writes b to a non-blocking socket (send with MSG_NOSIGNAL: no
 // SIGPIPE), retrying EINTR; raw as Read is. A descriptor that is not a
 // socket (a pipe) gets write(2) instead.
+// (rawIO makes that second call: Write is one call, which is inlined.)
 func Write(fd int, b []byte) (int, error) {
-	p := unsafe.Pointer(unsafe.SliceData(b))
-	n, err := rawIO(unix.SYS_SENDTO, fd, p, len(b), unix.MSG_NOSIGNAL)
-	if err == unix.ENOTSOCK {
-		return rawIO(unix.SYS_WRITE, fd, p, len(b), 0)
-	}
-	return n, err
+	return rawIO(unix.SYS_SENDTO, fd, unsafe.Pointer(unsafe.SliceData(b)), len(b), unix.MSG_NOSIGNAL)
 }
 
 // rawIO makes the call trap(fd, p, n, flags, 0, 0), retrying EINTR, and
-// returns its count; with n 0 (nothing to read or write) it makes none. p
-// stays a pointer up to the system call's argument list, where Go keeps what
-// it points to alive and in place.
+// returns its count; with n 0 (nothing to read or write) it makes none. A
+// send to a descriptor that is not a socket (ENOTSOCK) is made again as
+// write(2) (see Write). p stays a pointer up to the system call's argument
+// list, where Go keeps what it points to alive and in place.
 func rawIO(trap uintptr, fd int, p unsafe.Pointer, n int, flags uintptr) (int, error) {
 	if n == 0 {
 		return 0, nil
@@ -122,6 +119,11 @@ func rawIO(trap uintptr, fd int, p unsafe.Pointer, n int, flags uintptr) (int, e
 			return int(r), nil
 		case unix.EINTR:
 			continue
+		case unix.ENOTSOCK:
+			if trap == unix.SYS_SENDTO {
+				trap, flags = unix.SYS_WRITE, 0
+				continue
+			}
 		}
 		return 0, e
 	}
