@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"runtime/metrics"
 	"sync"
 	"sync/atomic"
@@ -115,7 +116,8 @@ type Loop struct {
 	virtual bool
 	skew    time.Duration
 	groups  []*Group // groups not yet ended (serve.go)
-	// loopThread is the watchdog's thread while a TryEnter caller runs steps.
+	// loopThread is the loop's thread for the watchdog, kept while a
+	// TryEnter caller runs steps on its own.
 	loopThread int64
 
 	direct directCalls // what host calls run at once reuse (direct.go)
@@ -276,9 +278,12 @@ func (l *Loop) TryEnter() bool {
 		return false
 	}
 	if wd := l.watch; wd != nil {
-		// The caller's goroutine may move between threads: the watchdog
-		// reads the process's CPU time until Leave.
-		l.loopThread = wd.thread.Swap(0)
+		// The caller's goroutine runs the steps until Leave: it stays on
+		// its thread meanwhile, whose CPU time the watchdog reads. The
+		// process's would count the collector's and other goroutines' work
+		// as the task's while the caller's thread waits for a CPU.
+		runtime.LockOSThread()
+		l.loopThread = wd.thread.Swap(currentThread())
 	}
 	l.enterTimer = nil
 	if len(l.timers) > 0 {
@@ -302,6 +307,7 @@ func (l *Loop) Leave(wake bool) {
 	l.mayReady() // the caller's goroutine may have readied others
 	if wd := l.watch; wd != nil {
 		wd.thread.Store(l.loopThread)
+		runtime.UnlockOSThread()
 	}
 	l.state.Unlock()
 	if wake {

@@ -41,8 +41,9 @@ type watchdog struct {
 	// loop's line when it ends.
 	reportedSince atomic.Int64
 	// thread is the OS thread that runs the loop's steps now (set where a
-	// goroutine locked to its thread starts turning the loop: Run, Serve),
-	// 0 when not known (a host call running steps on its own goroutine).
+	// goroutine locked to its thread starts turning the loop: Serve;
+	// or by a host call running steps on its own goroutine, locked to its
+	// thread meanwhile: TryEnter), 0 when not known.
 	thread atomic.Int64
 	stop   chan struct{}
 	done   chan struct{}

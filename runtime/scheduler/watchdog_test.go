@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/yieldscript/yieldscript/lang/compile"
+	"github.com/yieldscript/yieldscript/lang/parser"
 	"github.com/yieldscript/yieldscript/lang/vm"
 	"github.com/yieldscript/yieldscript/runtime/scheduler"
 )
@@ -252,5 +254,53 @@ yield t
 	}
 	if h.l.Switches() == 0 {
 		t.Errorf("no direct switch")
+	}
+}
+
+// A run that starts on a host goroutine holding the idle loop (TryEnter,
+// StartNow) is timed by that goroutine's thread's CPU time, not by the
+// process's: while the thread waits (here in pause(), as a thread a loaded
+// machine leaves without a CPU would) and another goroutine computes, the
+// task has not computed, and is not reported.
+func TestWatchdogDirectRunTimesItsThread(t *testing.T) {
+	h := newHarness(t, map[string]vm.NativeFunc{
+		"pause": func(*vm.Task, []vm.Value) (vm.Value, error) {
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				for end := time.Now().Add(100 * time.Millisecond); time.Now().Before(end); {
+				}
+			}()
+			<-done
+			return vm.Nil, nil
+		},
+	})
+	h.l.StartWatchdog(5*time.Millisecond, 0)
+	f, err := parser.ParseFile("test.ys", []byte("pause()\nprint(\"done\")\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	prog, err := compile.Compile(f, &compile.Env{Builtins: h.m.BuiltinNames()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fn := h.m.Load(prog, vm.NewModule("main", "test.ys"))
+	h.serve(t)
+	for deadline := time.Now().Add(10 * time.Second); !h.l.TryEnter(); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the idle loop could not be entered")
+		}
+	}
+	g, err := h.l.StartNow(fn, nil, scheduler.GroupOptions{Program: true})
+	ended := g != nil && g.Ended()
+	h.l.Leave(false)
+	if err != nil || !ended {
+		t.Fatalf("the direct run: ended %v, error %v", ended, err)
+	}
+	if h.out.String() != "done\n" {
+		t.Errorf("output %q", h.out.String())
+	}
+	if got := h.errb.String(); strings.Contains(got, "without yielding") {
+		t.Errorf("a task that waited for its thread was reported: %q", got)
 	}
 }
