@@ -73,3 +73,7 @@ func ThreadCPU() time.Duration {
 	d, _ := processCPU()
 	return d
 }
+
+// Reported reports whether the watchdog has taken the running step as
+// blocking (its report line may still be on its way).
+func (l *Loop) Reported() bool { return l.watch != nil && l.watch.reported.Load() != 0 }

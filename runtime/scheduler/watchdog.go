@@ -150,16 +150,23 @@ func (wd *watchdog) check(now time.Time) {
 	ran := now.Sub(wd.stretchAt)
 	if wd.block > 0 && wd.reported.Load() != step && wd.computed(now) >= wd.block {
 		label, ok := wd.running()
-		if !ok || wd.w.Step.Load() != step {
+		if !ok {
 			return
 		}
-		wd.reportedSince.Store(wd.stretchAt.UnixNano())
-		wd.reported.Store(step)
 		msg := fmt.Sprintf("block: %s has run %d ms without yielding", label, ran.Milliseconds())
 		if fn, file, line, ok := wd.w.Seen(step); ok {
 			msg += fmt.Sprintf(", seen in %s at %s:%d", fn, file, line)
 		}
+		// Marked as reported under the lock the closing line takes, and
+		// written before it is released: a loop that ends the step at once
+		// writes its closing line after this one.
 		wd.mu.Lock()
+		if wd.w.Step.Load() != step {
+			wd.mu.Unlock()
+			return
+		}
+		wd.reportedSince.Store(wd.stretchAt.UnixNano())
+		wd.reported.Store(step)
 		io.WriteString(wd.out, msg+"\n")
 		wd.mu.Unlock()
 	}

@@ -304,3 +304,30 @@ func TestWatchdogDirectRunTimesItsThread(t *testing.T) {
 		t.Errorf("a task that waited for its thread was reported: %q", got)
 	}
 }
+
+// A report's closing line follows its first line, even when the task yields
+// just as the watchdog takes its step as blocking: here it spins only until
+// then (reported(): the watchdog has marked the step) and yields at once, so
+// that the loop writes the closing line while the watchdog may still be
+// writing the first. Twenty times, for the moment to fall in between.
+func TestWatchdogReportLinesInOrder(t *testing.T) {
+	for i := range 20 {
+		var h *harness
+		h = newHarness(t, map[string]vm.NativeFunc{
+			"reported": func(*vm.Task, []vm.Value) (vm.Value, error) {
+				return vm.Bool(h.l.Reported()), nil
+			},
+		})
+		h.l.StartWatchdog(time.Millisecond, 0)
+		h.run(t, `
+while not reported() {}
+yield
+print("done")
+`, 20*time.Second)
+		got, lines := h.reportLines(2)
+		if len(lines) != 2 || !strings.HasSuffix(lines[0], " ms without yielding, seen in <main> at test.ys:2") ||
+			!strings.HasSuffix(lines[1], " ms before it yielded") {
+			t.Fatalf("run %d: want the report's two lines in order, got %q", i, got)
+		}
+	}
+}
