@@ -37,7 +37,8 @@ type Watch struct {
 
 	// loading counts the imports loading a module now (reading and compiling
 	// it, or making a standard module); loaded is when the last one ended
-	// (UnixNano). A block report does not count that time.
+	// (UnixNano; an import nested in another stores it too, while the outer
+	// one is still in progress). A block report does not count that time.
 	loading atomic.Int32
 	loaded  atomic.Int64
 }
@@ -55,9 +56,10 @@ func (w *Watch) yielded() {
 func (w *Watch) beginLoad() { w.loading.Add(1) }
 
 func (w *Watch) endLoad() {
-	if w.loading.Add(-1) == 0 {
-		w.loaded.Store(time.Now().UnixNano())
-	}
+	// When it ended first, then that it ended: a watchdog that sees no
+	// load in progress also sees its end, and does not count its time.
+	w.loaded.Store(time.Now().UnixNano())
+	w.loading.Add(-1)
 }
 
 // Loading reports whether an import is loading a module now, and when the
