@@ -475,18 +475,29 @@ func (t *Task) yieldMethod(fr *frame, argc, nameIdx int) (Value, Status) {
 	if tab := box.tab; tab == ref.objTab && tab != nil {
 		w := (*iface)(unsafe.Pointer(&my))
 		w.tab, w.data = ref.yTab, box.data
+	} else if ref.dead != 0 && tab == ref.deadTab && tab != nil {
+		// A call the compiler marked (deadresult.go), cached apart so
+		// that the path above has no test for it.
+		w := (*iface)(unsafe.Pointer(&my))
+		w.tab, w.data = ref.yTab, box.data
+		t.retrying |= callDead
 	} else {
 		var ok bool
 		if my, ok = (*objectBox)(unsafe.Pointer(box)).o.(MethodYielder); !ok {
 			return Nil, t.callMethodSlow(argc, nameIdx, false)
 		}
-		ref.objTab, ref.yTab = tab, (*iface)(unsafe.Pointer(&my)).tab
+		if ref.dead != 0 {
+			ref.deadTab, ref.yTab = tab, (*iface)(unsafe.Pointer(&my)).tab
+			t.retrying |= callDead
+		} else {
+			ref.objTab, ref.yTab = tab, (*iface)(unsafe.Pointer(&my)).tab
+		}
 	}
 	// argc is below 256 (CALLMETHOD's count is 8 bits): no checks.
 	n := int(uint8(argc))
 	args := (*[256]Value)(unsafe.Add(unsafe.Pointer(recv), valueSize))[:n:n]
 	r, e, done := my.YieldMethodNow(t, ref.name, args)
-	t.retrying = false
+	t.retrying = 0
 	if !done {
 		if t.waiting {
 			// It must wait, and the wait is registered: the call and the

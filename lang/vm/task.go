@@ -95,9 +95,12 @@ type Task struct {
 	// asked it to; it resumes without a yield value.
 	preempted bool
 	// parking: a YieldMethodNow called Park; parked: the task stopped with
-	// StatusPark and has not been retried or thrown at since; retrying: Retry
-	// runs the call again and it has not reached YieldMethodNow yet.
-	parking, parked, retrying bool
+	// StatusPark and has not been retried or thrown at since; retrying:
+	// callRetry while Retry runs the call again and it has not reached
+	// YieldMethodNow yet, and callDead while a YieldMethodNow at a marked
+	// call runs (deadresult.go); cleared when YieldMethodNow returns.
+	parking, parked bool
+	retrying        uint8
 	// keep: the task keeps its stack and frames when it finishes, for
 	// Machine.Reuse (reuse.go). (Beside the other flags: at the end it would
 	// take a word of its own and move the Task up a size class.)
@@ -162,11 +165,16 @@ type callInfo struct {
 type methodRef struct {
 	str, list MethodFunc
 	push      bool // the name is push: CALLMETHOD appends in the loop when the list has room
+	// dead, when not 0, is the slot plus one of the variable whose old
+	// value the compiler proved dead at this call (Funcode.Reuse); such a
+	// call caches its receiver's itab in deadTab, not objTab.
+	dead int32
 	// objTab and yTab cache `yield obj.name(args)`'s MethodYielder assertion:
 	// when obj's Object interface has the itab objTab (its dynamic type), its
 	// MethodYielder itab is yTab. Set by yieldMethod on the machine's
 	// goroutine, as the module's globals are; nil until then.
 	objTab, yTab unsafe.Pointer
+	deadTab      unsafe.Pointer
 	name         string // the name itself, for YieldMethodNow
 }
 
@@ -180,6 +188,9 @@ func newCallInfo(f *compile.Funcode) callInfo {
 		methods = make([]methodRef, len(f.Names))
 		for i, name := range f.Names {
 			methods[i] = methodRef{str: stringMethods[name], list: listMethods[name], push: name == "push", name: name}
+			if i < len(f.Reuse) {
+				methods[i].dead = f.Reuse[i]
+			}
 		}
 	}
 	return callInfo{
@@ -480,7 +491,7 @@ func (t *Task) Retry() Status {
 	if !t.parked {
 		panic("vm: Retry on a task that is not parked")
 	}
-	t.parked, t.retrying = false, true
+	t.parked, t.retrying = false, callRetry
 	t.aw = Value{}
 	fr := &t.frames[len(t.frames)-1]
 	fr.ip = unsafe.Add(fr.ip, -4) // back on the call
@@ -494,14 +505,14 @@ func (t *Task) Retry() Status {
 // Retrying reports, to a YieldMethodNow, that this call is the one the task
 // parked on, run again by Retry (so the object may go on from where the call
 // stopped, as a sendall that sent part of its data).
-func (t *Task) Retrying() bool { return t.retrying }
+func (t *Task) Retrying() bool { return t.retrying&callRetry != 0 }
 
 // Throw continues a task suspended at a yield (or parked on a call) by
 // throwing err there.
 func (t *Task) Throw(err *Error) Status {
 	t.aw = Nil
 	t.preempted = false
-	t.parked, t.retrying = false, false
+	t.parked, t.retrying = false, 0
 	return t.run(err)
 }
 

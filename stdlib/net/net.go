@@ -48,6 +48,13 @@ func Module(l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) {
 type netLib struct {
 	l       *scheduler.Loop
 	scratch []byte // read buffer shared by every connection of the loop
+	// lent are the buffers recv read into and gave out as strings at
+	// statements the compiler marked (vm.Task.DeadResult), newest last;
+	// free are buffers no string holds, newest last, which recv reads into
+	// before it allocates. See recvAttempt.
+	lent, free []([]byte)
+	lentArr    [lentMax][]byte
+	freeArr    [freeMax][]byte
 }
 
 // spawnConn is _spawn_conn(handler, conn), net.serve's spawn of a
@@ -329,6 +336,75 @@ func (ln *listener) acceptAttempt() (vm.Value, *vm.Error, waitKind) {
 // scratch buffer cost more in the kernel on every read); one much shorter
 // than the buffer gets a string of its own length.
 const recvDirectMin = 4 << 10
+
+// The buffers a netLib keeps for recv to read into again (recvAttempt): at
+// most lentMax given out at a marked statement, whose memory comes back when
+// the statement runs again, and freeMax no string holds.
+const (
+	lentMax = 8
+	freeMax = 4
+)
+
+// reclaim takes back the memory of s, a dead value that vm.Task.DeadResult
+// gave, when it is one of the buffers the loop lent: that buffer becomes
+// free, and s must never be read again. Any other string is left alone.
+func (n *netLib) reclaim(s string) {
+	p := unsafe.StringData(s)
+	if p == nil {
+		return
+	}
+	for i := len(n.lent) - 1; i >= 0; i-- {
+		if b := n.lent[i]; unsafe.SliceData(b) == p {
+			copy(n.lent[i:], n.lent[i+1:])
+			n.lent[len(n.lent)-1] = nil
+			n.lent = n.lent[:len(n.lent)-1]
+			n.release(b)
+			return
+		}
+	}
+}
+
+// lend records b, whose memory a string given out at a marked statement
+// now holds; the oldest is forgotten (the collector takes it) when there
+// are lentMax.
+func (n *netLib) lend(b []byte) {
+	if n.lent == nil {
+		n.lent = n.lentArr[:0]
+	}
+	if len(n.lent) == lentMax {
+		copy(n.lent, n.lent[1:])
+		n.lent = n.lent[:lentMax-1]
+	}
+	n.lent = append(n.lent, b)
+}
+
+// release adds b, which no string holds, to the free buffers; the oldest is
+// dropped when there are freeMax.
+func (n *netLib) release(b []byte) {
+	if n.free == nil {
+		n.free = n.freeArr[:0]
+	}
+	if len(n.free) == freeMax {
+		copy(n.free, n.free[1:])
+		n.free = n.free[:freeMax-1]
+	}
+	n.free = append(n.free, b)
+}
+
+// buffer returns a buffer of at least size bytes and less than twice that
+// for recv to read into: the most recently freed one that fits (the one
+// most likely still in the cache), else new memory.
+func (n *netLib) buffer(size int) []byte {
+	for i := len(n.free) - 1; i >= 0; i-- {
+		if b := n.free[i]; len(b) >= size && len(b) < 2*size {
+			copy(n.free[i:], n.free[i+1:])
+			n.free[len(n.free)-1] = nil
+			n.free = n.free[:len(n.free)-1]
+			return b
+		}
+	}
+	return uninitBytes(size)
+}
 
 // uninitBytes returns n or more bytes of new memory, not cleared (the caller
 // overwrites what it keeps): a strings.Builder grows into such memory.
@@ -731,8 +807,11 @@ func (c *conn) CallMethod(_ *vm.Task, name string, args []vm.Value) (vm.Value, b
 	return v, true, err
 }
 
-// recvAttempt is one non-blocking try of recv(n).
-func (c *conn) recvAttempt(n int) (vm.Value, *vm.Error, waitKind) {
+// recvAttempt is one non-blocking try of recv(n). lend is true at a
+// statement the compiler marked (vm.Task.DeadResult): a large read's buffer,
+// given out as the string, is then remembered, and comes back to the loop's
+// free buffers when the statement runs again and finds it dead.
+func (c *conn) recvAttempt(n int, lend bool) (vm.Value, *vm.Error, waitKind) {
 	// Closed first: a conn the script closed throws closed even when it had
 	// reached the end of the stream or still held unread data.
 	if c.fd.Closed() {
@@ -764,14 +843,20 @@ func (c *conn) recvAttempt(n int) (vm.Value, *vm.Error, waitKind) {
 		// Straight into the string's own memory, sized from the last read.
 		// A read that fills it leaves the rest for the next recv, which
 		// reads it into a buffer an eighth longer again.
-		b := uninitBytes(min(int(c.lastRecv)+int(c.lastRecv)/8, want))
+		b := c.n.buffer(min(int(c.lastRecv)+int(c.lastRecv)/8, want))
 		want = min(len(b), want)
 		k, rerr = poll.Read(c.fd.Fd, b[:want])
 		switch {
 		case k >= want/2:
 			s = unsafe.String(&b[0], k)
+			if lend {
+				c.n.lend(b)
+			}
 		case k > 0:
 			s = string(b[:k]) // much shorter: a string of its own size
+			c.n.release(b)
+		default:
+			c.n.release(b)
 		}
 	} else {
 		k, rerr = poll.Read(c.fd.Fd, c.n.scratch[:want])
@@ -811,7 +896,18 @@ func (c *conn) YieldMethodNow(t *vm.Task, name string, args []vm.Value) (vm.Valu
 	var wait waitKind
 	switch {
 	case name == "recv" && args[0].Kind() == vm.KInt && args[0].AsInt() >= 1:
-		v, err, wait = c.recvAttempt(int(args[0].AsInt()))
+		// At a statement the compiler marked, the string the last recv
+		// there gave is dead: its buffer, if the loop lent it, is free.
+		// Only large reads lend their buffer (recvAttempt), so a conn
+		// whose last read was small does not ask.
+		lend := false
+		if c.lastRecv >= recvDirectMin {
+			var dead vm.Value
+			if dead, lend = t.DeadResult(); lend && dead.Kind() == vm.KStr {
+				c.n.reclaim(dead.AsStr())
+			}
+		}
+		v, err, wait = c.recvAttempt(int(args[0].AsInt()), lend)
 	case (name == "sendall" || name == "send") && args[0].Kind() == vm.KStr:
 		if !t.Retrying() {
 			c.sent = 0
@@ -871,7 +967,7 @@ func (c *conn) call(name string, args []vm.Value) (vm.Value, error) {
 			return vm.Nil, err
 		}
 		return opValue(c.op("conn.recv", func() (vm.Value, *vm.Error, waitKind) {
-			v, err, wait := c.recvAttempt(n)
+			v, err, wait := c.recvAttempt(n, false)
 			return v, err, wait
 		})), nil
 	case "readline", "read_until":

@@ -1,0 +1,86 @@
+package vm
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"unsafe"
+)
+
+// deadHost is a MethodYielder that logs what DeadResult tells each call.
+type deadHost struct {
+	n   int
+	log []string
+}
+
+func (*deadHost) TypeName() string { return "dead_host" }
+
+func (h *deadHost) YieldMethodNow(t *Task, name string, args []Value) (Value, *Error, bool) {
+	if name == "recv" && args[0].AsInt() == 2 {
+		// a marked call whose host does not ask
+		h.n++
+		return Str(fmt.Sprint("r", h.n)), nil, true
+	}
+	v, ok := t.DeadResult()
+	_, again := t.DeadResult()
+	entry := fmt.Sprintf("%s:%v:%v", name, ok, again)
+	if ok {
+		entry += ":" + ToStr(v)
+		// the variable itself is nil from now on
+		fr := &t.frames[len(t.frames)-1]
+		slot := slices.Index(fr.cl.proto.LocalNames, "data")
+		if x := *(*Value)(unsafe.Add(fr.bp, slot*valueSize)); x.k != KNil {
+			entry += ":not cleared"
+		}
+	}
+	h.log = append(h.log, entry)
+	if name == "recv" {
+		h.n++
+		return Str(fmt.Sprint("r", h.n)), nil, true
+	}
+	return Nil, nil, true
+}
+
+// TestDeadResult: at a marked `let data = yield c.recv(n)` DeadResult gives
+// data's value from the last run (nil the first time) once per call, and
+// clears data; at unmarked calls, and after a marked call whose host did not
+// ask, it gives nothing.
+func TestDeadResult(t *testing.T) {
+	var out bytes.Buffer
+	m := NewMachine(&out, &out)
+	h := &deadHost{}
+	m.SetBuiltin("o", ObjectValue(h))
+	task := loadTestTask(t, m, `
+fn f(c) {
+    for i in range(3) {
+        let data = yield c.recv(1)
+        if not data { break }
+        yield c.sendall(data)
+    }
+    let a = yield c.recv(2)
+    let keep = yield c.recv(1)
+    print(keep)
+}
+yield f(o)
+`)
+	if st := task.Run(); st != StatusDone {
+		t.Fatalf("status %v, err %v", st, task.Err)
+	}
+	want := []string{
+		"recv:true:false:nil", "sendall:false:false",
+		"recv:true:false:r1", "sendall:false:false",
+		"recv:true:false:r2", "sendall:false:false",
+		"recv:false:false",
+	}
+	if got := strings.Join(h.log, " "); got != strings.Join(want, " ") {
+		t.Errorf("log\n%s\nwant\n%s", got, strings.Join(want, " "))
+	}
+	if got := flushed(task, &out); got != "r5\n" {
+		t.Errorf("output %q", got)
+	}
+	if task.retrying&callDead != 0 {
+		t.Error("the task is still in a marked call")
+	}
+}

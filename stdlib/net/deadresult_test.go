@@ -1,0 +1,227 @@
+//go:build linux
+
+package net_test
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net"
+	"runtime"
+	"sync"
+	"testing"
+
+	"github.com/yieldscript/yieldscript/stdlib/internal/scripttest"
+)
+
+// echoRounds measures 50 round trips of a 16 KiB message on c, after five
+// to warm up: the allocations and bytes allocated per round trip in the
+// whole process (the script runs in it).
+func echoRounds(t *testing.T, c net.Conn) (allocs float64, bytesPer uint64) {
+	t.Helper()
+	msg := make([]byte, 16384)
+	got := make([]byte, len(msg))
+	i := 0
+	round := func() {
+		i++
+		for j := range msg {
+			msg[j] = byte(j*31 + i)
+		}
+		if _, err := c.Write(msg); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.ReadFull(c, got); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, msg) {
+			t.Fatalf("round trip %d: the message came back changed", i)
+		}
+	}
+	for range 5 {
+		round()
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	allocs = testing.AllocsPerRun(50, round)
+	runtime.ReadMemStats(&after)
+	return allocs, (after.TotalAlloc - before.TotalAlloc) / 51
+}
+
+// TestMarkedEchoReusesItsBuffer: in `fn echo(c)` the statement `let d =
+// yield c.recv(65536)` is marked (d is read only by its truth test and
+// `yield c.sendall(d)`), so each recv reads into the buffer of the string
+// the last one gave: a 16 KiB echo round trip allocates nothing. The same
+// loop at the top level, where c is a global, is not marked and allocates
+// the string each time.
+func TestMarkedEchoReusesItsBuffer(t *testing.T) {
+	for _, tc := range []struct {
+		name, src string
+		reuse     bool
+	}{
+		{"marked", `
+fn echo(c) {
+    while true {
+        let d = yield c.recv(65536)
+        if not d { break }
+        yield c.sendall(d)
+    }
+}
+yield echo(c)
+`, true},
+		{"global conn", `
+while true {
+    let d = yield c.recv(65536)
+    if not d { break }
+    yield c.sendall(d)
+}
+`, false},
+		{"kept", `
+fn echo(c) {
+    let last = []
+    while true {
+        let d = yield c.recv(65536)
+        if not d { break }
+        yield c.sendall(d)
+        last = [d]
+    }
+}
+yield echo(c)
+`, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := scripttest.Start(t, `
+import net
+let l = net.listen("127.0.0.1", 0)
+ready(l.port)
+let c = yield l.accept()
+`+tc.src+`
+c.close()
+l.close()
+`, nil)
+			c := dialScript(t, s)
+			allocs, perRound := echoRounds(t, c)
+			c.Close()
+			if out, errOut, err := s.Wait(t); err != nil || errOut != "" {
+				t.Errorf("script: %v %s %s", err, out, errOut)
+			}
+			if tc.reuse && (allocs != 0 || perRound >= 1024) {
+				t.Errorf("a 16 KiB round trip allocates %v times, %d bytes; want none", allocs, perRound)
+			}
+			if !tc.reuse && (allocs < 1 || perRound < 16384) {
+				t.Errorf("a 16 KiB round trip allocates %v times, %d bytes; want the string", allocs, perRound)
+			}
+		})
+	}
+}
+
+// TestMarkedEchoManyConnections: eight connections echo messages of 16 to
+// 20 KiB at once through a marked recv, each message's bytes its own, so
+// buffers circulate among the connections; every byte comes back right.
+// One more connection's task, at the same time, keeps every message it got
+// in a list (its recv is not marked) and sends them all back at the end:
+// none changed while the buffers went round.
+func TestMarkedEchoManyConnections(t *testing.T) {
+	s := scripttest.Start(t, `
+import net
+fn echo(c) {
+    while true {
+        let data = yield c.recv(65536)
+        if not data { break }
+        yield c.sendall(data)
+    }
+    c.close()
+}
+fn keeper(c) {
+    let kept = []
+    while true {
+        let data = yield c.recv(65536)
+        if not data { break }
+        kept.push(data)
+        yield c.sendall(data)
+    }
+    yield c.sendall("".join(kept))
+    c.close()
+}
+let l = net.listen("127.0.0.1", 0)
+ready(l.port)
+let k = yield l.accept()
+spawn(keeper(k))
+for i in range(8) {
+    let c = yield l.accept()
+    spawn(echo(c))
+}
+l.close()
+`, nil)
+	const conns, rounds = 8, 40
+	message := func(conn, round int) []byte {
+		msg := make([]byte, 16384+(conn*977+round*131)%4096)
+		for j := range msg {
+			msg[j] = byte(j*7 + conn*37 + round*11)
+		}
+		return msg
+	}
+	keeper := dialScript(t, s)
+	var all []byte
+	keeperDone := make(chan error, 1)
+	go func() {
+		for r := range rounds {
+			msg := message(100, r)
+			all = append(all, msg...)
+			if _, err := keeper.Write(msg); err != nil {
+				keeperDone <- err
+				return
+			}
+			got := make([]byte, len(msg))
+			if _, err := io.ReadFull(keeper, got); err != nil || !bytes.Equal(got, msg) {
+				keeperDone <- fmt.Errorf("keeper's message %d came back changed (%v)", r, err)
+				return
+			}
+		}
+		keeperDone <- nil
+	}()
+	var wg sync.WaitGroup
+	errs := make(chan error, conns)
+	for i := range conns {
+		c := dialScript(t, s)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := range rounds {
+				msg := message(i, r)
+				if _, err := c.Write(msg); err != nil {
+					errs <- err
+					return
+				}
+				got := make([]byte, len(msg))
+				if _, err := io.ReadFull(c, got); err != nil {
+					errs <- err
+					return
+				}
+				if !bytes.Equal(got, msg) {
+					errs <- fmt.Errorf("connection %d, message %d (%d bytes) came back changed", i, r, len(msg))
+					return
+				}
+			}
+			c.Close()
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if err := <-keeperDone; err != nil {
+		t.Fatal(err)
+	}
+	keeper.(*net.TCPConn).CloseWrite()
+	rest, err := io.ReadAll(keeper)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(rest, all) {
+		t.Errorf("the kept messages joined: %d bytes, want the %d sent, unchanged", len(rest), len(all))
+	}
+	if out, errOut, err := s.Wait(t); err != nil || errOut != "" {
+		t.Errorf("script: %v %s %s", err, out, errOut)
+	}
+}
