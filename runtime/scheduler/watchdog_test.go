@@ -26,15 +26,33 @@ func (h *harness) reportLines(n int) (string, []string) {
 	}
 }
 
+// spinNatives are cpu(), the CPU time in ms of the thread that calls it (the
+// loop's: the clock the watchdog reads), and reported(), whether the
+// watchdog has marked the running step as blocking. A test's spin runs
+// until it is reported (at most 10 s of CPU), not for a count of steps: a
+// count long enough for a loaded machine to give the watchdog's goroutine
+// a tick in it took up to 17 s of a 60 s limit under the race detector.
+func spinNatives(h **harness) map[string]vm.NativeFunc {
+	return map[string]vm.NativeFunc{
+		"cpu": func(*vm.Task, []vm.Value) (vm.Value, error) {
+			return vm.Float(float64(scheduler.ThreadCPU()) / float64(time.Millisecond)), nil
+		},
+		"reported": func(*vm.Task, []vm.Value) (vm.Value, error) {
+			return vm.Bool((*h).l.Reported()), nil
+		},
+	}
+}
+
 // The watchdog reads the running task through atomics while the loop runs it;
 // run with -race.
 func TestWatchdogBlockReport(t *testing.T) {
-	h := newHarness(t, nil)
+	var h *harness
+	h = newHarness(t, spinNatives(&h))
 	h.l.StartWatchdog(5*time.Millisecond, 0)
 	h.run(t, `
 fn spin() {
-    let n = 0
-    while n < 5000000 { n += 1 }
+    let t0 = cpu()
+    while not reported() and cpu() - t0 < 10000 {}
 }
 let t = spawn_named("spinner", spin)
 yield t
@@ -102,11 +120,12 @@ tk.cancel()
 
 // A task alone on the loop (nothing else waits for it) is reported too.
 func TestWatchdogBlockReportAlone(t *testing.T) {
-	h := newHarness(t, nil)
+	var h *harness
+	h = newHarness(t, spinNatives(&h))
 	h.l.StartWatchdog(5*time.Millisecond, 0)
 	h.run(t, `
-let n = 0
-while n < 5000000 { n += 1 }
+let t0 = cpu()
+while not reported() and cpu() - t0 < 10000 {}
 print("done")
 `, 60*time.Second)
 	got, lines := h.reportLines(2)
@@ -136,14 +155,7 @@ print("done")
 func TestWatchdogYieldAtOnceIsAYield(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	var h *harness
-	h = newHarness(t, map[string]vm.NativeFunc{
-		"cpu": func(*vm.Task, []vm.Value) (vm.Value, error) {
-			return vm.Float(float64(scheduler.ThreadCPU()) / float64(time.Millisecond)), nil
-		},
-		"reported": func(*vm.Task, []vm.Value) (vm.Value, error) {
-			return vm.Bool(strings.Contains(h.errb.String(), "without yielding")), nil
-		},
-	})
+	h = newHarness(t, spinNatives(&h))
 	const block = 5 * time.Millisecond
 	h.l.StartWatchdog(block, 0)
 	h.run(t, fmt.Sprintf(`
@@ -162,9 +174,9 @@ while cpu() - t0 < %[1]d {
     yield q.put(n)
     n = (yield q.get()) + 1
 }
-print(reported())
+print("done")
 `, 10*block.Milliseconds()), 60*time.Second)
-	if h.out.String() != "true\n" {
+	if h.out.String() != "done\n" {
 		t.Errorf("output %q", h.out.String())
 	}
 	got, lines := h.reportLines(2)
@@ -182,14 +194,15 @@ func TestWatchdogNamesTheBlockingTask(t *testing.T) {
 		{"worker", `block: task 2 "worker" has run `},
 		{"main", `block: task 1 has run `},
 	} {
-		h := newHarness(t, nil)
+		var h *harness
+		h = newHarness(t, spinNatives(&h))
 		h.l.StartWatchdog(5*time.Millisecond, 0)
 		h.run(t, `
 import sync
 let q = sync.queue(1)
 fn spin() {
-    let k = 0
-    while k < 3000000 { k += 1 }
+    let t0 = cpu()
+    while not reported() and cpu() - t0 < 10000 {}
 }
 fn worker() {
     for i in range(3000) { yield q.put(i) }
