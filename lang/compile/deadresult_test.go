@@ -229,3 +229,127 @@ func TestDeadResultDisassembly(t *testing.T) {
 		t.Errorf("Reuse %v is not parallel to Names %q", f.Reuse, f.Names)
 	}
 }
+
+// TestDeadResultAnalysisHostile: forms that read x, shadow a name the proof
+// relies on, or rebind c, each in a whole program; want lists the variables
+// whose recv statement is marked.
+func TestDeadResultAnalysisHostile(t *testing.T) {
+	tests := []struct {
+		name, src string
+		want      string
+	}{
+		{"not not", `fn f(c) { let x = yield c.recv(9)
+			if not not x { yield c.sendall(x) } }`, "x"},
+		{"and as a condition", `fn f(c, y) { let x = yield c.recv(9)
+			if x and y { } }`, ""},
+		{"or as a condition", `fn f(c, y) { let x = yield c.recv(9)
+			while y or x { break } }`, ""},
+		{"not of an and", `fn f(c, y) { let x = yield c.recv(9)
+			if not (x and y) { } }`, ""},
+		{"for over x", `fn f(c) { let x = yield c.recv(9)
+			for ch in x { } }`, ""},
+		{"str of x", `fn f(c) { let x = yield c.recv(9)
+			let s = str(x) }`, ""},
+		{"len of len", `fn f(c) { let x = yield c.recv(9)
+			let n = len(str(len(x))) }`, "x"},
+		{"len with two arguments", `fn f(c) { let x = yield c.recv(9)
+			let n = len(x, x) }`, ""},
+		{"destructuring let", `fn f(c) { let x = yield c.recv(9)
+			let a, b = x, 1 }`, ""},
+		{"x as the receiver of sendall", `fn f(c) { let x = yield c.recv(9)
+			yield x.sendall(x) }`, ""},
+		{"sendall of x as its own receiver's argument", `fn f(c) { let x = yield c.recv(9)
+			yield c.sendall(x)
+			yield c.sendall(c) }`, "x"},
+		{"a later global len", `fn f(c) { let x = yield c.recv(9)
+			let n = len(x) }
+			let len = fn(s) { return 0 }`, ""},
+		{"a later global fn len", `fn f(c) { let x = yield c.recv(9)
+			let n = len(x) }
+			fn len(s) { return 0 }`, ""},
+		{"len imported", `fn f(c) { let x = yield c.recv(9)
+			let n = len(x) }
+			import net as len`, ""},
+		{"len a parameter", `fn f(c, len) { let x = yield c.recv(9)
+			let n = len(x) }`, ""},
+		{"len an outer local", `fn g() { let len = print
+			fn f(c) { let x = yield c.recv(9)
+			let n = len(x) } }`, ""},
+		{"len declared in a block after", `fn f(c) { let x = yield c.recv(9)
+			if true { let len = print
+			let n = len(x) } }`, ""},
+		{"x shadowed in an inner block", `fn f(c, keep) { let x = yield c.recv(9)
+			if true { let x = "k"
+			keep.push(x) }
+			yield c.sendall(x) }`, "x"},
+		{"inner x read after the shadow ends", `fn f(c, keep) { let x = yield c.recv(9)
+			if true { let x = yield c.recv(9)
+			yield c.sendall(x) }
+			keep.push(x) }`, "x"},
+		{"a nested fn named x", `fn f(c, keep) { let x = yield c.recv(9)
+			fn x() { return 1 }
+			keep.push(x) }`, "x"},
+		{"a parameter named x", `fn f(c, x) { let x = yield c.recv(9)
+			yield c.sendall(x) }`, "x"},
+		{"a parameter named x read", `fn f(c, x) { let y = x
+			let x = yield c.recv(9) }`, "x"},
+		{"c shadowed in a block", `fn f(c, other) { let x = yield c.recv(9)
+			if true { let c = other
+			yield c.sendall(x) } }`, ""},
+		{"c a for variable", `fn f(conns) { for c in conns {
+			let x = yield c.recv(9)
+			yield c.sendall(x) } }`, "x"},
+		{"c a for variable, x outside", `fn f(conns, d) { let x = yield d.recv(9)
+			for d in conns { yield d.sendall(x) } }`, ""},
+		{"c assigned in a closure", `fn f(c, other) { let x = yield c.recv(9)
+			let g = fn() { c = other }
+			yield c.sendall(x) }`, ""},
+		// a function has no recv: the call throws, nothing is reused
+		{"c a nested fn", `fn f(other) { fn c() { }
+			let x = yield c.recv(9) }`, "x"},
+		{"c redeclared after", `fn f(c, other) { let x = yield c.recv(9)
+			let c = other
+			yield c.sendall(x) }`, ""},
+		{"x in a default parameter", `fn f(c) { let x = yield c.recv(9)
+			let g = fn(a = x) { return a } }`, ""},
+		{"x in a format spec", `fn f(c) { let x = yield c.recv(9)
+			let s = f"{1:{x}}" }`, ""},
+		{"x thrown", `fn f(c) { let x = yield c.recv(9)
+			throw x }`, ""},
+		{"a bare map key is a string", `fn f(c) { let x = yield c.recv(9)
+			let m = {x: 1} }`, "x"},
+		{"x as a map value", `fn f(c) { let x = yield c.recv(9)
+			let m = {k: x} }`, ""},
+		{"x in an index assignment", `fn f(c, m) { let x = yield c.recv(9)
+			m[x] = 1 }`, ""},
+		{"x assigned to a field", `fn f(c, m) { let x = yield c.recv(9)
+			m.k = x }`, ""},
+		{"sendall result assigned to x", `fn f(c) { let x = yield c.recv(9)
+			x = yield c.sendall(x) }`, ""},
+		{"in a try with the handler testing x", `fn f(c) { while true {
+			let x = yield c.recv(9)
+			try { yield c.sendall(x) } catch e { if x { } } finally { if not x { } } } }`, "x"},
+		{"top-level block", `let keep = []
+			if true { let c = keep
+			let x = yield c.recv(9)
+			yield c.sendall(x) }`, "x"},
+		{"top level", `let c = nil
+			let x = yield c.recv(9)
+			yield c.sendall(x)`, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := compileSrc(t, tc.src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			names, recvs := marked(p)
+			if recvs == 0 {
+				t.Fatal("no recv call in the code")
+			}
+			if got := strings.Join(names, " "); got != tc.want {
+				t.Errorf("marked %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
