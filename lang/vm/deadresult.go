@@ -36,9 +36,19 @@ const (
 // whether or not the host reuses it (nothing reads x before the statement
 // stores the result; an error thrown by the call leaves x's scope).
 func (t *Task) DeadResult() (Value, bool) {
-	if t.retrying&callDead == 0 {
+	if t.retrying&callDead == 0 { // inlined: most calls are not marked
 		return Nil, false
 	}
+	return t.deadResult()
+}
+
+// AtDeadResult reports whether DeadResult would answer in this call (the
+// statement is marked and the value not yet taken), without taking it: a
+// host whose first attempt of the call took the value and parked asks this
+// when the call runs again, where x is nil.
+func (t *Task) AtDeadResult() bool { return t.retrying&callDead != 0 }
+
+func (t *Task) deadResult() (Value, bool) {
 	t.retrying &^= callDead
 	// The call is the instruction before the frame's ip (the YIELD), as
 	// the dispatch loop leaves it for yieldMethod.

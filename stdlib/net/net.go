@@ -343,6 +343,8 @@ const recvDirectMin = 4 << 10
 const (
 	lentMax = 8
 	freeMax = 4
+	// bufferSlack: see buffer.
+	bufferSlack = 16
 )
 
 // reclaim takes back the memory of s, a dead value that vm.Task.DeadResult
@@ -354,14 +356,24 @@ func (n *netLib) reclaim(s string) {
 		return
 	}
 	for i := len(n.lent) - 1; i >= 0; i-- {
-		if b := n.lent[i]; unsafe.SliceData(b) == p {
-			copy(n.lent[i:], n.lent[i+1:])
-			n.lent[len(n.lent)-1] = nil
-			n.lent = n.lent[:len(n.lent)-1]
-			n.release(b)
+		if unsafe.SliceData(n.lent[i]) == p {
+			n.release(remove(&n.lent, i))
 			return
 		}
 	}
+}
+
+// remove takes (*list)[i] out of the list, keeping the others in order.
+// The buffer taken is most often the newest, which moves nothing.
+func remove(list *[][]byte, i int) []byte {
+	l := *list
+	b := l[i]
+	if i < len(l)-1 {
+		copy(l[i:], l[i+1:])
+	}
+	l[len(l)-1] = nil
+	*list = l[:len(l)-1]
+	return b
 }
 
 // lend records b, whose memory a string given out at a marked statement
@@ -391,16 +403,17 @@ func (n *netLib) release(b []byte) {
 	n.free = append(n.free, b)
 }
 
-// buffer returns a buffer of at least size bytes and less than twice that
-// for recv to read into: the most recently freed one that fits (the one
-// most likely still in the cache), else new memory.
+// buffer returns a buffer of at least size bytes for recv to read or copy
+// into: the most recently freed one that fits (the one most likely still
+// in the cache), else new memory. One fits when it is less than twice size
+// (so a string never holds more than twice its length, and a small one
+// never a large read's buffer), or, for a size under bufferSlack, less
+// than twice that: a buffer of a few bytes serves any shorter read.
 func (n *netLib) buffer(size int) []byte {
+	most := 2 * max(size, bufferSlack)
 	for i := len(n.free) - 1; i >= 0; i-- {
-		if b := n.free[i]; len(b) >= size && len(b) < 2*size {
-			copy(n.free[i:], n.free[i+1:])
-			n.free[len(n.free)-1] = nil
-			n.free = n.free[:len(n.free)-1]
-			return b
+		if k := len(n.free[i]); k >= size && k < most {
+			return remove(&n.free, i)
 		}
 	}
 	return uninitBytes(size)
@@ -808,9 +821,11 @@ func (c *conn) CallMethod(_ *vm.Task, name string, args []vm.Value) (vm.Value, b
 }
 
 // recvAttempt is one non-blocking try of recv(n). lend is true at a
-// statement the compiler marked (vm.Task.DeadResult): a large read's buffer,
-// given out as the string, is then remembered, and comes back to the loop's
-// free buffers when the statement runs again and finds it dead.
+// statement the compiler marked (vm.Task.DeadResult): the string is then
+// the memory of a buffer (a large read's own, or one a small read in the
+// scratch buffer is copied into), which the loop remembers, and which comes
+// back to the loop's free buffers when the statement runs again and finds
+// it dead.
 func (c *conn) recvAttempt(n int, lend bool) (vm.Value, *vm.Error, waitKind) {
 	// Closed first: a conn the script closed throws closed even when it had
 	// reached the end of the stream or still held unread data.
@@ -860,7 +875,14 @@ func (c *conn) recvAttempt(n int, lend bool) (vm.Value, *vm.Error, waitKind) {
 		}
 	} else {
 		k, rerr = poll.Read(c.fd.Fd, c.n.scratch[:want])
-		if k > 0 {
+		if k > 0 && lend {
+			// Copied into a buffer that fits, which the loop lends as it
+			// does a large read's.
+			b := c.n.buffer(k)
+			copy(b, c.n.scratch[:k])
+			s = unsafe.String(&b[0], k)
+			c.n.lend(b)
+		} else if k > 0 {
 			s = string(c.n.scratch[:k])
 		}
 	}
@@ -898,12 +920,11 @@ func (c *conn) YieldMethodNow(t *vm.Task, name string, args []vm.Value) (vm.Valu
 	case name == "recv" && args[0].Kind() == vm.KInt && args[0].AsInt() >= 1:
 		// At a statement the compiler marked, the string the last recv
 		// there gave is dead: its buffer, if the loop lent it, is free.
-		// Only large reads lend their buffer (recvAttempt), so a conn
-		// whose last read was small does not ask.
-		lend := false
-		if c.lastRecv >= recvDirectMin {
-			var dead vm.Value
-			if dead, lend = t.DeadResult(); lend && dead.Kind() == vm.KStr {
+		// When the call runs again after it parked, its first attempt
+		// took that string (the variable is nil now).
+		lend := t.AtDeadResult()
+		if lend && !t.Retrying() {
+			if dead, _ := t.DeadResult(); dead.Kind() == vm.KStr {
 				c.n.reclaim(dead.AsStr())
 			}
 		}
