@@ -23,9 +23,14 @@ func (h *deadHost) YieldMethodNow(t *Task, name string, args []Value) (Value, *E
 		h.n++
 		return Str(fmt.Sprint("r", h.n)), nil, true
 	}
+	at := t.AtDeadResult()
 	v, ok := t.DeadResult()
 	_, again := t.DeadResult()
 	entry := fmt.Sprintf("%s:%v:%v", name, ok, again)
+	if at != ok || t.AtDeadResult() {
+		// AtDeadResult answers as DeadResult would, and not once it has
+		entry += fmt.Sprintf(":AtDeadResult %v then %v", at, t.AtDeadResult())
+	}
 	if ok {
 		entry += ":" + ToStr(v)
 		// the variable itself is nil from now on
@@ -46,7 +51,8 @@ func (h *deadHost) YieldMethodNow(t *Task, name string, args []Value) (Value, *E
 // TestDeadResult: at a marked `let data = yield c.recv(n)` DeadResult gives
 // data's value from the last run (nil the first time) once per call, and
 // clears data; at unmarked calls, and after a marked call whose host did not
-// ask, it gives nothing.
+// ask, it gives nothing. AtDeadResult is true exactly where DeadResult
+// would answer.
 func TestDeadResult(t *testing.T) {
 	var out bytes.Buffer
 	m := NewMachine(&out, &out)
