@@ -48,13 +48,20 @@ func Module(l *scheduler.Loop) func(*vm.Machine) (vm.Value, error) {
 type netLib struct {
 	l       *scheduler.Loop
 	scratch []byte // read buffer shared by every connection of the loop
-	// lent are the buffers recv read into and gave out as strings at
-	// statements the compiler marked (vm.Task.DeadResult), newest last;
-	// free are buffers no string holds, newest last, which recv reads into
-	// before it allocates. See recvAttempt.
-	lent, free []([]byte)
-	lentArr    [lentMax][]byte
-	freeArr    [freeMax][]byte
+	// pool holds the buffers recv may read into again, oldest first (its
+	// first npool entries): lent ones, which recv gave out as strings at
+	// statements the compiler marked (vm.Task.DeadResult), and free ones,
+	// which no string holds and recv reads into before it allocates
+	// (nfree of them). See recvAttempt.
+	pool         [lentMax + freeMax]pooled
+	npool, nfree int
+}
+
+// pooled is a buffer of netLib.pool: lent (a string given out at a marked
+// statement holds its memory) or free.
+type pooled struct {
+	b    []byte
+	free bool
 }
 
 // spawnConn is _spawn_conn(handler, conn), net.serve's spawn of a
@@ -355,68 +362,107 @@ func (n *netLib) reclaim(s string) {
 	if p == nil {
 		return
 	}
-	for i := len(n.lent) - 1; i >= 0; i-- {
-		if unsafe.SliceData(n.lent[i]) == p {
-			n.release(remove(&n.lent, i))
+	for i := n.npool - 1; i >= 0; i-- {
+		if e := &n.pool[i]; !e.free && unsafe.SliceData(e.b) == p {
+			e.free = true
+			n.nfree++
+			if n.nfree > freeMax {
+				n.drop(true)
+			}
 			return
 		}
 	}
 }
 
-// remove takes (*list)[i] out of the list, keeping the others in order.
-// The buffer taken is most often the newest, which moves nothing.
-func remove(list *[][]byte, i int) []byte {
-	l := *list
-	b := l[i]
-	if i < len(l)-1 {
-		copy(l[i:], l[i+1:])
+// drop forgets the oldest free buffer (free true) or the oldest lent one
+// (the collector takes it once no string holds it).
+func (n *netLib) drop(free bool) {
+	for i := range n.npool {
+		if n.pool[i].free == free {
+			copy(n.pool[i:n.npool], n.pool[i+1:n.npool])
+			n.npool--
+			n.pool[n.npool] = pooled{}
+			if free {
+				n.nfree--
+			}
+			return
+		}
 	}
-	l[len(l)-1] = nil
-	*list = l[:len(l)-1]
-	return b
+}
+
+// add puts b in the pool, lent or free, as the newest; the oldest of its
+// kind is dropped when there are lentMax lent or freeMax free.
+func (n *netLib) add(b []byte, free bool) {
+	if free && n.nfree >= freeMax || !free && n.npool-n.nfree >= lentMax {
+		n.drop(free)
+	}
+	n.pool[n.npool] = pooled{b, free}
+	n.npool++
+	if free {
+		n.nfree++
+	}
 }
 
 // lend records b, whose memory a string given out at a marked statement
-// now holds; the oldest is forgotten (the collector takes it) when there
-// are lentMax.
-func (n *netLib) lend(b []byte) {
-	if n.lent == nil {
-		n.lent = n.lentArr[:0]
-	}
-	if len(n.lent) == lentMax {
-		copy(n.lent, n.lent[1:])
-		n.lent = n.lent[:lentMax-1]
-	}
-	n.lent = append(n.lent, b)
-}
+// now holds.
+func (n *netLib) lend(b []byte) { n.add(b, false) }
 
-// release adds b, which no string holds, to the free buffers; the oldest is
-// dropped when there are freeMax.
-func (n *netLib) release(b []byte) {
-	if n.free == nil {
-		n.free = n.freeArr[:0]
-	}
-	if len(n.free) == freeMax {
-		copy(n.free, n.free[1:])
-		n.free = n.free[:freeMax-1]
-	}
-	n.free = append(n.free, b)
-}
+// release adds b, which no string holds, to the free buffers.
+func (n *netLib) release(b []byte) { n.add(b, true) }
 
-// buffer returns a buffer of at least size bytes for recv to read or copy
-// into: the most recently freed one that fits (the one most likely still
-// in the cache), else new memory. One fits when it is less than twice size
-// (so a string never holds more than twice its length, and a small one
-// never a large read's buffer), or, for a size under bufferSlack, less
-// than twice that: a buffer of a few bytes serves any shorter read.
-func (n *netLib) buffer(size int) []byte {
+// fits is the newest free buffer that fits a read of size bytes, or -1.
+// One fits when it is at least size and less than twice that (so a string
+// never holds more than twice its length, and a small one never a large
+// read's buffer), or, for a size under bufferSlack, less than twice that:
+// a buffer of a few bytes serves any shorter read. The newest free one is
+// the one most likely still in the cache.
+func (n *netLib) fits(size int) int {
+	if n.nfree == 0 {
+		return -1
+	}
 	most := 2 * max(size, bufferSlack)
-	for i := len(n.free) - 1; i >= 0; i-- {
-		if k := len(n.free[i]); k >= size && k < most {
-			return remove(&n.free, i)
+	for i := n.npool - 1; i >= 0; i-- {
+		if e := &n.pool[i]; e.free && len(e.b) >= size && len(e.b) < most {
+			return i
 		}
 	}
-	return uninitBytes(size)
+	return -1
+}
+
+// buffer returns a buffer of at least size bytes for recv to read into:
+// a free one that fits, which leaves the pool, else new memory.
+func (n *netLib) buffer(size int) []byte {
+	i := n.fits(size)
+	if i < 0 {
+		return uninitBytes(size)
+	}
+	b := n.pool[i].b
+	copy(n.pool[i:n.npool], n.pool[i+1:n.npool])
+	n.npool--
+	n.nfree--
+	n.pool[n.npool] = pooled{}
+	return b
+}
+
+// borrow returns a buffer of at least size bytes that recv gives out as a
+// string at a marked statement: a free one that fits, which becomes lent
+// where it is in the pool, else new memory, lent. (A buffer a dead string
+// gave back at a recv that then parked is lent again by the same recv's
+// retry: one flag set and cleared a round trip.)
+func (n *netLib) borrow(size int) []byte {
+	i := n.fits(size)
+	if i < 0 {
+		b := uninitBytes(size)
+		n.lend(b)
+		return b
+	}
+	b := n.pool[i].b
+	n.pool[i].free = false
+	n.nfree--
+	if n.npool-n.nfree > lentMax {
+		n.drop(false)
+	}
+	return b
 }
 
 // uninitBytes returns n or more bytes of new memory, not cleared (the caller
@@ -878,10 +924,9 @@ func (c *conn) recvAttempt(n int, lend bool) (vm.Value, *vm.Error, waitKind) {
 		if k > 0 && lend {
 			// Copied into a buffer that fits, which the loop lends as it
 			// does a large read's.
-			b := c.n.buffer(k)
+			b := c.n.borrow(k)
 			copy(b, c.n.scratch[:k])
 			s = unsafe.String(&b[0], k)
-			c.n.lend(b)
 		} else if k > 0 {
 			s = string(c.n.scratch[:k])
 		}
