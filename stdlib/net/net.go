@@ -357,8 +357,20 @@ const (
 // reclaim takes back the memory of s, a dead value that vm.Task.DeadResult
 // gave, when it is one of the buffers the loop lent: that buffer becomes
 // free, and s must never be read again. Any other string is left alone.
-func (n *netLib) reclaim(s string) {
-	p := unsafe.StringData(s)
+func (n *netLib) reclaim(s string) { n.free1(unsafe.StringData(s)) }
+
+// giveBack returns b, which recv took (lent, from borrow, or not, from
+// buffer) and no string holds, to the free buffers.
+func (n *netLib) giveBack(b []byte, lent bool) {
+	if lent {
+		n.free1(unsafe.SliceData(b))
+	} else {
+		n.release(b)
+	}
+}
+
+// free1 makes the lent buffer that starts at p free, if there is one.
+func (n *netLib) free1(p *byte) {
 	if p == nil {
 		return
 	}
@@ -445,8 +457,8 @@ func (n *netLib) buffer(size int) []byte {
 }
 
 // borrow returns a buffer of at least size bytes that recv gives out as a
-// string at a marked statement: a free one that fits, which becomes lent
-// where it is in the pool, else new memory, lent. (A buffer a dead string
+// string at a marked statement (or gives back, giveBack): a free one that
+// fits, which becomes lent where it is in the pool, else new memory, lent. (A buffer a dead string
 // gave back at a recv that then parked is lent again by the same recv's
 // retry: one flag set and cleared a round trip.)
 func (n *netLib) borrow(size int) []byte {
@@ -904,20 +916,25 @@ func (c *conn) recvAttempt(n int, lend bool) (vm.Value, *vm.Error, waitKind) {
 		// Straight into the string's own memory, sized from the last read.
 		// A read that fills it leaves the rest for the next recv, which
 		// reads it into a buffer an eighth longer again.
-		b := c.n.buffer(min(int(c.lastRecv)+int(c.lastRecv)/8, want))
+		// At a marked statement the buffer is lent before the read, and
+		// becomes free again if the string does not keep it.
+		size := min(int(c.lastRecv)+int(c.lastRecv)/8, want)
+		var b []byte
+		if lend {
+			b = c.n.borrow(size)
+		} else {
+			b = c.n.buffer(size)
+		}
 		want = min(len(b), want)
 		k, rerr = poll.Read(c.fd.Fd, b[:want])
 		switch {
 		case k >= want/2:
 			s = unsafe.String(&b[0], k)
-			if lend {
-				c.n.lend(b)
-			}
 		case k > 0:
 			s = string(b[:k]) // much shorter: a string of its own size
-			c.n.release(b)
+			c.n.giveBack(b, lend)
 		default:
-			c.n.release(b)
+			c.n.giveBack(b, lend)
 		}
 	} else {
 		k, rerr = poll.Read(c.fd.Fd, c.n.scratch[:want])
