@@ -16,6 +16,23 @@ const (
 	callDead
 )
 
+// deadShift: above callRetry and callDead, Task.retrying holds at a marked
+// call the slot plus one of its variable (methodRef.dead) when it is below
+// 64, so that deadResult finds the slot without decoding the call; 0 there
+// means it did not fit.
+const deadShift = 2
+
+// deadBits is methodRef.deadBits for a call whose methodRef.dead is dead.
+func deadBits(dead int32) uint8 {
+	if dead == 0 {
+		return 0
+	}
+	if dead < 1<<(8-deadShift) {
+		return callDead | uint8(dead)<<deadShift
+	}
+	return callDead
+}
+
 // DeadResult is for a MethodYielder's YieldMethodNow. At a statement
 // `let x = yield obj.m(args)` that the compiler marked, it returns x's
 // current value, the one the call's result will overwrite, and ok true;
@@ -49,10 +66,18 @@ func (t *Task) DeadResult() (Value, bool) {
 func (t *Task) AtDeadResult() bool { return t.retrying&callDead != 0 }
 
 func (t *Task) deadResult() (Value, bool) {
-	t.retrying &^= callDead
+	r := t.retrying
+	t.retrying = r & callRetry
+	fr := &t.frames[len(t.frames)-1]
+	if d := r >> deadShift; d != 0 {
+		// the slot yieldMethod found in the call's methodRef
+		p := (*Value)(unsafe.Add(fr.bp, int(d-1)*valueSize))
+		v := *p
+		*p = Nil
+		return v, true
+	}
 	// The call is the instruction before the frame's ip (the YIELD), as
 	// the dispatch loop leaves it for yieldMethod.
-	fr := &t.frames[len(t.frames)-1]
 	ins := *(*uint32)(unsafe.Add(fr.ip, -4))
 	if compile.Op(ins) != compile.CALLMETHOD {
 		return Nil, false

@@ -90,3 +90,49 @@ yield f(o)
 		t.Error("the task is still in a marked call")
 	}
 }
+
+// TestDeadResultFarSlot: a marked variable whose slot does not fit in
+// Task.retrying's bits (70 locals before it) is found by decoding the call,
+// with the same answers as TestDeadResult's; one that fits is carried in
+// the bits.
+func TestDeadResultFarSlot(t *testing.T) {
+	if deadBits(63) != callDead|63<<deadShift || deadBits(64) != callDead || deadBits(0) != 0 {
+		t.Fatalf("deadBits 63, 64, 0: %#x %#x %#x", deadBits(63), deadBits(64), deadBits(0))
+	}
+	var out bytes.Buffer
+	m := NewMachine(&out, &out)
+	h := &deadHost{}
+	m.SetBuiltin("o", ObjectValue(h))
+	var locals strings.Builder
+	for i := range 70 {
+		fmt.Fprintf(&locals, "    let v%d = %d\n", i, i)
+	}
+	task := loadTestTask(t, m, `
+fn f(c) {
+`+locals.String()+`    for i in range(3) {
+        let data = yield c.recv(1)
+        if not data { break }
+        yield c.sendall(data)
+    }
+    print(v0 + v69)
+}
+yield f(o)
+`)
+	if st := task.Run(); st != StatusDone {
+		t.Fatalf("status %v, err %v", st, task.Err)
+	}
+	want := []string{
+		"recv:true:false:nil", "sendall:false:false",
+		"recv:true:false:r1", "sendall:false:false",
+		"recv:true:false:r2", "sendall:false:false",
+	}
+	if got := strings.Join(h.log, " "); got != strings.Join(want, " ") {
+		t.Errorf("log\n%s\nwant\n%s", got, strings.Join(want, " "))
+	}
+	if got := flushed(task, &out); got != "69\n" {
+		t.Errorf("output %q", got)
+	}
+	if task.retrying != 0 {
+		t.Errorf("retrying %#x after the calls", task.retrying)
+	}
+}

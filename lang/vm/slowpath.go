@@ -480,7 +480,7 @@ func (t *Task) yieldMethod(fr *frame, argc, nameIdx int) (Value, Status) {
 		// that the path above has no test for it.
 		w := (*iface)(unsafe.Pointer(&my))
 		w.tab, w.data = ref.yTab, box.data
-		t.retrying |= callDead
+		t.retrying |= ref.deadBits
 	} else {
 		var ok bool
 		if my, ok = (*objectBox)(unsafe.Pointer(box)).o.(MethodYielder); !ok {
@@ -488,7 +488,7 @@ func (t *Task) yieldMethod(fr *frame, argc, nameIdx int) (Value, Status) {
 		}
 		if ref.dead != 0 {
 			ref.deadTab, ref.yTab = tab, (*iface)(unsafe.Pointer(&my)).tab
-			t.retrying |= callDead
+			t.retrying |= ref.deadBits
 		} else {
 			ref.objTab, ref.yTab = tab, (*iface)(unsafe.Pointer(&my)).tab
 		}

@@ -165,6 +165,9 @@ type callInfo struct {
 type methodRef struct {
 	str, list MethodFunc
 	push      bool // the name is push: CALLMETHOD appends in the loop when the list has room
+	// deadBits is what yieldMethod sets in Task.retrying at a marked call:
+	// callDead, and dead in the bits above it when it fits (deadresult.go).
+	deadBits uint8
 	// dead, when not 0, is the slot plus one of the variable whose old
 	// value the compiler proved dead at this call (Funcode.Reuse); such a
 	// call caches its receiver's itab in deadTab, not objTab.
@@ -190,6 +193,7 @@ func newCallInfo(f *compile.Funcode) callInfo {
 			methods[i] = methodRef{str: stringMethods[name], list: listMethods[name], push: name == "push", name: name}
 			if i < len(f.Reuse) {
 				methods[i].dead = f.Reuse[i]
+				methods[i].deadBits = deadBits(f.Reuse[i])
 			}
 		}
 	}
