@@ -6,7 +6,7 @@ import (
 	"github.com/yieldscript/yieldscript/lang/compile"
 )
 
-// The bits of Task.retrying.
+// The bits of Task.callFlags.
 const (
 	callRetry uint8 = 1 << iota // Retry runs the call again
 	// callDead: yieldMethod is calling YieldMethodNow at a
@@ -16,7 +16,7 @@ const (
 	callDead
 )
 
-// deadShift: above callRetry and callDead, Task.retrying holds at a marked
+// deadShift: above callRetry and callDead, Task.callFlags holds at a marked
 // call the slot plus one of its variable (methodRef.dead) when it is below
 // 64, so that deadResult finds the slot without decoding the call; 0 there
 // means it did not fit.
@@ -53,7 +53,7 @@ func deadBits(dead int32) uint8 {
 // whether or not the host reuses it (nothing reads x before the statement
 // stores the result; an error thrown by the call leaves x's scope).
 func (t *Task) DeadResult() (Value, bool) {
-	if t.retrying&callDead == 0 { // inlined: most calls are not marked
+	if t.callFlags&callDead == 0 { // inlined: most calls are not marked
 		return Nil, false
 	}
 	return t.deadResult()
@@ -63,11 +63,11 @@ func (t *Task) DeadResult() (Value, bool) {
 // statement is marked and the value not yet taken), without taking it: a
 // host whose first attempt of the call took the value and parked asks this
 // when the call runs again, where x is nil.
-func (t *Task) AtDeadResult() bool { return t.retrying&callDead != 0 }
+func (t *Task) AtDeadResult() bool { return t.callFlags&callDead != 0 }
 
 func (t *Task) deadResult() (Value, bool) {
-	r := t.retrying
-	t.retrying = r & callRetry
+	r := t.callFlags
+	t.callFlags = r & callRetry
 	fr := &t.frames[len(t.frames)-1]
 	if d := r >> deadShift; d != 0 {
 		// the slot yieldMethod found in the call's methodRef

@@ -86,13 +86,13 @@ yield f(o)
 	if got := flushed(task, &out); got != "r5\n" {
 		t.Errorf("output %q", got)
 	}
-	if task.retrying&callDead != 0 {
+	if task.callFlags&callDead != 0 {
 		t.Error("the task is still in a marked call")
 	}
 }
 
 // TestDeadResultFarSlot: a marked variable whose slot does not fit in
-// Task.retrying's bits (70 locals before it) is found by decoding the call,
+// Task.callFlags's bits (70 locals before it) is found by decoding the call,
 // with the same answers as TestDeadResult's; one that fits is carried in
 // the bits.
 func TestDeadResultFarSlot(t *testing.T) {
@@ -132,7 +132,7 @@ yield f(o)
 	if got := flushed(task, &out); got != "69\n" {
 		t.Errorf("output %q", got)
 	}
-	if task.retrying != 0 {
-		t.Errorf("retrying %#x after the calls", task.retrying)
+	if task.callFlags != 0 {
+		t.Errorf("callFlags %#x after the calls", task.callFlags)
 	}
 }

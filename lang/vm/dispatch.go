@@ -50,8 +50,8 @@ func boolValue(b bool) Value {
 // run runs the task from where it stopped (throwing thrown there first, if
 // set) until it finishes, fails or waits. A guarded native function that
 // panics (NewGuardedNative) ends the dispatch loop, through its recover, with
-// statusNativePanic: the panic's error is then thrown at the call, and the
-// loop starts again.
+// statusNativePanic: runAfterPanic then throws the panic's error at the call
+// and runs the loop again.
 func (t *Task) run(thrown *Error) Status {
 	if st := t.dispatch(thrown); st != statusNativePanic {
 		return st

@@ -464,7 +464,10 @@ type iface struct{ tab, data unsafe.Pointer }
 //
 // The MethodYielder assertion is cached per name in the frame's function
 // (methodRef.objTab, yTab): the receiver's Object itab, compared with the
-// one seen last, gives its MethodYielder itab without Go's assertion.
+// one seen last, gives its MethodYielder itab without Go's assertion. A call
+// the compiler marked (methodRef.dead) caches its itab in deadTab instead,
+// and sets its deadBits in the task's callFlags for its YieldMethodNow
+// (Task.DeadResult).
 func (t *Task) yieldMethod(fr *frame, argc, nameIdx int) (Value, Status) {
 	// The receiver's slot, which the value replaces, and the arguments
 	// above it: inside the stack, as the dispatch loop keeps them.
@@ -480,7 +483,7 @@ func (t *Task) yieldMethod(fr *frame, argc, nameIdx int) (Value, Status) {
 		// that the path above has no test for it.
 		w := (*iface)(unsafe.Pointer(&my))
 		w.tab, w.data = ref.yTab, box.data
-		t.retrying |= ref.deadBits
+		t.callFlags |= ref.deadBits
 	} else {
 		var ok bool
 		if my, ok = (*objectBox)(unsafe.Pointer(box)).o.(MethodYielder); !ok {
@@ -488,7 +491,7 @@ func (t *Task) yieldMethod(fr *frame, argc, nameIdx int) (Value, Status) {
 		}
 		if ref.dead != 0 {
 			ref.deadTab, ref.yTab = tab, (*iface)(unsafe.Pointer(&my)).tab
-			t.retrying |= ref.deadBits
+			t.callFlags |= ref.deadBits
 		} else {
 			ref.objTab, ref.yTab = tab, (*iface)(unsafe.Pointer(&my)).tab
 		}
@@ -497,7 +500,7 @@ func (t *Task) yieldMethod(fr *frame, argc, nameIdx int) (Value, Status) {
 	n := int(uint8(argc))
 	args := (*[256]Value)(unsafe.Add(unsafe.Pointer(recv), valueSize))[:n:n]
 	r, e, done := my.YieldMethodNow(t, ref.name, args)
-	t.retrying = 0
+	t.callFlags = 0
 	if !done {
 		if t.waiting {
 			// It must wait, and the wait is registered: the call and the

@@ -95,12 +95,14 @@ type Task struct {
 	// asked it to; it resumes without a yield value.
 	preempted bool
 	// parking: a YieldMethodNow called Park; parked: the task stopped with
-	// StatusPark and has not been retried or thrown at since; retrying:
-	// callRetry while Retry runs the call again and it has not reached
-	// YieldMethodNow yet, and callDead while a YieldMethodNow at a marked
-	// call runs (deadresult.go); cleared when YieldMethodNow returns.
+	// StatusPark and has not been retried or thrown at since. callFlags are
+	// bits about the yield-method call the task is in (deadresult.go):
+	// callRetry from Retry until the call's YieldMethodNow returns (Retrying),
+	// callDead (with the variable's slot above it, deadShift) while a
+	// YieldMethodNow at a marked call runs (DeadResult); yieldMethod clears
+	// them all when YieldMethodNow returns, Throw clears them.
 	parking, parked bool
-	retrying        uint8
+	callFlags       uint8
 	// keep: the task keeps its stack and frames when it finishes, for
 	// Machine.Reuse (reuse.go). (Beside the other flags: at the end it would
 	// take a word of its own and move the Task up a size class.)
@@ -165,7 +167,7 @@ type callInfo struct {
 type methodRef struct {
 	str, list MethodFunc
 	push      bool // the name is push: CALLMETHOD appends in the loop when the list has room
-	// deadBits is what yieldMethod sets in Task.retrying at a marked call:
+	// deadBits is what yieldMethod sets in Task.callFlags at a marked call:
 	// callDead, and dead in the bits above it when it fits (deadresult.go).
 	deadBits uint8
 	// dead, when not 0, is the slot plus one of the variable whose old
@@ -495,7 +497,7 @@ func (t *Task) Retry() Status {
 	if !t.parked {
 		panic("vm: Retry on a task that is not parked")
 	}
-	t.parked, t.retrying = false, callRetry
+	t.parked, t.callFlags = false, callRetry
 	t.aw = Value{}
 	fr := &t.frames[len(t.frames)-1]
 	fr.ip = unsafe.Add(fr.ip, -4) // back on the call
@@ -509,14 +511,14 @@ func (t *Task) Retry() Status {
 // Retrying reports, to a YieldMethodNow, that this call is the one the task
 // parked on, run again by Retry (so the object may go on from where the call
 // stopped, as a sendall that sent part of its data).
-func (t *Task) Retrying() bool { return t.retrying&callRetry != 0 }
+func (t *Task) Retrying() bool { return t.callFlags&callRetry != 0 }
 
 // Throw continues a task suspended at a yield (or parked on a call) by
 // throwing err there.
 func (t *Task) Throw(err *Error) Status {
 	t.aw = Nil
 	t.preempted = false
-	t.parked, t.retrying = false, 0
+	t.parked, t.callFlags = false, 0
 	return t.run(err)
 }
 

@@ -421,6 +421,16 @@ func TestReadyStringIsCharged(t *testing.T) {
 			if st != StatusFailed || task.Err == nil || task.Err.Kind != KindLimit {
 				t.Errorf("%T, %q: status %v, err %v; want kind limit", obj, src, st, task.Err)
 			}
+			// The same with the byte limit in the task's own budget and a
+			// quota without one (as a host's run has, for its interrupt).
+			m = NewMachine(&out, &out)
+			m.SetBuiltin("o", ObjectValue(obj))
+			task = loadTestTask(t, m, src)
+			task.Quota, task.Limit = &Quota{}, &Quota{MaxBytes: 200}
+			st = task.Run()
+			if st != StatusFailed || task.Err == nil || task.Err.Kind != KindLimit {
+				t.Errorf("%T, %q, Limit: status %v, err %v; want kind limit", obj, src, st, task.Err)
+			}
 		}
 	}
 }
