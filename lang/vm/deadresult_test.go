@@ -136,3 +136,61 @@ yield f(o)
 		t.Errorf("callFlags %#x after the calls", task.callFlags)
 	}
 }
+
+// parkHost is a MethodYielder that parks every call's first attempt and
+// completes it when the call runs again, with the sum of its arguments.
+type parkHost struct{ calls int }
+
+func (*parkHost) TypeName() string { return "park_host" }
+
+func (h *parkHost) YieldMethodNow(t *Task, name string, args []Value) (Value, *Error, bool) {
+	h.calls++
+	if !t.Retrying() {
+		t.Park()
+		return Nil, nil, false
+	}
+	var n int64
+	for _, a := range args {
+		n += a.AsInt()
+	}
+	return Int(n), nil, true
+}
+
+// TestParkedAwaiting: a task parked on `yield obj.m(args)` awaits obj (the
+// receiver, below the arguments, however many), and nothing once Retry
+// completed the call.
+func TestParkedAwaiting(t *testing.T) {
+	var out bytes.Buffer
+	m := NewMachine(&out, &out)
+	h, other := &parkHost{}, &parkHost{}
+	m.SetBuiltin("o", ObjectValue(h))
+	m.SetBuiltin("p", ObjectValue(other))
+	task := loadTestTask(t, m, `
+fn f(a, b) {
+    let s = yield o.add(a, b, 3)
+    let u = yield p.add(s)
+    return s + u
+}
+let r = yield f(1, 2)
+print(r)
+`)
+	st := task.Run()
+	for i, want := range []*parkHost{h, other} {
+		if st != StatusPark {
+			t.Fatalf("call %d: status %v, err %v", i, st, task.Err)
+		}
+		if got, ok := task.Awaiting().AsObject().(*parkHost); !ok || got != want {
+			t.Fatalf("call %d: awaiting %s", i, Repr(task.Awaiting()))
+		}
+		st = task.Retry()
+	}
+	if st != StatusDone {
+		t.Fatalf("status %v, err %v", st, task.Err)
+	}
+	if !task.Awaiting().IsNil() {
+		t.Errorf("awaiting %s when done", Repr(task.Awaiting()))
+	}
+	if got := flushed(task, &out); got != "12\n" || h.calls != 2 || other.calls != 2 {
+		t.Errorf("output %q, calls %d and %d", got, h.calls, other.calls)
+	}
+}

@@ -535,8 +535,8 @@ func (t *Task) yieldMethodEnd(argc, nameIdx int) Status {
 	if t.parking {
 		// It must wait, and parked the task: stop on the call, which Retry
 		// runs again.
+		// (Awaiting finds the receiver on the stack: parkedOn.)
 		t.parking, t.parked = false, true
-		t.aw = t.stack[t.sp-argc-1]
 		return StatusPark
 	}
 	return t.callMethodSlow(argc, nameIdx, true)

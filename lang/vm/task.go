@@ -140,7 +140,21 @@ func (t *Task) Awaiting() Value {
 	if t.finished {
 		return Nil
 	}
+	if t.parked {
+		return t.parkedOn()
+	}
 	return t.aw
+}
+
+// parkedOn is the receiver of the call a parked task stopped on, found
+// when asked rather than stored when the task parks (a server parks a task
+// every round trip and never asks): the call is the instruction before the
+// frame's ip (the YIELD), its receiver below its arguments on the stack,
+// both as yieldMethod left them.
+func (t *Task) parkedOn() Value {
+	fr := &t.frames[len(t.frames)-1]
+	ins := *(*uint32)(unsafe.Add(fr.ip, -4))
+	return t.stack[t.sp-int(ins>>8)&0xff-1]
 }
 
 // Result is the value the task returned (StatusDone), else nil.
@@ -497,8 +511,8 @@ func (t *Task) Retry() Status {
 	if !t.parked {
 		panic("vm: Retry on a task that is not parked")
 	}
+	// aw is nil: a parked task's Awaiting is parkedOn.
 	t.parked, t.callFlags = false, callRetry
-	t.aw = Value{}
 	fr := &t.frames[len(t.frames)-1]
 	fr.ip = unsafe.Add(fr.ip, -4) // back on the call
 	// run, written out: one call less between an event and the call.
