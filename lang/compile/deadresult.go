@@ -9,7 +9,7 @@ import "github.com/yieldscript/yieldscript/lang/parser"
 // at which x's value from the statement's last run is garbage: nothing can
 // read it again, so the receiver may reuse its memory for the new value (a
 // conn reads the next message into the buffer of the last one). The call is
-// marked in the code (a Names entry of its own, with x's slot in
+// marked in the code (a Names entry of its own, with x's slot plus one in
 // Funcode.Reuse), and the VM tells the receiver, for that one call, which
 // value its result will overwrite (vm.Task.DeadResult).
 //
@@ -30,11 +30,15 @@ import "github.com/yieldscript/yieldscript/lang/parser"
 // an int, and a conn's send and sendall complete (or throw) before their
 // yield gives a value, keeping nothing of their argument. So when the
 // statement runs again, the value x holds is referenced only by x's slot.
+// (The same holds when x's scope is entered again, as an outer loop's next
+// connection: the slot still holds the value of the scope's last run, and
+// nothing else does. A frame clears its locals on entry, so the first run
+// finds nil.)
 // Anything else (another call, an operator, a container, a return, an
 // f-string, a use in a nested function, `timeout(c.sendall(x))`, a send
 // without yield, on another receiver) leaves the statement unmarked. The
-// receiver decides what to reuse: a conn reuses only the buffers it gave out
-// itself at such a statement.
+// receiver decides what to reuse: a conn reuses only buffers that its event
+// loop lent out for strings given at such statements.
 
 // recvSite is a `let x = yield c.recv(...)` statement: the call, and the
 // bindings of x and c.
