@@ -98,7 +98,7 @@ type Task struct {
 	// StatusPark and has not been retried or thrown at since. callFlags are
 	// bits about the yield-method call the task is in (deadresult.go):
 	// callRetry from Retry until the call's YieldMethodNow returns (Retrying),
-	// callDead (with the variable's slot above it, deadShift) while a
+	// callDead (with the variable's slot plus one above it, deadShift) while a
 	// YieldMethodNow at a marked call runs (DeadResult); yieldMethod clears
 	// them all when YieldMethodNow returns, Throw clears them.
 	parking, parked bool
