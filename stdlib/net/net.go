@@ -340,8 +340,9 @@ func (ln *listener) acceptAttempt() (vm.Value, *vm.Error, waitKind) {
 // 18 KiB class, four to a span) saves both, and leaves room for reads that
 // vary a little. A read that fills the buffer leaves the rest in the socket
 // for the next recv (a plain read(2): readv into the buffer and on into the
-// scratch buffer cost more in the kernel on every read); one much shorter
-// than the buffer gets a string of its own length.
+// scratch buffer cost more in the kernel on every read); one shorter than
+// half the buffer gets a string of its own length, so that a string never
+// holds more than twice its length.
 const recvDirectMin = 4 << 10
 
 // The buffers a netLib keeps for recv to read into again (recvAttempt): at
@@ -928,7 +929,9 @@ func (c *conn) recvAttempt(n int, lend bool) (vm.Value, *vm.Error, waitKind) {
 		want = min(len(b), want)
 		k, rerr = poll.Read(c.fd.Fd, b[:want])
 		switch {
-		case k >= want/2:
+		case 2*k >= len(b):
+			// At least half the buffer, which may be longer than the
+			// read could fill (a free one that fits, or want cut by n).
 			s = unsafe.String(&b[0], k)
 		case k > 0:
 			s = string(b[:k]) // much shorter: a string of its own size
