@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -77,6 +78,16 @@ func freePort(t *testing.T) int {
 	return port
 }
 
+// needProc skips a test that reads processes' descriptors, CPU time or
+// memory from /proc, which only Linux has in the form these tests read. On
+// Linux a /proc that cannot be read fails them.
+func needProc(t *testing.T) {
+	t.Helper()
+	if runtime.GOOS != "linux" {
+		t.Skip("reads descriptors, CPU time and memory from Linux's /proc")
+	}
+}
+
 // openFDs lists the open descriptors of this process with what they are.
 func openFDs(t *testing.T) map[string]string {
 	t.Helper()
@@ -97,6 +108,7 @@ func openFDs(t *testing.T) map[string]string {
 // every cleanup registered later), fails if any was opened and not closed.
 func checkFDs(t *testing.T) {
 	t.Helper()
+	needProc(t)
 	ysBinary(t) // build first: the build is not the test's doing
 	// Make the Go runtime open what it opens once (its netpoller) first.
 	if l, err := net.Listen("tcp", "127.0.0.1:0"); err == nil {
@@ -285,12 +297,24 @@ func procStat(t *testing.T, pid int) (ticks int64, rss int64) {
 		t.Fatal(err)
 	}
 	// Fields after the command name, which is in parentheses and may contain spaces.
-	f := strings.Fields(string(data[bytes.LastIndexByte(data, ')')+2:]))
+	// A field that cannot be read fails the test: read as 0, a bound on
+	// the CPU time or the memory would always hold.
+	i := bytes.LastIndexByte(data, ')')
+	if i < 0 || i+2 > len(data) {
+		t.Fatalf("/proc/%d/stat: %q", pid, data)
+	}
+	f := strings.Fields(string(data[i+2:]))
+	if len(f) < 22 {
+		t.Fatalf("/proc/%d/stat: %q", pid, data)
+	}
 	// f[0] is field 3 (state); utime and stime are fields 14 and 15, rss is 24 (pages).
-	utime, _ := strconv.ParseInt(f[11], 10, 64)
-	stime, _ := strconv.ParseInt(f[12], 10, 64)
-	pages, _ := strconv.ParseInt(f[21], 10, 64)
-	return utime + stime, pages * int64(os.Getpagesize())
+	var v [3]int64
+	for j, k := range []int{11, 12, 21} {
+		if v[j], err = strconv.ParseInt(f[k], 10, 64); err != nil {
+			t.Fatalf("/proc/%d/stat field %d: %v", pid, k+3, err)
+		}
+	}
+	return v[0] + v[1], v[2] * int64(os.Getpagesize())
 }
 
 func TestEchoManyClients(t *testing.T) {
@@ -556,6 +580,7 @@ func TestEchoFairnessUnderFlood(t *testing.T) {
 }
 
 func TestEchoOutOfDescriptors(t *testing.T) {
+	needProc(t)
 	if _, err := os.Stat("/proc/self/stat"); err != nil {
 		t.Fatal("this test needs /proc")
 	}
