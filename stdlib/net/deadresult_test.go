@@ -130,109 +130,13 @@ l.close()
 // in a list (its recv is not marked) and sends them all back at the end:
 // none changed while the buffers went round.
 func TestMarkedEchoManyConnections(t *testing.T) {
-	s := scripttest.Start(t, `
-import net
-fn echo(c) {
-    while true {
-        let data = yield c.recv(65536)
-        if not data { break }
-        yield c.sendall(data)
-    }
-    c.close()
-}
-fn keeper(c) {
-    let kept = []
-    while true {
-        let data = yield c.recv(65536)
-        if not data { break }
-        kept.push(data)
-        yield c.sendall(data)
-    }
-    yield c.sendall("".join(kept))
-    c.close()
-}
-let l = net.listen("127.0.0.1", 0)
-ready(l.port)
-let k = yield l.accept()
-spawn(keeper(k))
-for i in range(8) {
-    let c = yield l.accept()
-    spawn(echo(c))
-}
-l.close()
-`, nil)
-	const conns, rounds = 8, 40
-	message := func(conn, round int) []byte {
+	keeperEcho(t, 8, 40, func(conn, round int, _ *rand.Rand) []byte {
 		msg := make([]byte, 16384+(conn*977+round*131)%4096)
 		for j := range msg {
 			msg[j] = byte(j*7 + conn*37 + round*11)
 		}
 		return msg
-	}
-	keeper := dialScript(t, s)
-	var all []byte
-	keeperDone := make(chan error, 1)
-	go func() {
-		for r := range rounds {
-			msg := message(100, r)
-			all = append(all, msg...)
-			if _, err := keeper.Write(msg); err != nil {
-				keeperDone <- err
-				return
-			}
-			got := make([]byte, len(msg))
-			if _, err := io.ReadFull(keeper, got); err != nil || !bytes.Equal(got, msg) {
-				keeperDone <- fmt.Errorf("keeper's message %d came back changed (%v)", r, err)
-				return
-			}
-		}
-		keeperDone <- nil
-	}()
-	var wg sync.WaitGroup
-	errs := make(chan error, conns)
-	for i := range conns {
-		c := dialScript(t, s)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for r := range rounds {
-				msg := message(i, r)
-				if _, err := c.Write(msg); err != nil {
-					errs <- err
-					return
-				}
-				got := make([]byte, len(msg))
-				if _, err := io.ReadFull(c, got); err != nil {
-					errs <- err
-					return
-				}
-				if !bytes.Equal(got, msg) {
-					errs <- fmt.Errorf("connection %d, message %d (%d bytes) came back changed", i, r, len(msg))
-					return
-				}
-			}
-			c.Close()
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
-	if err := <-keeperDone; err != nil {
-		t.Fatal(err)
-	}
-	keeper.(*net.TCPConn).CloseWrite()
-	rest, err := io.ReadAll(keeper)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(rest, all) {
-		t.Errorf("the kept messages joined: %d bytes, want the %d sent, unchanged", len(rest), len(all))
-	}
-	if out, errOut, err := s.Wait(t); err != nil || errOut != "" {
-		t.Errorf("script: %v %s %s", err, out, errOut)
-	}
+	})
 }
 
 // TestMarkedEchoMixedSizes: six connections echo messages of 1 byte to
@@ -243,7 +147,30 @@ l.close()
 // connection's task keeps every message it got (its recv is not marked)
 // and sends them all back at the end: none changed meanwhile.
 func TestMarkedEchoMixedSizes(t *testing.T) {
-	s := scripttest.Start(t, `
+	sizes := []int{1, 2, 7, 15, 16, 17, 31, 33, 64, 100, 500, 1000, 4095, 4096, 5000, 16384, 20000, 65536}
+	keeperEcho(t, 6, 60, func(conn, round int, rng *rand.Rand) []byte {
+		size := sizes[rng.IntN(len(sizes))]
+		if rng.IntN(3) == 0 {
+			size = 1 + rng.IntN(65536)
+		}
+		msg := make([]byte, size)
+		for j := range msg {
+			msg[j] = byte(j*7 + conn*37 + round*11 + j>>8)
+		}
+		return msg
+	})
+}
+
+// keeperEcho runs a server whose first connection's task keeps every
+// message it echoes (an unmarked recv) and sends them all back joined at
+// the end, and whose next conns connections echo through a marked recv.
+// Each client, on its own goroutine, sends rounds messages made by message
+// (the keeper's are connection 100's; each client has its own generator)
+// and checks that every byte comes back; then the keeper's joined messages
+// must be the ones it sent, unchanged.
+func keeperEcho(t *testing.T, conns, rounds int, message func(conn, round int, rng *rand.Rand) []byte) {
+	t.Helper()
+	s := scripttest.Start(t, fmt.Sprintf(`
 import net
 fn echo(c) {
     while true {
@@ -268,25 +195,14 @@ let l = net.listen("127.0.0.1", 0)
 ready(l.port)
 let k = yield l.accept()
 spawn(keeper(k))
-for i in range(6) {
+for i in range(%d) {
     let c = yield l.accept()
     spawn(echo(c))
 }
 l.close()
-`, nil)
-	const conns, rounds = 6, 60
-	sizes := []int{1, 2, 7, 15, 16, 17, 31, 33, 64, 100, 500, 1000, 4095, 4096, 5000, 16384, 20000, 65536}
-	message := func(conn, round int, rng *rand.Rand) []byte {
-		size := sizes[rng.IntN(len(sizes))]
-		if rng.IntN(3) == 0 {
-			size = 1 + rng.IntN(65536)
-		}
-		msg := make([]byte, size)
-		for j := range msg {
-			msg[j] = byte(j*7 + conn*37 + round*11 + j>>8)
-		}
-		return msg
-	}
+`, conns), nil)
+	// exchange writes msg while it reads the echo, so that a message larger
+	// than the sockets' buffers cannot block both sides.
 	exchange := func(c net.Conn, msg []byte) error {
 		errc := make(chan error, 1)
 		go func() { _, err := c.Write(msg); errc <- err }()
