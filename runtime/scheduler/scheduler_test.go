@@ -93,9 +93,8 @@ func (h *harness) serve(t *testing.T) {
 	})
 }
 
-// run runs src as a program until it ends, failing the test if that takes
-// longer than limit. It returns the main task.
-func (h *harness) run(t *testing.T, src string, limit time.Duration) *scheduler.Task {
+// load compiles src as the program test.ys and returns its main function.
+func (h *harness) load(t *testing.T, src string) vm.Value {
 	t.Helper()
 	f, err := parser.ParseFile("test.ys", []byte(src))
 	if err != nil {
@@ -105,7 +104,14 @@ func (h *harness) run(t *testing.T, src string, limit time.Duration) *scheduler.
 	if err != nil {
 		t.Fatal(err)
 	}
-	fn := h.m.Load(prog, vm.NewModule("main", "test.ys"))
+	return h.m.Load(prog, vm.NewModule("main", "test.ys"))
+}
+
+// run runs src as a program until it ends, failing the test if that takes
+// longer than limit. It returns the main task.
+func (h *harness) run(t *testing.T, src string, limit time.Duration) *scheduler.Task {
+	t.Helper()
+	fn := h.load(t, src)
 	h.serve(t)
 	started := make(chan *scheduler.Group, 1)
 	h.l.Post(func() {

@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/yieldscript/yieldscript/lang/compile"
-	"github.com/yieldscript/yieldscript/lang/parser"
 	"github.com/yieldscript/yieldscript/lang/vm"
 	"github.com/yieldscript/yieldscript/runtime/scheduler"
 )
@@ -293,15 +291,7 @@ func TestWatchdogDirectRunTimesItsThread(t *testing.T) {
 		},
 	})
 	h.l.StartWatchdog(5*time.Millisecond, 0)
-	f, err := parser.ParseFile("test.ys", []byte("pause()\nprint(\"done\")\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	prog, err := compile.Compile(f, &compile.Env{Builtins: h.m.BuiltinNames()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	fn := h.m.Load(prog, vm.NewModule("main", "test.ys"))
+	fn := h.load(t, "pause()\nprint(\"done\")\n")
 	h.serve(t)
 	for deadline := time.Now().Add(10 * time.Second); !h.l.TryEnter(); time.Sleep(time.Millisecond) {
 		if time.Now().After(deadline) {
