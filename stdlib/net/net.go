@@ -824,6 +824,13 @@ func (c *conn) fill() (got bool, err *vm.Error, wait waitKind) {
 	return false, modutil.IOError("recv", rerr), done
 }
 
+// mustWait reports whether recvAttempt on a plain conn would only wait:
+// the socket is drained and nothing else (data received, the end of the
+// stream, a close) would answer first.
+func (c *conn) mustWait() bool {
+	return !c.fd.MayRead() && len(c.buf) == 0 && !c.eof && !c.fd.Closed()
+}
+
 // errConnClosed is the error of an operation on a conn the script closed.
 func errConnClosed() *vm.Error { return vm.NewError(vm.KindClosed, "connection is closed") }
 
@@ -932,7 +939,7 @@ func (c *conn) recvAttempt(n int, lend bool) (vm.Value, *vm.Error, waitKind) {
 		case 2*k >= len(b):
 			// At least half the buffer, which may be longer than the
 			// read could fill (a free one that fits, or want cut by n).
-			s = unsafe.String(&b[0], k)
+			s = unsafe.String(unsafe.SliceData(b), k)
 		case k > 0:
 			s = string(b[:k]) // much shorter: a string of its own size
 			c.n.giveBack(b, lend)
@@ -946,7 +953,7 @@ func (c *conn) recvAttempt(n int, lend bool) (vm.Value, *vm.Error, waitKind) {
 			// does a large read's.
 			b := c.n.borrow(k)
 			copy(b, c.n.scratch[:k])
-			s = unsafe.String(&b[0], k)
+			s = unsafe.String(unsafe.SliceData(b), k)
 		} else if k > 0 {
 			s = string(c.n.scratch[:k])
 		}
@@ -992,6 +999,12 @@ func (c *conn) YieldMethodNow(t *vm.Task, name string, args []vm.Value) (vm.Valu
 			if dead, _ := t.DeadResult(); dead.Kind() == vm.KStr {
 				c.n.reclaim(dead.AsStr())
 			}
+		}
+		if c.mustWait() {
+			// what recvAttempt would find first (the recv after a
+			// sendall, in an echo): park without calling it
+			c.streak = 0
+			return parkOn(t, c.fd, scheduler.Read, "conn.recv")
 		}
 		v, err, wait = c.recvAttempt(int(args[0].AsInt()), lend)
 	case (name == "sendall" || name == "send") && args[0].Kind() == vm.KStr:
