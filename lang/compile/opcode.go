@@ -115,6 +115,9 @@ const (
 	FORITERSET //          it → it | →         FORITER t; SETLOCAL x
 	LOCALRET   //             →                LOCAL a; RETURN
 	OPSET      //         a b →                op; SETLOCAL c  (the operand is op, one of ADD SUB MUL DIV MOD FLOORDIV)
+	LJUMPF     //             →                LOCAL a; JUMPFALSE t
+	LJUMPT     //             →                LOCAL a; JUMPTRUE t
+	LOCALK     //             → va k           LOCAL a; SMALLINT k or CONST k (not an LKOP sequence)
 
 	numOps
 )
@@ -291,6 +294,9 @@ var Ops = [numOps]OpInfo{
 	FORITERSET: {Name: "FORITERSET", Base: FORITER},
 	LOCALRET:   {Name: "LOCALRET", Base: LOCAL},
 	OPSET:      {Name: "OPSET", Operand: ArgOp}, // runs as its operand op: see Base
+	LJUMPF:     {Name: "LJUMPF", Base: LOCAL},
+	LJUMPT:     {Name: "LJUMPT", Base: LOCAL},
+	LOCALK:     {Name: "LOCALK", Base: LOCAL},
 }
 
 func (op Op) String() string {

@@ -30,8 +30,17 @@ func peephole(f *Funcode) {
 				}
 			case next.Is(ClassK):
 				fused = fuseLocalOp(ops[i+2], ops[i+3], LKOP, LKOPSET, LKJUMPF)
+				if fused == NOP && (next == SMALLINT || next == CONST) {
+					// A constant argument after a local receiver or
+					// argument: conn.recv(n), f(x, 1).
+					fused = LOCALK
+				}
 			case next == RETURN:
 				fused = LOCALRET
+			case next == JUMPFALSE:
+				fused = LJUMPF // if x, while x, if not x { break }
+			case next == JUMPTRUE:
+				fused = LJUMPT
 			}
 		case op == FORITER:
 			if ops[i+1] == SETLOCAL {

@@ -80,9 +80,15 @@ fn f(n) {
     for i in range(n) {
         s += i
         if i < 10 { s = s * 2 }
+        if s { s = g(s, 1) }
+        while true {
+            if s { break }
+            s = 1
+        }
     }
     return s
-}`)
+}
+fn g(a, b) { return a }`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +101,7 @@ fn f(n) {
 		op, _ := Decode(ins)
 		seen[op] = true
 	}
-	for _, op := range []Op{FORITERSET, LLOPSET, LKJUMPF, LKOPSET, LOCALRET} {
+	for _, op := range []Op{FORITERSET, LLOPSET, LKJUMPF, LKOPSET, LOCALRET, LJUMPF, LJUMPT, LOCALK} {
 		if !seen[op] {
 			t.Errorf("no %s in the code of f", op)
 		}

@@ -484,6 +484,27 @@ func (t *Task) dispatch(thrown *Error) (status Status) {
 			// LOCAL a; RETURN
 			rv = *slot(bp, arg)
 			goto ret
+		case compile.LJUMPF, compile.LJUMPT:
+			// LOCAL a; JUMPFALSE t or JUMPTRUE t: the local never touches
+			// the stack. A kind the test needs a call for runs as LOCAL.
+			v := slot(bp, arg)
+			if 1<<v.k&truthByN == 0 {
+				goto slow
+			}
+			if (v.n != 0) == (compile.Op(ins) == compile.LJUMPT) {
+				ip = unsafe.Add(fr.code, 4*int(word(ip, 0)>>8))
+			} else {
+				ip = unsafe.Add(ip, 4)
+			}
+		case compile.LOCALK:
+			// LOCAL a; SMALLINT k or CONST k
+			sp = push(sp, *slot(bp, arg))
+			if w := word(ip, 0); compile.Op(w) == compile.SMALLINT {
+				sp = push(sp, Value{k: KInt, n: uint64(int64(int32(w) >> 8))})
+			} else {
+				sp = push(sp, fr.cl.proto.consts[w>>8])
+			}
+			ip = unsafe.Add(ip, 4)
 
 		default:
 			goto slow
