@@ -23,6 +23,11 @@ type Task struct {
 	l  *Loop
 	vt *vm.Task
 	id int64
+	// more sits beside id: the watchdog's begin reads both on every step
+	// that runs another task than the one before (every step of a server
+	// with many connections), and a Task (176 bytes) is not line-aligned,
+	// so a field at its end is often a line of its own.
+	more *taskMore // what few tasks use, or nil
 
 	// What the next step resumes the task with; once the task is done, its
 	// outcome (val and err).
@@ -57,7 +62,6 @@ type Task struct {
 	spawnedAt  *[]vm.Site // where it was spawned (shared by the tasks spawned from one place), or nil
 	prev, next *Task      // the loop's list of live tasks
 	group      *Group     // the run the task belongs to (serve.go), or nil
-	more       *taskMore  // what few tasks use, or nil
 }
 
 // taskMore is the part of a Task that most tasks never use, allocated when

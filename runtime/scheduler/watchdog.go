@@ -226,8 +226,9 @@ func (wd *watchdog) computed(now time.Time) time.Duration {
 // store through the runtime. What begin seldom does is in newStep and
 // setNamed.
 func (wd *watchdog) begin(t *Task) {
-	if wd.w.Preempt.Load() {
-		wd.w.Preempt.Store(false)
+	w := wd.w // loaded once: the atomics below would each load it again
+	if w.Preempt.Load() {
+		w.Preempt.Store(false)
 	}
 	if wd.runningID.Load() != t.id {
 		wd.runningID.Store(t.id)
@@ -235,7 +236,7 @@ func (wd *watchdog) begin(t *Task) {
 			wd.setNamed(t)
 		}
 	}
-	if wd.w.Watching.Load() || wd.pub == 0 {
+	if w.Watching.Load() || wd.pub == 0 {
 		wd.newStep()
 	}
 }
