@@ -1011,7 +1011,7 @@ func (c *conn) YieldMethodNow(t *vm.Task, name string, args []vm.Value) (vm.Valu
 		if !t.Retrying() {
 			c.sent = 0
 		}
-		v, err, wait = c.write(name, modutil.BytesOf(args[0].AsStr()), &c.sent, name == "sendall")
+		v, err, wait = c.write(name, modutil.BytesOf(args[0].AsStr()), &c.sent, len(name) == len("sendall"))
 	default:
 		return vm.Nil, nil, false
 	}
@@ -1034,20 +1034,20 @@ func (c *conn) write(name string, data []byte, sent *int, all bool) (vm.Value, *
 	}
 	for *sent < len(data) {
 		k, werr := poll.Write(c.fd.Fd, data[*sent:])
-		if k > 0 {
-			*sent += k
-			if !all {
-				break
+		if k <= 0 {
+			if werr == syscall.EAGAIN {
+				return vm.Nil, nil, waitWrite
 			}
-			continue
+			return vm.Nil, modutil.IOError(name, werr), done
 		}
-		if werr == syscall.EAGAIN {
-			return vm.Nil, nil, waitWrite
+		if *sent += k; !all || *sent == len(data) {
+			// (leaving here, not through the loop's test, spares a
+			// sendall taken whole reloading what the call spilled)
+			break
 		}
-		return vm.Nil, modutil.IOError(name, werr), done
 	}
 	if all {
-		return vm.Nil, nil, done
+		return vm.Value{}, nil, done
 	}
 	return vm.Int(int64(*sent)), nil, done
 }
