@@ -74,6 +74,10 @@ func (t *Task) runAfterPanic() Status {
 	}
 }
 
+// retryCall, passed to dispatch as thrown, is no error: it tells the loop
+// to run the call the task parked on again first (Retry).
+var retryCall = new(Error)
+
 // dispatch is the dispatch loop. It returns when the task finishes, fails or waits.
 //
 // Its registers are ip, sp, bp and fr (the running frame). Each case either
@@ -108,8 +112,14 @@ func (t *Task) dispatch(thrown *Error) (status Status) {
 			status = StatusFailed
 		}
 	}()
-	if thrown != nil && !t.unwind(thrown) {
-		return StatusFailed
+	if thrown != nil {
+		if thrown == retryCall {
+			if st := t.runParkedCall(); st != statusRunning {
+				return st
+			}
+		} else if !t.unwind(thrown) {
+			return StatusFailed
+		}
 	}
 	m := t.m
 	fr := &t.frames[len(t.frames)-1]

@@ -527,6 +527,35 @@ func (t *Task) yieldMethod(fr *frame, argc, nameIdx int) (Value, Status) {
 	return r, statusYielded
 }
 
+// runParkedCall runs again the `yield obj.m(args)` the task parked on (the
+// CALLMETHOD before the frame's ip, its YIELD at ip), for Retry, as the
+// dispatch loop's method and yielded labels run it, before the loop loads
+// its registers: the call is not decoded again through the loop's switch.
+// It returns statusRunning when the loop is to go on from the frame's ip.
+func (t *Task) runParkedCall() Status {
+	fr := &t.frames[len(t.frames)-1]
+	ins := *(*uint32)(unsafe.Add(fr.ip, -4))
+	argc := int(ins>>8) & 0xff
+	v, st := t.yieldMethod(fr, argc, int(ins>>16))
+	if st != statusYielded {
+		return st // parked again, waits, failed, or went on in exec's way
+	}
+	// The value replaces the receiver, and the YIELD is stepped over; a POP
+	// or a SETLOCAL after it is done here too.
+	sp := t.sp - argc
+	ip := unsafe.Add(fr.ip, 4)
+	if ins = *(*uint32)(ip); compile.Op(ins) == compile.POP {
+		ip, sp = unsafe.Add(ip, 4), sp-1
+	} else if compile.Op(ins) == compile.SETLOCAL {
+		ip, sp = unsafe.Add(ip, 4), sp-1
+		*slot(fr.bp, int(ins>>8)) = v
+	} else {
+		t.stack[sp-1] = v
+	}
+	fr.ip, t.sp = ip, sp
+	return statusRunning
+}
+
 // yieldMethodEnd is callMethod's `yield obj.m(args)` when YieldMethodNow did
 // not complete it and did not register a wait: it parked the task (Park),
 // or it did nothing, and the method is called and its awaitable yielded as

@@ -513,10 +513,9 @@ func (t *Task) Retry() Status {
 	}
 	// aw is nil: a parked task's Awaiting is parkedOn.
 	t.parked, t.callFlags = false, callRetry
-	fr := &t.frames[len(t.frames)-1]
-	fr.ip = unsafe.Add(fr.ip, -4) // back on the call
-	// run, written out: one call less between an event and the call.
-	if st := t.dispatch(nil); st != statusNativePanic {
+	// run, written out: one call less between an event and the call;
+	// the dispatch loop runs the call first (retryCall).
+	if st := t.dispatch(retryCall); st != statusNativePanic {
 		return st
 	}
 	return t.runAfterPanic()
