@@ -311,7 +311,7 @@ func (t *Task) Stopping() bool {
 
 // step runs the task until it waits, yields or ends.
 func (l *Loop) step(t *Task) {
-	if wd := l.watch; wd != nil {
+	if wd := l.watch; wd != nil && !wd.started(t) {
 		wd.begin(t)
 	}
 	l.current = t
@@ -373,27 +373,18 @@ func (l *Loop) step(t *Task) {
 			l.current = nil
 			return
 		case vm.StatusYieldBare:
-			l.stepEnded(t, false)
 			t.state = stateReady
 			t.val = vm.Nil
 			l.ready.push(t)
-			l.current = nil
-			return
 		case vm.StatusPark:
 			// The call's attempt found its descriptor not ready and parked
 			// the task on it (FD.Park); readiness runs the call again.
 			t.state = stateWaiting
 			t.parked = true
-			l.stepEnded(t, false)
-			l.current = nil
-			return
 		case vm.StatusWait:
 			// The object registered the wait itself (WaitHere): the task is
 			// woken with the yield's value.
 			t.state = stateWaiting
-			l.stepEnded(t, false)
-			l.current = nil
-			return
 		case vm.StatusYield:
 			aw := t.vt.Awaiting()
 			a, ok := aw.AsObject().(Awaitable)
@@ -421,11 +412,17 @@ func (l *Loop) step(t *Task) {
 			if t.state == stateWaiting {
 				t.canceler = c
 			}
-			l.stepEnded(t, false)
-			l.current = nil
-			return
 		}
+		break
 	}
+	// The task yielded or waits: its step is over. The test the watchdog's
+	// end makes first is made here, with no call (the step is almost never
+	// the one reported as blocking; stepEnded with it is too large to be
+	// inlined).
+	if wd := l.watch; wd != nil && wd.reported.Load() == wd.pub {
+		wd.end(t, false)
+	}
+	l.current = nil
 }
 
 // stepEnded tells the watchdog, if any, that t's step is over.

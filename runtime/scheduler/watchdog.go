@@ -241,6 +241,21 @@ func (wd *watchdog) begin(t *Task) {
 	}
 }
 
+// started is begin's common case, small enough to be inlined into step: no
+// preemption flag to clear, no new step number to publish, no name to
+// publish, so only the running task's id is stored (when it changed). It
+// reports false, having done nothing, when begin has more to do.
+func (wd *watchdog) started(t *Task) bool {
+	w := wd.w
+	if w.Preempt.Load() || w.Watching.Load() || wd.pub == 0 || t.more != nil || wd.named.Load() != nil {
+		return false
+	}
+	if wd.runningID.Load() != t.id {
+		wd.runningID.Store(t.id)
+	}
+	return true
+}
+
 // setNamed publishes t as the running task's name holder: t when it has a
 // name, nil otherwise. Stored after the id: a report reads the id first,
 // and uses the task only when it has that id.
