@@ -390,12 +390,19 @@ func (t *Task) dispatch(thrown *Error) (status Status) {
 				}
 				*x = l.item(i.n)
 			} else if x.k == KMap && x.AsMap().index != nil {
+				// The probe's loop needs every register: ip goes to the
+				// frame before it and the registers are loaded again after
+				// it (see mapReload), so that the compiler keeps none of
+				// them across it by storing them at every instruction's head.
+				fr.ip = ip
 				mp := x.AsMap()
 				if j := mp.findInt(i.n); j >= 0 {
 					*x = mp.vals[j]
 				} else {
 					*x = Nil
 				}
+				sp = unsafe.Add(unsafe.Pointer(x), valueSize)
+				goto mapReload
 			} else {
 				goto slow
 			}
@@ -419,12 +426,20 @@ func (t *Task) dispatch(thrown *Error) (status Status) {
 					goto slow
 				}
 			} else if x.k == KMap && x.AsMap().index != nil {
-				mp := x.AsMap()
+				// As INDEX's probe.
+				fr.ip = ip
+				mp, v := x.AsMap(), slot(sp, -1)
 				j := mp.findInt(i.n)
 				if j < 0 {
+					fr = &t.frames[len(t.frames)-1]
+					ip, bp = fr.ip, fr.bp
+					ins = word(ip, -1)
+					sp = unsafe.Add(unsafe.Pointer(v), valueSize)
 					goto slow
 				}
-				mp.vals[j] = *slot(sp, -1)
+				mp.vals[j] = *v
+				sp = unsafe.Pointer(x)
+				goto mapReload
 			} else {
 				goto slow
 			}
@@ -661,6 +676,13 @@ func (t *Task) dispatch(thrown *Error) (status Status) {
 			goto slow
 		}
 		sp = push(sp, *slot(bp, arg))
+		continue
+
+	mapReload:
+		// After a map probe (INDEX, SETINDEX), which stored ip in the
+		// frame and set sp.
+		fr = &t.frames[len(t.frames)-1]
+		ip, bp = fr.ip, fr.bp
 		continue
 
 	native:
