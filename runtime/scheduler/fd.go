@@ -246,18 +246,27 @@ func (f *FD) canceler(m Mode) Canceler {
 // take puts w on the slot for mode m. It fails with kind closed on a closed
 // descriptor and with kind io when another task waits on the slot.
 func (f *FD) take(m Mode, w Waker) *vm.Error {
+	if err := f.unavailable(m); err != nil {
+		return err
+	}
+	*f.slot(m) = w
+	f.l.ioWaits++
+	return nil
+}
+
+// unavailable is why no task can wait on the slot for mode m (nil when one
+// can): kind closed on a closed descriptor, kind io when another task waits
+// there.
+func (f *FD) unavailable(m Mode) *vm.Error {
 	if f.closed {
 		return vm.NewError(vm.KindClosed, "connection is closed")
 	}
-	s := f.slot(m)
-	if *s != nil {
+	if *f.slot(m) != nil {
 		if m == Write {
 			return vm.NewError(vm.KindIO, "another task is already writing to this connection")
 		}
 		return vm.NewError(vm.KindIO, "another task is already reading from this connection")
 	}
-	*s = w
-	f.l.ioWaits++
 	return nil
 }
 
@@ -282,18 +291,32 @@ func (f *FD) Wait(m Mode, w Waker) Canceler {
 // task dumps and deadlock reports. It returns the error the yield throws
 // instead: kind closed on a closed descriptor, kind io when another task waits
 // on the slot, kind type when vt is not a task of this loop.
+//
+// Every check is made before anything is stored, and every failure goes to
+// one call (parkFailed), so that the values the park needs are not saved
+// on the stack on its way for the error paths' sake.
 func (f *FD) Park(vt *vm.Task, m Mode, what string) *vm.Error {
 	t, ok := vt.Data.(*Task)
-	if !ok || t.l != f.l || t.state != stateRunning {
-		return vm.NewError(vm.KindType, "cannot wait for a connection here")
+	s := f.slot(m)
+	if !ok || t.l != f.l || t.state != stateRunning || f.closed || *s != nil {
+		return f.parkFailed(vt, m)
 	}
-	if err := f.take(m, t); err != nil {
-		return err
-	}
+	*s = t
+	f.l.ioWaits++
 	t.canceler = f.canceler(m)
 	t.parkedOn = what
 	vt.Park()
 	return nil
+}
+
+// parkFailed is the error of a Park whose checks failed.
+//
+//go:noinline
+func (f *FD) parkFailed(vt *vm.Task, m Mode) *vm.Error {
+	if t, ok := vt.Data.(*Task); !ok || t.l != f.l || t.state != stateRunning {
+		return vm.NewError(vm.KindType, "cannot wait for a connection here")
+	}
+	return f.unavailable(m)
 }
 
 // Close closes the descriptor; waiting tasks get kind closed.
