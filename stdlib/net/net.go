@@ -919,7 +919,6 @@ func (c *conn) recvAttempt(n int, lend bool) (vm.Value, *vm.Error, waitKind) {
 	want := min(n, len(c.n.scratch))
 	var k int
 	var rerr error
-	var s string
 	if int(c.lastRecv) >= recvDirectMin && want >= recvDirectMin {
 		// Straight into the string's own memory, sized from the last read.
 		// A read that fills it leaves the rest for the next recv, which
@@ -939,13 +938,13 @@ func (c *conn) recvAttempt(n int, lend bool) (vm.Value, *vm.Error, waitKind) {
 		case 2*k >= len(b):
 			// At least half the buffer, which may be longer than the
 			// read could fill (a free one that fits, or want cut by n).
-			s = unsafe.String(unsafe.SliceData(b), k)
+			return c.received(unsafe.String(unsafe.SliceData(b), k), want)
 		case k > 0:
-			s = string(b[:k]) // much shorter: a string of its own size
+			s := string(b[:k]) // much shorter: a string of its own size
 			c.n.giveBack(b, lend)
-		default:
-			c.n.giveBack(b, lend)
+			return c.received(s, want)
 		}
+		c.n.giveBack(b, lend)
 	} else {
 		k, rerr = poll.Read(c.fd.Fd, c.n.scratch[:want])
 		if k > 0 && lend {
@@ -953,18 +952,13 @@ func (c *conn) recvAttempt(n int, lend bool) (vm.Value, *vm.Error, waitKind) {
 			// does a large read's.
 			b := c.n.borrow(k)
 			copy(b, c.n.scratch[:k])
-			s = unsafe.String(unsafe.SliceData(b), k)
+			return c.received(unsafe.String(unsafe.SliceData(b), k), want)
 		} else if k > 0 {
-			s = string(c.n.scratch[:k])
+			return c.received(string(c.n.scratch[:k]), want)
 		}
 	}
+	// nothing read
 	switch {
-	case k > 0:
-		if k < want {
-			c.fd.ShortRead()
-		}
-		c.lastRecv = uint16(min(k, math.MaxUint16))
-		return vm.Str(s), nil, done
 	case rerr == nil:
 		c.eof = true
 		return vm.Str(""), nil, done
@@ -973,6 +967,16 @@ func (c *conn) recvAttempt(n int, lend bool) (vm.Value, *vm.Error, waitKind) {
 		return vm.Nil, nil, waitRead
 	}
 	return vm.Nil, modutil.IOError("recv", rerr), done
+}
+
+// received is recvAttempt's answer when a read of at most want bytes gave
+// s.
+func (c *conn) received(s string, want int) (vm.Value, *vm.Error, waitKind) {
+	if len(s) < want {
+		c.fd.ShortRead()
+	}
+	c.lastRecv = uint16(min(len(s), math.MaxUint16))
+	return vm.Str(s), nil, done
 }
 
 // YieldMethodNow does `yield c.recv(n)`, `yield c.send(s)` and `yield
