@@ -344,38 +344,12 @@ func (l *Loop) step(t *Task) {
 		// st is that task's.
 		t = l.current
 		if t.cancelRequested && (st == vm.StatusYield || st == vm.StatusYieldBare || st == vm.StatusPark || st == vm.StatusWait) {
-			// A cancellation that came while the task ran: thrown at the
-			// yield it reached (a parked call leaves its slot first, and a
-			// wait registered by the object is withdrawn).
-			t.cancelRequested = false
-			if st == vm.StatusPark || st == vm.StatusWait {
-				t.canceler.Cancel()
-				t.canceler = nil
-			}
-			st = t.vt.Throw(vm.NewError(vm.KindCancelled, fmt.Sprintf("task %d was cancelled", t.id)))
+			st = l.cancelAtYield(t, st)
 			continue
 		}
+		// The common cases first and written here; the others are calls,
+		// so that the path of a task that parks or waits is short code.
 		switch st {
-		case vm.StatusDone:
-			l.stepEnded(t, true)
-			l.live--
-			t.finish(t.vt.Result(), nil)
-			l.current = nil
-			return
-		case vm.StatusFailed:
-			l.stepEnded(t, true)
-			l.live--
-			err := t.vt.Err
-			if code, ok := err.ExitCode(); ok {
-				l.exited(t, code)
-			}
-			t.finish(vm.Nil, err)
-			l.current = nil
-			return
-		case vm.StatusYieldBare:
-			t.state = stateReady
-			t.val = vm.Nil
-			l.ready.push(t)
 		case vm.StatusPark:
 			// The call's attempt found its descriptor not ready and parked
 			// the task on it (FD.Park); readiness runs the call again.
@@ -385,33 +359,18 @@ func (l *Loop) step(t *Task) {
 			// The object registered the wait itself (WaitHere): the task is
 			// woken with the yield's value.
 			t.state = stateWaiting
+		case vm.StatusYieldBare:
+			t.state = stateReady
+			t.val = vm.Nil
+			l.ready.push(t)
 		case vm.StatusYield:
-			aw := t.vt.Awaiting()
-			a, ok := aw.AsObject().(Awaitable)
-			if !ok {
-				st = t.vt.Throw(vm.Errorf(vm.KindType, "cannot wait for %s here", aw.TypeName()))
+			var again bool
+			if st, again = l.await(t); again {
 				continue
 			}
-			t.state = stateWaiting
-			t.inAwait = true
-			c := a.Await(l, t)
-			t.inAwait = false
-			if t.wokeSync {
-				t.wokeSync = false
-				t.state = stateRunning
-				if err := t.err; err != nil {
-					t.err = nil
-					st = t.vt.Throw(err)
-				} else {
-					v := t.val
-					t.val = vm.Nil
-					st = t.vt.Resume(v)
-				}
-				continue
-			}
-			if t.state == stateWaiting {
-				t.canceler = c
-			}
+		case vm.StatusDone, vm.StatusFailed:
+			l.finished(t, st)
+			return
 		}
 		break
 	}
@@ -421,6 +380,65 @@ func (l *Loop) step(t *Task) {
 	// inlined).
 	if wd := l.watch; wd != nil && wd.reported.Load() == wd.pub {
 		wd.end(t, false)
+	}
+	l.current = nil
+}
+
+// cancelAtYield throws kind cancelled at the yield t reached (status st)
+// when a cancellation came while it ran: a parked call leaves its slot
+// first, and a wait registered by the object is withdrawn. It returns the
+// status the throw ends in.
+func (l *Loop) cancelAtYield(t *Task, st vm.Status) vm.Status {
+	t.cancelRequested = false
+	if st == vm.StatusPark || st == vm.StatusWait {
+		t.canceler.Cancel()
+		t.canceler = nil
+	}
+	return t.vt.Throw(vm.NewError(vm.KindCancelled, fmt.Sprintf("task %d was cancelled", t.id)))
+}
+
+// await makes t, which yielded an awaitable (StatusYield), wait for it. When
+// the wait completed at once (or the value cannot be waited for), t went on
+// and again is set with the status it stopped at next.
+func (l *Loop) await(t *Task) (st vm.Status, again bool) {
+	aw := t.vt.Awaiting()
+	a, ok := aw.AsObject().(Awaitable)
+	if !ok {
+		return t.vt.Throw(vm.Errorf(vm.KindType, "cannot wait for %s here", aw.TypeName())), true
+	}
+	t.state = stateWaiting
+	t.inAwait = true
+	c := a.Await(l, t)
+	t.inAwait = false
+	if t.wokeSync {
+		t.wokeSync = false
+		t.state = stateRunning
+		if err := t.err; err != nil {
+			t.err = nil
+			return t.vt.Throw(err), true
+		}
+		v := t.val
+		t.val = vm.Nil
+		return t.vt.Resume(v), true
+	}
+	if t.state == stateWaiting {
+		t.canceler = c
+	}
+	return vm.StatusYield, false
+}
+
+// finished ends t, whose step ended it (StatusDone or StatusFailed).
+func (l *Loop) finished(t *Task, st vm.Status) {
+	l.stepEnded(t, true)
+	l.live--
+	if st == vm.StatusDone {
+		t.finish(t.vt.Result(), nil)
+	} else {
+		err := t.vt.Err
+		if code, ok := err.ExitCode(); ok {
+			l.exited(t, code)
+		}
+		t.finish(vm.Nil, err)
 	}
 	l.current = nil
 }
