@@ -389,7 +389,7 @@ func (t *Task) dispatch(thrown *Error) (status Status) {
 					goto slow
 				}
 				*x = l.item(i.n)
-			} else if x.k == KMap && x.AsMap().index != nil {
+			} else if x.k == KMap && x.AsMap().index != nil && x.AsMap().keys.form == KInt {
 				// The probe's loop needs every register: ip goes to the
 				// frame before it and the registers are loaded again after
 				// it (see mapReload), so that the compiler keeps none of
@@ -397,7 +397,7 @@ func (t *Task) dispatch(thrown *Error) (status Status) {
 				fr.ip = ip
 				mp := x.AsMap()
 				if j := mp.findInt(i.n); j >= 0 {
-					*x = mp.vals[j]
+					*x = mp.vals.item(uint64(j))
 				} else {
 					*x = Nil
 				}
@@ -408,7 +408,8 @@ func (t *Task) dispatch(thrown *Error) (status Status) {
 			}
 			sp = unsafe.Add(sp, -valueSize)
 		case compile.SETINDEX:
-			// An existing item of a list, or an existing int key of a map.
+			// An existing item of a list, or an existing int key of a map of
+			// packed int keys (a new one: slow, which runs setIndex).
 			x, i := slot(sp, -3), slot(sp, -2)
 			if i.k != KInt {
 				goto slow
@@ -425,19 +426,18 @@ func (t *Task) dispatch(thrown *Error) (status Status) {
 				} else {
 					goto slow
 				}
-			} else if x.k == KMap && x.AsMap().index != nil {
+			} else if x.k == KMap && x.AsMap().index != nil && x.AsMap().keys.form == KInt {
 				// As INDEX's probe.
 				fr.ip = ip
 				mp, v := x.AsMap(), slot(sp, -1)
 				j := mp.findInt(i.n)
-				if j < 0 {
+				if j < 0 || !mp.vals.store(j, *v) {
 					fr = &t.frames[len(t.frames)-1]
 					ip, bp = fr.ip, fr.bp
 					ins = word(ip, -1)
 					sp = unsafe.Add(unsafe.Pointer(v), valueSize)
 					goto slow
 				}
-				mp.vals[j] = *v
 				sp = unsafe.Pointer(x)
 				goto mapReload
 			} else {
@@ -782,6 +782,8 @@ func (t *Task) dispatch(thrown *Error) (status Status) {
 		var st Status
 		if compile.Op(ins) == compile.CALLMETHOD {
 			st = t.callMethod(int(ins>>8)&0xff, int(ins>>16))
+		} else if compile.Op(ins) == compile.SETINDEX {
+			st = t.setIndex(ins)
 		} else {
 			st = t.exec(ins)
 		}

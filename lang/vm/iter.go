@@ -48,11 +48,11 @@ func iterNext(it *Value) (k, v Value, ok bool, err *Error) {
 		if uint32(it.n>>32) != m.edits {
 			return Nil, Nil, false, NewError(KindValue, "map changed during iteration (a key was added or deleted)")
 		}
-		for uint64(uint32(it.n)) < uint64(len(m.keys)) {
-			i := uint32(it.n)
+		for uint64(uint32(it.n)) < uint64(m.keys.n) {
+			i := uint64(uint32(it.n))
 			it.n++
-			if m.keys[i].k != kUndef {
-				return storedKey(m.keys[i]), m.vals[i], true, nil
+			if k := m.keys.item(i); k.k != kUndef {
+				return storedKey(k), m.vals.item(i), true, nil
 			}
 		}
 	case kIterStr:

@@ -12,27 +12,37 @@ const smallMap = 8
 
 // Map is an insertion-ordered hash map laid out as CPython's dict: entries live
 // in keys/vals in insertion order (a deleted entry's key is undef until the
-// slices are compacted), and index, an open-addressing table whose length is a
-// power of two, holds the position in keys of each entry (or emptySlot). A map
-// of up to smallMap entries has no index and finds keys by a linear scan.
+// entries are compacted), and index, an open-addressing table whose length is a
+// power of two, holds the position in keys of each entry plus one (0 is an
+// empty slot, so a new table needs no filling). A map of up to smallMap
+// entries has no index and finds keys by a linear scan.
+//
+// keys and vals are kept as lists are (doc/impl.md, How lists grow): each
+// is packed (only the 64-bit words, memory the collector never scans) while
+// all its items are of one scalar kind, and general otherwise. A new empty
+// map packs both; a map of int keys to int values is 16 bytes an entry
+// plus its index. A key of another kind, a float key folded into an int
+// (marked, see normKey) or a deletion turns the keys general, a value of
+// another kind the values, once and for good.
 type Map struct {
-	keys  []Value
-	vals  []Value
-	live  int
-	index []int32
+	keys, vals List
+	index      []int32
+	// live is the number of entries (an int32, as the index's positions
+	// are, so that the struct is 96 bytes).
+	live int32
 	// edits counts the keys added and deleted (not values replaced), so that
 	// a for loop over the map can tell that its keys changed (iter.go).
 	edits uint32
 }
-
-const emptySlot = -1
 
 // strSeed seeds the hash of string keys.
 var strSeed = maphash.MakeSeed()
 
 // NewMap makes an empty map with room for n entries. A map made for up to
 // smallMap entries (a map literal, a record) is one allocation: the map and
-// room for its keys and values, instead of three.
+// room for its keys and values, instead of three. A map made with no room
+// packs its keys and values while it can; one made with room (a literal, a
+// decoded object, most often of string keys) is general from the start.
 func NewMap(n int) *Map {
 	switch {
 	case n <= 0:
@@ -47,7 +57,10 @@ func NewMap(n int) *Map {
 		b := &mapBlock[[2 * smallMap]Value]{}
 		return b.m.within(b.kv[:])
 	}
-	return &Map{keys: make([]Value, 0, n), vals: make([]Value, 0, n)}
+	m := &Map{}
+	m.keys.setVals(make([]Value, 0, n))
+	m.vals.setVals(make([]Value, 0, n))
+	return m
 }
 
 // mapBlock is a map with inline room for its keys and values, kv (an array
@@ -60,12 +73,13 @@ type mapBlock[A any] struct {
 // within gives m the room kv: the first half for keys, the second for values.
 func (m *Map) within(kv []Value) *Map {
 	h := len(kv) / 2
-	m.keys, m.vals = kv[0:0:h], kv[h:h:len(kv)]
+	m.keys.setVals(kv[0:0:h])
+	m.vals.setVals(kv[h:h:len(kv)])
 	return m
 }
 
 // Len is the number of entries.
-func (m *Map) Len() int { return m.live }
+func (m *Map) Len() int { return int(m.live) }
 
 // floatKeyMark and negZeroKeyMark, as the p of an int key stored in a map, record
 // that the key was first inserted as the equal float (or as -0.0): lookups see an
@@ -129,61 +143,113 @@ func hashKey(k Value) uint64 {
 	return (k.n ^ uint64(k.k)<<56) * 0x9e3779b97f4a7c15
 }
 
+// keyAt is the (normalised) key of entry i; undef for a deleted entry.
+func (m *Map) keyAt(i int) Value { return m.keys.item(uint64(i)) }
+
 // probe looks for k (hash h) in the index: it returns k's entry position, or -1
 // and the empty slot where k would go.
 func (m *Map) probe(k Value, h uint64) (int, uint64) {
 	mask := uint64(len(m.index) - 1)
 	i, perturb := h&mask, h
+	if m.keys.form != formValues {
+		// Packed keys: one kind, compared by their words.
+		same := k.k == m.keys.form
+		for {
+			ix := m.index[i]
+			if ix == 0 {
+				return -1, i
+			}
+			if same && *(*uint64)(unsafe.Add(m.keys.p, uintptr(ix-1)*wordSize)) == k.n {
+				return int(ix - 1), i
+			}
+			perturb >>= 5
+			i = (5*i + perturb + 1) & mask
+		}
+	}
 	for {
 		ix := m.index[i]
-		if ix == emptySlot {
+		if ix == 0 {
 			return -1, i
 		}
-		if sameKey(m.keys[ix], k) {
-			return int(ix), i
+		if sameKey(*slot(m.keys.p, int(ix-1)), k) {
+			return int(ix - 1), i
 		}
 		perturb >>= 5
 		i = (5*i + perturb + 1) & mask
 	}
 }
 
-// find returns the entry index of key k (already normalised), or -1.
-func (m *Map) find(k Value) int {
-	if m.index == nil {
-		for i := range m.keys {
-			if sameKey(m.keys[i], k) {
-				return i
+// scan is find in a map without an index: a linear scan.
+func (m *Map) scan(k Value) int {
+	if m.keys.form != formValues {
+		if k.k == m.keys.form {
+			for i, w := range m.keys.words() {
+				if w == k.n {
+					return i
+				}
 			}
 		}
 		return -1
+	}
+	for i := range m.keys.n {
+		if sameKey(*slot(m.keys.p, i), k) {
+			return i
+		}
+	}
+	return -1
+}
+
+// find returns the entry index of key k (already normalised), or -1.
+func (m *Map) find(k Value) int {
+	if m.index == nil {
+		return m.scan(k)
 	}
 	i, _ := m.probe(k, hashKey(k))
 	return i
 }
 
 // reindex rebuilds the index for the live entries, with room to grow: the index
-// stays at most two thirds full.
+// stays at most two thirds full. The keys are all different, so each one goes
+// into the first empty slot of its probe sequence without comparing keys.
 func (m *Map) reindex() {
 	size := 16
-	for size < 2*(m.live+1) {
+	for size < 2*(int(m.live)+1) {
 		size *= 2
 	}
-	if m.index != nil && len(m.index) == size {
-		for i := range m.index {
-			m.index[i] = emptySlot
-		}
+	if len(m.index) == size {
+		clear(m.index)
 	} else {
+		// A fresh array is zero, all slots empty: from the system (a large
+		// one), it is not even written.
 		m.index = make([]int32, size)
-		for i := range m.index {
-			m.index[i] = emptySlot
-		}
 	}
-	for pos, k := range m.keys {
+	if f := m.keys.form; f != formValues {
+		for pos, w := range m.keys.words() {
+			h := w
+			if f != KInt {
+				h = hashKey(Value{k: f, n: w})
+			}
+			m.place(h, pos)
+		}
+		return
+	}
+	for pos, k := range m.keys.vals() {
 		if k.k != kUndef {
-			_, slot := m.probe(k, hashKey(k))
-			m.index[slot] = int32(pos)
+			m.place(hashKey(k), pos)
 		}
 	}
+}
+
+// place puts entry pos, whose key has hash h and is not in the index yet,
+// into the first empty slot of its probe sequence.
+func (m *Map) place(h uint64, pos int) {
+	mask := uint64(len(m.index) - 1)
+	i, perturb := h&mask, h
+	for m.index[i] != 0 {
+		perturb >>= 5
+		i = (5*i + perturb + 1) & mask
+	}
+	m.index[i] = int32(pos + 1)
 }
 
 // Get looks up key k. It throws kind type for a key of a type that cannot be a key.
@@ -193,7 +259,7 @@ func (m *Map) Get(k Value) (Value, bool, error) {
 		return Nil, false, keyError(k)
 	}
 	if i := m.find(k); i >= 0 {
-		return m.vals[i], true, nil
+		return m.vals.item(uint64(i)), true, nil
 	}
 	return Nil, false, nil
 }
@@ -201,7 +267,7 @@ func (m *Map) Get(k Value) (Value, bool, error) {
 // GetStr looks up a string key.
 func (m *Map) GetStr(s string) (Value, bool) {
 	if i := m.find(Str(s)); i >= 0 {
-		return m.vals[i], true
+		return m.vals.item(uint64(i)), true
 	}
 	return Nil, false
 }
@@ -219,42 +285,148 @@ func (m *Map) Set(k, v Value) error {
 // set stores v under the normalised key k.
 func (m *Map) set(k, v Value) {
 	if m.index == nil {
-		if i := m.find(k); i >= 0 {
-			m.vals[i] = v
+		if i := m.scan(k); i >= 0 {
+			m.vals.Set(i, v)
 			return
 		}
-		if len(m.keys) == cap(m.keys) && m.live < len(m.keys)/2 {
-			m.compact()
-		}
-		m.keys = appendValue(m.keys, k)
-		m.vals = appendValue(m.vals, v)
-		m.live++
-		m.edits++
-		if len(m.keys) > smallMap {
-			m.reindex()
-		}
+		m.add(k, 0, 0, v)
 		return
 	}
 	h := hashKey(k)
-	i, slot := m.probe(k, h)
-	if i >= 0 {
-		m.vals[i] = v
-		return
+	if i, slot := m.probe(k, h); i >= 0 {
+		m.vals.Set(i, v)
+	} else {
+		m.add(k, h, slot, v)
 	}
-	if len(m.keys) == cap(m.keys) && m.live < len(m.keys)/2 {
-		m.compact()
-		m.set(k, v)
-		return
+}
+
+// setInt is set for a plain int key n (the dispatch loop's m[i] = *v for
+// task t): it replaces the value of an entry there is, and adds one only
+// when the task has no memory limit to charge (the slow path charges it).
+// It reports whether it stored v. An indexed map of packed int keys with
+// room for the entry is done here; the rest goes through probe and add.
+func (m *Map) setInt(n uint64, pv *Value, t *Task) bool {
+	v := *pv
+	if m.keys.form != KInt || m.index == nil {
+		return m.setIntOther(n, v, t)
 	}
-	if 3*(len(m.keys)+1) > 2*len(m.index) {
-		m.reindex()
-		_, slot = m.probe(k, h)
+	mask := uint64(len(m.index) - 1)
+	i, perturb := n&mask, n
+	for {
+		ix := int(m.index[i]) - 1
+		if ix < 0 {
+			break
+		}
+		if *(*uint64)(unsafe.Add(m.keys.p, ix*wordSize)) == n {
+			if !m.vals.store(ix, v) {
+				m.vals.Set(ix, v)
+			}
+			return true
+		}
+		perturb >>= 5
+		i = (5*i + perturb + 1) & mask
 	}
-	m.index[slot] = int32(len(m.keys))
-	m.keys = appendValue(m.keys, k)
-	m.vals = appendValue(m.vals, v)
+	if t.countsBytes() {
+		return false
+	}
+	j := m.keys.n
+	if j == m.keys.c || j == m.vals.c || 3*(j+1) > 2*len(m.index) || !m.vals.store(j, v) {
+		m.add(Value{k: KInt, n: n}, n, i, v)
+		return true
+	}
+	*(*uint64)(unsafe.Add(m.keys.p, j*wordSize)) = n
+	m.index[i] = int32(j + 1)
+	m.keys.n++
+	m.vals.n++
 	m.live++
 	m.edits++
+	return true
+}
+
+// store writes v as item i (i < c) when v fits the list's form, without
+// changing the form or the length; it reports whether it did. (A packed list
+// with room has its kind: an empty one gets its capacity only after its
+// first item chose the form.)
+func (l *List) store(i int, v Value) bool {
+	if l.form == formValues {
+		*slot(l.p, i) = v
+		return true
+	}
+	if l.form == v.k && v.p == nil {
+		*(*uint64)(unsafe.Add(l.p, i*wordSize)) = v.n
+		return true
+	}
+	return false
+}
+
+// setIndex runs SETINDEX (ins) for the dispatch loop's slow path: a new
+// int key of a map through setInt, without exec's dispatch, unless the task
+// charges memory; anything else through exec.
+func (t *Task) setIndex(ins uint32) Status {
+	if s := t.stack[t.sp-3 : t.sp]; s[0].k == KMap && s[1].k == KInt && s[0].AsMap().setInt(s[1].n, &s[2], t) {
+		t.sp -= 3
+		return statusRunning
+	}
+	return t.exec(ins)
+}
+
+// setIntOther is setInt for a map without an index or whose keys are not
+// packed ints.
+func (m *Map) setIntOther(n uint64, v Value, t *Task) bool {
+	k := Value{k: KInt, n: n}
+	var i int
+	var slot uint64
+	if m.index == nil {
+		i = m.scan(k)
+	} else {
+		i, slot = m.probe(k, n)
+	}
+	if i >= 0 {
+		m.vals.Set(i, v)
+		return true
+	}
+	if t.countsBytes() {
+		return false
+	}
+	m.add(k, n, slot, v)
+	return true
+}
+
+// add appends the entry k: v for a normalised key k that is not in the map;
+// h is its hash and slot the index slot probe found for it (both unused
+// without an index).
+func (m *Map) add(k Value, h, slot uint64, v Value) {
+	if m.keys.n == m.keys.c && int(m.live) < m.keys.n/2 {
+		m.compact()
+		if m.index != nil {
+			h = hashKey(k)
+			_, slot = m.probe(k, h)
+		}
+	}
+	if m.index != nil {
+		if 3*(m.keys.n+1) > 2*len(m.index) {
+			m.reindex()
+			_, slot = m.probe(k, h)
+		}
+		m.index[slot] = int32(m.keys.n + 1)
+	}
+	pushItem(&m.keys, k)
+	pushItem(&m.vals, v)
+	m.live++
+	m.edits++
+	if m.index == nil && m.keys.n > smallMap {
+		m.reindex()
+	}
+}
+
+// pushItem is l.Append(v) with the common case inline: there is room, and
+// v fits the list's form.
+func pushItem(l *List, v Value) {
+	if l.n < l.c && l.store(l.n, v) {
+		l.n++
+		return
+	}
+	l.Append(v)
 }
 
 // newMapOf makes the map of a literal from its key, value pairs kv, a later
@@ -271,6 +443,11 @@ func newMapOf(kv []Value) (*Map, error) {
 		}
 		return m, nil
 	}
+	if len(kv) == 0 {
+		return m, nil
+	}
+	// The room NewMap made: general, with capacity for every pair.
+	kp, vp, n := m.keys.p, m.vals.p, 0
 	var err error
 next:
 	for i := 0; i < len(kv); i += 2 {
@@ -279,17 +456,19 @@ next:
 			err = keyError(k)
 			break
 		}
-		for j := range m.keys {
-			if sameKey(m.keys[j], k) {
-				m.vals[j] = kv[i+1]
+		for j := range n {
+			if sameKey(*slot(kp, j), k) {
+				*slot(vp, j) = kv[i+1]
 				continue next
 			}
 		}
-		m.keys = append(m.keys, k)
-		m.vals = append(m.vals, kv[i+1])
+		*slot(kp, n) = k
+		*slot(vp, n) = kv[i+1]
+		n++
 	}
-	m.live = len(m.keys)
-	m.edits = uint32(m.live)
+	m.keys.n, m.vals.n = n, n
+	m.live = int32(n)
+	m.edits = uint32(n)
 	return m, err
 }
 
@@ -307,36 +486,47 @@ func (m *Map) Delete(k Value) error {
 		return nil
 	}
 	// The entry stays, with an undef key that matches nothing, until compact:
-	// an index slot may point at it.
-	m.keys[i] = undef
-	m.vals[i] = Nil
+	// an index slot may point at it. The keys turn general (undef is not a
+	// word); packed values keep their word, which holds nothing alive.
+	m.keys.Set(i, undef)
+	if vs := m.vals.vals(); vs != nil {
+		vs[i] = Nil
+	}
 	m.live--
 	m.edits++
-	if i == len(m.keys)-1 && m.index == nil {
-		m.keys = m.keys[:i]
-		m.vals = m.vals[:i]
+	if i == m.keys.n-1 && m.index == nil {
+		m.keys.n--
+		m.vals.n--
 	}
 	return nil
 }
 
 // compact drops deleted entries and rebuilds the index.
 func (m *Map) compact() {
+	ks := m.keys.vals()
+	if ks == nil { // packed keys: nothing was deleted
+		return
+	}
+	vs, ws := m.vals.vals(), m.vals.words()
 	j := 0
-	for i, k := range m.keys {
+	for i, k := range ks {
 		if k.k != kUndef {
-			m.keys[j] = k
-			m.vals[j] = m.vals[i]
+			ks[j] = k
+			if vs != nil {
+				vs[j] = vs[i]
+			} else {
+				ws[j] = ws[i]
+			}
 			j++
 		}
 	}
-	for i := j; i < len(m.keys); i++ {
-		m.keys[i] = Nil
-		m.vals[i] = Nil
+	clear(ks[j:])
+	if vs != nil {
+		clear(vs[j:])
 	}
-	m.keys = m.keys[:j]
-	m.vals = m.vals[:j]
+	m.keys.n, m.vals.n = j, j
 	m.index = nil
-	if len(m.keys) > smallMap {
+	if j > smallMap {
 		m.reindex()
 	}
 }
@@ -344,20 +534,24 @@ func (m *Map) compact() {
 // Entry returns the i-th slot in insertion order; ok is false for a deleted slot.
 // Slots run from 0 to Slots()-1.
 func (m *Map) Entry(i int) (k, v Value, ok bool) {
-	if m.keys[i].k == kUndef {
+	if uint(i) >= uint(m.keys.n) {
+		panic("vm: map entry out of range")
+	}
+	k = m.keyAt(i)
+	if k.k == kUndef {
 		return Nil, Nil, false
 	}
-	return storedKey(m.keys[i]), m.vals[i], true
+	return storedKey(k), m.vals.item(uint64(i)), true
 }
 
 // Slots is the number of entry slots, deleted ones included.
-func (m *Map) Slots() int { return len(m.keys) }
+func (m *Map) Slots() int { return m.keys.n }
 
 // All iterates over the live entries in insertion order (for k, v := range
 // m.All()). Entries added during the loop are visited too.
 func (m *Map) All() iter.Seq2[Value, Value] {
 	return func(yield func(k, v Value) bool) {
-		for i := 0; i < len(m.keys); i++ {
+		for i := 0; i < m.keys.n; i++ {
 			if k, v, ok := m.Entry(i); ok && !yield(k, v) {
 				return
 			}
@@ -368,8 +562,8 @@ func (m *Map) All() iter.Seq2[Value, Value] {
 // Keys returns the live keys in insertion order.
 func (m *Map) Keys() []Value {
 	out := make([]Value, 0, m.live)
-	for _, k := range m.keys {
-		if k.k != kUndef {
+	for i := 0; i < m.keys.n; i++ {
+		if k := m.keyAt(i); k.k != kUndef {
 			out = append(out, storedKey(k))
 		}
 	}
@@ -379,33 +573,45 @@ func (m *Map) Keys() []Value {
 // Values returns the live values in insertion order.
 func (m *Map) Values() []Value {
 	out := make([]Value, 0, m.live)
-	for i, k := range m.keys {
-		if k.k != kUndef {
-			out = append(out, m.vals[i])
+	for i := 0; i < m.keys.n; i++ {
+		if m.keyAt(i).k != kUndef {
+			out = append(out, m.vals.item(uint64(i)))
 		}
 	}
 	return out
 }
 
-// Copy returns a shallow copy.
+// Copy returns a shallow copy. A map of more than smallMap entries with no
+// deleted one is copied in the forms it has (its keys and values cloned, the
+// index rebuilt); one with deleted entries is built entry by entry, packing
+// what it can; a small one is made for its size (NewMap).
 func (m *Map) Copy() *Map {
-	c := NewMap(m.live)
-	for i, k := range m.keys {
-		if k.k != kUndef {
-			_ = c.Set(k, m.vals[i])
+	if int(m.live) == m.keys.n && m.live > smallMap {
+		c := &Map{keys: *m.keys.clone(), vals: *m.vals.clone(), live: m.live, edits: uint32(m.live)}
+		c.reindex()
+		return c
+	}
+	c := &Map{}
+	if m.live <= smallMap {
+		c = NewMap(int(m.live))
+	}
+	for i := 0; i < m.keys.n; i++ {
+		if k := m.keyAt(i); k.k != kUndef {
+			c.set(k, m.vals.item(uint64(i)))
 		}
 	}
 	return c
 }
 
-// findInt is find for an int key in an indexed map, small enough for the
-// compiler to inline into the dispatch loop: the entry position, or emptySlot.
-func (m *Map) findInt(n uint64) int32 {
+// findInt is find for a plain int key in an indexed map whose keys are
+// packed ints, small enough for the compiler to inline into the dispatch
+// loop: the entry position, or -1.
+func (m *Map) findInt(n uint64) int {
 	mask := uint64(len(m.index) - 1)
 	i, perturb := n&mask, n
 	for {
-		ix := m.index[i]
-		if ix == emptySlot || m.keys[ix].k == KInt && m.keys[ix].n == n {
+		ix := int(m.index[i]) - 1
+		if ix < 0 || *(*uint64)(unsafe.Add(m.keys.p, ix*wordSize)) == n {
 			return ix
 		}
 		perturb >>= 5

@@ -2,8 +2,10 @@ package vm
 
 import (
 	"math/rand"
+	"slices"
 	"strconv"
 	"testing"
+	"unsafe"
 )
 
 // TestMapAgainstGoMap runs random sets, deletes and lookups on a Map and on a Go
@@ -85,5 +87,177 @@ func TestMapAgainstGoMap(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestMapIntKeysAgainstGoMap runs random int-key stores through setInt (the
+// dispatch loop's m[i] = v) and findInt, with Set, Delete and Get mixed in,
+// values of changing kinds and a few float and string keys, on maps grown
+// past several index sizes, and compares them with a Go map and its order.
+func TestMapIntKeysAgainstGoMap(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		keys   int // the int keys are 0..keys-1, times spread
+		spread int64
+		other  int // one step in other does something other than an int-key store (0: none)
+	}{
+		{"dense packed", 5000, 1, 0},
+		{"sparse packed", 5000, 1 << 33, 0},
+		{"dense mixed", 3000, 3, 7},
+		{"negative mixed", 3000, -1024, 5},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := rand.New(rand.NewSource(2))
+			m := NewMap(0)
+			model := map[string]Value{}
+			var order []string
+			store := func(k, v Value) {
+				ks := Repr(k)
+				if _, ok := model[ks]; !ok {
+					order = append(order, ks)
+				}
+				model[ks] = v
+			}
+			for step := 0; step < 30000; step++ {
+				k := Int(int64(r.Intn(c.keys)) * c.spread)
+				v := Int(int64(step))
+				if c.other > 0 && step%c.other == 3 {
+					switch r.Intn(4) {
+					case 0:
+						v = Float(float64(step) + 0.5)
+					case 1:
+						v = Str("s" + strconv.Itoa(step))
+					case 2:
+						if err := m.Delete(k); err != nil {
+							t.Fatal(err)
+						}
+						ks := Repr(k)
+						if _, ok := model[ks]; ok {
+							delete(model, ks)
+							order = slices.DeleteFunc(order, func(o string) bool { return o == ks })
+						}
+						continue
+					case 3:
+						if err := m.Set(Str("k"+strconv.Itoa(step%50)), v); err != nil {
+							t.Fatal(err)
+						}
+						store(Str("k"+strconv.Itoa(step%50)), v)
+						continue
+					}
+				}
+				if r.Intn(3) == 0 {
+					got, ok, err := m.Get(k)
+					want, wantOK := model[Repr(k)]
+					if err != nil || ok != wantOK || ok && !same(got, want) {
+						t.Fatalf("step %d: Get(%s) = %s %v %v, want %s %v", step, Repr(k), Repr(got), ok, err, Repr(want), wantOK)
+					}
+					if m.index != nil && m.keys.form == KInt {
+						if j := m.findInt(k.n); j >= 0 != wantOK || j >= 0 && !same(m.vals.item(uint64(j)), want) {
+							t.Fatalf("step %d: findInt(%s) = %d, want %v", step, Repr(k), j, wantOK)
+						}
+					}
+				}
+				if !m.setInt(k.n, &v, &Task{}) {
+					t.Fatalf("step %d: setInt(%s, grow) stored nothing", step, Repr(k))
+				}
+				store(k, v)
+				if m.Len() != len(model) {
+					t.Fatalf("step %d: Len %d, want %d", step, m.Len(), len(model))
+				}
+			}
+			if c.other == 0 && (m.keys.form != KInt || m.vals.form != KInt) {
+				t.Errorf("int keys and values only: forms %d %d, want both packed ints", m.keys.form, m.vals.form)
+			}
+			var got []string
+			for k, v := range m.All() {
+				got = append(got, Repr(k))
+				if want := model[Repr(k)]; !same(v, want) {
+					t.Fatalf("%s: %s, want %s", Repr(k), Repr(v), Repr(want))
+				}
+			}
+			if !slices.Equal(got, order) {
+				t.Fatalf("order %d keys, want %d", len(got), len(order))
+			}
+			if c := m.Copy(); !same(MapValue(c), MapValue(m)) || !slices.Equal(c.Keys(), m.Keys()) {
+				t.Fatalf("copy differs")
+			}
+		})
+	}
+}
+
+// same is Equal for values that compare without error.
+func same(a, b Value) bool {
+	eq, err := Equal(a, b)
+	return err == nil && eq
+}
+
+// TestMapForms checks when a map's keys and values are packed and when they
+// turn general, and that setInt leaves a new key of a task with a memory
+// limit to the slow path, which charges it.
+func TestMapForms(t *testing.T) {
+	m := NewMap(0)
+	for i := range 100 {
+		v := Int(int64(i))
+		m.setInt(uint64(i*3), &v, &Task{})
+	}
+	if m.keys.form != KInt || m.vals.form != KInt || m.index == nil || len(m.keys.words()) != 100 {
+		t.Fatalf("int map: forms %d %d, index %d", m.keys.form, m.vals.form, len(m.index))
+	}
+	limited := &Task{Quota: &Quota{MaxBytes: 1 << 20}}
+	if v := Int(1); m.setInt(1, &v, limited) || m.Len() != 100 {
+		t.Fatal("setInt added a key for a task with a memory limit")
+	}
+	if v := Int(-1); !m.setInt(3, &v, limited) || m.vals.item(1) != Int(-1) {
+		t.Fatal("setInt did not replace a value for a task with a memory limit")
+	}
+	_ = m.Set(Int(6), Float(1.5))
+	if m.keys.form != KInt || m.vals.form != formValues {
+		t.Fatalf("a float value: forms %d %d, want packed keys and general values", m.keys.form, m.vals.form)
+	}
+	if v, _, _ := m.Get(Int(9)); v != Int(3) {
+		t.Fatalf("m[9] = %s after the values turned general", Repr(v))
+	}
+	_ = m.Set(Float(300), Int(7))
+	if m.keys.form != formValues {
+		t.Fatal("a float key folded into an int did not turn the keys general")
+	}
+	if k := m.Keys()[100]; k.k != KFloat || k.AsFloat() != 300 {
+		t.Fatalf("the float key came back as %s", Repr(k))
+	}
+	d := NewMap(0)
+	for i := range 20 {
+		_ = d.Set(Int(int64(i)), Bool(i%2 == 0))
+	}
+	if d.keys.form != KInt || d.vals.form != KBool {
+		t.Fatalf("int to bool map: forms %d %d", d.keys.form, d.vals.form)
+	}
+	_ = d.Delete(Int(4))
+	if d.keys.form != formValues || d.vals.form != KBool || d.Len() != 19 {
+		t.Fatalf("after a delete: forms %d %d, %d entries", d.keys.form, d.vals.form, d.Len())
+	}
+	if _, _, ok := d.Entry(4); ok {
+		t.Fatal("the deleted entry is still there")
+	}
+	if v, ok, _ := d.Get(Int(5)); !ok || v != Bool(false) {
+		t.Fatalf("d[5] = %s %v", Repr(v), ok)
+	}
+	if c := d.Copy(); c.Len() != 19 || c.keys.form != KInt || c.vals.form != KBool {
+		t.Fatalf("copy of a map with a hole: %d entries, forms %d %d", c.Len(), c.keys.form, c.vals.form)
+	}
+	s := NewMap(0)
+	_ = s.Set(Str("a"), Int(1))
+	if s.keys.form != formValues || s.vals.form != KInt {
+		t.Fatalf("string keys: forms %d %d", s.keys.form, s.vals.form)
+	}
+}
+
+// TestMapSize: a record's map (NewMap for up to 2 entries, the map with room
+// for its keys and values) stays in the 192-byte size class.
+func TestMapSize(t *testing.T) {
+	if s := unsafe.Sizeof(Map{}); s > 96 {
+		t.Errorf("Map is %d bytes, want at most 96", s)
+	}
+	if s := unsafe.Sizeof(mapBlock[[4]Value]{}); s > 192 {
+		t.Errorf("a two-entry map block is %d bytes, want at most 192", s)
 	}
 }

@@ -215,7 +215,7 @@ func (t *Task) exec(ins uint32) Status {
 		if x.k == KMap && (i.k == KInt || i.k == KStr) {
 			mp := x.AsMap()
 			if j := mp.find(i); j >= 0 {
-				r = mp.vals[j]
+				r = mp.vals.item(uint64(j))
 			}
 		} else if r, err = GetIndex(x, i); err != nil {
 			break
