@@ -51,7 +51,7 @@ func iterNext(it *Value) (k, v Value, ok bool, err *Error) {
 		for uint64(uint32(it.n)) < uint64(m.keys.n) {
 			i := uint64(uint32(it.n))
 			it.n++
-			if k := m.keys.item(i); k.k != kUndef {
+			if k, live := m.keyAt(int(i)); live {
 				return storedKey(k), m.vals.item(i), true, nil
 			}
 		}

@@ -11,19 +11,21 @@ import (
 const smallMap = 8
 
 // Map is an insertion-ordered hash map laid out as CPython's dict: entries live
-// in keys/vals in insertion order (a deleted entry's key is undef until the
-// entries are compacted), and index, an open-addressing table whose length is a
-// power of two, holds the position in keys of each entry plus one (0 is an
-// empty slot, so a new table needs no filling). A map of up to smallMap
-// entries has no index and finds keys by a linear scan.
+// in keys/vals in insertion order, and index, an open-addressing table whose
+// length is a power of two, holds the position in keys of each entry plus
+// one (0 is an empty slot, so a new table needs no filling; dummySlot a
+// deleted entry's). A deleted entry stays until the entries are compacted
+// (its key undef when the keys are general; see keyAt). A map of up to
+// smallMap entries has no index, finds keys by a linear scan and removes an
+// entry by moving the later ones down.
 //
-// keys and vals are kept as lists are (doc/impl.md, How lists grow): each
+// keys and vals are kept as lists are (doc/impl.md, Maps of numbers): each
 // is packed (only the 64-bit words, memory the collector never scans) while
 // all its items are of one scalar kind, and general otherwise. A new empty
 // map packs both; a map of int keys to int values is 16 bytes an entry
-// plus its index. A key of another kind, a float key folded into an int
-// (marked, see normKey) or a deletion turns the keys general, a value of
-// another kind the values, once and for good.
+// plus its index. A key of another kind or a float key folded into an int
+// (marked, see normKey) turns the keys general, a value of another kind the
+// values, once and for good; deleting keeps the forms.
 type Map struct {
 	keys, vals List
 	index      []int32
@@ -143,8 +145,25 @@ func hashKey(k Value) uint64 {
 	return (k.n ^ uint64(k.k)<<56) * 0x9e3779b97f4a7c15
 }
 
-// keyAt is the (normalised) key of entry i; undef for a deleted entry.
-func (m *Map) keyAt(i int) Value { return m.keys.item(uint64(i)) }
+// dummySlot marks an index slot whose entry was deleted: probes go on past
+// it, as past a slot of another key.
+const dummySlot int32 = -1
+
+// keyAt is the (normalised) key of entry i, and whether the entry is live.
+// A deleted entry's key is undef in general keys; packed keys keep the word
+// of a deleted key, and such an entry is live only if the index still leads
+// to it (Delete put a dummySlot in its slot).
+func (m *Map) keyAt(i int) (Value, bool) {
+	k := m.keys.item(uint64(i))
+	if m.keys.form == formValues {
+		return k, k.k != kUndef
+	}
+	if int(m.live) == m.keys.n {
+		return k, true
+	}
+	j, _ := m.probe(k, hashKey(k))
+	return k, j == i
+}
 
 // probe looks for k (hash h) in the index: it returns k's entry position, or -1
 // and the empty slot where k would go.
@@ -159,7 +178,7 @@ func (m *Map) probe(k Value, h uint64) (int, uint64) {
 			if ix == 0 {
 				return -1, i
 			}
-			if same && *(*uint64)(unsafe.Add(m.keys.p, uintptr(ix-1)*wordSize)) == k.n {
+			if same && ix > 0 && *(*uint64)(unsafe.Add(m.keys.p, uintptr(ix-1)*wordSize)) == k.n {
 				return int(ix - 1), i
 			}
 			perturb >>= 5
@@ -171,7 +190,7 @@ func (m *Map) probe(k Value, h uint64) (int, uint64) {
 		if ix == 0 {
 			return -1, i
 		}
-		if sameKey(*slot(m.keys.p, int(ix-1)), k) {
+		if ix > 0 && sameKey(*slot(m.keys.p, int(ix-1)), k) {
 			return int(ix - 1), i
 		}
 		perturb >>= 5
@@ -211,6 +230,8 @@ func (m *Map) find(k Value) int {
 // reindex rebuilds the index for the live entries, with room to grow: the index
 // stays at most two thirds full. The keys are all different, so each one goes
 // into the first empty slot of its probe sequence without comparing keys.
+// Packed keys must have no deleted entry (compact first): only the index
+// tells those apart.
 func (m *Map) reindex() {
 	size := 16
 	for size < 2*(int(m.live)+1) {
@@ -314,10 +335,10 @@ func (m *Map) setInt(n uint64, pv *Value, t *Task) bool {
 	i, perturb := n&mask, n
 	for {
 		ix := int(m.index[i]) - 1
-		if ix < 0 {
+		if ix == -1 {
 			break
 		}
-		if *(*uint64)(unsafe.Add(m.keys.p, ix*wordSize)) == n {
+		if ix >= 0 && *(*uint64)(unsafe.Add(m.keys.p, ix*wordSize)) == n {
 			if !m.vals.store(ix, v) {
 				m.vals.Set(ix, v)
 			}
@@ -403,11 +424,17 @@ func (m *Map) add(k Value, h, slot uint64, v Value) {
 			_, slot = m.probe(k, h)
 		}
 	}
-	if m.index != nil {
-		if 3*(m.keys.n+1) > 2*len(m.index) {
+	if m.index != nil && 3*(m.keys.n+1) > 2*len(m.index) {
+		if m.keys.form != formValues && int(m.live) < m.keys.n {
+			m.compact() // packed keys' holes are known only to this index
+		} else {
 			m.reindex()
+		}
+		if m.index != nil {
 			_, slot = m.probe(k, h)
 		}
+	}
+	if m.index != nil {
 		m.index[slot] = int32(m.keys.n + 1)
 	}
 	pushItem(&m.keys, k)
@@ -481,46 +508,80 @@ func (m *Map) Delete(k Value) error {
 	if !ok {
 		return keyError(k)
 	}
-	i := m.find(k)
+	if m.index == nil {
+		i := m.scan(k)
+		if i < 0 {
+			return nil
+		}
+		m.removeAt(i)
+		m.live--
+		m.edits++
+		return nil
+	}
+	i, slot := m.probe(k, hashKey(k))
 	if i < 0 {
 		return nil
 	}
-	// The entry stays, with an undef key that matches nothing, until compact:
-	// an index slot may point at it. The keys turn general (undef is not a
-	// word); packed values keep their word, which holds nothing alive.
-	m.keys.Set(i, undef)
+	// The entry stays until compact; its index slot becomes a dummy that
+	// probes go past. General keys get an undef key, which matches nothing;
+	// packed keys keep the word (keyAt asks the index). A general value is
+	// cleared; a packed value's word keeps nothing alive.
+	m.index[slot] = dummySlot
+	if ks := m.keys.vals(); ks != nil {
+		ks[i] = undef
+	}
 	if vs := m.vals.vals(); vs != nil {
 		vs[i] = Nil
 	}
 	m.live--
 	m.edits++
-	if i == m.keys.n-1 && m.index == nil {
-		m.keys.n--
-		m.vals.n--
-	}
 	return nil
 }
 
-// compact drops deleted entries and rebuilds the index.
+// removeAt takes entry i out of a map without an index, moving the later
+// ones down (up to smallMap entries).
+func (m *Map) removeAt(i int) {
+	m.keys.remove(i)
+	m.vals.remove(i)
+}
+
+// compact drops deleted entries and rebuilds the index. Which entries of
+// packed keys are live only the index says: the positions it holds.
 func (m *Map) compact() {
-	ks := m.keys.vals()
-	if ks == nil { // packed keys: nothing was deleted
+	if int(m.live) == m.keys.n {
 		return
 	}
-	vs, ws := m.vals.vals(), m.vals.words()
-	j := 0
-	for i, k := range ks {
-		if k.k != kUndef {
-			ks[j] = k
-			if vs != nil {
-				vs[j] = vs[i]
-			} else {
-				ws[j] = ws[i]
+	var live []bool
+	if m.keys.form != formValues {
+		live = make([]bool, m.keys.n)
+		for _, ix := range m.index {
+			if ix > 0 {
+				live[ix-1] = true
 			}
-			j++
 		}
 	}
-	clear(ks[j:])
+	ks, kw := m.keys.vals(), m.keys.words()
+	vs, vw := m.vals.vals(), m.vals.words()
+	j := 0
+	for i := range m.keys.n {
+		if live != nil && !live[i] || ks != nil && ks[i].k == kUndef {
+			continue
+		}
+		if ks != nil {
+			ks[j] = ks[i]
+		} else {
+			kw[j] = kw[i]
+		}
+		if vs != nil {
+			vs[j] = vs[i]
+		} else {
+			vw[j] = vw[i]
+		}
+		j++
+	}
+	if ks != nil {
+		clear(ks[j:])
+	}
 	if vs != nil {
 		clear(vs[j:])
 	}
@@ -537,8 +598,8 @@ func (m *Map) Entry(i int) (k, v Value, ok bool) {
 	if uint(i) >= uint(m.keys.n) {
 		panic("vm: map entry out of range")
 	}
-	k = m.keyAt(i)
-	if k.k == kUndef {
+	k, live := m.keyAt(i)
+	if !live {
 		return Nil, Nil, false
 	}
 	return storedKey(k), m.vals.item(uint64(i)), true
@@ -563,7 +624,7 @@ func (m *Map) All() iter.Seq2[Value, Value] {
 func (m *Map) Keys() []Value {
 	out := make([]Value, 0, m.live)
 	for i := 0; i < m.keys.n; i++ {
-		if k := m.keyAt(i); k.k != kUndef {
+		if k, live := m.keyAt(i); live {
 			out = append(out, storedKey(k))
 		}
 	}
@@ -574,7 +635,7 @@ func (m *Map) Keys() []Value {
 func (m *Map) Values() []Value {
 	out := make([]Value, 0, m.live)
 	for i := 0; i < m.keys.n; i++ {
-		if m.keyAt(i).k != kUndef {
+		if _, live := m.keyAt(i); live {
 			out = append(out, m.vals.item(uint64(i)))
 		}
 	}
@@ -596,7 +657,7 @@ func (m *Map) Copy() *Map {
 		c = NewMap(int(m.live))
 	}
 	for i := 0; i < m.keys.n; i++ {
-		if k := m.keyAt(i); k.k != kUndef {
+		if k, live := m.keyAt(i); live {
 			c.set(k, m.vals.item(uint64(i)))
 		}
 	}
@@ -610,8 +671,8 @@ func (m *Map) findInt(n uint64) int {
 	mask := uint64(len(m.index) - 1)
 	i, perturb := n&mask, n
 	for {
-		ix := int(m.index[i]) - 1
-		if ix < 0 || *(*uint64)(unsafe.Add(m.keys.p, ix*wordSize)) == n {
+		ix := int(m.index[i]) - 1 // -1 empty, -2 a dummy
+		if ix == -1 || ix >= 0 && *(*uint64)(unsafe.Add(m.keys.p, ix*wordSize)) == n {
 			return ix
 		}
 		perturb >>= 5

@@ -99,12 +99,15 @@ func TestMapIntKeysAgainstGoMap(t *testing.T) {
 		name   string
 		keys   int // the int keys are 0..keys-1, times spread
 		spread int64
-		other  int // one step in other does something other than an int-key store (0: none)
+		other  int  // one step in other does something other than an int-key store (0: none)
+		ints   bool // that is always a delete, so that keys and values stay ints
 	}{
-		{"dense packed", 5000, 1, 0},
-		{"sparse packed", 5000, 1 << 33, 0},
-		{"dense mixed", 3000, 3, 7},
-		{"negative mixed", 3000, -1024, 5},
+		{"dense packed", 5000, 1, 0, true},
+		{"sparse packed", 5000, 1 << 33, 0, true},
+		{"dense packed deletes", 3000, 1, 3, true},
+		{"sparse packed deletes", 3000, 1 << 40, 4, true},
+		{"dense mixed", 3000, 3, 7, false},
+		{"negative mixed", 3000, -1024, 5, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r := rand.New(rand.NewSource(2))
@@ -121,8 +124,12 @@ func TestMapIntKeysAgainstGoMap(t *testing.T) {
 			for step := 0; step < 30000; step++ {
 				k := Int(int64(r.Intn(c.keys)) * c.spread)
 				v := Int(int64(step))
-				if c.other > 0 && step%c.other == 3 {
-					switch r.Intn(4) {
+				if c.other > 0 && step%c.other == c.other-1 {
+					op := r.Intn(4)
+					if c.ints {
+						op = 2
+					}
+					switch op {
 					case 0:
 						v = Float(float64(step) + 0.5)
 					case 1:
@@ -165,7 +172,7 @@ func TestMapIntKeysAgainstGoMap(t *testing.T) {
 					t.Fatalf("step %d: Len %d, want %d", step, m.Len(), len(model))
 				}
 			}
-			if c.other == 0 && (m.keys.form != KInt || m.vals.form != KInt) {
+			if c.ints && (m.keys.form != KInt || m.vals.form != KInt) {
 				t.Errorf("int keys and values only: forms %d %d, want both packed ints", m.keys.form, m.vals.form)
 			}
 			var got []string
@@ -232,8 +239,8 @@ func TestMapForms(t *testing.T) {
 		t.Fatalf("int to bool map: forms %d %d", d.keys.form, d.vals.form)
 	}
 	_ = d.Delete(Int(4))
-	if d.keys.form != formValues || d.vals.form != KBool || d.Len() != 19 {
-		t.Fatalf("after a delete: forms %d %d, %d entries", d.keys.form, d.vals.form, d.Len())
+	if d.keys.form != KInt || d.vals.form != KBool || d.Len() != 19 || d.Slots() != 20 {
+		t.Fatalf("after a delete: forms %d %d, %d entries in %d slots", d.keys.form, d.vals.form, d.Len(), d.Slots())
 	}
 	if _, _, ok := d.Entry(4); ok {
 		t.Fatal("the deleted entry is still there")
@@ -241,8 +248,35 @@ func TestMapForms(t *testing.T) {
 	if v, ok, _ := d.Get(Int(5)); !ok || v != Bool(false) {
 		t.Fatalf("d[5] = %s %v", Repr(v), ok)
 	}
+	if j := d.findInt(4); j >= 0 {
+		t.Fatalf("findInt finds the deleted key at %d", j)
+	}
 	if c := d.Copy(); c.Len() != 19 || c.keys.form != KInt || c.vals.form != KBool {
 		t.Fatalf("copy of a map with a hole: %d entries, forms %d %d", c.Len(), c.keys.form, c.vals.form)
+	}
+	_ = d.Set(Int(4), Bool(true)) // back, at the end
+	if ks := d.Keys(); len(ks) != 20 || ks[4] != Int(5) || ks[19] != Int(4) {
+		t.Fatalf("keys after deleting and adding 4 again: %s", Repr(NewList(ks)))
+	}
+	for i := range 30 {
+		_ = d.Delete(Int(int64(i)))
+	}
+	for i := range 200 {
+		_ = d.Set(Int(int64(1000+i)), Bool(true))
+	}
+	if d.keys.form != KInt || d.Len() != 200 || d.Slots() > 256 {
+		t.Fatalf("emptied and refilled: form %d, %d entries in %d slots", d.keys.form, d.Len(), d.Slots())
+	}
+	if ks := d.Keys(); ks[0] != Int(1000) || ks[199] != Int(1199) {
+		t.Fatalf("refilled keys run %s to %s", Repr(ks[0]), Repr(ks[199]))
+	}
+	small := NewMap(0)
+	for i := range 5 {
+		_ = small.Set(Int(int64(i)), Int(int64(i)))
+	}
+	_ = small.Delete(Int(1))
+	if small.Slots() != 4 || small.keys.form != KInt || small.Keys()[1] != Int(2) {
+		t.Fatalf("a small map after a delete: %d slots, form %d", small.Slots(), small.keys.form)
 	}
 	s := NewMap(0)
 	_ = s.Set(Str("a"), Int(1))
