@@ -22,7 +22,8 @@ const smallMap = 8
 // keys and vals are kept as lists are (doc/impl.md, Maps of numbers): each
 // is packed (only the 64-bit words, memory the collector never scans) while
 // all its items are of one scalar kind, and general otherwise. A new empty
-// map packs both; a map of int keys to int values is 16 bytes an entry
+// map packs both (a map made with room, general, packs what it can when it
+// gets its index); a map of int keys to int values is 16 bytes an entry
 // plus its index. A key of another kind or a float key folded into an int
 // (marked, see normKey) turns the keys general, a value of another kind the
 // values, once and for good; deleting keeps the forms.
@@ -44,7 +45,8 @@ var strSeed = maphash.MakeSeed()
 // smallMap entries (a map literal, a record) is one allocation: the map and
 // room for its keys and values, instead of three. A map made with no room
 // packs its keys and values while it can; one made with room (a literal, a
-// decoded object, most often of string keys) is general from the start.
+// decoded object, most often of string keys) is general from the start and
+// packs what it can once it grows past smallMap entries (add).
 func NewMap(n int) *Map {
 	switch {
 	case n <= 0:
@@ -442,8 +444,36 @@ func (m *Map) add(k Value, h, slot uint64, v Value) {
 	m.live++
 	m.edits++
 	if m.index == nil && m.keys.n > smallMap {
+		// Past smallMap entries the map gets its index and, when it was
+		// made general (a literal's room), packs what it can.
+		repack(&m.keys)
+		repack(&m.vals)
 		m.reindex()
 	}
+}
+
+// repack packs a general list whose items are all of one scalar kind (a
+// map's keys or values as its index is made), keeping its capacity.
+func repack(l *List) {
+	if l.form != formValues || l.n == 0 {
+		return
+	}
+	vs := l.vals()
+	k := vs[0].k
+	if !packable(k) {
+		return
+	}
+	for _, v := range vs {
+		if v.k != k || v.p != nil {
+			return
+		}
+	}
+	w := make([]uint64, l.n, l.c)
+	for i, v := range vs {
+		w[i] = v.n
+	}
+	l.form = k
+	l.setWords(w)
 }
 
 // pushItem is l.Append(v) with the common case inline: there is room, and

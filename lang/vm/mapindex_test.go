@@ -278,6 +278,26 @@ func TestMapForms(t *testing.T) {
 	if small.Slots() != 4 || small.keys.form != KInt || small.Keys()[1] != Int(2) {
 		t.Fatalf("a small map after a delete: %d slots, form %d", small.Slots(), small.keys.form)
 	}
+	lit, _ := newMapOf([]Value{Int(1), Int(10), Int(2), Int(20)})
+	if lit.keys.form != formValues {
+		t.Fatalf("a literal's map: key form %d, want general (its room)", lit.keys.form)
+	}
+	for i := range 10 {
+		_ = lit.Set(Int(int64(3+i)), Int(int64(30+10*i)))
+	}
+	if lit.keys.form != KInt || lit.vals.form != KInt || lit.index == nil {
+		t.Fatalf("a literal's map of ints past %d entries: forms %d %d, want packed ints", smallMap, lit.keys.form, lit.vals.form)
+	}
+	if v, _, _ := lit.Get(Int(12)); v != Int(120) || lit.Keys()[0] != Int(1) {
+		t.Fatalf("repacked literal: m[12] = %s, first key %s", Repr(v), Repr(lit.Keys()[0]))
+	}
+	mixed, _ := newMapOf([]Value{Int(1), Int(10), Str("x"), Int(20)})
+	for i := range 10 {
+		_ = mixed.Set(Int(int64(3+i)), Float(0.5))
+	}
+	if mixed.keys.form != formValues || mixed.vals.form != formValues {
+		t.Fatalf("mixed keys and values: forms %d %d, want general", mixed.keys.form, mixed.vals.form)
+	}
 	s := NewMap(0)
 	_ = s.Set(Str("a"), Int(1))
 	if s.keys.form != formValues || s.vals.form != KInt {
