@@ -473,7 +473,10 @@ func (t *Task) yieldMethod(fr *frame, argc, nameIdx int) (Value, Status) {
 	// above it: inside the stack, as the dispatch loop keeps them.
 	recv := (*Value)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(t.stack)), (t.sp-argc-1)*valueSize))
 	box := (*iface)(recv.p) // objectBox and ObjectHeader: {o Object}
-	ref := &fr.cl.proto.methods[nameIdx]
+	// nameIdx indexes the function's Names, which methods parallels (the
+	// compiler emits no other): no bounds check.
+	ms := fr.cl.proto.methods
+	ref := (*methodRef)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(ms)), uintptr(uint32(nameIdx))*unsafe.Sizeof(methodRef{})))
 	var my MethodYielder
 	if tab := box.tab; tab == ref.objTab && tab != nil {
 		w := (*iface)(unsafe.Pointer(&my))
