@@ -36,7 +36,8 @@ func NewPoller() (*Poller, error) {
 		unix.Close(evfd)
 		return nil, err
 	}
-	return &Poller{sys: sys{epfd: epfd, evfd: evfd, events: make([]unix.EpollEvent, 256)}}, nil
+	const n = 256 // events a wait can return; doubled when a wait fills them
+	return &Poller{sys: sys{epfd: epfd, evfd: evfd, events: make([]unix.EpollEvent, n)}, out: make([]Event, n)}, nil
 }
 
 func epollBits(read, write bool) uint32 {
@@ -111,13 +112,11 @@ func (p *Poller) waitHeld(timeout time.Duration) (int, error) {
 }
 
 // collect turns the first n events of p.events into p.out, consuming a
-// wake-up among them, and grows p.events when a wait filled it. p.out is as
-// long as p.events, and the events are written into it in place: no append,
-// no store of the slice back into the poller and no call on every wait.
+// wake-up among them, and grows p.events (and p.out with it) when a wait
+// filled it. p.out is as long as p.events, and the events are written into
+// it in place: no append, no store of the slice back into the poller and
+// no call on every wait.
 func (p *Poller) collect(n int) []Event {
-	if cap(p.out) < len(p.events) {
-		p.out = make([]Event, len(p.events))
-	}
 	evs := p.events[:n] // a local slice: no reload of p.events and no bounds check
 	out := p.out[:len(evs)]
 	j := 0
@@ -146,7 +145,10 @@ func (p *Poller) collect(n int) []Event {
 		p.consumeWake()
 	}
 	if n == len(p.events) && len(p.events) < 1<<16 {
+		// The events just collected stay in the old p.out, which the
+		// caller reads until the next wait.
 		p.events = make([]unix.EpollEvent, 2*len(p.events))
+		p.out = make([]Event, len(p.events))
 	}
 	return out[:j]
 }

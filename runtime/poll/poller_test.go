@@ -552,3 +552,53 @@ func TestWriteToPipeAndSocket(t *testing.T) {
 		t.Fatalf("Write of nothing = %d, %v; want 0, nil", n, err)
 	}
 }
+
+// A wait that fills the event buffer grows it (and the events it returns
+// with it): 300 descriptors ready at once come as 256 events and then the
+// other 44, and, once more ready together, as 300 events from one wait,
+// each descriptor's once and with its tag.
+func TestWaitGrowsItsEventBuffer(t *testing.T) {
+	p := newPoller(t)
+	const n = 300
+	ws := make([]int, n)
+	for i := range ws {
+		r, w := nonblockingPipe(t)
+		ws[i] = w
+		if err := p.Add(r, tagOf(r)); err != nil {
+			t.Fatal(err)
+		}
+		unix.Write(w, []byte{1})
+	}
+	seen := map[uint64]int{}
+	count := func(evs []poll.Event) {
+		for _, ev := range evs {
+			seen[ev.Tag]++
+		}
+	}
+	evs, err := p.Wait(0)
+	if err != nil || len(evs) != 256 {
+		t.Fatalf("first wait: %d events, %v; want 256", len(evs), err)
+	}
+	count(evs)
+	evs, err = p.Wait(0)
+	if err != nil || len(evs) != n-256 {
+		t.Fatalf("second wait: %d events, %v; want %d", len(evs), err, n-256)
+	}
+	count(evs)
+	for _, w := range ws {
+		unix.Write(w, []byte{2})
+	}
+	evs, err = p.Wait(0)
+	if err != nil || len(evs) != n {
+		t.Fatalf("wait after growing: %d events, %v; want %d", len(evs), err, n)
+	}
+	count(evs)
+	if len(seen) != n {
+		t.Fatalf("%d descriptors reported, want %d", len(seen), n)
+	}
+	for tag, k := range seen {
+		if k != 2 {
+			t.Fatalf("tag %x reported %d times, want 2", tag, k)
+		}
+	}
+}
