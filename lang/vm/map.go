@@ -477,11 +477,16 @@ func repack(l *List) {
 }
 
 // pushItem is l.Append(v) with the common case inline: there is room, and
-// v fits the list's form.
+// v fits the list's form. An empty list without room whose first item does
+// not pack turns general with room for 4 (what appendValue gives a first
+// item), not the one slot List.general would make.
 func pushItem(l *List, v Value) {
 	if l.n < l.c && l.store(l.n, v) {
 		l.n++
 		return
+	}
+	if l.c == 0 && l.form != formValues && (!packable(v.k) || v.p != nil) {
+		l.setVals(make([]Value, 0, 4))
 	}
 	l.Append(v)
 }

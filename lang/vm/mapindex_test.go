@@ -315,3 +315,22 @@ func TestMapSize(t *testing.T) {
 		t.Errorf("a two-entry map block is %d bytes, want at most 192", s)
 	}
 }
+
+// An empty map given a few string keys and string values is three
+// allocations: the map, room for its keys, room for its values (the first
+// key that cannot be packed makes the keys general with room for several,
+// not one).
+func TestAllocEmptyMapOfStrings(t *testing.T) {
+	allocsEachIteration(t, `
+fn main(n) {
+    let s = 0
+    for i in range(n) {
+        let m = {}
+        m["a"] = "x"
+        m["b"] = "y"
+        m["c"] = "z"
+        s += len(m)
+    }
+    return s
+}`, 3)
+}
