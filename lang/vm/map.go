@@ -419,6 +419,15 @@ func (m *Map) setIntOther(n uint64, v Value, t *Task) bool {
 // h is its hash and slot the index slot probe found for it (both unused
 // without an index).
 func (m *Map) add(k Value, h, slot uint64, v Value) {
+	if m.keys.form != formValues && int(m.live) < m.keys.n && (k.k != m.keys.form || k.p != nil) {
+		// k turns packed keys with holes general, where a deleted entry
+		// must be an undef key: only the index knows which ones are
+		// deleted, so drop them first (holes imply an index).
+		m.compact()
+		if m.index != nil {
+			_, slot = m.probe(k, h)
+		}
+	}
 	if m.keys.n == m.keys.c && int(m.live) < m.keys.n/2 {
 		m.compact()
 		if m.index != nil {
