@@ -985,8 +985,11 @@ func (c *conn) received(s string, want int) (vm.Value, *vm.Error, waitKind) {
 // reader or writer slot, and readiness runs the call again (a sendall goes on
 // from what it had sent).
 func (c *conn) YieldMethodNow(t *vm.Task, name string, args []vm.Value) (vm.Value, *vm.Error, bool) {
-	if c.streak >= maxStreak || c.tls != nil || len(args) != 1 {
-		// time to let the others run (see maxStreak), or TLS (see tls.go)
+	if c.streak >= maxStreak && !t.Retrying() || c.tls != nil || len(args) != 1 {
+		// time to let the others run (see maxStreak), or TLS (see tls.go);
+		// not for a parked call run again (it comes from the event loop,
+		// and declined, the call would start again as an awaitable: a
+		// sendall from its first byte)
 		return vm.Nil, nil, false
 	}
 	var v vm.Value
