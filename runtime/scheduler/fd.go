@@ -309,6 +309,27 @@ func (f *FD) Park(vt *vm.Task, m Mode, what string) *vm.Error {
 	return nil
 }
 
+// SetProgress keeps n, what the call task vt is about to park in (Park)
+// has done so far (a sendall's bytes sent), for that call to read with
+// Progress when it runs again. It belongs to the task, not to the
+// descriptor: between the wake-up and the call's retry another task may
+// use the descriptor's slot. A count of 0 on a task that never kept one
+// stores nothing.
+func SetProgress(vt *vm.Task, n int) {
+	if t, ok := vt.Data.(*Task); ok && (n != 0 || t.more != nil) {
+		t.setX().progress = n
+	}
+}
+
+// Progress is the count SetProgress kept for vt's parked call, read when
+// the call runs again (vm.Task.Retrying); 0 when none was kept.
+func Progress(vt *vm.Task) int {
+	if t, ok := vt.Data.(*Task); ok {
+		return t.x().progress
+	}
+	return 0
+}
+
 // parkFailed is the error of a Park whose checks failed.
 //
 //go:noinline

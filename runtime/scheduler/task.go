@@ -74,6 +74,7 @@ type taskMore struct {
 	name       string     // given by spawn_named, or ""
 	tg         *TaskGroup // the script group (group()) the task belongs to, or nil
 	tgIndex    int        // its place in tg.tasks
+	progress   int        // SetProgress's count for the call the task parked in
 }
 
 // noMore is what t.x() reads for a task without a taskMore: all zero.

@@ -713,9 +713,7 @@ type conn struct {
 	// (at most maxStreak: a byte beside eof, split and lastRecv keeps the
 	// conn in the 96-byte size class).
 	streak uint8
-	// sent is what a sendall parked by YieldMethodNow has sent so far.
-	sent int
-	tls  *tlsConn // nil for plain TCP
+	tls    *tlsConn // nil for plain TCP
 }
 
 // maxStreak bounds the operations in a row on one conn that complete at once
@@ -1015,10 +1013,19 @@ func (c *conn) YieldMethodNow(t *vm.Task, name string, args []vm.Value) (vm.Valu
 		}
 		v, err, wait = c.recvAttempt(int(args[0].AsInt()), lend)
 	case (name == "sendall" || name == "send") && args[0].Kind() == vm.KStr:
-		if !t.Retrying() {
-			c.sent = 0
+		// What a sendall sent before it parked is kept with its task, not
+		// with the conn: another task may send (and park) on the conn
+		// between this task's wake-up and its retry.
+		sent := 0
+		if t.Retrying() {
+			sent = scheduler.Progress(t)
 		}
-		v, err, wait = c.write(name, modutil.BytesOf(args[0].AsStr()), &c.sent, len(name) == len("sendall"))
+		v, err, wait = c.write(name, modutil.BytesOf(args[0].AsStr()), &sent, len(name) == len("sendall"))
+		if wait == waitWrite {
+			c.streak = 0
+			scheduler.SetProgress(t, sent)
+			return parkOn(t, c.fd, scheduler.Write, "conn."+name)
+		}
 	default:
 		return vm.Nil, nil, false
 	}
