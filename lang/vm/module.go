@@ -90,6 +90,11 @@ type Proto struct {
 // Load binds a compiled program to a module: the program's globals are added to
 // the module (new ones start undefined) and its functions get their constants.
 // It returns the top-level function, ready to run as a task.
+//
+// prog must be compile.Compile's output, unchanged: the dispatch loop trusts
+// its code and checks none of it (operands such as a local's slot or a
+// method call's index in Names, jump targets, MaxStack). Code made or edited
+// by hand can make the VM read and write outside its memory.
 func (m *Machine) Load(prog *compile.Program, mod *Module) Value {
 	for len(mod.names) < len(prog.Globals) {
 		name := prog.Globals[len(mod.names)]

@@ -46,7 +46,8 @@ func (*retryPathsHost) YieldMethodNow(t *Task, name string, args []Value) (Value
 // value; one the object does not complete goes to the ordinary method call
 // (which throws at the call); a task thrown at while parked (a
 // cancellation) goes on in its catch, and no later call sees Retrying; a
-// panic in the retried call fails the task at the call's line.
+// panic in the retried call fails the task at the call's line. Each parked
+// task's stack is shrunk before it runs again.
 func TestRetryPaths(t *testing.T) {
 	var out bytes.Buffer
 	m := NewMachine(&out, &out)
@@ -77,6 +78,7 @@ yield f(o)
 	for {
 		if st == StatusPark {
 			statuses = append(statuses, "park")
+			task.ShrinkStack() // as a scheduler does for a task that stays parked
 			if task.parkedOnCancel() {
 				st = task.Throw(NewError(KindCancelled, "task was cancelled"))
 			} else {
