@@ -2,6 +2,7 @@ package compile
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/yieldscript/yieldscript/lang/parser"
 )
@@ -122,6 +123,10 @@ type resolver struct {
 	file  string
 	fn    *funcInfo
 	loops int // loops around the walk in the current function
+	// unset are the parameters of fn not yet set while one of its defaults
+	// is resolved (that default's own and the later ones): reading one there
+	// would read an unset slot.
+	unset []*binding
 }
 
 // resolveFile resolves f. It panics with a *parser.Error for a wrong program.
@@ -266,6 +271,9 @@ func (r *resolver) use(id *parser.Ident) {
 	b := r.lookup(id.Name)
 	if b == nil {
 		r.errorf(id.P, "undefined: %s", id.Name)
+	}
+	if slices.Contains(r.unset, b) {
+		r.errorf(id.P, "%s is used before it is set (a default may use only earlier parameters)", id.Name)
 	}
 	b.uses++
 	r.bind(id, b)
@@ -517,19 +525,30 @@ func (r *resolver) funcLit(fl *parser.FuncLit) {
 	outer, loops := r.fn, r.loops
 	r.fn, r.loops = g, 0
 	seen := map[string]bool{}
+	params := make([]*binding, 0, len(fl.Params))
 	for _, p := range fl.Params {
 		if seen[p.Name] {
 			r.errorf(p.P, "duplicate parameter %s", p.Name)
 		}
 		seen[p.Name] = true
-		r.declareLocal(p.Name).isParam = true
+		b := r.declareLocal(p.Name)
+		b.isParam = true
+		if !p.Rest { // a rest parameter is set before any default runs
+			params = append(params, b)
+		}
 	}
-	for _, p := range fl.Params {
+	outerUnset := r.unset
+	for i, p := range fl.Params {
 		if p.Default != nil {
+			// The defaults run in order, each when its parameter was left
+			// out: this one and the later ones are unset then. A function
+			// made in the default reads them through cells, later.
+			r.unset = params[i:]
 			r.expr(p.Default)
 		}
 	}
+	r.unset = nil
 	r.block(fl.Body)
 	g.markDeadResults()
-	r.fn, r.loops = outer, loops
+	r.fn, r.loops, r.unset = outer, loops, outerUnset
 }
