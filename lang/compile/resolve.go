@@ -123,9 +123,11 @@ type resolver struct {
 	file  string
 	fn    *funcInfo
 	loops int // loops around the walk in the current function
-	// unset are the parameters of fn not yet set while one of its defaults
-	// is resolved (that default's own and the later ones): reading one there
-	// would read an unset slot.
+	// unset are the parameters not yet set while a default is resolved
+	// (that default's own and the later ones, of its function and of the
+	// functions around it whose default is being resolved): using one there,
+	// or in a function made there (which may be called at once), would read
+	// an unset slot.
 	unset []*binding
 }
 
@@ -220,15 +222,18 @@ func (fn *funcInfo) lookupLocal(name string) *binding {
 	return nil
 }
 
-// lookup finds what name refers to from the current function: a local, a
+// lookup finds what id's name refers to from the current function: a local, a
 // free variable (captured through every function in between), a global or a
 // builtin; nil when nothing declares it.
-func (r *resolver) lookup(name string) *binding {
+func (r *resolver) lookup(id *parser.Ident) *binding {
+	name := id.Name
 	if b := r.fn.lookupLocal(name); b != nil {
+		r.checkSet(b, id)
 		return b
 	}
 	for outer := r.fn.parent; outer != nil; outer = outer.parent {
 		if b := outer.lookupLocal(name); b != nil {
+			r.checkSet(b, id)
 			return r.freeOf(r.fn, b)
 		}
 	}
@@ -236,6 +241,14 @@ func (r *resolver) lookup(name string) *binding {
 		return b
 	}
 	return r.builtins[name]
+}
+
+// checkSet reports a parameter used in a default (or in a function made
+// there) that is not set when the default runs: its own or a later one.
+func (r *resolver) checkSet(b *binding, id *parser.Ident) {
+	if slices.Contains(r.unset, b) {
+		r.errorf(id.P, "%s is used before it is set (a default may use only earlier parameters)", id.Name)
+	}
 }
 
 // freeOf is fn's Free binding for b, a local of an enclosing function. The
@@ -268,12 +281,9 @@ func (r *resolver) freeOf(fn *funcInfo, b *binding) *binding {
 
 // use resolves a name that is read.
 func (r *resolver) use(id *parser.Ident) {
-	b := r.lookup(id.Name)
+	b := r.lookup(id)
 	if b == nil {
 		r.errorf(id.P, "undefined: %s", id.Name)
-	}
-	if slices.Contains(r.unset, b) {
-		r.errorf(id.P, "%s is used before it is set (a default may use only earlier parameters)", id.Name)
 	}
 	b.uses++
 	r.bind(id, b)
@@ -289,7 +299,7 @@ func (res *resolution) binding(id *parser.Ident) *binding { return id.Binding.(*
 
 // assign resolves a name that is assigned.
 func (r *resolver) assign(id *parser.Ident) {
-	b := r.lookup(id.Name)
+	b := r.lookup(id)
 	if b != nil && b.scope == Builtin {
 		r.errorf(id.P, "cannot assign to builtin %s; declare a variable with let %s", id.Name, id.Name)
 	}
@@ -541,13 +551,12 @@ func (r *resolver) funcLit(fl *parser.FuncLit) {
 	for i, p := range fl.Params {
 		if p.Default != nil {
 			// The defaults run in order, each when its parameter was left
-			// out: this one and the later ones are unset then. A function
-			// made in the default reads them through cells, later.
-			r.unset = params[i:]
+			// out: this one and the later ones are unset then.
+			r.unset = append(outerUnset[:len(outerUnset):len(outerUnset)], params[i:]...)
 			r.expr(p.Default)
 		}
 	}
-	r.unset = nil
+	r.unset = outerUnset
 	r.block(fl.Body)
 	g.markDeadResults()
 	r.fn, r.loops, r.unset = outer, loops, outerUnset
