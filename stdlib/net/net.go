@@ -713,7 +713,11 @@ type conn struct {
 	// (at most maxStreak: a byte beside eof, split and lastRecv keeps the
 	// conn in the 96-byte size class).
 	streak uint8
-	tls    *tlsConn // nil for plain TCP
+	// sent counts what a send or sendall on the parking path
+	// (YieldMethodNow) has sent, within one call: a parked sendall's count
+	// is kept with its task (scheduler.SetProgress).
+	sent int
+	tls  *tlsConn // nil for plain TCP
 }
 
 // maxStreak bounds the operations in a row on one conn that complete at once
@@ -983,12 +987,8 @@ func (c *conn) received(s string, want int) (vm.Value, *vm.Error, waitKind) {
 // reader or writer slot, and readiness runs the call again (a sendall goes on
 // from what it had sent).
 func (c *conn) YieldMethodNow(t *vm.Task, name string, args []vm.Value) (vm.Value, *vm.Error, bool) {
-	if c.streak >= maxStreak && !t.Retrying() || c.tls != nil || len(args) != 1 {
-		// time to let the others run (see maxStreak), or TLS (see tls.go);
-		// not for a parked call run again (it comes from the event loop,
-		// and declined, the call would start again as an awaitable: a
-		// sendall from its first byte)
-		return vm.Nil, nil, false
+	if c.streak >= maxStreak || c.tls != nil || len(args) != 1 {
+		return c.declined(t, name, args)
 	}
 	var v vm.Value
 	var err *vm.Error
@@ -1016,16 +1016,12 @@ func (c *conn) YieldMethodNow(t *vm.Task, name string, args []vm.Value) (vm.Valu
 		// What a sendall sent before it parked is kept with its task, not
 		// with the conn: another task may send (and park) on the conn
 		// between this task's wake-up and its retry.
-		sent := 0
+		// c.sent is the count within this call only.
 		if t.Retrying() {
-			sent = scheduler.Progress(t)
+			return c.writeAgain(t, name, args[0].AsStr())
 		}
-		v, err, wait = c.write(name, modutil.BytesOf(args[0].AsStr()), &sent, len(name) == len("sendall"))
-		if wait == waitWrite {
-			c.streak = 0
-			scheduler.SetProgress(t, sent)
-			return parkOn(t, c.fd, scheduler.Write, "conn."+name)
-		}
+		c.sent = 0
+		v, err, wait = c.write(name, modutil.BytesOf(args[0].AsStr()), &c.sent, len(name) == len("sendall"))
 	default:
 		return vm.Nil, nil, false
 	}
@@ -1035,9 +1031,43 @@ func (c *conn) YieldMethodNow(t *vm.Task, name string, args []vm.Value) (vm.Valu
 	}
 	c.streak = 0
 	if wait == waitWrite {
+		scheduler.SetProgress(t, c.sent)
 		return parkOn(t, c.fd, scheduler.Write, "conn."+name)
 	}
 	return parkOn(t, c.fd, scheduler.Read, "conn.recv")
+}
+
+// declined is YieldMethodNow on a TLS conn, with other arguments, or when
+// the conn's streak is at its bound: the call is declined (the awaitable
+// does it), but for a parked call run again, which comes from the event
+// loop (another task's operations on the conn may have run the streak up
+// since the park): its streak starts again. Declined, it would start again
+// as an awaitable, a sendall from its first byte.
+//
+//go:noinline
+func (c *conn) declined(t *vm.Task, name string, args []vm.Value) (vm.Value, *vm.Error, bool) {
+	if c.tls == nil && len(args) == 1 && t.Retrying() {
+		c.streak = 0
+		return c.YieldMethodNow(t, name, args)
+	}
+	// time to let the others run (see maxStreak), or TLS (see tls.go)
+	return vm.Nil, nil, false
+}
+
+// writeAgain is YieldMethodNow's send or sendall run again after it parked:
+// it goes on from the count its task kept.
+//
+//go:noinline
+func (c *conn) writeAgain(t *vm.Task, name string, s string) (vm.Value, *vm.Error, bool) {
+	c.sent = scheduler.Progress(t)
+	v, err, wait := c.write(name, modutil.BytesOf(s), &c.sent, len(name) == len("sendall"))
+	if wait == done {
+		c.streak++
+		return v, err, true
+	}
+	c.streak = 0
+	scheduler.SetProgress(t, c.sent)
+	return parkOn(t, c.fd, scheduler.Write, "conn."+name)
 }
 
 // write is one attempt of send (all false) or sendall on a plain socket:
