@@ -436,8 +436,13 @@ func (m *Map) add(k Value, h, slot uint64, v Value) {
 		}
 	}
 	if m.index != nil && 3*(m.keys.n+1) > 2*len(m.index) {
-		if m.keys.form != formValues && int(m.live) < m.keys.n {
-			m.compact() // packed keys' holes are known only to this index
+		if int(m.live) < m.keys.n {
+			// Drop the deleted entries (as CPython's resize does): an
+			// index rebuilt for the live ones only would be too full
+			// for the entries left in keys at once, and rebuilt again
+			// at every insertion. (Packed keys' holes are known only to
+			// this index, too.)
+			m.compact()
 		} else {
 			m.reindex()
 		}

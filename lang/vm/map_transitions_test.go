@@ -238,3 +238,37 @@ func TestMapTransitionsAgainstModel(t *testing.T) {
 		}
 	}
 }
+
+// TestMapDeletedEntriesDoNotShrinkTheIndex: a map of general keys with
+// deleted entries whose index fills up drops the deleted entries (as a map
+// of packed keys does), so that the index it gets has room for the entries
+// that stay in keys: 3*Slots <= 2*len(index) after every insertion. Rebuilt
+// for the live entries only, the index was at once too full again, and
+// every later insertion rebuilt it (each one O(n), until the keys' capacity
+// ran out).
+func TestMapDeletedEntriesDoNotShrinkTheIndex(t *testing.T) {
+	for _, n := range []int{333, 5374, 20422} {
+		for _, mk := range []func(i int) Value{
+			func(i int) Value { return Str("k" + strconv.Itoa(i)) },
+			func(i int) Value { return Float(float64(i) + 0.5) },
+		} {
+			m := NewMap(0)
+			for i := range n {
+				_ = m.Set(mk(i), Int(int64(i)))
+			}
+			for i := range n * 3 / 10 {
+				_ = m.Delete(mk(i))
+			}
+			m.Set(Str("x"), Nil) // general keys, if they were not
+			for i := n; i < 3*n; i++ {
+				_ = m.Set(mk(i), Int(int64(i)))
+				if 3*m.Slots() > 2*len(m.index) {
+					t.Fatalf("n %d: after adding key %d, %d slots in an index of %d", n, i, m.Slots(), len(m.index))
+				}
+			}
+			if m.Len() != 3*n-n*3/10+1 {
+				t.Fatalf("n %d: %d entries", n, m.Len())
+			}
+		}
+	}
+}
