@@ -3,6 +3,7 @@ package vm
 import (
 	"math"
 	"math/rand"
+	"runtime"
 	"strconv"
 	"testing"
 )
@@ -269,6 +270,59 @@ func TestMapDeletedEntriesDoNotShrinkTheIndex(t *testing.T) {
 			if m.Len() != 3*n-n*3/10+1 {
 				t.Fatalf("n %d: %d entries", n, m.Len())
 			}
+		}
+	}
+}
+
+// TestMapPackedThenPointersThroughGC: a map of packed int keys and values
+// with deleted entries, then given string keys (made fresh, not constants)
+// and list and string values through Set and setInt, holds them through
+// collections: each reads back intact.
+func TestMapPackedThenPointersThroughGC(t *testing.T) {
+	m := NewMap(0)
+	for i := range 3000 {
+		v := Int(int64(i))
+		m.setInt(uint64(i), &v, &Task{})
+	}
+	for i := 0; i < 3000; i += 7 {
+		_ = m.Delete(Int(int64(i)))
+	}
+	for i := range 3000 {
+		var v Value
+		if i%2 == 0 {
+			v = NewList([]Value{Str(strconv.Itoa(i) + "!")})
+		} else {
+			v = Str("v" + strconv.Itoa(i))
+		}
+		if i%3 == 0 {
+			_ = m.Set(Str("k"+strconv.Itoa(i)), v)
+		} else {
+			m.setInt(uint64(i), &v, &Task{})
+		}
+	}
+	for range 3 {
+		runtime.GC()
+		junk := make([][]byte, 0, 64)
+		for range 64 {
+			junk = append(junk, make([]byte, 1<<16))
+		}
+		_ = junk
+	}
+	for i := range 3000 {
+		k := Int(int64(i))
+		if i%3 == 0 {
+			k = Str("k" + strconv.Itoa(i))
+		}
+		v, ok, _ := m.Get(k)
+		if !ok {
+			t.Fatalf("key %s missing", Repr(k))
+		}
+		if i%2 == 0 {
+			if v.k != KList || v.AsList().At(0).AsStr() != strconv.Itoa(i)+"!" {
+				t.Fatalf("m[%s] = %s", Repr(k), Repr(v))
+			}
+		} else if v.k != KStr || v.AsStr() != "v"+strconv.Itoa(i) {
+			t.Fatalf("m[%s] = %s", Repr(k), Repr(v))
 		}
 	}
 }
