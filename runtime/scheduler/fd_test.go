@@ -89,3 +89,51 @@ func TestRegisterFailureCloses(t *testing.T) {
 		t.Fatalf("after a failed Register the descriptor is still open (fcntl: %v)", err)
 	}
 }
+
+// FD.Park by a task that is not one of the loop's fails with kind type and
+// stores nothing, before the descriptor's own checks: on an open
+// descriptor its reader slot stays free for a waiter, and on a closed one
+// the error is still kind type (the order of parkFailed: type, closed, io).
+func TestFDParkNotALoopTask(t *testing.T) {
+	l, err := scheduler.New(vm.NewMachine(io.Discard, io.Discard), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	var p [2]int
+	if err := unix.Pipe2(p[:], unix.O_NONBLOCK|unix.O_CLOEXEC); err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(p[1])
+	f, err := l.Register(p[0]) // the loop closes it
+	if err != nil {
+		t.Fatal(err)
+	}
+	vt := &vm.Task{}
+	for _, closed := range []bool{false, true} {
+		if closed {
+			f.Close()
+		}
+		e := f.Park(vt, scheduler.Read, "pipe.next")
+		if e == nil || e.Kind != vm.KindType || e.Message != "cannot wait for a connection here" {
+			t.Fatalf("closed %v: Park = %v, want kind type", closed, e)
+		}
+	}
+	// nothing was stored: a second FD, open, takes a waiter on its slot
+	var q [2]int
+	if err := unix.Pipe2(q[:], unix.O_NONBLOCK|unix.O_CLOEXEC); err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(q[1])
+	g, err := l.Register(q[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := g.Park(vt, scheduler.Read, "pipe.next"); e == nil || e.Kind != vm.KindType {
+		t.Fatalf("Park = %v, want kind type", e)
+	}
+	var w fdWaker
+	if c := g.Wait(scheduler.Read, &w); c == nil || w.calls != 0 {
+		t.Fatalf("a wait after the failed park: canceler %v, woken %d times (%v); want it waiting", c, w.calls, w.err)
+	}
+}
