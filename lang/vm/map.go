@@ -502,7 +502,14 @@ func pushItem(l *List, v Value) {
 	if l.c == 0 && l.form != formValues && (!packable(v.k) || v.p != nil) {
 		l.setVals(make([]Value, 0, 4))
 	}
+	old := l.vals()
 	l.Append(v)
+	if old != nil && unsafe.Pointer(unsafe.SliceData(old)) != l.p {
+		// The values moved to new storage. The old may be a map's
+		// inline room (mapBlock), which lives as long as the map: clear
+		// it, or it keeps every value it held alive.
+		clear(old)
+	}
 }
 
 // newMapOf makes the map of a literal from its key, value pairs kv, a later

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"strconv"
 	"testing"
+	"weak"
 )
 
 // mapModel is an insertion-ordered map keyed by the key's equality class
@@ -324,5 +325,30 @@ func TestMapPackedThenPointersThroughGC(t *testing.T) {
 		} else if v.k != KStr || v.AsStr() != "v"+strconv.Itoa(i) {
 			t.Fatalf("m[%s] = %s", Repr(k), Repr(v))
 		}
+	}
+}
+
+// TestMapRoomKeepsNothingAlive: a map made with inline room (a literal's,
+// NewMap(n) for n <= 8) whose values outgrow the room moves them to new
+// storage; a value deleted later must be collectable, so the room left
+// behind may not keep the old copies of the values (nor the keys).
+func TestMapRoomKeepsNothingAlive(t *testing.T) {
+	for _, n := range []int{2, 4, 8} {
+		m := NewMap(n)
+		l := &List{}
+		wl := weak.Make(l)
+		m.SetStr("a", ListValue(l))
+		m.SetStr("b", Str("x"))
+		for i := range 12 {
+			m.SetStr("k"+strconv.Itoa(i), Int(int64(i)))
+		}
+		_ = m.Delete(Str("a"))
+		l = nil
+		runtime.GC()
+		runtime.GC()
+		if wl.Value() != nil {
+			t.Errorf("NewMap(%d): the deleted value is still reachable", n)
+		}
+		runtime.KeepAlive(m)
 	}
 }
