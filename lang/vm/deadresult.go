@@ -14,13 +14,19 @@ const (
 	// deadresult.go), so DeadResult may answer; yieldMethod clears it when
 	// the call returns, in the store that clears callRetry.
 	callDead
+	// callPark and callWait: the call's YieldMethodNow called Park or
+	// Wait. Kept with the other bits, they are cleared by the same store
+	// when the call returns, so that a call that called one and then said
+	// done leaves nothing behind for the next call.
+	callPark
+	callWait
 )
 
-// deadShift: above callRetry and callDead, Task.callFlags holds at a marked
-// call the slot plus one of its variable (methodRef.dead) when it is below
-// 64, so that deadResult finds the slot without decoding the call; 0 there
+// deadShift: above the bits above, Task.callFlags holds at a marked call
+// the slot plus one of its variable (methodRef.dead) when it is below 16,
+// so that deadResult finds the slot without decoding the call; 0 there
 // means it did not fit.
-const deadShift = 2
+const deadShift = 4
 
 // deadBits is methodRef.deadBits for a call whose methodRef.dead is dead.
 func deadBits(dead int32) uint8 {
@@ -67,7 +73,7 @@ func (t *Task) AtDeadResult() bool { return t.callFlags&callDead != 0 }
 
 func (t *Task) deadResult() (Value, bool) {
 	r := t.callFlags
-	t.callFlags = r & callRetry
+	t.callFlags = r & (callRetry | callPark | callWait)
 	fr := &t.frames[len(t.frames)-1]
 	if d := r >> deadShift; d != 0 {
 		// the slot yieldMethod found in the call's methodRef

@@ -96,8 +96,8 @@ yield f(o)
 // with the same answers as TestDeadResult's; one that fits is carried in
 // the bits.
 func TestDeadResultFarSlot(t *testing.T) {
-	if deadBits(63) != callDead|63<<deadShift || deadBits(64) != callDead || deadBits(0) != 0 {
-		t.Fatalf("deadBits 63, 64, 0: %#x %#x %#x", deadBits(63), deadBits(64), deadBits(0))
+	if deadBits(15) != callDead|15<<deadShift || deadBits(16) != callDead || deadBits(0) != 0 {
+		t.Fatalf("deadBits 15, 16, 0: %#x %#x %#x", deadBits(15), deadBits(16), deadBits(0))
 	}
 	var out bytes.Buffer
 	m := NewMachine(&out, &out)

@@ -43,7 +43,9 @@ type MethodCaller interface {
 // its driver runs the call again when it may complete), or registers the wait
 // with the task's driver itself (t.Wait, done false: the task stops with
 // StatusWait at the yield and is resumed with its value), or does nothing, and
-// the method is called and awaited as usual.
+// the method is called and awaited as usual. Park and Wait count only for the
+// call that made them and only when it returns done false: a call that
+// returns done true gives its v or err whatever it called.
 type MethodYielder interface {
 	YieldMethodNow(t *Task, name string, args []Value) (v Value, err *Error, done bool)
 }

@@ -81,3 +81,49 @@ yield f(o)
 		t.Errorf("trace %+v", tr)
 	}
 }
+
+// misusingHost calls Park or Wait and then says done anyway (a host's
+// mistake), and declines every other method.
+type misusingHost struct{}
+
+func (misusingHost) TypeName() string { return "misusing_host" }
+
+func (misusingHost) YieldMethodNow(t *Task, name string, args []Value) (Value, *Error, bool) {
+	switch name {
+	case "parkdone":
+		t.Park()
+		return Int(1), nil, true
+	case "waitdone":
+		t.Wait(Nil)
+		return Int(2), nil, true
+	}
+	return Nil, nil, false
+}
+
+// TestParkOrWaitThenDoneIsDone: a call that parks or registers a wait and
+// then says done gives its value, and leaves nothing behind that would stop
+// the next call: a call declined after it is called as usual (and fails, the
+// object having no such method) instead of parking or waiting for ever.
+func TestParkOrWaitThenDoneIsDone(t *testing.T) {
+	for _, first := range []string{"parkdone", "waitdone"} {
+		var out bytes.Buffer
+		m := NewMachine(&out, &out)
+		m.SetBuiltin("o", ObjectValue(misusingHost{}))
+		task := loadTestTask(t, m, fmt.Sprintf(`
+let a = yield o.%s()
+print(a)
+yield o.decline()
+`, first))
+		st := task.Run()
+		if st != StatusFailed || task.Err == nil {
+			t.Fatalf("%s: status %v, err %v, want a failure at decline", first, st, task.Err)
+		}
+		want := map[string]string{"parkdone": "1\n", "waitdone": "2\n"}[first]
+		if got := flushed(task, &out); got != want {
+			t.Errorf("%s: output %q, want %q", first, got, want)
+		}
+		if !strings.Contains(task.Err.Message, "decline") {
+			t.Errorf("%s: error %q does not name the method", first, task.Err.Message)
+		}
+	}
+}

@@ -503,17 +503,18 @@ func (t *Task) yieldMethod(fr *frame, argc, nameIdx int) (Value, Status) {
 	n := int(uint8(argc))
 	args := (*[256]Value)(unsafe.Add(unsafe.Pointer(recv), valueSize))[:n:n]
 	r, e, done := my.YieldMethodNow(t, ref.name, args)
+	// A Park or Wait counts only for a call that does not say done.
+	f := t.callFlags
 	t.callFlags = 0
 	if !done {
-		if t.waiting {
+		if f&callWait != 0 {
 			// It must wait, and the wait is registered: the call and the
 			// YIELD are over, and Resume gives the yield's value.
-			t.waiting = false
 			fr.ip = unsafe.Add(fr.ip, 4)
 			t.sp -= argc + 1
 			return Nil, StatusWait
 		}
-		return Nil, t.yieldMethodEnd(argc, nameIdx)
+		return Nil, t.yieldMethodEnd(argc, nameIdx, f&callPark != 0)
 	}
 	if e != nil {
 		return Nil, t.throw(e)
@@ -563,12 +564,12 @@ func (t *Task) runParkedCall() Status {
 // not complete it and did not register a wait: it parked the task (Park),
 // or it did nothing, and the method is called and its awaitable yielded as
 // usual.
-func (t *Task) yieldMethodEnd(argc, nameIdx int) Status {
-	if t.parking {
+func (t *Task) yieldMethodEnd(argc, nameIdx int, parking bool) Status {
+	if parking {
 		// It must wait, and parked the task: stop on the call, which Retry
 		// runs again.
 		// (Awaiting finds the receiver on the stack: parkedOn.)
-		t.parking, t.parked = false, true
+		t.parked = true
 		return StatusPark
 	}
 	return t.callMethodSlow(argc, nameIdx, true)

@@ -94,21 +94,20 @@ type Task struct {
 	// preempted: the task yielded at a back-edge or call because its watchdog
 	// asked it to; it resumes without a yield value.
 	preempted bool
-	// parking: a YieldMethodNow called Park; parked: the task stopped with
-	// StatusPark and has not been retried or thrown at since. callFlags are
-	// bits about the yield-method call the task is in (deadresult.go):
-	// callRetry from Retry until the call's YieldMethodNow returns (Retrying),
-	// callDead (with the variable's slot plus one above it, deadShift) while a
-	// YieldMethodNow at a marked call runs (DeadResult); yieldMethod clears
-	// them all when YieldMethodNow returns, Throw clears them.
-	parking, parked bool
-	callFlags       uint8
+	// parked: the task stopped with StatusPark and has not been retried or
+	// thrown at since. callFlags are bits about the yield-method call the
+	// task is in (deadresult.go): callRetry from Retry until the call's
+	// YieldMethodNow returns (Retrying), callDead (with the variable's slot
+	// plus one above it, deadShift) while a YieldMethodNow at a marked call
+	// runs (DeadResult), callPark and callWait once it has called Park or
+	// Wait; yieldMethod clears them all when YieldMethodNow returns, Throw
+	// clears them.
+	parked    bool
+	callFlags uint8
 	// keep: the task keeps its stack and frames when it finishes, for
 	// Machine.Reuse (reuse.go). (Beside the other flags: at the end it would
 	// take a word of its own and move the Task up a size class.)
 	keep bool
-	// waiting: a YieldMethodNow called Wait.
-	waiting bool
 
 	// aw is what the task waits for (Awaiting) and, once it has returned,
 	// the value it returned (Result): one field for both keeps the Task in
@@ -494,7 +493,7 @@ func (t *Task) Resume(v Value) Status {
 // must wait (its driver has recorded what for): it then returns done false
 // and the task stops with StatusPark, its pc still on the call, instead of
 // calling the method and yielding an awaitable.
-func (t *Task) Park() { t.parking = true }
+func (t *Task) Park() { t.callFlags |= callPark }
 
 // Wait is for a MethodYielder whose YieldMethodNow finds that the operation
 // must wait and has registered the wait with the task's driver itself (a
@@ -502,7 +501,7 @@ func (t *Task) Park() { t.parking = true }
 // the task stops with StatusWait at the yield, with aw in Awaiting, instead of
 // calling the method and yielding an awaitable.
 func (t *Task) Wait(aw Value) {
-	t.waiting = true
+	t.callFlags |= callWait
 	t.aw = aw
 }
 
