@@ -665,7 +665,8 @@ func (m *Map) Entry(i int) (k, v Value, ok bool) {
 func (m *Map) Slots() int { return m.keys.n }
 
 // All iterates over the live entries in insertion order (for k, v := range
-// m.All()). Entries added during the loop are visited too.
+// m.All()). The loop must not add or delete keys: an insertion may
+// compact the entries (add), moving those not yet visited.
 func (m *Map) All() iter.Seq2[Value, Value] {
 	return func(yield func(k, v Value) bool) {
 		for i := 0; i < m.keys.n; i++ {
