@@ -20,24 +20,39 @@ type fdWaker struct {
 
 func (r *fdWaker) Wake(_ vm.Value, err *vm.Error) { r.calls++; r.err = err }
 
-// FD.Wait keeps one waiter per mode: a second one for the same mode gets kind
-// io at once, the other mode has its own slot, a cancelled wait frees its
-// slot and is never woken, and Close wakes the waiters with kind closed.
-func TestFDWaitModes(t *testing.T) {
+// newFDLoop makes a loop the test closes at its end.
+func newFDLoop(t *testing.T) *scheduler.Loop {
+	t.Helper()
 	l, err := scheduler.New(vm.NewMachine(io.Discard, io.Discard), io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
+	t.Cleanup(func() { l.Close() })
+	return l
+}
+
+// registerPipe registers with l the read end of a new non-blocking pipe (the
+// loop closes it) and closes the write end at the test's end.
+func registerPipe(t *testing.T, l *scheduler.Loop) *scheduler.FD {
+	t.Helper()
 	var p [2]int
 	if err := unix.Pipe2(p[:], unix.O_NONBLOCK|unix.O_CLOEXEC); err != nil {
 		t.Fatal(err)
 	}
-	defer unix.Close(p[1])
-	f, err := l.Register(p[0]) // the loop closes it
+	t.Cleanup(func() { unix.Close(p[1]) })
+	f, err := l.Register(p[0]) // it owns p[0], even when it fails
 	if err != nil {
 		t.Fatal(err)
 	}
+	return f
+}
+
+// FD.Wait keeps one waiter per mode: a second one for the same mode gets kind
+// io at once, the other mode has its own slot, a cancelled wait frees its
+// slot and is never woken, and Close wakes the waiters with kind closed.
+func TestFDWaitModes(t *testing.T) {
+	l := newFDLoop(t)
+	f := registerPipe(t, l)
 	var first, second, writer, again, late fdWaker
 	c := f.Wait(scheduler.Read, &first)
 	if c == nil || first.calls != 0 {
@@ -71,11 +86,7 @@ func TestFDWaitModes(t *testing.T) {
 // Register owns the descriptor from the call on: when the poller refuses it
 // (epoll takes no regular file), Register fails and closes it.
 func TestRegisterFailureCloses(t *testing.T) {
-	l, err := scheduler.New(vm.NewMachine(io.Discard, io.Discard), io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	l := newFDLoop(t)
 	fd, err := unix.Open(t.TempDir()+"/plain", unix.O_CREAT|unix.O_RDWR|unix.O_CLOEXEC|unix.O_NONBLOCK, 0o600)
 	if err != nil {
 		t.Fatal(err)
@@ -95,20 +106,8 @@ func TestRegisterFailureCloses(t *testing.T) {
 // descriptor its reader slot stays free for a waiter, and on a closed one
 // the error is still kind type (the order of parkFailed: type, closed, io).
 func TestFDParkNotALoopTask(t *testing.T) {
-	l, err := scheduler.New(vm.NewMachine(io.Discard, io.Discard), io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	var p [2]int
-	if err := unix.Pipe2(p[:], unix.O_NONBLOCK|unix.O_CLOEXEC); err != nil {
-		t.Fatal(err)
-	}
-	defer unix.Close(p[1])
-	f, err := l.Register(p[0]) // the loop closes it
-	if err != nil {
-		t.Fatal(err)
-	}
+	l := newFDLoop(t)
+	f := registerPipe(t, l)
 	vt := &vm.Task{}
 	for _, closed := range []bool{false, true} {
 		if closed {
@@ -120,15 +119,7 @@ func TestFDParkNotALoopTask(t *testing.T) {
 		}
 	}
 	// nothing was stored: a second FD, open, takes a waiter on its slot
-	var q [2]int
-	if err := unix.Pipe2(q[:], unix.O_NONBLOCK|unix.O_CLOEXEC); err != nil {
-		t.Fatal(err)
-	}
-	defer unix.Close(q[1])
-	g, err := l.Register(q[0])
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := registerPipe(t, l)
 	if e := g.Park(vt, scheduler.Read, "pipe.next"); e == nil || e.Kind != vm.KindType {
 		t.Fatalf("Park = %v, want kind type", e)
 	}
