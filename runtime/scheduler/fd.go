@@ -118,22 +118,37 @@ func (l *Loop) dispatch(events []poll.Event) {
 	}
 }
 
-// runEvents hands the poller's events to their FDs and then runs the tasks
-// that were ready before the wait and those the events woke, as
-// readyBeforeTimers does. It reports whether it ran any.
+// runEvents hands the poller's events to their FDs and runs the tasks they
+// wake, after the tasks that were ready before the wait. It reports whether
+// it ran any.
 //
-// A server waiting for I/O mostly wakes to one event that makes ready the
-// one task parked to read on its descriptor, with no task ready before it:
-// the pass readyBeforeTimers would run holds that task alone, so runEvents
-// steps it straight from the event, as that pass would (the direct switch
-// published, no pass after it), without the queue, Task.Wake and the pass
-// in between. Anything else goes the general way.
+// A server waiting for I/O mostly wakes to events that each make ready the
+// one task parked to read on its descriptor. When no task was ready before
+// the wait, runEvents steps each such task straight from its event, in the
+// events' order, which is the order of the pass that would run them after
+// dispatch (the direct switch published, as in that pass), without the
+// queue, Task.Wake and the pass in between. A batch of many events (a
+// server with many connections) then touches each descriptor and task once
+// while it is in the cache, where dispatching them all first and running
+// the pass after touched each twice. Tasks those steps make ready wait in
+// the queue for the next turn, as they would behind the pass. From the
+// first event that is not of that kind, the rest go the general way
+// (runRest).
 func (l *Loop) runEvents(events []poll.Event) bool {
-	if len(events) == 1 && l.ready.size == 0 {
-		ev := &events[0]
-		if f := l.byTag(ev.Tag); f != nil && ev.Ready&(poll.Readable|poll.Hangup) != 0 && f.writer == nil {
-			if t, ok := f.reader.(*Task); ok && t.parked && t.state == stateWaiting {
-				// f.ready and Task.Wake, for this case.
+	if l.ready.size != 0 {
+		l.dispatch(events)
+		return l.readyBeforeTimers()
+	}
+	stepped := false
+	for i := range events {
+		ev := &events[i]
+		f := l.byTag(ev.Tag)
+		if f == nil {
+			continue
+		}
+		if ev.Ready&(poll.Readable|poll.Hangup) != 0 && f.writer == nil {
+			if t, ok := f.reader.(*Task); ok && t.parked && t.state == stateWaiting && !t.inAwait {
+				// dispatch and Task.Wake, for this case.
 				l.takeReader(f, t, ev.Ready)
 				// runPass, for a pass of this one task.
 				l.passLeft, l.passTurn = 0, nil
@@ -142,13 +157,42 @@ func (l *Loop) runEvents(events []poll.Event) bool {
 				}
 				l.step(t)
 				l.M.Switch = nil
-				l.idle()
-				return true
+				stepped = true
+				continue
 			}
 		}
+		return l.runRest(events[i:], stepped)
 	}
+	if stepped {
+		l.idle()
+	}
+	return stepped
+}
+
+// runRest is runEvents from an event that does not wake a parked reader
+// alone: it dispatches that event and the rest and runs the pass of the
+// tasks they made ready, first in the queue as they would be had every
+// event been dispatched before any task ran; the tasks that the steps
+// before made ready (the queue's first n) wait for the next turn behind
+// them. stepped says whether runEvents ran any task.
+func (l *Loop) runRest(events []poll.Event, stepped bool) bool {
+	n := l.ready.size
 	l.dispatch(events)
-	return l.readyBeforeTimers()
+	if n == 0 {
+		if l.readyBeforeTimers() {
+			return true
+		}
+		if stepped {
+			l.idle()
+		}
+		return stepped
+	}
+	for range n {
+		l.ready.push(l.ready.pop())
+	}
+	l.runPassOf(l.ready.size-n, nil)
+	l.idle()
+	return true
 }
 
 // takeReader is what FD.ready and release do for t, the task parked to read

@@ -360,10 +360,15 @@ func (l *Loop) runReady() {
 // another task completes may hand the loop straight to the next ready task
 // (Switch, switch.go).
 func (l *Loop) runPass(turn *atomic.Bool) {
-	if l.ready.len() == 0 {
+	l.runPassOf(l.ready.len(), turn)
+}
+
+// runPassOf is runPass of the queue's first n tasks.
+func (l *Loop) runPassOf(n int, turn *atomic.Bool) {
+	if n == 0 {
 		return // as every turn of a server that waits for I/O begins
 	}
-	l.passLeft, l.passTurn = l.ready.len(), turn
+	l.passLeft, l.passTurn = n, turn
 	if !l.noSwitch {
 		l.M.Switch = l
 	}

@@ -331,3 +331,53 @@ func sockHarness(t *testing.T) (*harness, *int) {
 	})
 	return h, peer
 }
+
+// Events that come in one batch run the readers parked on them in the
+// events' order, and the tasks those readers make ready after all of them,
+// as when every event was dispatched before any task ran. runEvents steps
+// each parked reader straight from its event; from an event that wakes no
+// parked reader (here: data on a pipe no task reads) it goes the general
+// way, and the readers woken then still run before the tasks made ready by
+// the readers stepped before.
+func TestBatchOfEventsKeepsPassOrder(t *testing.T) {
+	const script = `
+fn reader(p, i) {
+    let b = yield p.next()
+    print("r", i)
+    spawn(fn() { print("x", i) })
+}
+let ps = [pipe(), pipe(), pipe()]
+let rs = [spawn(reader, ps[1], 1), spawn(reader, ps[2], 2)]
+if ALL { rs.push(spawn(reader, ps[0], 0)) }
+yield
+feed()
+for r in rs { yield r }
+`
+	for _, c := range []struct {
+		all   bool
+		order []int
+		want  string
+	}{
+		{true, []int{2, 0, 1}, lines("r 2", "r 0", "r 1", "x 2", "x 0", "x 1")},
+		{false, []int{1, 0, 2}, lines("r 1", "r 2", "x 1", "x 2")},
+	} {
+		h, pipes := pipeHarness(t, false)
+		h.m.SetBuiltin("feed", vm.NewNative("feed", func(*vm.Task, []vm.Value) (vm.Value, error) {
+			var ends [][2]int
+			for range 3 {
+				ends = append(ends, <-pipes)
+			}
+			// One byte on each pipe, in c.order, before the loop polls:
+			// the events come in one batch, in that order.
+			for _, i := range c.order {
+				unix.Write(ends[i][0], []byte("y"))
+			}
+			for _, e := range ends {
+				t.Cleanup(func() { unix.Close(e[0]) })
+			}
+			return vm.Nil, nil
+		}))
+		h.m.SetBuiltin("ALL", vm.Bool(c.all))
+		h.ok(t, script, c.want)
+	}
+}
