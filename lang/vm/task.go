@@ -80,15 +80,32 @@ type handler struct {
 // Task is one thread of script execution: its value stack, frames and handlers
 // live here, on the heap, so that it can stop at a yield and continue later.
 type Task struct {
-	m     *Machine
-	stack []Value
+	// The fields a server's round trip reads (Retry, runParkedCall,
+	// yieldMethod, the dispatch loop's registers, countsBytes, FD.Park)
+	// sit in two of the Task's three cache lines (a Task is 192 bytes, a
+	// size class whose objects start on a line): m, sp, stack and frames
+	// fill the first; the flags, Quota, Limit and Data start the third. A
+	// server has a task per connection, and between two round trips of one
+	// the others have evicted its lines. TestTaskLayout checks this.
+	m *Machine
 	// sp is the stack height while the dispatch loop is not running (it keeps
 	// its own pointer then).
-	sp int
-	// limit is the address of the last stack slot, which stays unused.
-	limit    uintptr
-	frames   []frame
+	sp     int
+	stack  []Value
+	frames []frame
+
+	// The second line: what the round trip does not read.
 	handlers []handler
+	// aw is what the task waits for (Awaiting) and, once it has returned,
+	// the value it returned (Result): one field for both keeps the Task in
+	// the 192-byte size class (a server parks one per connection).
+	aw Value
+	// Spare belongs to the host objects the task waits on: one of them may
+	// keep there an awaitable the task has finished waiting for, to reuse for
+	// the task's next `yield obj.m(args)` instead of allocating a new one.
+	Spare any
+
+	// The third line.
 	started  bool
 	finished bool
 	// preempted: the task yielded at a back-edge or call because its watchdog
@@ -108,26 +125,19 @@ type Task struct {
 	// Machine.Reuse (reuse.go). (Beside the other flags: at the end it would
 	// take a word of its own and move the Task up a size class.)
 	keep bool
-
-	// aw is what the task waits for (Awaiting) and, once it has returned,
-	// the value it returned (Result): one field for both keeps the Task in
-	// the 192-byte size class (a server parks one per connection).
-	aw Value
-	// Err is the error that escaped the task (StatusFailed). While the task
-	// runs, it holds for a moment the error that a guarded native function's
-	// panic became, which run throws at the call.
-	Err *Error
-	// Data belongs to whoever drives the task (the scheduler).
-	Data any
-	// Spare belongs to the host objects the task waits on: one of them may
-	// keep there an awaitable the task has finished waiting for, to reuse for
-	// the task's next `yield obj.m(args)` instead of allocating a new one.
-	Spare any
 	// Quota, when set, is the allowance the task shares with others (limits.go).
 	Quota *Quota
 	// Limit, when set, is the task's own budget (a script's t.limit), checked
 	// on top of Quota and the machine's limits.
 	Limit *Quota
+	// Data belongs to whoever drives the task (the scheduler).
+	Data any
+	// limit is the address of the last stack slot, which stays unused.
+	limit uintptr
+	// Err is the error that escaped the task (StatusFailed). While the task
+	// runs, it holds for a moment the error that a guarded native function's
+	// panic became, which run throws at the call.
+	Err *Error
 	// native is the guarded native function the task is calling (set around
 	// the call), for the dispatch loop's recover.
 	native *Native
