@@ -178,21 +178,15 @@ func (l *Loop) runEvents(events []poll.Event) bool {
 func (l *Loop) runRest(events []poll.Event, stepped bool) bool {
 	n := l.ready.size
 	l.dispatch(events)
-	if n == 0 {
-		if l.readyBeforeTimers() {
-			return true
-		}
-		if stepped {
-			l.idle()
-		}
-		return stepped
-	}
 	for range n {
 		l.ready.push(l.ready.pop())
 	}
-	l.runPassOf(l.ready.size-n, nil)
-	l.idle()
-	return true
+	ran := l.ready.size > n
+	if ran || stepped {
+		l.runPassOf(l.ready.size-n, nil)
+		l.idle()
+	}
+	return ran || stepped
 }
 
 // takeReader is what FD.ready and release do for t, the task parked to read
